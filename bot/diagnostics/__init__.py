@@ -1,0 +1,1 @@
+"""Diagnostics: pure checks that turn pasted text into a Report."""
