@@ -1,0 +1,337 @@
+"""Load the knowledge base from TOML files and check it as a whole.
+
+File format (one file per family of codes, any name ending in ``.toml``)::
+
+    system = "aadsts"          # optional default for the entries below
+
+    [[entry]]
+    id = "aadsts-50011"
+    code = "50011"
+    name = "InvalidReplyTo"
+    summary = "..."
+
+Every problem found is reported at once, each line naming the file and the
+entry, so one CI run shows everything a bad edit broke.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import tomllib
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .schema import CHECKS, Entry
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+_FILE_KEYS = {"system", "entry"}
+
+#: Microsoft's public look-up page for an AADSTS code.
+AADSTS_LOOKUP = "https://login.microsoftonline.com/error?code={code}"
+#: Okta's reference of API error codes.
+OKTA_ERROR_CODES = "https://developer.okta.com/docs/reference/error-codes/"
+
+
+class KnowledgeError(Exception):
+    """The knowledge data is broken. ``problems`` holds one line per problem.
+
+    Each line reads ``<file>: entry '<id>': <what is wrong>``.
+    """
+
+    def __init__(self, problems: Iterable[str]):
+        self.problems: tuple[str, ...] = tuple(problems)
+        count = len(self.problems)
+        head = f"knowledge base has {count} problem{'s' if count != 1 else ''}:"
+        super().__init__("\n  ".join([head, *self.problems]))
+
+
+@dataclass(frozen=True)
+class TextMatch:
+    """An entry found in free text by one of its patterns, at ``start``."""
+
+    entry: Entry
+    snippet: str
+    start: int
+
+
+_SNIPPET_MAX = 160
+
+
+class KnowledgeBase:
+    """All entries, indexed by id, by (system, code, context), and by pattern."""
+
+    def __init__(self, entries: Iterable[Entry], sources: Mapping[str, str] | None = None):
+        self._entries: tuple[Entry, ...] = tuple(entries)
+        self._sources = dict(sources or {})
+        self._by_id: dict[str, Entry] = {}
+        self._by_code: dict[tuple[str, str, str | None], Entry] = {}
+        problems: list[str] = []
+        for entry in self._entries:
+            where = self._where(entry.id)
+            if entry.id in self._by_id:
+                problems.append(f"{where}: entry {entry.id!r}: duplicate id")
+                continue
+            self._by_id[entry.id] = entry
+            keys = ([entry.code] if entry.code is not None else []) + list(entry.aliases)
+            for key in keys:
+                index_key = (entry.system, _normalise(entry.system, key), entry.context)
+                other = self._by_code.get(index_key)
+                if other is not None and other.id != entry.id:
+                    problems.append(
+                        f"{where}: entry {entry.id!r}: code {key!r} of system {entry.system!r} "
+                        f"is already used by {other.id!r}"
+                    )
+                    continue
+                self._by_code[index_key] = entry
+        for entry in self._by_id.values():
+            where = self._where(entry.id)
+            for ref in entry.related:
+                if ref not in self._by_id:
+                    problems.append(f"{where}: entry {entry.id!r}: related {ref!r} does not exist")
+            for ref in entry.next_checks:
+                if ref.startswith("check:"):
+                    if ref not in CHECKS:  # already rejected by the schema; kept for direct construction
+                        problems.append(f"{where}: entry {entry.id!r}: unknown check {ref!r}")
+                elif ref not in self._by_id:
+                    problems.append(f"{where}: entry {entry.id!r}: next check {ref!r} does not exist")
+        if problems:
+            raise KnowledgeError(problems)
+        self._suffix_codes = sorted(
+            ((code, e) for (system, code, ctx), e in self._by_code.items() if system == "entra_provisioning"),
+            key=lambda item: -len(item[0]),
+        )
+        self._matchers: list[tuple[Entry, tuple[re.Pattern[str], ...]]] = [
+            (e, tuple(re.compile(p, re.IGNORECASE) for p in e.patterns)) for e in self._entries if e.patterns
+        ]
+
+    def _where(self, entry_id: str) -> str:
+        return self._sources.get(entry_id, "<memory>")
+
+    # -- the API other modules use -------------------------------------------
+
+    def entries(self) -> tuple[Entry, ...]:
+        """Every entry, in file order."""
+        return self._entries
+
+    def get(self, entry_id: str) -> Entry | None:
+        """The entry with this stable id, or None."""
+        return self._by_id.get(entry_id)
+
+    def source(self, entry_id: str) -> str | None:
+        """The file an entry was loaded from (for error messages and the docs)."""
+        return self._sources.get(entry_id) if entry_id in self._by_id else None
+
+    def lookup_code(self, system: str, code: str | int, context: str | None = None) -> Entry | None:
+        """Find an entry by its code within one system.
+
+        Codes are normalised the way people paste them: ``AADSTS50011`` and
+        ``50011`` for ``aadsts``; ``e0000011`` for ``okta``; ``Invalid_Client``
+        for ``oauth``; ``401`` for ``http``. For ``http`` a ``context`` of
+        ``"scim"`` or ``"sso"`` selects the flow-specific entry and falls back
+        to the generic one. For ``entra_provisioning`` an app-prefixed code such
+        as ``ContosoEntryConflict`` resolves to the code it ends with.
+        """
+        key = _normalise(system, str(code))
+        if not key:
+            return None
+        if context is not None:
+            found = self._by_code.get((system, key, context))
+            if found is not None:
+                return found
+        found = self._by_code.get((system, key, None))
+        if found is not None:
+            return found
+        if system == "entra_provisioning":
+            for known, entry in self._suffix_codes:
+                if len(key) > len(known) and key.endswith(known) and len(known) >= 6:
+                    return entry
+        return None
+
+    def match_text(self, text: str) -> list[TextMatch]:
+        """Entries whose patterns occur in ``text``, in text order, each entry once.
+
+        Patterns are case-insensitive and linted at load time (no nested or
+        unbounded gaps), so this stays fast on large pastes.
+        """
+        found: list[TextMatch] = []
+        if not text:
+            return found
+        for entry, compiled in self._matchers:
+            best: re.Match[str] | None = None
+            for rx in compiled:
+                m = rx.search(text)
+                if m is not None and (best is None or m.start() < best.start()):
+                    best = m
+            if best is not None:
+                found.append(TextMatch(entry=entry, snippet=_snippet(best.group(0)), start=best.start()))
+        found.sort(key=lambda tm: (tm.start, tm.entry.id))
+        return found
+
+    def unknown_aadsts(self, code: str | int) -> Entry:
+        """A shallow entry for an AADSTS code we have no data on, pointing at Microsoft's look-up page."""
+        digits = _normalise("aadsts", str(code))
+        if not digits.isdigit():
+            raise ValueError(f"{code!r} is not an AADSTS code")
+        return Entry(
+            id=f"aadsts-{digits}",
+            system="aadsts",
+            code=digits,
+            name=f"AADSTS{digits}",
+            summary=f"We have no notes on AADSTS{digits}; Microsoft's error look-up page describes it.",
+            severity="warn",
+            where=[
+                "Entra admin center → Entra ID → Monitoring & health → Sign-in logs → the failed sign-in → Basic info (error code and failure reason)",
+                f"Microsoft's error look-up page: {AADSTS_LOOKUP.format(code=digits)}",
+            ],
+            collect=[
+                "The full error text, including the Correlation ID, Trace ID and timestamp",
+                "The app's Application (client) ID and the tenant ID",
+            ],
+            refs=[AADSTS_LOOKUP.format(code=digits)],
+        )
+
+    def unknown_okta(self, code: str) -> Entry:
+        """A shallow entry for an Okta E0000… code we have no data on, pointing at Okta's reference."""
+        norm = _normalise("okta", str(code))
+        if not re.fullmatch(r"[A-Z0-9]{2,20}", norm):
+            raise ValueError(f"{code!r} is not an Okta error code")
+        return Entry(
+            id=f"okta-{norm}",
+            system="okta",
+            code=norm,
+            name=norm,
+            summary=f"We have no notes on Okta error {norm}; Okta's error-code reference lists it.",
+            severity="warn",
+            where=[
+                "Okta Admin Console → Reports → System Log (search for the error code or the affected user)",
+                f"Okta's error-code reference: {OKTA_ERROR_CODES}",
+            ],
+            collect=[
+                "The whole JSON error body: errorCode, errorSummary, errorId and errorCauses",
+                "The errorId, which Okta support can trace",
+            ],
+            refs=[OKTA_ERROR_CODES],
+        )
+
+    # -- small conveniences ---------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self._entries)
+
+    def __contains__(self, entry_id: object) -> bool:
+        return entry_id in self._by_id
+
+
+def _normalise(system: str, code: str) -> str:
+    code = code.strip()
+    if system == "aadsts":
+        code = re.sub(r"^AADSTS", "", code, flags=re.IGNORECASE).strip(" :")
+        return code
+    if system == "okta":
+        return code.upper()
+    if system in {"oauth", "scim_type", "entra_provisioning", "okta_event"}:
+        return code.lower()
+    if system == "http":
+        m = re.match(r"^(?:HTTP\s*)?(\d{3})\b", code, flags=re.IGNORECASE)
+        return m.group(1) if m else code
+    return code
+
+
+def _snippet(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _SNIPPET_MAX else text[: _SNIPPET_MAX - 1] + "…"
+
+
+# -- loading ------------------------------------------------------------------
+
+
+def load_knowledge(path: str | os.PathLike[str] | None = None) -> KnowledgeBase:
+    """Load and validate the knowledge base.
+
+    With no argument, the packaged ``bot/knowledge/data`` directory is loaded
+    once and cached. With a directory (or a single ``.toml`` file) that path is
+    loaded fresh every time (tests, tools that check a branch's data).
+    Raises :class:`KnowledgeError` naming each file and entry at fault.
+    """
+    if path is None:
+        return _load_default()
+    return _load_path(Path(path))
+
+
+@functools.cache
+def _load_default() -> KnowledgeBase:
+    return _load_path(DATA_DIR)
+
+
+def _load_path(path: Path) -> KnowledgeBase:
+    if path.is_dir():
+        files = sorted(p for p in path.glob("*.toml") if p.is_file())
+        if not files:
+            raise KnowledgeError([f"{path}: no .toml files found"])
+    elif path.is_file():
+        files = [path]
+    else:
+        raise KnowledgeError([f"{path}: no such file or directory"])
+    entries: list[Entry] = []
+    sources: dict[str, str] = {}
+    problems: list[str] = []
+    first_file: dict[str, str] = {}
+    for file in files:
+        label = file.name
+        try:
+            with file.open("rb") as fh:
+                doc = tomllib.load(fh)
+        except tomllib.TOMLDecodeError as exc:
+            problems.append(f"{label}: not valid TOML: {exc}")
+            continue
+        except OSError as exc:
+            problems.append(f"{label}: cannot read: {exc}")
+            continue
+        for key in doc:
+            if key not in _FILE_KEYS:
+                problems.append(f"{label}: unknown top-level key {key!r} (expected 'system' and [[entry]] tables)")
+        default_system = doc.get("system")
+        if default_system is not None and not isinstance(default_system, str):
+            problems.append(f"{label}: top-level 'system' must be a string")
+            default_system = None
+        raw_entries = doc.get("entry", [])
+        if not isinstance(raw_entries, list):
+            problems.append(f"{label}: 'entry' must be an array of tables ([[entry]])")
+            continue
+        for index, raw in enumerate(raw_entries, start=1):
+            if not isinstance(raw, dict):
+                problems.append(f"{label}: entry #{index}: must be a table")
+                continue
+            raw_id = raw.get("id")
+            name = repr(raw_id) if isinstance(raw_id, str) else f"#{index}"
+            if "deep" in raw:
+                problems.append(f"{label}: entry {name}: 'deep' is derived from causes and fix; remove it")
+                continue
+            data = dict(raw)
+            if default_system is not None:
+                data.setdefault("system", default_system)
+            try:
+                entry = Entry.model_validate(data)
+            except ValidationError as exc:
+                for err in exc.errors():
+                    loc = ".".join(str(part) for part in err["loc"]) or "entry"
+                    problems.append(f"{label}: entry {name}: {loc}: {err['msg']}")
+                continue
+            if entry.id in first_file:
+                problems.append(f"{label}: entry {name}: duplicate id (first defined in {first_file[entry.id]})")
+                continue
+            first_file[entry.id] = label
+            sources[entry.id] = label
+            entries.append(entry)
+    if problems:
+        raise KnowledgeError(problems)
+    return KnowledgeBase(entries, sources)

@@ -1,0 +1,274 @@
+"""The shape of one knowledge-base entry, validated with pydantic v2.
+
+An entry describes one error code, one code-less message or one symptom. Its
+``id`` is a stable slug that other modules store (``Finding.code``, audit rows,
+Slack button values), so renaming an id is a breaking change.
+
+Rules that concern a single entry live here; rules that need the whole set
+(unique ids, cross-references that resolve) live in ``loader.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
+
+try:  # Python 3.11+: the regex parser is private but stable enough to lint patterns with.
+    from re import _constants as _sre_c
+    from re import _parser as _sre_parse
+except ImportError:  # pragma: no cover - older interpreters
+    import sre_constants as _sre_c  # type: ignore[no-redef]
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+
+Severity = Literal["info", "warn", "fail"]
+
+#: Systems a code can belong to, and the id prefix each one uses.
+ID_PREFIX: dict[str, str] = {
+    "aadsts": "aadsts-",
+    "okta": "okta-",
+    "oauth": "oauth-",
+    "http": "http-",
+    "scim_type": "scim-type-",
+    "entra_provisioning": "entra-prov-",
+    "okta_event": "okta-event-",
+    "scim": "scim-",
+    "message": "msg-",
+    "symptom": "symptom-",
+}
+SYSTEMS = frozenset(ID_PREFIX)
+
+#: Systems whose entries are addressed by code (``KnowledgeBase.lookup_code``).
+CODED_SYSTEMS = frozenset({"aadsts", "okta", "oauth", "http", "scim_type", "entra_provisioning", "okta_event"})
+
+#: Diagnostics an entry may point to in ``next_checks`` (besides other entry ids).
+CHECKS = frozenset({"check:scim_url", "check:token", "check:redirect", "check:domains"})
+
+#: Where an HTTP status was seen; ``http-401-scim`` and ``http-401-sso`` refine ``http-401``.
+CONTEXTS = frozenset({"scim", "sso"})
+
+ID_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[A-Za-z0-9_]+)+$")
+
+#: Widest bounded gap a pattern may use (``.{0,N}``), and the longest pattern we accept.
+MAX_GAP = 300
+MAX_PATTERN_LEN = 400
+
+
+def pattern_problem(pattern: str) -> str | None:
+    """Why ``pattern`` is unfit for ``match_text``, or None when it is fine.
+
+    ``match_text`` runs every pattern over whatever a user pastes (up to 100 KB
+    and more), so a pattern must compile, must not nest quantifiers (the cause
+    of catastrophic backtracking), must not use an unbounded ``.*``/``.+`` gap
+    (use ``.{0,80}``) and must not start with a gap (which would make the
+    engine try the gap at every position).
+    """
+    if not pattern or not pattern.strip():
+        return "empty pattern"
+    if len(pattern) > MAX_PATTERN_LEN:
+        return f"pattern longer than {MAX_PATTERN_LEN} characters"
+    try:
+        re.compile(pattern, re.IGNORECASE)
+        parsed = _sre_parse.parse(pattern, re.IGNORECASE)
+    except re.error as exc:
+        return f"invalid regular expression: {exc}"
+    if re.search(r"\(\?P<", pattern):
+        return "named groups are not allowed (patterns are combined per entry)"
+    first = list(parsed)[:1]
+    if first and first[0][0] in _REPEATS:
+        return "a pattern must not start with a quantifier or gap; anchor it on literal words"
+    return _walk(list(parsed), inside_repeat=False)
+
+
+_REPEATS = {_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT}
+if hasattr(_sre_c, "POSSESSIVE_REPEAT"):
+    _REPEATS.add(_sre_c.POSSESSIVE_REPEAT)
+
+
+def _walk(items: list, *, inside_repeat: bool) -> str | None:
+    for op, av in items:
+        if op in _REPEATS:
+            low, high, sub = av
+            if inside_repeat:
+                return "nested quantifiers (a repeated group that itself repeats) can backtrack catastrophically"
+            unbounded = high == _sre_c.MAXREPEAT
+            if unbounded and any(sub_op is _sre_c.ANY for sub_op, _ in sub):
+                return "unbounded '.*' or '.+' gap; use a bounded gap such as .{0,80}"
+            if not unbounded and high > MAX_GAP:
+                return f"gap wider than {MAX_GAP} characters"
+            problem = _walk(list(sub), inside_repeat=True)
+        elif op is _sre_c.SUBPATTERN:
+            problem = _walk(list(av[-1]), inside_repeat=inside_repeat)
+        elif op is _sre_c.BRANCH:
+            problem = None
+            for branch in av[1]:
+                problem = problem or _walk(list(branch), inside_repeat=inside_repeat)
+        elif op in (_sre_c.ASSERT, _sre_c.ASSERT_NOT):
+            problem = _walk(list(av[1]), inside_repeat=inside_repeat)
+        elif op is _sre_c.GROUPREF or (hasattr(_sre_c, "GROUPREF_EXISTS") and op is _sre_c.GROUPREF_EXISTS):
+            problem = "back-references are not allowed"
+        else:
+            problem = None
+        if problem:
+            return problem
+    return None
+
+
+class Entry(BaseModel):
+    """One thing we know: an error code, a code-less message, or a symptom.
+
+    ``deep`` is derived: an entry is deep when it gives likely causes *and* fix
+    steps; a shallow entry only names and summarises the code.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    system: str
+    code: str | None = None
+    name: str
+    summary: str
+    severity: Severity = "fail"
+    causes: list[str] = Field(default_factory=list)
+    fix: list[str] = Field(default_factory=list)
+    where: list[str] = Field(default_factory=list)
+    collect: list[str] = Field(default_factory=list)
+    next_checks: list[str] = Field(default_factory=list)
+    refs: list[str] = Field(default_factory=list)
+    patterns: list[str] = Field(default_factory=list)
+    related: list[str] = Field(default_factory=list)
+    #: Other spellings ``lookup_code`` accepts for this entry, within its system.
+    aliases: list[str] = Field(default_factory=list)
+    #: For HTTP statuses: ``"scim"`` or ``"sso"`` when the entry is specific to one flow.
+    context: str | None = None
+    #: The HTTP status that usually carries this error (Okta API codes, SCIM errors).
+    http_status: int | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def deep(self) -> bool:
+        return bool(self.causes) and bool(self.fix)
+
+    # -- single-field rules ---------------------------------------------------
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not ID_RE.match(value):
+            raise ValueError(f"id {value!r} is not a slug like 'aadsts-50011' or 'msg-reply-url-mismatch'")
+        return value
+
+    @field_validator("system")
+    @classmethod
+    def _known_system(cls, value: str) -> str:
+        if value not in SYSTEMS:
+            raise ValueError(f"unknown system {value!r}; expected one of {sorted(SYSTEMS)}")
+        return value
+
+    @field_validator("code", "name", "summary", "context")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        if not value.strip():
+            raise ValueError("must not be empty")
+        if "\n" in value or "\r" in value:
+            raise ValueError("must be a single line")
+        return value
+
+    @field_validator("summary")
+    @classmethod
+    def _short_summary(cls, value: str) -> str:
+        if len(value) > 240:
+            raise ValueError("summary is longer than 240 characters; keep it to one line")
+        return value
+
+    @field_validator("causes", "fix", "where", "collect", "next_checks", "refs", "related", "aliases")
+    @classmethod
+    def _non_empty_items(cls, value: list[str]) -> list[str]:
+        for item in value:
+            if not item.strip():
+                raise ValueError("list items must not be empty")
+        if len(set(value)) != len(value):
+            raise ValueError("list has duplicate items")
+        return value
+
+    @field_validator("refs")
+    @classmethod
+    def _https_refs(cls, value: list[str]) -> list[str]:
+        for url in value:
+            if not re.match(r"^https://[^\s]+$", url):
+                raise ValueError(f"ref {url!r} is not an https URL")
+        return value
+
+    @field_validator("next_checks")
+    @classmethod
+    def _known_checks(cls, value: list[str]) -> list[str]:
+        for item in value:
+            if item.startswith("check:") and item not in CHECKS:
+                raise ValueError(f"unknown check {item!r}; expected one of {sorted(CHECKS)}")
+            if not item.startswith("check:") and not ID_RE.match(item):
+                raise ValueError(f"next check {item!r} is neither a check name nor an entry id")
+        return value
+
+    @field_validator("patterns")
+    @classmethod
+    def _safe_patterns(cls, value: list[str]) -> list[str]:
+        for pattern in value:
+            problem = pattern_problem(pattern)
+            if problem:
+                raise ValueError(f"pattern {pattern!r}: {problem}")
+        return value
+
+    @field_validator("http_status")
+    @classmethod
+    def _status_range(cls, value: int | None) -> int | None:
+        if value is not None and not 100 <= value <= 599:
+            raise ValueError("http_status must be between 100 and 599")
+        return value
+
+    # -- rules across fields -------------------------------------------------
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Entry":
+        prefix = ID_PREFIX[self.system]
+        if not self.id.startswith(prefix):
+            raise ValueError(f"id {self.id!r} of system {self.system!r} must start with {prefix!r}")
+        if self.context is not None:
+            if self.system != "http":
+                raise ValueError("context is only used for HTTP statuses")
+            if self.context not in CONTEXTS:
+                raise ValueError(f"unknown context {self.context!r}; expected one of {sorted(CONTEXTS)}")
+        if self.code is not None:
+            if self.system not in CODED_SYSTEMS:
+                raise ValueError(f"system {self.system!r} has no codes; drop 'code' and use patterns")
+            expected = prefix + self.code.replace(".", "_")
+            if self.context:
+                expected += f"-{self.context}"
+            if self.id != expected:
+                raise ValueError(f"id must be {expected!r} for code {self.code!r}")
+        elif self.system in CODED_SYSTEMS - {"okta", "entra_provisioning"}:
+            raise ValueError(f"entries of system {self.system!r} need a 'code'")
+        if self.code is None and not self.patterns and not self.aliases and self.system not in {"scim"}:
+            raise ValueError("an entry without a code needs 'patterns' (or 'aliases') so it can be found")
+        if self.id in self.related or self.id in self.next_checks:
+            raise ValueError("an entry must not refer to itself")
+        if self.fix and not self.causes:
+            raise ValueError("an entry with fix steps must also list likely causes")
+        return self
+
+    # -- convenience ----------------------------------------------------------
+
+    @property
+    def label(self) -> str:
+        """How people write the code: ``AADSTS50011``, ``E0000011``, ``HTTP 401``, ``invalid_client``."""
+        if self.code is None:
+            return self.name
+        if self.system == "aadsts":
+            return f"AADSTS{self.code}"
+        if self.system == "http":
+            return f"HTTP {self.code}"
+        if self.system == "scim_type":
+            return f"scimType {self.code}"
+        return self.code

@@ -1,0 +1,40 @@
+"""Build the Bolt app: one ``register`` per listener module."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.settings import Settings
+from handlers import commands, errors, home
+from handlers.commands import HELP, Router
+from handlers.deps import Deps
+
+
+def build_router() -> Router:
+    """The /sso subcommand table, in the order help lists them."""
+    router = Router()
+    router.add(HELP)
+    return router
+
+
+def build_app(settings: Settings, deps: Deps, client: WebClient | None = None, *,
+              token_verification: bool = True) -> App:
+    client = client or WebClient(token=settings.bot_token, base_url=settings.slack_api_url)
+    app = App(
+        name="sso-bot",
+        client=client,
+        signing_secret=settings.signing_secret,
+        token_verification_enabled=token_verification,
+        listener_executor=deps.executor,
+        logger=logging.getLogger("sso_bot.bolt"),
+        # ack() first, slow work after it on the listener pool: Slack needs its answer within 3 s.
+        process_before_response=False,
+    )
+    router = build_router()
+    errors.register(app)
+    commands.register(app, settings, deps, router)
+    home.register(app, router)
+    return app

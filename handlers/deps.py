@@ -1,0 +1,21 @@
+"""What the listeners need from the outside world, passed in rather than imported."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable
+
+from handlers.executor import ListenerExecutor
+from storage import Database
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class Deps:
+    db: Database
+    executor: ListenerExecutor
+    clock: Callable[[], datetime] = field(default=_utcnow)

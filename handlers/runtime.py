@@ -1,0 +1,75 @@
+"""Composition of a running app: settings -> database -> Bolt app -> server."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.settings import Settings
+from handlers.app import build_app
+from handlers.deps import Deps
+from handlers.executor import ListenerExecutor
+from handlers.http import SlackWsgiApp
+from handlers.server import HttpServer, serve_http, serve_socket_mode
+from storage import open_database
+from storage.migrate import upgrade
+
+log = logging.getLogger("sso_bot")
+
+
+class StartupError(Exception):
+    """The app cannot start; the message says why in one line and what to do."""
+
+
+@dataclass
+class Runtime:
+    deps: Deps
+    wsgi: SlackWsgiApp
+
+
+def prepare(settings: Settings) -> Runtime:
+    """Open and migrate the database and build the Bolt app (this calls Slack's auth.test)."""
+    db = open_database(settings.database_url)
+    try:
+        revision = upgrade(db)
+    except Exception as error:  # any driver error: say which database, not the password
+        raise StartupError(f"cannot migrate the database at {db.url}: {_first_line(error)}") from error
+    log.info("database %s at revision %s", db.url, revision)
+    deps = Deps(db=db, executor=ListenerExecutor(settings.listener_threads))
+    client = WebClient(token=settings.bot_token, base_url=settings.slack_api_url, timeout=10)
+    try:
+        app = build_app(settings, deps, client)
+    except SlackApiError as error:
+        raise StartupError(f"Slack rejected SLACK_BOT_TOKEN ({error.response.get('error', 'unknown error')}); "
+                           "copy the Bot User OAuth Token again from your app's OAuth & Permissions page") from error
+    except Exception as error:
+        raise StartupError(f"cannot reach the Slack Web API at {settings.slack_api_url}: {_first_line(error)}") from error
+    return Runtime(deps=deps, wsgi=SlackWsgiApp(app, db, settings.signing_secret or ""))
+
+
+def run_http(settings: Settings, *, host: str, port: int) -> None:
+    runtime = prepare(settings)
+    server = HttpServer(runtime.wsgi, host=host, port=port)
+    serve_http(server, runtime.deps.executor, on_ready=lambda p: _ready(f"http://{host}:{p}/slack/events"))
+    runtime.deps.db.dispose()
+
+
+def run_socket_mode(settings: Settings) -> None:
+    runtime = prepare(settings)
+    serve_socket_mode(runtime.wsgi.app, settings.app_token or "", runtime.deps.executor,
+                      on_ready=lambda: _ready("Socket Mode"))
+    runtime.deps.db.dispose()
+
+
+def _ready(where: str) -> None:
+    log.info("sso-bot is serving on %s", where)
+    print(f"sso-bot is serving on {where} (Ctrl-C or SIGTERM to stop)", file=sys.stderr, flush=True)
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return text[0][:300] if text else type(error).__name__
