@@ -1,0 +1,66 @@
+"""manifest.yml is a valid Slack app manifest, and it declares exactly what the code serves."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+import yaml
+
+from handlers.app import build_router
+from handlers.commands import SLASH_COMMAND
+from tests.conftest import REPO
+
+# Every scope here must be used by code; add one only with the feature that needs it.
+EXPECTED_BOT_SCOPES = {"commands"}
+EXPECTED_BOT_EVENTS = {"app_home_opened"}
+
+
+@pytest.fixture(scope="module")
+def manifest() -> dict:
+    return yaml.safe_load((REPO / "manifest.yml").read_text())
+
+
+@pytest.fixture(scope="module")
+def schema(corpus) -> dict:
+    return json.loads((corpus / "specs" / "slack_manifest" / "manifest.schema.1.0.0.json").read_text())
+
+
+def test_manifest_validates_against_slacks_v1_schema(manifest, schema):
+    jsonschema.validate(manifest, schema)
+
+
+def test_schema_really_rejects_a_broken_manifest(manifest, schema, corpus):
+    """Guard against a schema that accepts anything (the corpus ships Slack's own invalid fixture)."""
+    invalid = json.loads((corpus / "specs" / "slack_manifest" / "test_manifest_v1_invalid.json").read_text())
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(invalid, schema)
+    broken = {**manifest, "display_information": {"name": "x" * 36}}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema)
+
+
+def test_slash_commands_are_exactly_the_routers(manifest):
+    declared = {c["command"] for c in manifest["features"]["slash_commands"]}
+    assert declared == {SLASH_COMMAND}
+
+
+def test_usage_hint_names_every_routed_subcommand(manifest):
+    hint = manifest["features"]["slash_commands"][0]["usage_hint"]
+    for sub in build_router().subcommands:
+        assert sub.name in hint, f"usage hint does not mention {sub.name}"
+
+
+def test_scopes_events_and_features(manifest):
+    assert set(manifest["oauth_config"]["scopes"]["bot"]) == EXPECTED_BOT_SCOPES
+    assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == EXPECTED_BOT_EVENTS
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+    assert manifest["features"]["bot_user"]["display_name"]
+    assert manifest["settings"]["interactivity"]["is_enabled"] is True
+    assert manifest["settings"]["socket_mode_enabled"] is True
+
+
+def test_http_mode_request_urls_are_documented():
+    text = (REPO / "manifest.yml").read_text()
+    assert "/slack/events" in text and "request_url" in text
