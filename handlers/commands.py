@@ -21,7 +21,6 @@ from bot.settings import Settings
 from handlers.deps import Deps
 from handlers.errors import UserError
 from handlers.views.help import help_fallback_text, render_help
-from storage.audit import record_audit
 
 log = logging.getLogger("sso_bot.commands")
 
@@ -149,9 +148,5 @@ def _answer_with_help(ack: Ack, router: Router, unknown: str | None) -> None:
 
 
 def _audit(deps: Deps, command: dict[str, Any], action: str, outcome: Outcome) -> None:
-    try:
-        record_audit(deps.db, team_id=str(command.get("team_id", "")), user_id=str(command.get("user_id", "")),
-                     action=action, input_kinds=outcome.input_kinds, outcome=outcome.outcome, detail=outcome.detail)
-    except Exception:
-        # An audit failure must not cost the user their answer; it is loud in the log instead.
-        log.exception("could not write the audit row for /sso %s", action)
+    deps.audit.record(team_id=str(command.get("team_id", "")), user_id=str(command.get("user_id", "")),
+                      action=action, input_kinds=outcome.input_kinds, outcome=outcome.outcome, detail=outcome.detail)

@@ -8,6 +8,7 @@ from typing import Callable
 
 from handlers.executor import ListenerExecutor
 from storage import Database
+from storage.audit import AuditLog
 
 
 def _utcnow() -> datetime:
@@ -17,5 +18,6 @@ def _utcnow() -> datetime:
 @dataclass
 class Deps:
     db: Database
+    audit: AuditLog
     executor: ListenerExecutor
     clock: Callable[[], datetime] = field(default=_utcnow)

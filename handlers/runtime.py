@@ -16,6 +16,7 @@ from handlers.executor import ListenerExecutor
 from handlers.http import SlackWsgiApp
 from handlers.server import HttpServer, serve_http, serve_socket_mode
 from storage import open_database
+from storage.audit import AuditLog
 from storage.migrate import upgrade
 
 log = logging.getLogger("sso_bot")
@@ -39,7 +40,7 @@ def prepare(settings: Settings) -> Runtime:
     except Exception as error:  # any driver error: say which database, not the password
         raise StartupError(f"cannot migrate the database at {db.url}: {_first_line(error)}") from error
     log.info("database %s at revision %s", db.url, revision)
-    deps = Deps(db=db, executor=ListenerExecutor(settings.listener_threads))
+    deps = Deps(db=db, audit=AuditLog(db), executor=ListenerExecutor(settings.listener_threads))
     client = WebClient(token=settings.bot_token, base_url=settings.slack_api_url, timeout=10)
     try:
         app = build_app(settings, deps, client)
@@ -55,13 +56,19 @@ def run_http(settings: Settings, *, host: str, port: int) -> None:
     runtime = prepare(settings)
     server = HttpServer(runtime.wsgi, host=host, port=port)
     serve_http(server, runtime.deps.executor, on_ready=lambda p: _ready(f"http://{host}:{p}/slack/events"))
-    runtime.deps.db.dispose()
+    _close(runtime)
 
 
 def run_socket_mode(settings: Settings) -> None:
     runtime = prepare(settings)
     serve_socket_mode(runtime.wsgi.app, settings.app_token or "", runtime.deps.executor,
                       on_ready=lambda: _ready("Socket Mode"))
+    _close(runtime)
+
+
+def _close(runtime: Runtime) -> None:
+    """After the listeners have finished: write the last audit rows, then let the database go."""
+    runtime.deps.audit.close()
     runtime.deps.db.dispose()
 
 

@@ -37,7 +37,10 @@ class HttpServer:
         """Stop from another thread (tests): close every socket so the loop in ``run`` ends."""
         server = self._server
         # The trigger runs the thunk on the loop's own thread, so no socket is closed under select().
-        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+        try:
+            server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+        except OSError:  # the loop already closed its trigger: nothing is left to race with
+            wasyncore.close_all(server._map)
         server.task_dispatcher.shutdown(timeout=5)
 
 

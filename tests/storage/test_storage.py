@@ -87,3 +87,16 @@ def test_url_hides_the_password():
     database = open_database("postgresql+psycopg://bot:hunter2@127.0.0.1:1/db")
     assert "hunter2" not in database.url
     database.dispose()
+
+
+def test_audit_log_writes_in_the_background_and_flushes(db):
+    from storage.audit import AuditLog
+
+    audit = AuditLog(db)
+    for n in range(450):  # more than one batch
+        audit.record(team_id="T1", user_id=f"U{n}", action="help", outcome="help")
+    audit.flush()
+    assert len(recent_audit(db, limit=1000)) == 450
+    audit.record(team_id="T1", user_id="last", action="help", outcome="help")
+    audit.close()  # close writes what is still queued
+    assert recent_audit(db, limit=1)[0].user_id == "last"

@@ -53,6 +53,7 @@ class RunningApp:
             self._thread.join(timeout=5)
         if self.runtime is not None:
             self.runtime.deps.executor.shutdown(wait=True)
+            self.runtime.deps.audit.close()
             self.runtime.deps.db.dispose()
 
     @property
@@ -68,6 +69,7 @@ class RunningApp:
     def wait_idle(self) -> None:
         assert self.runtime is not None
         self.runtime.deps.executor.wait_idle()
+        self.runtime.deps.audit.flush()
 
     # -- sending ----------------------------------------------------------
     def post(self, body: str, *, content_type: str = "application/x-www-form-urlencoded",
