@@ -36,6 +36,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # a bug: say so in one line, keep the traceback for whoever debugs it
+        import os
+        import traceback
+
+        if os.environ.get("SSO_BOT_DEBUG"):
+            traceback.print_exc()
+        from bot.logs import redact
+
+        print(f"sso-bot: internal error ({type(error).__name__}: {redact(str(error))[:200]}); "
+              "rerun with SSO_BOT_DEBUG=1 for the traceback and report it", file=sys.stderr)
+        return EXIT_FAILED
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -50,6 +61,18 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=None, help="HTTP port (default: $PORT, else 3000)")
     serve.add_argument("--host", default="0.0.0.0", help="HTTP interface to listen on (default: all)")
     serve.set_defaults(handler=_serve)
+
+    diagnose = sub.add_parser(
+        "diagnose", help="explain an error, code, URL, token or log line (offline, no Slack needed)",
+        description="Explain what you paste: AADSTS/Okta/OAuth/HTTP errors, SCIM URLs, redirect URI pairs, "
+                    "tokens (never echoed), domain allowlists, SCIM error bodies and provisioning-log entries.")
+    diagnose.add_argument("text", nargs="+", metavar="TEXT", help="what to diagnose; '-' reads standard input")
+    diagnose.add_argument("--json", action="store_true", help="print the report as JSON")
+    diagnose.add_argument("--issued-at", metavar="YYYY-MM-DD", type=_date,
+                          help="when an opaque token was generated (its expiry is that plus 180 days)")
+    diagnose.add_argument("--env", metavar="NAME", help="the environment the SCIM URL should belong to "
+                          "(names from SSO_BOT_ENVIRONMENTS)")
+    diagnose.set_defaults(handler=_diagnose)
 
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(title="db commands", metavar="ACTION")
@@ -93,6 +116,49 @@ def _print_setup_help(missing: list[str], socket_mode: bool) -> None:
         "No Slack at hand? The diagnosis works offline:  sso-bot diagnose 'AADSTS50011 ...'",
     ]
     print("\n".join(lines), file=sys.stderr)
+
+
+def _diagnose(args: argparse.Namespace) -> int:
+    from bot.diagnostics.engine import diagnose
+    from bot.diagnostics.render import render_json, render_text
+
+    text = _read_input(args.text)
+    if not text.strip():
+        print("sso-bot diagnose: nothing to diagnose (give TEXT, or '-' with something on standard input)",
+              file=sys.stderr)
+        return EXIT_USAGE
+    settings = load_settings()
+    if args.env and args.env not in settings.environments:
+        known = ", ".join(settings.environments) or "none: set SSO_BOT_ENVIRONMENTS"
+        print(f"sso-bot diagnose: unknown environment {args.env!r} (known: {known})", file=sys.stderr)
+        return EXIT_USAGE
+    report = diagnose(text, environments=settings.environments, expected_env=args.env, issued_at=args.issued_at)
+    if args.json:
+        sys.stdout.write(render_json(report))
+    else:
+        sys.stdout.write(render_text(report, colour=_colour_ok()))
+    return EXIT_FAILED if report.failed else EXIT_OK
+
+
+def _read_input(parts: list[str]) -> str:
+    if parts == ["-"]:
+        return sys.stdin.buffer.read().decode("utf-8", errors="replace")
+    return " ".join(parts)
+
+
+def _colour_ok() -> bool:
+    import os
+
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def _date(value: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date in YYYY-MM-DD form") from None
 
 
 def _db_upgrade(_args: argparse.Namespace) -> int:

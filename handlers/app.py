@@ -8,7 +8,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.settings import Settings
-from handlers import commands, errors, home
+from handlers import commands, diagnose, errors, home
 from handlers.commands import HELP, Router
 from handlers.deps import Deps
 
@@ -36,5 +36,6 @@ def build_app(settings: Settings, deps: Deps, client: WebClient | None = None, *
     router = build_router()
     errors.register(app)
     commands.register(app, settings, deps, router)
+    diagnose.register(app, settings, deps, router)
     home.register(app, router)
     return app

@@ -21,16 +21,20 @@ _CHECK_LABELS = {
 
 
 def title_for(entry: Entry) -> str:
-    """``"AADSTS50011 InvalidReplyTo: <summary>"``; code-less entries use their name."""
+    """One line: ``"AADSTS50011 InvalidReplyTo: <summary>"``, ``"E0000011 (Invalid token exception): ..."``,
+    ``"HTTP 401: ..."``; code-less entries use their name."""
+    if entry.code is None:
+        return f"{entry.name}: {entry.summary}"
     label = entry.label
-    name = entry.name
-    if entry.code is not None and name and name != label and _is_short_name(name):
-        label = f"{label} {name}"
+    if entry.system == "aadsts" and _is_identifier(entry.name):
+        label = f"{label} {entry.name}"
+    elif entry.system == "okta" and entry.name != entry.code and len(entry.name) <= 60:
+        label = f"{label} ({entry.name})"
     return f"{label}: {entry.summary}"
 
 
-def _is_short_name(name: str) -> bool:
-    return len(name) <= 48 and " " not in name.strip()
+def _is_identifier(name: str) -> bool:
+    return 0 < len(name) <= 60 and name.replace("_", "").isalnum()
 
 
 def detail_for(entry: Entry) -> str:
@@ -50,9 +54,21 @@ def detail_for(entry: Entry) -> str:
     nexts = [_next_label(item) for item in entry.next_checks]
     if nexts:
         parts.append("\n".join(["Next:", *(f"• {item}" for item in nexts)]))
-    if not entry.deep and not parts:
-        parts.append("We have no step-by-step notes for this one yet; the reference below explains it.")
+    if not parts:
+        if entry.refs:
+            parts.append("We have no step-by-step notes for this one yet; the reference below explains it.")
+        else:
+            parts.append("We have no step-by-step notes for this one yet.")
     return "\n\n".join(parts)
+
+
+def short_label(entry: Entry) -> str:
+    """A few words naming the entry: ``AADSTS50011 InvalidReplyTo``, ``HTTP 401``, or its name."""
+    if entry.code is None:
+        return entry.name
+    if entry.system == "aadsts" and _is_identifier(entry.name):
+        return f"{entry.label} {entry.name}"
+    return entry.label
 
 
 def _next_label(item: str) -> str:
@@ -61,7 +77,7 @@ def _next_label(item: str) -> str:
     other = load_knowledge().get(item)
     if other is None:  # an entry from another data directory: show the id
         return item
-    return f"{title_for(other)} ({other.id})"
+    return f"see {short_label(other)} ({other.id})"
 
 
 def finding_from_entry(
@@ -83,4 +99,4 @@ def finding_from_entry(
     )
 
 
-__all__ = ["detail_for", "finding_from_entry", "title_for"]
+__all__ = ["detail_for", "finding_from_entry", "short_label", "title_for"]

@@ -22,6 +22,7 @@ import re
 from typing import Any
 
 __all__ = [
+    "unwrap_slack_links",
     "find_bearer_tokens",
     "find_emails",
     "find_jwts",
@@ -101,6 +102,18 @@ def _trim_url(candidate: str) -> str:
     return url
 
 
+# Slack sends links as <url|label> (or <url>); the label often repeats the URL.
+_SLACK_LINK_RE = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]{0,31}:[^<>|\s]*)(?:\|[^<>]*)?>")
+
+
+def unwrap_slack_links(text: Any) -> str:
+    """Replace Slack's ``<url|label>`` and ``<url>`` link markup with the bare URL."""
+    try:
+        return _SLACK_LINK_RE.sub(lambda m: m.group(1), _text(text))
+    except Exception:
+        return _text(text)
+
+
 def find_urls(text: Any) -> list[str]:
     """Every ``scheme://...`` URL in ``text``, in order of appearance (duplicates kept).
 
@@ -110,7 +123,7 @@ def find_urls(text: Any) -> list[str]:
     """
     try:
         found: list[str] = []
-        for match in _URL_RE.finditer(_text(text)):
+        for match in _URL_RE.finditer(unwrap_slack_links(text)):
             url = _trim_url(match.group(0))
             scheme_end = url.find("://")
             if scheme_end > 0 and len(url) > scheme_end + 3:
@@ -220,7 +233,7 @@ def find_emails(text: Any) -> list[str]:
     """Email addresses (``local@domain.tld``, unicode letters allowed) in order of appearance."""
     try:
         found: list[str] = []
-        for match in _EMAIL_RE.finditer(_text(text)):
+        for match in _EMAIL_RE.finditer(unwrap_slack_links(text)):
             local = match.group(1).strip(".")
             domain = match.group(2).rstrip(".-_")
             if not local or "." not in domain:

@@ -23,9 +23,10 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import unquote
 
+from bot.diagnostics.extract import unwrap_slack_links
 from bot.diagnostics.report import Finding, Report, Severity
 
-__all__ = ["check_redirect", "check_redirect_text", "parse_redirect_pair"]
+__all__ = ["check_redirect", "check_redirect_text", "diverge_at", "parse_redirect_pair"]
 
 SUBJECT = "Redirect URI"
 
@@ -282,12 +283,12 @@ def _differences(registered: str, sent: str, facts: dict[str, str]) -> list[Find
 
     if (a.scheme or "") != (b.scheme or ""):
         sa, sb = a.scheme or "(none)", b.scheme or "(none)"
-        what = "only in letter case" if sa.lower() == sb.lower() else f"{_clip(sa, 20)} vs {_clip(sb, 20)}"
+        what = " (they differ only in letter case)" if sa.lower() == sb.lower() else ""
         findings.append(
             _finding(
                 "redirect-scheme",
                 f"Different scheme: {_clip(sa, 20)} vs {_clip(sb, 20)}",
-                f"The registered URI uses {_clip(sa, 20)}:// and the app sends {_clip(sb, 20)}:// ({what}). "
+                f"The registered URI uses {_clip(sa, 20)}:// and the app sends {_clip(sb, 20)}://{what}. "
                 "A common cause is an app behind a TLS-terminating proxy or load balancer that builds its "
                 "callback URL from the plain-http request it receives.",
                 {**facts, "registered_scheme": _clip(sa, 20), "sent_scheme": _clip(sb, 20)},
@@ -333,8 +334,8 @@ def _differences(registered: str, sent: str, facts: dict[str, str]) -> list[Find
                 "redirect-query",
                 "The query strings differ",
                 f"Registered: {_clip(qa, 120)}; sent: {_clip(qb, 120)}. The query is part of the compared string. "
-                "Entra does not accept query parameters on most redirect URIs: pass state in the state "
-                "parameter instead.",
+                "Entra accepts a query in a redirect URI only for apps that sign in work or school accounts; "
+                "per-request values belong in the state parameter.",
                 {**facts, "registered_query": _clip(qa, 120), "sent_query": _clip(qb, 120)},
                 refs=(REF_RFC6749_REDIRECT, REF_ENTRA_REPLY_URL),
             )
@@ -392,12 +393,16 @@ def _path_difference(pa: str, pb: str, facts: dict[str, str]) -> list[Finding]:
     path_facts = {**facts, "registered_path": _clip(pa or "(empty)", 160), "sent_path": _clip(pb or "(empty)", 160)}
     if pa.endswith("/") != pb.endswith("/"):
         with_slash = "registered" if pa.endswith("/") else "sent"
+        bare_host = "" if (pa.rstrip("/") or pb.rstrip("/")) else (
+            " Note that for a URI with no path, Entra adds the '/' itself when it redirects back (query and "
+            "fragment response modes), so the app may see the slash either way."
+        )
         findings.append(
             _finding(
                 "redirect-trailing-slash",
                 f"Trailing slash only in the {with_slash} URI",
                 f"'{_clip(pa or '(empty)', 80)}' vs '{_clip(pb or '(empty)', 80)}'. A trailing slash makes a different "
-                "string, and the IdP rejects it.",
+                "string, and the IdP rejects it." + bare_host,
                 path_facts,
                 fix=("Add or remove the final slash so both are the same.", *_FIX_REGISTER[1:]),
             )
@@ -503,6 +508,7 @@ def _urls(text: str) -> list[tuple[int, int, str]]:
 
 def _parse(text: str) -> tuple[str, str, str] | None:
     """(registered, sent, how) where how is 'labelled', 'vs' or 'order'."""
+    text = unwrap_slack_links(text)
     urls = _urls(text)
     if len(urls) < 2:
         return None

@@ -58,6 +58,24 @@ class Finding:
             "facts": dict(self.facts),
         }
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Finding":
+        """The inverse of ``to_dict`` (for findings kept in storage)."""
+        return cls(
+            code=str(data["code"]),
+            severity=Severity(data["severity"]),
+            title=str(data.get("title", "")),
+            detail=str(data.get("detail", "")),
+            fix=tuple(str(x) for x in data.get("fix", ())),
+            refs=tuple(str(x) for x in data.get("refs", ())),
+            facts={str(k): str(v) for k, v in dict(data.get("facts", {})).items()},
+        )
+
+    @property
+    def from_secret(self) -> bool:
+        """True for findings computed from a token or secret (kept out of anything shared)."""
+        return self.code.startswith("token-")
+
 
 @dataclass(frozen=True)
 class Report:

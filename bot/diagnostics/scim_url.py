@@ -242,11 +242,8 @@ def _peel(text: str, problems: list[_Problem]) -> str:
 def _placeholders(text: str) -> list[str]:
     found: list[str] = []
     for match in _PLACEHOLDER_RE.finditer(text):
-        inner = match.group(0).strip("{}<>[]%")
-        if inner[:2].lower() in ("7b", "3c"):
-            inner = inner[2:]
-        if inner[-2:].lower() in ("7d", "3e"):
-            inner = inner[:-2]
+        whole = match.group(0)
+        inner = whole[3:-3] if whole.startswith("%") else whole.strip("{}<>[]")
         if _GUID_RE.fullmatch(inner) or _HEX32_RE.fullmatch(inner):
             continue  # a real GUID in braces: reported as such, not as a placeholder
         found.append(match.group(0))
@@ -527,8 +524,9 @@ def _check(text: str, environments: Mapping[str, str] | None, expected_env: str 
 
     # ---- environment (needs the host)
     env_name, env_prefix = None, ()
+    env_problems: list[_Problem] = []
     if environments and host_ok:
-        env_name, env_prefix = _environment(host, port, raw_path, environments, expected_env, infos, problems)
+        env_name, env_prefix = _environment(host, port, raw_path, environments, expected_env, infos, env_problems)
 
     # ---- path
     segments = [seg for seg in raw_path.split("/") if seg]
@@ -621,7 +619,7 @@ def _check(text: str, environments: Mapping[str, str] | None, expected_env: str 
             + f"/auth/realms/{realm}/org/{guid}/scim/v2"
             + ("?aadOptscim062020" if keep_flag else "")
         )
-    return _assemble(s, problems, infos, corrected, realm, guid, env_name)
+    return _assemble(text, s, problems + env_problems, infos, corrected, realm, guid, env_name)
 
 
 def _environment(
@@ -985,6 +983,7 @@ def _guid_findings(raw: str, problems: list[_Problem], placeholders: list[str]) 
 
 
 def _assemble(
+    pasted: str,
     cleaned: str,
     problems: list[_Problem],
     infos: list[_Problem],
@@ -993,7 +992,7 @@ def _assemble(
     guid: str | None,
     env_name: str | None,
 ) -> list[Finding]:
-    changed = corrected is not None and corrected != cleaned
+    changed = corrected is not None and corrected != pasted
     has_issue = any(p.severity in (Severity.WARN, Severity.FAIL) for p in problems)
     findings: list[Finding] = []
     seen: set[str] = set()
@@ -1003,7 +1002,7 @@ def _assemble(
         seen.add(problem.code)
         facts = dict(problem.facts)
         fix = list(problem.fix)
-        if corrected is not None and (changed or problem.structural):
+        if corrected is not None and changed and problem.structural:
             facts["corrected_url"] = corrected
             fix.append(f"Use this URL: {corrected}")
         elif corrected is None and problem.structural:

@@ -219,6 +219,10 @@ def _span(delta: timedelta) -> str:
     return f"{int(seconds)} seconds"
 
 
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _claim_text(value: Any) -> str:
     if isinstance(value, str):
         text = value
@@ -589,7 +593,7 @@ def _check_jwt(
                 code="token-jwt-not-json",
                 severity=Severity.FAIL,
                 title="A JWT part does not decode to a JSON object",
-                detail="; ".join(not_json).capitalize() + ". The header and the claims must be JSON objects (RFC 7519 §7.2).",
+                detail=_sentence("; ".join(not_json)) + ". The header and the claims must be JSON objects (RFC 7519 §7.2).",
                 fix=("Copy the token again from its source, in one piece.",),
                 refs=(REF_JWT,),
                 facts=dict(facts),

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .schema import CHECKS, Entry
+from .schema import CHECKS, CODED_SYSTEMS, Entry
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -61,6 +61,7 @@ class TextMatch:
 
 
 _SNIPPET_MAX = 160
+_MIN_SUFFIX = 10
 
 
 class KnowledgeBase:
@@ -102,8 +103,15 @@ class KnowledgeBase:
                     problems.append(f"{where}: entry {entry.id!r}: next check {ref!r} does not exist")
         if problems:
             raise KnowledgeError(problems)
+        # App-prefixed provisioning codes ("ContosoEntryConflict") resolve by suffix, longest code first.
+        # Only real codes of at least 10 characters take part, never aliases, so ordinary CamelCase
+        # words ("MergeConflict") are not mistaken for provisioning errors.
         self._suffix_codes = sorted(
-            ((code, e) for (system, code, ctx), e in self._by_code.items() if system == "entra_provisioning"),
+            (
+                (_normalise(e.system, e.code), e)
+                for e in self._by_id.values()
+                if e.system == "entra_provisioning" and e.code is not None and len(e.code) >= _MIN_SUFFIX
+            ),
             key=lambda item: -len(item[0]),
         )
         self._matchers: list[tuple[Entry, tuple[re.Pattern[str], ...]]] = [
@@ -137,6 +145,8 @@ class KnowledgeBase:
         to the generic one. For ``entra_provisioning`` an app-prefixed code such
         as ``ContosoEntryConflict`` resolves to the code it ends with.
         """
+        if system not in CODED_SYSTEMS:
+            raise ValueError(f"unknown code system {system!r}; expected one of {sorted(CODED_SYSTEMS)}")
         key = _normalise(system, str(code))
         if not key:
             return None
@@ -149,7 +159,7 @@ class KnowledgeBase:
             return found
         if system == "entra_provisioning":
             for known, entry in self._suffix_codes:
-                if len(key) > len(known) and key.endswith(known) and len(known) >= 6:
+                if len(key) > len(known) and key.endswith(known):
                     return entry
         return None
 
@@ -160,6 +170,8 @@ class KnowledgeBase:
         unbounded gaps), so this stays fast on large pastes.
         """
         found: list[TextMatch] = []
+        if not isinstance(text, str):
+            raise TypeError("match_text expects a str")
         if not text:
             return found
         for entry, compiled in self._matchers:

@@ -36,6 +36,8 @@ ID_PREFIX: dict[str, str] = {
     "scim": "scim-",
     "message": "msg-",
     "symptom": "symptom-",
+    # Texts the diagnosis engine itself shows (the "what I can check" menu, truncation notice).
+    "engine": "engine-",
 }
 SYSTEMS = frozenset(ID_PREFIX)
 
@@ -59,10 +61,14 @@ def pattern_problem(pattern: str) -> str | None:
     """Why ``pattern`` is unfit for ``match_text``, or None when it is fine.
 
     ``match_text`` runs every pattern over whatever a user pastes (up to 100 KB
-    and more), so a pattern must compile, must not nest quantifiers (the cause
-    of catastrophic backtracking), must not use an unbounded ``.*``/``.+`` gap
-    (use ``.{0,80}``) and must not start with a gap (which would make the
-    engine try the gap at every position).
+    and more), so a pattern must compile and stay linear-ish:
+
+    * quantifiers apply to single characters or classes only; a group may at
+      most be optional (``(?:x|y)?``), so nothing nests and no repeated
+      alternation can backtrack catastrophically;
+    * no unbounded ``.*``/``.+`` gap (use a bounded one such as ``.{0,80}``);
+    * no leading quantifier or gap (the engine would try it at every offset);
+    * no back-references or named groups.
     """
     if not pattern or not pattern.strip():
         return "empty pattern"
@@ -74,16 +80,29 @@ def pattern_problem(pattern: str) -> str | None:
     except re.error as exc:
         return f"invalid regular expression: {exc}"
     if re.search(r"\(\?P<", pattern):
-        return "named groups are not allowed (patterns are combined per entry)"
-    first = list(parsed)[:1]
-    if first and first[0][0] in _REPEATS:
+        return "named groups are not allowed"
+    if _starts_with_repeat(list(parsed)):
         return "a pattern must not start with a quantifier or gap; anchor it on literal words"
     return _walk(list(parsed), inside_repeat=False)
 
 
 _REPEATS = {_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT}
+_ATOMS = {_sre_c.LITERAL, _sre_c.NOT_LITERAL, _sre_c.ANY, _sre_c.IN, _sre_c.CATEGORY}
 if hasattr(_sre_c, "POSSESSIVE_REPEAT"):
     _REPEATS.add(_sre_c.POSSESSIVE_REPEAT)
+
+
+def _starts_with_repeat(items: list) -> bool:
+    if not items:
+        return False
+    op, av = items[0]
+    if op in _REPEATS:
+        return True
+    if op is _sre_c.SUBPATTERN:
+        return _starts_with_repeat(list(av[-1]))
+    if op is _sre_c.BRANCH:
+        return any(_starts_with_repeat(list(branch)) for branch in av[1])
+    return False
 
 
 def _walk(items: list, *, inside_repeat: bool) -> str | None:
@@ -93,11 +112,15 @@ def _walk(items: list, *, inside_repeat: bool) -> str | None:
             if inside_repeat:
                 return "nested quantifiers (a repeated group that itself repeats) can backtrack catastrophically"
             unbounded = high == _sre_c.MAXREPEAT
+            sub = list(sub)
             if unbounded and any(sub_op is _sre_c.ANY for sub_op, _ in sub):
                 return "unbounded '.*' or '.+' gap; use a bounded gap such as .{0,80}"
             if not unbounded and high > MAX_GAP:
                 return f"gap wider than {MAX_GAP} characters"
-            problem = _walk(list(sub), inside_repeat=True)
+            single_atom = len(sub) == 1 and sub[0][0] in _ATOMS
+            if not single_atom and high > 1:
+                return "only single characters or classes may repeat; a group may at most be optional (?)"
+            problem = _walk(sub, inside_repeat=True)
         elif op is _sre_c.SUBPATTERN:
             problem = _walk(list(av[-1]), inside_repeat=inside_repeat)
         elif op is _sre_c.BRANCH:
@@ -250,7 +273,7 @@ class Entry(BaseModel):
                 raise ValueError(f"id must be {expected!r} for code {self.code!r}")
         elif self.system in CODED_SYSTEMS - {"okta", "entra_provisioning"}:
             raise ValueError(f"entries of system {self.system!r} need a 'code'")
-        if self.code is None and not self.patterns and not self.aliases and self.system not in {"scim"}:
+        if self.code is None and not self.patterns and not self.aliases and self.system not in {"scim", "engine"}:
             raise ValueError("an entry without a code needs 'patterns' (or 'aliases') so it can be found")
         if self.id in self.related or self.id in self.next_checks:
             raise ValueError("an entry must not refer to itself")
@@ -259,6 +282,9 @@ class Entry(BaseModel):
         return self
 
     # -- convenience ----------------------------------------------------------
+
+    def __hash__(self) -> int:  # list fields are unhashable; the id is unique within a knowledge base
+        return hash((self.system, self.id))
 
     @property
     def label(self) -> str:

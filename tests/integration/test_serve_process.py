@@ -111,4 +111,4 @@ def test_db_upgrade_command(tmp_path, database_url):
     result = subprocess.run([sys.executable, "-m", "bot", "db", "upgrade"], env=_clean_env(DATABASE_URL=database_url),
                             cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    assert "is at revision 0001" in result.stdout
+    assert "is at revision 0002" in result.stdout

@@ -1,0 +1,221 @@
+"""/sso diagnose and its shortcuts, the private token modal, and the report buttons.
+
+Every path runs the same engine (``bot.diagnostics``). Replies are ephemeral;
+"Share in channel" posts a saved, secret-free copy. A token is read, checked
+and dropped: it reaches no log line, no audit row, no snapshot and no message.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import date
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.diagnostics.domains import check_domains
+from bot.diagnostics.engine import diagnose
+from bot.diagnostics.extract import find_emails
+from bot.diagnostics.redirect import check_redirect_text
+from bot.diagnostics.report import Finding, Report
+from bot.diagnostics.scim_url import check_scim_url
+from bot.diagnostics.token import check_token
+from bot.knowledge import load_knowledge
+from bot.settings import Settings
+from handlers.commands import CommandContext, Outcome, Router, Subcommand
+from handlers.deps import Deps
+from handlers.errors import UserError
+from handlers.ids import ActionId, BlockId, CallbackId
+from handlers.views.modals import (INPUT_ACTION, diagnose_modal, entry_modal, error_modal, result_modal,
+                                   token_modal)
+from handlers.views.report import fallback_text, render_report
+from storage.snapshots import load_snapshot, save_snapshot
+
+log = logging.getLogger("sso_bot.diagnose")
+
+
+def explainable_codes(report: Report) -> frozenset[str]:
+    """Finding codes with a deep knowledge entry, which earn an "Explain more" button."""
+    kb = load_knowledge()
+    return frozenset(f.code for f in report.findings if (e := kb.get(f.code)) is not None and e.deep)
+
+
+def outcome_of(report: Report, action_kinds: tuple[str, ...] = ()) -> Outcome:
+    codes = ",".join(dict.fromkeys(f.code for f in report.findings))
+    return Outcome(input_kinds=report.inputs or action_kinds, outcome=report.worst.value, detail=codes)
+
+
+class DiagnoseCommands:
+    """The subcommands, bound to settings and dependencies."""
+
+    def __init__(self, settings: Settings, deps: Deps) -> None:
+        self.settings = settings
+        self.deps = deps
+
+    # -- subcommands --------------------------------------------------------
+    def diagnose(self, ctx: CommandContext) -> Outcome:
+        if not ctx.args:
+            ctx.client.views_open(trigger_id=ctx.trigger_id, view=diagnose_modal())
+            return Outcome(outcome="modal")
+        report = diagnose(ctx.args, environments=self.settings.environments, now=self.deps.clock())
+        return self._reply(ctx, report)
+
+    def scim(self, ctx: CommandContext) -> Outcome:
+        _require(ctx.args, "Give me the SCIM base URL to check.",
+                 "Example: `/sso scim https://app.example.com/auth/realms/acme/org/<client-guid>/scim/v2`")
+        return self._reply(ctx, check_scim_url(ctx.args, environments=self.settings.environments))
+
+    def redirect(self, ctx: CommandContext) -> Outcome:
+        _require(ctx.args, "Give me two redirect URIs: the registered one, then the one the app sends.",
+                 "Example: `/sso redirect https://app.example.com/callback https://app.example.com/callback/`")
+        return self._reply(ctx, check_redirect_text(ctx.args))
+
+    def domains(self, ctx: CommandContext) -> Outcome:
+        _require(ctx.args, "Give me the allowlist, and optionally an email to test against it.",
+                 "Example: `/sso domains example.com, example.co.uk jane@example.com`")
+        emails = find_emails(ctx.args)
+        listed = ctx.args
+        for email in emails:
+            listed = listed.replace(email, " ")
+        return self._reply(ctx, check_domains(listed, email=emails[0] if emails else None))
+
+    def explain(self, ctx: CommandContext) -> Outcome:
+        _require(ctx.args, "Give me a code to explain.", "Example: `/sso explain AADSTS50011` or `/sso explain E0000011`")
+        report = diagnose(ctx.args[:200], environments=self.settings.environments, now=self.deps.clock())
+        return self._reply(ctx, report)
+
+    def token(self, ctx: CommandContext) -> Outcome:
+        ctx.client.views_open(trigger_id=ctx.trigger_id, view=token_modal())
+        return Outcome(outcome="modal")
+
+    # -- replies --------------------------------------------------------------
+    def _reply(self, ctx: CommandContext, report: Report) -> Outcome:
+        share_id = self._snapshot(report, ctx.team_id, ctx.user_id)
+        blocks = render_report(report, explainable=explainable_codes(report), share_id=share_id)
+        ctx.respond(blocks=blocks, text=fallback_text(report), response_type="ephemeral")
+        return outcome_of(report)
+
+    def _snapshot(self, report: Report, team_id: str, user_id: str) -> str | None:
+        shareable = [f.to_dict() for f in report.findings if not f.from_secret]
+        if not shareable:
+            return None
+        return save_snapshot(self.deps.db, team_id=team_id, user_id=user_id, inputs=",".join(report.inputs),
+                             findings_json=json.dumps(shareable))
+
+
+def _require(args: str, message: str, hint: str) -> None:
+    if not args.strip():
+        raise UserError(message, hint)
+
+
+def register(app: App, settings: Settings, deps: Deps, router: Router) -> None:
+    commands = DiagnoseCommands(settings, deps)
+    router.add(Subcommand("diagnose", "/sso diagnose <error, code, URL or log line>",
+                          "Explain an error: likely cause, fix and where to click. No text opens a form.",
+                          run=commands.diagnose, aliases=("d", "why")))
+    router.add(Subcommand("explain", "/sso explain <code>",
+                          "What an AADSTS, Okta E0000, OAuth, HTTP or provisioning code means.", run=commands.explain))
+    router.add(Subcommand("scim", "/sso scim <SCIM base URL>", "Check a SCIM base URL and get the corrected one.",
+                          run=commands.scim))
+    router.add(Subcommand("redirect", "/sso redirect <registered URI> <sent URI>",
+                          "Compare two redirect URIs and see where they differ.", run=commands.redirect))
+    router.add(Subcommand("domains", "/sso domains <domains> [email]",
+                          "Check a login-domain allowlist, and whether an email's domain is on it.",
+                          run=commands.domains))
+    router.add(Subcommand("token", "/sso token", "Paste a token privately to see when it expires (never stored).",
+                          run=commands.token))
+    _register_actions(app, deps)
+    _register_modals(app, settings, deps)
+
+
+def _register_actions(app: App, deps: Deps) -> None:
+    @app.action(ActionId.SHARE_REPORT)
+    def share(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        team, user = _team(body), body.get("user", {}).get("id", "")
+        channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+        snapshot = load_snapshot(deps.db, str(body["actions"][0].get("value", "")), team_id=team)
+        if snapshot is None or not channel:
+            raise UserError("That report is no longer available to share.", "Run `/sso diagnose` again to get a fresh one.")
+        findings = tuple(Finding.from_dict(d) for d in json.loads(snapshot.findings_json))
+        report = Report(subject="diagnosis", findings=findings, inputs=tuple(filter(None, snapshot.inputs.split(","))))
+        try:
+            client.chat_postMessage(channel=channel, text=fallback_text(report),
+                                    blocks=render_report(report, explainable=explainable_codes(report), shared_by=user))
+        except SlackApiError as error:
+            if error.response.get("error") in ("not_in_channel", "channel_not_found", "is_archived"):
+                raise UserError("I can't post in this channel yet.",
+                                "Invite me with `/invite @sso-bot`, then press *Share in channel* again.") from error
+            raise
+        deps.audit.record(team_id=team, user_id=user, action="report.share", input_kinds=report.inputs, outcome="ok")
+
+    @app.action(ActionId.EXPLAIN_MORE)
+    def explain_more(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        entry = load_knowledge().get(str(body["actions"][0].get("value", "")))
+        view = entry_modal(entry) if entry else error_modal("That entry is no longer in the knowledge base.")
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    @app.action(ActionId.OPEN_DIAGNOSE_MODAL)
+    def open_diagnose(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        client.views_open(trigger_id=body["trigger_id"], view=diagnose_modal())
+
+    @app.action(ActionId.OPEN_TOKEN_MODAL)
+    def open_token(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        client.views_open(trigger_id=body["trigger_id"], view=token_modal())
+
+
+def _register_modals(app: App, settings: Settings, deps: Deps) -> None:
+    @app.view(CallbackId.DIAGNOSE_MODAL)
+    def diagnose_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        text = _input_value(view, BlockId.DIAGNOSE_INPUT) or ""
+        if not text.strip():
+            ack(response_action="errors", errors={BlockId.DIAGNOSE_INPUT: "Paste an error, code, URL or log line."})
+            return
+        report = diagnose(text, environments=settings.environments, now=deps.clock())
+        blocks = render_report(report, explainable=frozenset())  # no buttons: a modal has no channel to share to
+        ack(response_action="update", view=result_modal("Diagnosis", blocks))
+        _audit_view(deps, body, "diagnose.modal", report)
+
+    @app.view(CallbackId.TOKEN_MODAL)
+    def token_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        token = (_input_value(view, BlockId.TOKEN_INPUT) or "").strip()
+        issued = _date_value(view, BlockId.ISSUED_INPUT)
+        if not token:
+            ack(response_action="errors", errors={BlockId.TOKEN_INPUT: "Paste the token to check."})
+            return
+        if issued is not None and issued > deps.clock().date():
+            ack(response_action="errors", errors={BlockId.ISSUED_INPUT: "That date is in the future."})
+            return
+        report = check_token(token, now=deps.clock(), issued_at=issued)
+        del token  # nothing below needs it
+        ack(response_action="update", view=result_modal("Token check", render_report(report)))
+        _audit_view(deps, body, "token.modal", report)
+
+
+def _input_value(view: dict[str, Any], block_id: str) -> str | None:
+    return ((view.get("state") or {}).get("values", {}).get(block_id, {}).get(INPUT_ACTION, {}) or {}).get("value")
+
+
+def _date_value(view: dict[str, Any], block_id: str) -> date | None:
+    raw = ((view.get("state") or {}).get("values", {}).get(block_id, {}).get(INPUT_ACTION, {}) or {}).get("selected_date")
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _team(body: dict[str, Any]) -> str:
+    team = body.get("team") or {}
+    return str(team.get("id") if isinstance(team, dict) else team or body.get("team_id", ""))
+
+
+def _audit_view(deps: Deps, body: dict[str, Any], action: str, report: Report) -> None:
+    outcome = outcome_of(report)
+    deps.audit.record(team_id=_team(body), user_id=body.get("user", {}).get("id", ""), action=action,
+                      input_kinds=outcome.input_kinds, outcome=outcome.outcome, detail=outcome.detail)

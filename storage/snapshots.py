@@ -1,0 +1,33 @@
+"""Report snapshots: save one for a "Share in channel" button, load it when pressed."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from sqlmodel import col, delete
+
+from storage.engine import Database
+from storage.models import ReportSnapshot
+from storage.types import utcnow
+
+KEEP_FOR = timedelta(days=7)
+
+
+def save_snapshot(db: Database, *, team_id: str, user_id: str, inputs: str, findings_json: str,
+                  now: datetime | None = None) -> str:
+    """Store a secret-free report; returns the id to put in the button. Old snapshots are purged here."""
+    now = now or utcnow()
+    snapshot_id = secrets.token_hex(12)
+    with db.session() as session:
+        session.exec(delete(ReportSnapshot).where(col(ReportSnapshot.created_at) < now - KEEP_FOR))
+        session.add(ReportSnapshot(id=snapshot_id, team_id=team_id[:32], user_id=user_id[:32], inputs=inputs[:255],
+                                   findings_json=findings_json, created_at=now))
+    return snapshot_id
+
+
+def load_snapshot(db: Database, snapshot_id: str, *, team_id: str) -> ReportSnapshot | None:
+    """The snapshot, if it exists and belongs to this workspace."""
+    with db.session() as session:
+        row = session.get(ReportSnapshot, snapshot_id[:32])
+    return row if row is not None and row.team_id == team_id else None

@@ -1,0 +1,173 @@
+"""/sso diagnose and friends through the running app, asserting on what reached the fake Slack."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlencode
+
+from sqlmodel import select
+
+from storage.models import AuditEvent, ReportSnapshot
+from tests.support.fake_slack import TEAM_ID
+
+REPLY_URL_MISMATCH = ("AADSTS50011: The redirect URI 'https://app.example.com/oidc/callback/' specified in the "
+                      "request does not match the redirect URIs configured for the application "
+                      "'6731de76-14a6-49ae-97bc-6eba6914391e'. Make sure the redirect URI sent in the request "
+                      "matches one added to your application in the Azure portal.")
+# A JWT built for the test: header {"alg":"RS256","typ":"JWT"}, exp 2026-12-05T12:00:00Z; fake signature.
+JWT = ("eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9."
+       "eyJpc3MiOiJodHRwczovL2FwcC5leGFtcGxlLmNvbSIsInN1YiI6InNjaW0tY2xpZW50IiwiYXVkIjoic2NpbSIsImlhdCI6"
+       "MTc3OTk2OTYwMCwiZXhwIjoxNzk0NzQ1NjAwfQ."
+       "c2lnbmF0dXJlLW5vdC1yZWFsLWJ1dC1sb25nLWVub3VnaC10by1sb29rLWxpa2Utb25l")
+
+
+def _reply(app):
+    replies = app.fake.calls_to("response_url")
+    assert replies, "no reply was posted to the response_url"
+    return replies[-1].params
+
+
+def _text_of(params) -> str:
+    return json.dumps(params.get("blocks", [])) + params.get("text", "")
+
+
+def test_pasted_aadsts50011_names_the_redirect_mismatch_and_the_fix(slack_app):
+    response = slack_app.command(f"diagnose {REPLY_URL_MISMATCH}")
+    assert response.status_code == 200
+    params = _reply(slack_app)
+    assert params["response_type"] == "ephemeral"
+    blocks = params["blocks"]
+    first_finding = next(b for b in blocks if b["type"] == "section")
+    assert "AADSTS50011" in json.dumps(first_finding)
+    text = _text_of(params)
+    assert "redirect" in text.lower() and "Fix" in text
+    assert len(blocks) <= 50
+    assert all(len(b.get("text", {}).get("text", "")) <= 3000 for b in blocks if b["type"] == "section")
+
+
+def test_pasted_jwt_is_never_echoed_stored_or_logged_but_expiry_is_told(slack_app, caplog):
+    import logging
+
+    with caplog.at_level(logging.DEBUG):
+        slack_app.command(f"diagnose {JWT}")
+    params = _reply(slack_app)
+    text = _text_of(params)
+    assert "2026-11-" in text or "2026-12-" in text or "days" in text  # the expiry is explained
+    assert "not stored" in text
+    for part in JWT.split("."):
+        assert part[:16] not in slack_app.fake.everything_sent()
+        assert part[:16] not in caplog.text
+    with slack_app.db.session() as session:
+        dumped = " ".join(str(r) for r in session.exec(select(AuditEvent)).all())
+        dumped += " ".join(str(r) for r in session.exec(select(ReportSnapshot)).all())
+    for part in JWT.split("."):
+        assert part[:16] not in dumped
+
+
+def test_diagnose_without_text_opens_the_modal(slack_app):
+    slack_app.command("diagnose")
+    opened = slack_app.fake.calls_to("views.open")
+    assert len(opened) == 1
+    view = json.loads(opened[0].params["view"]) if isinstance(opened[0].params["view"], str) else opened[0].params["view"]
+    assert view["callback_id"] == "diagnose.modal"
+
+
+def test_token_subcommand_opens_the_private_modal(slack_app):
+    slack_app.command("token")
+    opened = slack_app.fake.calls_to("views.open")
+    assert len(opened) == 1 and "token.modal" in json.dumps(opened[0].params)
+
+
+def test_share_posts_the_saved_report_in_the_channel_without_secrets(slack_app):
+    slack_app.command(f"diagnose {REPLY_URL_MISMATCH}")
+    actions = next(b for b in _reply(slack_app)["blocks"] if b["type"] == "actions")
+    button = next(e for e in actions["elements"] if e["action_id"] == "report.share")
+    payload = _block_actions(button["action_id"], button["value"], block_id=actions["block_id"])
+    assert slack_app.interaction(payload).status_code == 200
+    posted = slack_app.fake.calls_to("chat.postMessage")
+    assert len(posted) == 1
+    assert posted[0].params["channel"] == "C0SSO0001"
+    assert "AADSTS50011" in json.dumps(posted[0].params) and "Shared by <@U0ADMIN01>" in json.dumps(posted[0].params)
+
+
+def test_explain_more_opens_the_deep_entry(slack_app):
+    slack_app.command(f"diagnose {REPLY_URL_MISMATCH}")
+    section = next(b for b in _reply(slack_app)["blocks"] if b.get("accessory", {}).get("action_id") == "report.explain")
+    slack_app.interaction(_block_actions("report.explain", section["accessory"]["value"]))
+    opened = slack_app.fake.calls_to("views.open")
+    assert len(opened) == 1 and "Likely causes" in json.dumps(opened[0].params)
+
+
+def test_diagnose_modal_submission_shows_the_result_in_the_modal(slack_app):
+    payload = _view_submission("diagnose.modal", {"diagnose.input": {"value": {"type": "plain_text_input",
+                                                                              "value": "AADSTS50105"}}})
+    response = slack_app.interaction(payload)
+    body = response.json()
+    assert body["response_action"] == "update"
+    assert "AADSTS50105" in json.dumps(body["view"])
+
+
+def test_empty_modal_submission_gets_an_inline_error(slack_app):
+    payload = _view_submission("diagnose.modal", {"diagnose.input": {"value": {"type": "plain_text_input",
+                                                                              "value": "  "}}})
+    body = slack_app.interaction(payload).json()
+    assert body["response_action"] == "errors" and "diagnose.input" in body["errors"]
+
+
+def test_token_modal_result_never_contains_the_token(slack_app):
+    payload = _view_submission("token.modal", {"token.input": {"value": {"type": "plain_text_input", "value": JWT}},
+                                               "token.issued": {"value": {"type": "datepicker", "selected_date": None}}})
+    body = slack_app.interaction(payload).json()
+    assert body["response_action"] == "update"
+    dumped = json.dumps(body)
+    for part in JWT.split("."):
+        assert part[:16] not in dumped
+
+
+def test_shortcut_subcommands_use_the_same_engine(slack_app):
+    slack_app.command("scim https://app.example.com/auth/realms/acme/org/3f2504e0-4f89-11d3-9a0c-0305e82c3301/scim")
+    assert "v2" in _text_of(_reply(slack_app))
+    slack_app.command("redirect https://app.example.com/callback https://app.example.com/callback/")
+    assert "trailing slash" in _text_of(_reply(slack_app)).lower()
+    slack_app.command("domains @example.com, example.org jane@example.net")
+    assert "example.net" in _text_of(_reply(slack_app))
+    slack_app.command("explain E0000011")
+    assert "E0000011" in _text_of(_reply(slack_app))
+
+
+def test_shortcut_without_argument_is_a_friendly_error(slack_app):
+    slack_app.command("scim")
+    assert _reply(slack_app)["text"].startswith(":warning: Give me the SCIM base URL")
+
+
+def test_audit_records_kinds_and_codes_not_text(slack_app):
+    slack_app.command(f"diagnose {REPLY_URL_MISMATCH}")
+    with slack_app.db.session() as session:
+        row = session.exec(select(AuditEvent)).one()
+    assert row.action == "diagnose" and "aadsts_code" in row.input_kinds and "aadsts-50011" in row.detail
+    assert "app.example.com" not in row.detail + row.input_kinds
+
+
+def _block_actions(action_id: str, value: str, block_id: str = "b") -> dict:
+    return {
+        "type": "block_actions", "team": {"id": TEAM_ID, "domain": "sso-bot-test"},
+        "user": {"id": "U0ADMIN01", "username": "ada", "team_id": TEAM_ID}, "api_app_id": "A0SSOBOT1",
+        "token": "unused", "trigger_id": "111.222.trigger",
+        "container": {"type": "message", "message_ts": "1700000000.000100", "channel_id": "C0SSO0001",
+                      "is_ephemeral": True},
+        "channel": {"id": "C0SSO0001", "name": "identity-ops"},
+        "response_url": "http://127.0.0.1:9/unused",
+        "actions": [{"action_id": action_id, "block_id": block_id, "text": {"type": "plain_text", "text": "x"},
+                     "value": value, "type": "button", "action_ts": "1700000001.000200"}],
+    }
+
+
+def _view_submission(callback_id: str, values: dict) -> dict:
+    return {
+        "type": "view_submission", "team": {"id": TEAM_ID, "domain": "sso-bot-test"},
+        "user": {"id": "U0ADMIN01", "username": "ada", "team_id": TEAM_ID}, "api_app_id": "A0SSOBOT1",
+        "token": "unused", "trigger_id": "111.222.trigger",
+        "view": {"id": "V0001", "team_id": TEAM_ID, "type": "modal", "callback_id": callback_id,
+                 "private_metadata": "", "state": {"values": values}, "hash": "h", "title": {"type": "plain_text",
+                 "text": "x"}, "blocks": []},
+    }
