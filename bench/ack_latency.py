@@ -116,6 +116,26 @@ def run(requests: int, levels: list[int], texts: list[str], label: str) -> bool:
     return ok
 
 
+def diagnose_pastes() -> list[str]:
+    """Real-shaped pastes: vendor messages, a SCIM URL, a redirect pair, and bodies from the shared corpus."""
+    corpus = Path(os.environ.get("SSO_BOT_SHARED", REPO.parent / "shared")) / "corpus"
+    pastes = [
+        "AADSTS50011: The redirect URI 'https://app.example.com/oidc/callback/' specified in the request does not "
+        "match the redirect URIs configured for the application '6731de76-14a6-49ae-97bc-6eba6914391e'.",
+        "AADSTS50105: Your administrator has configured the application Airia to block users unless they are "
+        "specifically granted ('assigned') access to the application.",
+        "https://app.example.com/auth/realms/acme/org/3f2504e0-4f89-11d3-9a0c-0305e82c3301/scim",
+        "registered https://app.example.com/callback, app sends https://app.example.com/Callback/",
+        "401 Unauthorized from the SCIM endpoint since this morning, provisioning quarantined",
+        "@example.com, Example.org, https://corp.example.net",
+    ]
+    for name in ("logs/graph_provisioningobjectsummary_list_failure.json", "scim/rfc_samples/rfc7644-3.12-error-bad_request.json"):
+        path = corpus / name
+        if path.exists():
+            pastes.append(" ".join(path.read_text().split()))
+    return pastes
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=400, help="requests per concurrency level")
@@ -123,6 +143,7 @@ def main() -> int:
     args = parser.parse_args()
     levels = [int(x) for x in args.levels.split(",")]
     ok = run(args.requests, levels, ["help"], "/sso help")
+    ok = run(args.requests, levels, [f"diagnose {p}" for p in diagnose_pastes()], "/sso diagnose (mixed pastes)") and ok
     print("\nall targets met" if ok else "\nsome targets missed (see MISSED above)")
     return 0 if ok else 1
 

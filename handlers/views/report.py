@@ -93,7 +93,7 @@ def _split_by_budget(findings: Sequence[Finding], budget: int) -> tuple[list[Fin
 def _finding_blocks(finding: Finding, explainable: bool) -> list[Block]:
     mark = SEVERITY_MARK[finding.severity]
     head = f"{mark} *{SEVERITY_WORD[finding.severity]}: {escape_mrkdwn(finding.title)}*"
-    body = escape_mrkdwn(finding.detail) if finding.detail else ""
+    body = format_detail(finding.detail)
     text = clip(f"{head}\n{body}".strip(), MAX_SECTION_TEXT)
     section = SectionBlock(text=MarkdownTextObject(text=text))
     if explainable:
@@ -103,6 +103,21 @@ def _finding_blocks(finding: Finding, explainable: bool) -> list[Block]:
     tail = _fix_and_refs(finding)
     blocks.append(SectionBlock(text=MarkdownTextObject(text=tail)) if tail else DividerBlock())
     return blocks
+
+
+def format_detail(detail: str) -> str:
+    """Escape a finding's detail for mrkdwn, keeping a caret pointer (two aligned lines and a
+    line holding only ``^``) in a code block so the caret still sits under the difference."""
+    lines = escape_mrkdwn(detail).split("\n") if detail else []
+    out: list[str] = []
+    for line in lines:
+        if line.strip() == "^" and len(out) >= 2:
+            aligned = out[-2:]
+            del out[-2:]
+            out.append("```" + "\n".join([*aligned, line]) + "```")
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 def _fix_and_refs(finding: Finding) -> str:

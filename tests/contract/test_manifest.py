@@ -13,7 +13,7 @@ from handlers.commands import SLASH_COMMAND
 from tests.conftest import REPO
 
 # Every scope here must be used by code; add one only with the feature that needs it.
-EXPECTED_BOT_SCOPES = {"commands"}
+EXPECTED_BOT_SCOPES = {"commands", "chat:write"}
 EXPECTED_BOT_EVENTS = {"app_home_opened"}
 
 
