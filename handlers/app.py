@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from bot.settings import Settings
 from handlers import commands, diagnose, errors, home
 from handlers.commands import HELP, Router
+from handlers.home import HomeSections
 from handlers.deps import Deps
 
 
@@ -34,8 +35,10 @@ def build_app(settings: Settings, deps: Deps, client: WebClient | None = None, *
         process_before_response=False,
     )
     router = build_router()
+    sections = HomeSections()
     errors.register(app)
     commands.register(app, settings, deps, router)
     diagnose.register(app, settings, deps, router)
-    home.register(app, router)
+    # Feature modules register here, each with its own register(app, settings, deps, router, sections).
+    home.register(app, router, sections)
     return app

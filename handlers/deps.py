@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from typing import Callable
 
 from handlers.executor import ListenerExecutor
+from handlers.scheduler import Scheduler
 from storage import Database
 from storage.audit import AuditLog
 
@@ -21,3 +22,9 @@ class Deps:
     audit: AuditLog
     executor: ListenerExecutor
     clock: Callable[[], datetime] = field(default=_utcnow)
+    # Periodic jobs (reminders, checklist follow-ups); started by `sso-bot serve`, driven by hand in tests.
+    scheduler: Scheduler | None = None
+
+    def __post_init__(self) -> None:
+        if self.scheduler is None:
+            self.scheduler = Scheduler(self.clock)

@@ -10,6 +10,8 @@ class ActionId(StrEnum):
     EXPLAIN_MORE = "report.explain"
     OPEN_DIAGNOSE_MODAL = "home.open_diagnose"
     OPEN_TOKEN_MODAL = "home.open_token"
+    # value: JSON {"checklist": "<definition id>", "idp": "entra"|"okta"|null}; started in the clicked channel
+    START_CHECKLIST = "checklist.start"
 
 
 class CallbackId(StrEnum):

@@ -55,19 +55,22 @@ def prepare(settings: Settings) -> Runtime:
 def run_http(settings: Settings, *, host: str, port: int) -> None:
     runtime = prepare(settings)
     server = HttpServer(runtime.wsgi, host=host, port=port)
+    runtime.deps.scheduler.start()
     serve_http(server, runtime.deps.executor, on_ready=lambda p: _ready(f"http://{host}:{p}/slack/events"))
     _close(runtime)
 
 
 def run_socket_mode(settings: Settings) -> None:
     runtime = prepare(settings)
+    runtime.deps.scheduler.start()
     serve_socket_mode(runtime.wsgi.app, settings.app_token or "", runtime.deps.executor,
                       on_ready=lambda: _ready("Socket Mode"))
     _close(runtime)
 
 
 def _close(runtime: Runtime) -> None:
-    """After the listeners have finished: write the last audit rows, then let the database go."""
+    """After the listeners have finished: stop the scheduler, write the last audit rows, release the database."""
+    runtime.deps.scheduler.stop()
     runtime.deps.audit.close()
     runtime.deps.db.dispose()
 

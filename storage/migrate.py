@@ -20,8 +20,8 @@ def _config() -> Config:
     return config
 
 
-def upgrade(db: Database, revision: str = "head") -> str | None:
-    """Bring the schema to ``revision``; returns the revision now current."""
+def upgrade(db: Database, revision: str = "heads") -> str | None:
+    """Bring the schema to ``revision`` (default: every head); returns the revision now current."""
     config = _config()
     with db.engine.begin() as connection:
         config.attributes["connection"] = connection
@@ -30,9 +30,12 @@ def upgrade(db: Database, revision: str = "head") -> str | None:
 
 
 def current_revision(db: Database) -> str | None:
+    """The current revision; several heads (features migrated in parallel, not yet merged) join with '+'."""
     with db.engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        heads = MigrationContext.configure(connection).get_current_heads()
+    return "+".join(sorted(heads)) if heads else None
 
 
 def head_revision() -> str | None:
-    return ScriptDirectory.from_config(_config()).get_current_head()
+    heads = ScriptDirectory.from_config(_config()).get_heads()
+    return "+".join(sorted(heads)) if heads else None

@@ -9,11 +9,12 @@ from slack_sdk.models.blocks import (ActionsBlock, Block, ButtonElement, Context
 from slack_sdk.models.views import View
 
 from handlers.ids import ActionId
-from handlers.views.limits import MAX_SECTION_TEXT, clip, escape_mrkdwn
+from handlers.views.limits import MAX_SECTION_TEXT, MAX_VIEW_BLOCKS, clip, escape_mrkdwn
 
 
-def render_home(entries: Sequence[tuple[str, str]]) -> View:
-    """The Home tab: what sso-bot does, buttons for the two modals, and the commands (from the router)."""
+def render_home(entries: Sequence[tuple[str, str]], sections: Sequence[Block] = ()) -> View:
+    """The Home tab: what sso-bot does, buttons for the two modals, the features' own sections
+    (tracked credentials, open checklists), and the commands (from the router)."""
     commands = "\n".join(f"• `{escape_mrkdwn(usage)}`: {escape_mrkdwn(summary)}" for usage, summary in entries)
     blocks: list[Block] = [
         HeaderBlock(text="sso-bot"),
@@ -26,10 +27,11 @@ def render_home(entries: Sequence[tuple[str, str]]) -> View:
             ButtonElement(text="Check a token privately", action_id=ActionId.OPEN_TOKEN_MODAL),
         ]),
         DividerBlock(),
+        *sections,
         SectionBlock(text=MarkdownTextObject(text=clip("*Commands*\n" + commands, MAX_SECTION_TEXT))),
         ContextBlock(elements=[MarkdownTextObject(
             text="Never paste a token or client secret in a channel: use *Check a token privately*. "
                  "sso-bot never stores or repeats one."
         )]),
     ]
-    return View(type="home", blocks=blocks)
+    return View(type="home", blocks=blocks[:MAX_VIEW_BLOCKS])

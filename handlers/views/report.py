@@ -45,10 +45,12 @@ def verdict(report: Report) -> str:
 
 
 def render_report(report: Report, *, explainable: frozenset[str] = frozenset(), shared_by: str | None = None,
-                  share_id: str | None = None, max_blocks: int = MAX_MESSAGE_BLOCKS) -> list[Block]:
+                  share_id: str | None = None, extra_actions: Sequence[ButtonElement] = (),
+                  max_blocks: int = MAX_MESSAGE_BLOCKS) -> list[Block]:
     """Blocks for ``report``. ``explainable`` holds finding codes with a deeper knowledge entry,
     which get an "Explain more" button. ``shared_by`` (a user id) marks a report shared in a channel;
-    ``share_id`` (a saved snapshot) adds the "Share in channel" button."""
+    ``share_id`` (a saved snapshot) adds the "Share in channel" button; ``extra_actions`` (at most 4,
+    e.g. "Start checklist") go beside it."""
     blocks: list[Block] = [HeaderBlock(text=clip(verdict(report), MAX_HEADER_TEXT))]
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=_context_line(report, shared_by))]))
     if report.secret_seen and shared_by is None:
@@ -62,10 +64,10 @@ def render_report(report: Report, *, explainable: frozenset[str] = frozenset(), 
         blocks.extend(_finding_blocks(finding, finding.code in explainable))
     if folded:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=_folded_text(folded))))
-    if share_id:
-        blocks.append(ActionsBlock(block_id=BlockId.REPORT_ACTIONS, elements=[
-            ButtonElement(text="Share in channel", action_id=ActionId.SHARE_REPORT, value=share_id),
-        ]))
+    buttons = [ButtonElement(text="Share in channel", action_id=ActionId.SHARE_REPORT, value=share_id)] if share_id else []
+    buttons += list(extra_actions)[:4]
+    if buttons:
+        blocks.append(ActionsBlock(block_id=BlockId.REPORT_ACTIONS, elements=buttons))
     return blocks[:max_blocks]
 
 

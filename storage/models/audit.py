@@ -1,4 +1,4 @@
-"""Tables. Never a token, a secret or pasted text: ids, kinds, outcomes and dates only."""
+"""The audit log: one row per user action. Never a token, a secret or pasted text."""
 
 from __future__ import annotations
 
@@ -25,21 +25,3 @@ class AuditEvent(SQLModel, table=True):
     outcome: str = Field(max_length=32)
     detail: str = Field(default="", max_length=255)
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
-
-
-class ReportSnapshot(SQLModel, table=True):
-    """A diagnosis kept so its "Share in channel" button can post it later.
-
-    Only the findings' rendered fields are kept, and never those derived from a
-    token or secret: the caller drops them before saving. ``findings_json`` is
-    the JSON list of findings; rows older than a week are purged.
-    """
-
-    __tablename__ = "report_snapshot"
-
-    id: str = Field(primary_key=True, max_length=32)
-    team_id: str = Field(max_length=32)
-    user_id: str = Field(max_length=32)
-    inputs: str = Field(default="", max_length=255)
-    findings_json: str
-    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False, index=True))

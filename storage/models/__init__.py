@@ -1,0 +1,11 @@
+"""Tables, one module per feature. Importing this package registers every table on
+``SQLModel.metadata`` (Alembic's env and the model/migration comparison test rely on it).
+
+Rules for every table: never a token, a secret or pasted text (fingerprints, ids,
+kinds and dates only); timestamps are ``UTCDateTime`` (aware UTC).
+"""
+
+from storage.models.audit import AuditEvent
+from storage.models.snapshots import ReportSnapshot
+
+__all__ = ["AuditEvent", "ReportSnapshot"]
