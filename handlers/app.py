@@ -14,6 +14,14 @@ from handlers.home import HomeSections
 from handlers.deps import Deps
 
 
+class _ExpectedClientWarning(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN itself and warns that our explicit client (which carries
+    SLACK_API_URL) wins over it. That is the intent, so the line would only alarm operators."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
 def build_router() -> Router:
     """The /sso subcommand table, in the order help lists them."""
     router = Router()
@@ -24,13 +32,18 @@ def build_router() -> Router:
 def build_app(settings: Settings, deps: Deps, client: WebClient | None = None, *,
               token_verification: bool = True) -> App:
     client = client or WebClient(token=settings.bot_token, base_url=settings.slack_api_url)
+    bolt_logger = logging.getLogger("sso_bot.bolt")
+    if not any(isinstance(f, _ExpectedClientWarning) for f in bolt_logger.filters):
+        bolt_logger.addFilter(_ExpectedClientWarning())
     app = App(
         name="sso-bot",
         client=client,
         signing_secret=settings.signing_secret,
+        # HTTP requests are signed and checked (twice: handlers.http first); Socket Mode ones are not signed.
+        request_verification_enabled=bool(settings.signing_secret),
         token_verification_enabled=token_verification,
         listener_executor=deps.executor,
-        logger=logging.getLogger("sso_bot.bolt"),
+        logger=bolt_logger,
         # ack() first, slow work after it on the listener pool: Slack needs its answer within 3 s.
         process_before_response=False,
     )

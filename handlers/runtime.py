@@ -6,6 +6,7 @@ import logging
 import sys
 from dataclasses import dataclass
 
+from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -29,7 +30,11 @@ class StartupError(Exception):
 @dataclass
 class Runtime:
     deps: Deps
-    wsgi: SlackWsgiApp
+    app: App
+
+    def wsgi(self, signing_secret: str) -> SlackWsgiApp:
+        """The HTTP face of the app (HTTP mode only: Socket Mode requests are not signed)."""
+        return SlackWsgiApp(self.app, self.deps.db, signing_secret)
 
 
 def prepare(settings: Settings) -> Runtime:
@@ -49,12 +54,12 @@ def prepare(settings: Settings) -> Runtime:
                            "copy the Bot User OAuth Token again from your app's OAuth & Permissions page") from error
     except Exception as error:
         raise StartupError(f"cannot reach the Slack Web API at {settings.slack_api_url}: {_first_line(error)}") from error
-    return Runtime(deps=deps, wsgi=SlackWsgiApp(app, db, settings.signing_secret or ""))
+    return Runtime(deps=deps, app=app)
 
 
 def run_http(settings: Settings, *, host: str, port: int) -> None:
     runtime = prepare(settings)
-    server = HttpServer(runtime.wsgi, host=host, port=port)
+    server = HttpServer(runtime.wsgi(settings.signing_secret or ""), host=host, port=port)
     runtime.deps.scheduler.start()
     serve_http(server, runtime.deps.executor, on_ready=lambda p: _ready(f"http://{host}:{p}/slack/events"))
     _close(runtime)
@@ -63,7 +68,7 @@ def run_http(settings: Settings, *, host: str, port: int) -> None:
 def run_socket_mode(settings: Settings) -> None:
     runtime = prepare(settings)
     runtime.deps.scheduler.start()
-    serve_socket_mode(runtime.wsgi.app, settings.app_token or "", runtime.deps.executor,
+    serve_socket_mode(runtime.app, settings.app_token or "", runtime.deps.executor,
                       on_ready=lambda: _ready("Socket Mode"))
     _close(runtime)
 

@@ -44,6 +44,8 @@ class FakeSlack:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.users: dict[str, dict[str, Any]] = {}
+        # Where apps.connections.open points Socket Mode clients (see fake_socket_mode.py).
+        self.socket_mode_url: str | None = None
         self._faults: dict[str, list[Fault]] = {}
         self._lock = threading.Lock()
         self._ts = itertools.count(1)
@@ -120,6 +122,10 @@ class FakeSlack:
             return {"ok": True, "view": {**(view or {}), "id": f"V{next(self._ts):08d}"}}
         if method == "views.publish":
             return {"ok": True, "view": {"id": f"V{next(self._ts):08d}", "type": "home"}}
+        if method == "apps.connections.open":
+            if self.socket_mode_url is None:
+                return {"ok": False, "error": "not_allowed_token_type"}
+            return {"ok": True, "url": self.socket_mode_url}
         if method == "users.info":
             user = self.users.get(str(params.get("user")))
             return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}

@@ -38,7 +38,7 @@ class RunningApp:
 
     def start(self) -> "RunningApp":
         self.runtime = prepare(self.settings)
-        self.server = HttpServer(self.runtime.wsgi, host="127.0.0.1", port=0, threads=8)
+        self.server = HttpServer(self.runtime.wsgi(SIGNING_SECRET), host="127.0.0.1", port=0, threads=8)
         self._thread = threading.Thread(target=self.server.run, name="sso-bot-http", daemon=True)
         self._thread.start()
         return self
