@@ -18,12 +18,12 @@ the list does not cover its subdomains. Pure function: no DNS, no clock.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterable
 
 from bot.diagnostics.report import Finding, Report, Severity
+from bot.diagnostics.text import as_text as _as_text, is_invisible as _is_invisible
 
 __all__ = ["check_domains", "split_domain_entries"]
 
@@ -149,23 +149,6 @@ class _Entry:
     issues: list[tuple[str, str]] = field(default_factory=list)  # (code, note)
     punycode: str = ""
     unicode_form: str = ""
-
-
-def _as_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return bytes(value).decode("utf-8", errors="replace")
-    try:
-        return str(value)
-    except Exception:
-        return ""
-
-
-def _is_invisible(ch: str) -> bool:
-    return ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Zs", "Zl", "Zp")
 
 
 def _clip(text: str, limit: int = 120) -> str:

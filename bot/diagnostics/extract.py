@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from bot.diagnostics.text import as_text as _text
 
 __all__ = [
     "unwrap_slack_links",
@@ -71,19 +72,6 @@ _DOMAIN_TOKEN_RE = re.compile(r"@?(?:\*\.)?[^\W_][\w\-]*(?:\.[\w\-]+)+\.?")
 _LIST_SPLIT_RE = re.compile(r"[,;\s]+")
 _LIST_LABEL_RE = re.compile(r"(?i)^[^:\n]{0,60}\bdomains?\b[^:\n]{0,40}:")
 _MAX_LIST_ENTRIES = 500
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return bytes(value).decode("utf-8", errors="replace")
-    try:
-        return str(value)
-    except Exception:
-        return ""
 
 
 def _trim_url(candidate: str) -> str:

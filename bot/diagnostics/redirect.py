@@ -25,6 +25,7 @@ from urllib.parse import unquote
 
 from bot.diagnostics.extract import unwrap_slack_links
 from bot.diagnostics.report import Finding, Report, Severity
+from bot.diagnostics.text import as_text as _as_text, is_invisible as _is_invisible
 
 __all__ = ["check_redirect", "check_redirect_text", "diverge_at", "parse_redirect_pair"]
 
@@ -51,23 +52,6 @@ _FIX_REGISTER = (
     "General → Sign-in redirect URIs. Keycloak: Clients → your client → Valid redirect URIs.",
     "Or change the redirect/callback URI the product (or your app) sends, if that one is wrong.",
 )
-
-
-def _as_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return bytes(value).decode("utf-8", errors="replace")
-    try:
-        return str(value)
-    except Exception:
-        return ""
-
-
-def _is_invisible(ch: str) -> bool:
-    return ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Zs", "Zl", "Zp")
 
 
 def _visible(ch: str) -> str:

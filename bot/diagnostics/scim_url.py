@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import ipaddress
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Mapping
 
 from bot.diagnostics.report import Finding, Report, Severity
+from bot.diagnostics.text import as_text as _as_text, is_invisible as _is_invisible
 
 __all__ = ["check_scim_url", "SCIM_PATH_TEMPLATE"]
 
@@ -79,26 +79,9 @@ _TEMPLATE_WORDS = ("environment_base_url", "client_guid", "your-realm", "your_re
 _LABEL_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?")
 
 
-def _is_invisible(ch: str) -> bool:
-    return ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Zs", "Zl", "Zp")
-
-
 def _clip(text: str, limit: int = _MAX_SHOWN) -> str:
     text = "".join("?" if (_is_invisible(ch) and ch != " ") else ch for ch in text[: limit + 1])
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _as_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return bytes(value).decode("utf-8", errors="replace")
-    try:
-        return str(value)
-    except Exception:
-        return ""
 
 
 @dataclass

@@ -29,12 +29,12 @@ import hashlib
 import json
 import math
 import re
-import unicodedata
 from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Iterable, Mapping
 
 from bot.diagnostics.report import Finding, Report, Severity
+from bot.diagnostics.text import as_text as _as_text, is_invisible as _is_invisible
 
 __all__ = ["check_token", "fingerprint", "DEFAULT_LIFETIME_DAYS", "WARN_DAYS", "FAIL_DAYS"]
 
@@ -129,27 +129,10 @@ def check_token(
 # --------------------------------------------------------------------------- parsing helpers
 
 
-def _as_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return bytes(value).decode("utf-8", errors="replace")
-    try:
-        return str(value)
-    except Exception:
-        return ""
-
-
 def _aware(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(timezone.utc)
-
-
-def _is_invisible(ch: str) -> bool:
-    return ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Zs", "Zl", "Zp")
 
 
 def _strip_wrapping(text: str) -> str:
