@@ -39,7 +39,14 @@ ID_PREFIX: dict[str, str] = {
     # Texts the diagnosis engine itself shows (the "what I can check" menu, truncation notice).
     "engine": "engine-",
 }
-SYSTEMS = frozenset(ID_PREFIX)
+
+#: The ``check`` system explains the findings the checks in ``bot/diagnostics`` emit. Its
+#: entry ids are the finding codes themselves, so it has one prefix per check (``log-`` for
+#: the log-event readers of ``bodies.py``).
+CHECK_SYSTEM = "check"
+CHECK_ID_PREFIXES: tuple[str, ...] = ("scim-url-", "token-", "redirect-", "domains-", "saml-", "log-")
+
+SYSTEMS = frozenset(ID_PREFIX) | {CHECK_SYSTEM}
 
 #: Systems whose entries are addressed by code (``KnowledgeBase.lookup_code``).
 CODED_SYSTEMS = frozenset({"aadsts", "okta", "oauth", "http", "scim_type", "entra_provisioning", "okta_event"})
@@ -139,7 +146,7 @@ def _walk(items: list, *, inside_repeat: bool) -> str | None:
 
 
 class Entry(BaseModel):
-    """One thing we know: an error code, a code-less message, or a symptom.
+    """One thing we know: an error code, a code-less message, a symptom, or a check's finding code.
 
     ``deep`` is derived: an entry is deep when it gives likely causes *and* fix
     steps; a shallow entry only names and summarises the code.
@@ -255,9 +262,13 @@ class Entry(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> "Entry":
+        if self.system == CHECK_SYSTEM:
+            return self._consistent_check()
         prefix = ID_PREFIX[self.system]
         if not self.id.startswith(prefix):
             raise ValueError(f"id {self.id!r} of system {self.system!r} must start with {prefix!r}")
+        if self.system == "scim" and self.id.startswith("scim-url-"):
+            raise ValueError("ids starting with 'scim-url-' are finding codes of the SCIM URL check; use system 'check'")
         if self.context is not None:
             if self.system != "http":
                 raise ValueError("context is only used for HTTP statuses")
@@ -275,6 +286,22 @@ class Entry(BaseModel):
             raise ValueError(f"entries of system {self.system!r} need a 'code'")
         if self.code is None and not self.patterns and not self.aliases and self.system not in {"scim", "engine"}:
             raise ValueError("an entry without a code needs 'patterns' (or 'aliases') so it can be found")
+        if self.id in self.related or self.id in self.next_checks:
+            raise ValueError("an entry must not refer to itself")
+        if self.fix and not self.causes:
+            raise ValueError("an entry with fix steps must also list likely causes")
+        return self
+
+    def _consistent_check(self) -> "Entry":
+        """A ``check`` entry is found by id (the finding code): no code, patterns, aliases or HTTP fields."""
+        if not self.id.startswith(CHECK_ID_PREFIXES):
+            raise ValueError(f"id {self.id!r} of system 'check' must start with one of {list(CHECK_ID_PREFIXES)}")
+        for name in ("code", "context", "http_status"):
+            if getattr(self, name) is not None:
+                raise ValueError(f"entries of system 'check' are found by id; drop {name!r}")
+        for name in ("patterns", "aliases"):
+            if getattr(self, name):
+                raise ValueError(f"entries of system 'check' are found by id; drop {name!r}")
         if self.id in self.related or self.id in self.next_checks:
             raise ValueError("an entry must not refer to itself")
         if self.fix and not self.causes:
