@@ -7,6 +7,10 @@ its kind. Keys are matched case-insensitively and through one level of nesting
 flattening (``outcome.reason``, ``outcome_reason_s``, ``outcomeReason``), because
 the same event reaches people through the API, SIEM exports and portal downloads.
 
+A log event of a type we have no notes on still gets an answer: whether it
+succeeded (so it is not the failure being chased) or failed, with its reason
+(``log-event-succeeded`` / ``log-event-failed``).
+
 Specs: RFC 7644 §3.12 (SCIM error response), RFC 6749 §5.2 (OAuth error
 response), Microsoft Graph provisioningObjectSummary, Okta LogEvent.
 """
@@ -18,12 +22,15 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping
 
 from bot.diagnostics.explain import finding_from_entry
-from bot.diagnostics.report import Finding
+from bot.diagnostics.report import Finding, Severity
 from bot.knowledge import KnowledgeBase
 
 SCIM_ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:error"
 _STATUS_IN_TEXT = re.compile(r"(?i)\b(?:status(?: code)?|http)\D{0,12}([1-5]\d\d)\b")
 _MAX_FACT = 300
+# Okta LogEvent outcome.result values (SUCCESS, FAILURE, SKIPPED, ALLOW, DENY, CHALLENGE, UNKNOWN).
+_OKTA_GOOD_OUTCOMES = frozenset({"SUCCESS", "ALLOW"})
+_OKTA_BAD_OUTCOMES = frozenset({"FAILURE", "DENY"})
 
 
 @dataclass
@@ -36,13 +43,17 @@ class Reading:
     texts: list[str] = field(default_factory=list)
 
 
+# Log Analytics column suffixes: _s string, _d number, _b boolean, _g GUID, _t date-time.
+_SIEM_SUFFIX = re.compile(r"_[sdbgt]$")
+
+
 def flatten(obj: Any, prefix: str = "", depth: int = 0) -> dict[str, Any]:
     """``{"a": {"b": 1}}`` -> ``{"a.b": 1}``, keys lower-cased, SIEM suffixes (``_s``, ``_d``) dropped."""
     out: dict[str, Any] = {}
     if not isinstance(obj, Mapping) or depth > 6:
         return out
     for key, value in obj.items():
-        name = re.sub(r"_[sdb]$", "", str(key)).lower().replace("_", ".")
+        name = _SIEM_SUFFIX.sub("", str(key)).lower().replace("_", ".")
         path = f"{prefix}.{name}" if prefix else name
         if isinstance(value, Mapping):
             out.update(flatten(value, path, depth + 1))
@@ -71,9 +82,9 @@ def _scim_context_status(kb: KnowledgeBase, status: str | None, facts: dict[str,
     return [finding_from_entry(entry, facts=facts)] if entry else []
 
 
-def read_scim_error(obj: Mapping[str, Any], kb: KnowledgeBase) -> Reading | None:
+def read_scim_error(obj: Mapping[str, Any], kb: KnowledgeBase, flat: Mapping[str, Any] | None = None) -> Reading | None:
     """RFC 7644 §3.12: ``{"schemas": [...:Error], "scimType": ..., "detail": ..., "status": "400"}``."""
-    flat = flatten(obj)
+    flat = flatten(obj) if flat is None else flat
     schemas = obj.get("schemas") if isinstance(obj.get("schemas"), list) else []
     is_scim = any(str(s).lower() == SCIM_ERROR_SCHEMA for s in schemas)
     if not is_scim and not ("scimtype" in flat and "status" in flat):
@@ -91,7 +102,7 @@ def read_scim_error(obj: Mapping[str, Any], kb: KnowledgeBase) -> Reading | None
     return reading
 
 
-def read_okta_error(obj: Mapping[str, Any], kb: KnowledgeBase) -> Reading | None:
+def read_okta_error(obj: Mapping[str, Any], kb: KnowledgeBase, flat: Mapping[str, Any] | None = None) -> Reading | None:
     """Okta's API error body: ``errorCode`` (E0000…), ``errorSummary``, ``errorCauses``, ``errorId``."""
     code = obj.get("errorCode")
     if not isinstance(code, str) or not re.fullmatch(r"(?i)E\d{7}", code.strip()):
@@ -105,7 +116,8 @@ def read_okta_error(obj: Mapping[str, Any], kb: KnowledgeBase) -> Reading | None
                    texts=[str(obj.get("errorSummary", "")), cause_text])
 
 
-def read_oauth_error(obj: Mapping[str, Any], kb: KnowledgeBase) -> Reading | None:
+def read_oauth_error(obj: Mapping[str, Any], kb: KnowledgeBase,
+                     flat: Mapping[str, Any] | None = None) -> Reading | None:
     """RFC 6749 §5.2 token-endpoint error, as Entra returns it (``error_codes`` carries AADSTS numbers)."""
     error = obj.get("error")
     if not isinstance(error, str) or "error_description" not in obj and "error_codes" not in obj:
@@ -125,9 +137,10 @@ def read_oauth_error(obj: Mapping[str, Any], kb: KnowledgeBase) -> Reading | Non
     return reading
 
 
-def read_entra_provisioning(obj: Mapping[str, Any], kb: KnowledgeBase) -> Reading | None:
+def read_entra_provisioning(obj: Mapping[str, Any], kb: KnowledgeBase,
+                            flat: Mapping[str, Any] | None = None) -> Reading | None:
     """An Entra provisioning-log entry (Graph ``provisioningObjectSummary`` or a portal/Log Analytics export)."""
-    flat = flatten(obj)
+    flat = flatten(obj) if flat is None else flat
     code = _first(flat, "provisioningstatusinfo.errorinformation.errorcode", "statusinfo.errorinformation.errorcode",
                   "errorcode", "properties.provisioningstatusinfo.errorinformation.errorcode")
     action = _first(flat, "provisioningaction", "properties.provisioningaction", "action")
@@ -153,11 +166,12 @@ def read_entra_provisioning(obj: Mapping[str, Any], kb: KnowledgeBase) -> Readin
     return reading
 
 
-def read_entra_signin(obj: Mapping[str, Any], kb: KnowledgeBase) -> Reading | None:
+def read_entra_signin(obj: Mapping[str, Any], kb: KnowledgeBase,
+                      flat: Mapping[str, Any] | None = None) -> Reading | None:
     """An Entra sign-in log record: ``status.errorCode`` (Graph) or ``properties.status.errorCode`` / ``ResultType``."""
-    flat = flatten(obj)
+    flat = flatten(obj) if flat is None else flat
     code = _first(flat, "status.errorcode", "properties.status.errorcode", "resulttype")
-    if code is None or not code.isdigit() or code == "0":
+    if code is None or not code.isdigit():
         return None
     if not any(k in flat for k in ("status.errorcode", "properties.status.errorcode", "category", "createddatetime")):
         return None
@@ -167,31 +181,78 @@ def read_entra_signin(obj: Mapping[str, Any], kb: KnowledgeBase) -> Reading | No
         ("user", _first(flat, "userprincipalname", "properties.userprincipalname")),
         ("failureReason", _first(flat, "status.failurereason", "properties.status.failurereason", "resultdescription")),
     ) if v}
+    if code == "0":
+        ok = event_finding("Entra sign-in (error code 0)", "SUCCESS", facts)
+        return Reading(kind="entra_signin_log", findings=[ok])
     entry = kb.lookup_code("aadsts", code) or kb.unknown_aadsts(code)
     return Reading(kind="entra_signin_log", findings=[finding_from_entry(entry, facts=facts)],
                    texts=[facts.get("failureReason", "")])
 
 
-def read_okta_event(obj: Mapping[str, Any], kb: KnowledgeBase) -> Reading | None:
+def read_okta_event(obj: Mapping[str, Any], kb: KnowledgeBase, flat: Mapping[str, Any] | None = None) -> Reading | None:
     """An Okta System Log ``LogEvent`` (camelCase, lower-cased, or SIEM-flattened keys)."""
-    flat = flatten(obj)
+    flat = flatten(obj) if flat is None else flat
     event_type = _first(flat, "eventtype")
     if not event_type or "." not in event_type:
         return None
-    result = _first(flat, "outcome.result", "outcome.result")
-    reason = _first(flat, "outcome.reason") or ""
+    result = _first(flat, "outcome.result", "outcomeresult")
+    reason = _first(flat, "outcome.reason", "outcomereason") or ""
     message = _first(flat, "displaymessage") or ""
     facts = {k: _fact(v) for k, v in (("eventType", event_type), ("outcome", result), ("reason", reason),
                                        ("actor", _first(flat, "actor.alternateid"))) if v}
     reading = Reading(kind="okta_system_log", texts=[reason, message])
+    outcome = (result or "").upper()
     entry = kb.lookup_code("okta_event", event_type)
     if entry:
-        severity = "ok" if (result or "").upper() == "SUCCESS" else None
+        severity = None
+        if outcome in _OKTA_GOOD_OUTCOMES:
+            severity = "ok"
+        elif outcome in _OKTA_BAD_OUTCOMES and entry.severity == "info":
+            severity = "warn"  # an informational event type that failed is worth a look
         reading.findings.append(finding_from_entry(entry, facts=facts, severity=severity))
+    elif outcome in _OKTA_GOOD_OUTCOMES or outcome in _OKTA_BAD_OUTCOMES:
+        reading.findings.append(event_finding(f"Okta System Log event {event_type}", outcome, facts))
     return reading
 
 
-READERS: tuple[Callable[[Mapping[str, Any], KnowledgeBase], Reading | None], ...] = (
+def event_finding(what: str, outcome: str, facts: Mapping[str, str]) -> Finding:
+    """What to say about a log event we have no notes on: whether it succeeded, and where to go next.
+
+    ``what`` names the event ("Okta System Log event user.session.start"); ``outcome`` is the event's
+    own word (SUCCESS, ALLOW, FAILURE, DENY).
+    """
+    good = outcome.upper() in _OKTA_GOOD_OUTCOMES
+    reason = facts.get("reason") or facts.get("failureReason") or ""
+    if good:
+        return Finding(
+            code="log-event-succeeded",
+            severity=Severity.OK,
+            title=f"{what} succeeded, so it is not the failure you are after",
+            detail=("Nothing went wrong in this event. Look for an event of the same user and minute whose outcome "
+                    "is FAILURE or DENY (Okta) or whose error code is not 0 (Entra), and paste that one."),
+            fix=(_WHERE_LOGS,),
+            facts=dict(facts),
+        )
+    title = f"{what} ended in {outcome.upper()}"
+    if reason:
+        title += f": {reason[:120]}"
+    return Finding(
+        code="log-event-failed",
+        severity=Severity.WARN,
+        title=title,
+        detail=("sso-bot has no notes on this event type, so the reason in the event is the best lead. If it names "
+                "an error code, an HTTP status or a message, paste that part on its own for a specific answer."),
+        fix=(_WHERE_LOGS, "Check whether the same event repeats for other users: one user points at that user's "
+                          "data or assignment, many users at the app's configuration."),
+        facts=dict(facts),
+    )
+
+
+_WHERE_LOGS = ("Okta: Admin Console → Reports → System Log, filtered on the user and the event type. Entra: "
+               "Entra admin center → Entra ID → Monitoring & health → Sign-in logs or Provisioning logs.")
+
+
+READERS: tuple[Callable[..., Reading | None], ...] = (
     read_scim_error, read_okta_error, read_oauth_error, read_entra_provisioning, read_entra_signin, read_okta_event,
 )
 
@@ -200,8 +261,9 @@ def read_objects(objects: Iterable[Mapping[str, Any]], kb: KnowledgeBase) -> lis
     """Run every reader on every object; the first reader that recognises an object wins."""
     readings: list[Reading] = []
     for obj in objects:
+        flat = flatten(obj)
         for reader in READERS:
-            reading = reader(obj, kb)
+            reading = reader(obj, kb, flat)
             if reading is not None:
                 readings.append(reading)
                 break

@@ -1,0 +1,89 @@
+"""Text and JSON renderings of a report for the command line."""
+
+from __future__ import annotations
+
+import json
+
+from bot.diagnostics.engine import diagnose
+from bot.diagnostics.render import render_json, render_text, verdict_line
+from bot.diagnostics.report import Finding, Report, Severity
+
+FINDING = Finding(
+    code="aadsts-50105",
+    severity=Severity.FAIL,
+    title="AADSTS50105 EntitlementGrantsNotFound: the user is not assigned " + "and the title goes on " * 6,
+    detail="Likely causes, most likely first:\n1. Not assigned.\n2. Nested group.\n\nWhere to look:\n"
+           "• Entra admin center → Enterprise apps → <app> → Users and groups " + "→ more " * 20,
+    fix=("Assign the user.", "Sign in again."),
+    refs=("https://learn.microsoft.com/x",),
+    facts={"user": "jane@example.com"},
+)
+
+
+def _report(*findings, inputs=("aadsts_code",), secret=False):
+    return Report(subject="diagnosis", findings=tuple(findings), inputs=inputs, secret_seen=secret)
+
+
+def test_text_gives_cause_then_fix_then_where_to_look():
+    text = render_text(_report(FINDING))
+    assert text.startswith("1 problem found (recognised: aadsts code)\n")
+    cause, fix, where = text.index("Likely causes"), text.index("Fix:"), text.index("Where to look:")
+    assert cause < fix < where
+    assert "      1. Assign the user." in text and "      2. Sign in again." in text
+    assert "    · user: jane@example.com" in text
+    assert "    see https://learn.microsoft.com/x" in text
+
+
+def test_text_wraps_long_lines_with_a_hanging_indent():
+    lines = render_text(_report(FINDING), width=80).splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    title_end = lines.index(next(line for line in lines if line.startswith("    Likely")))
+    assert all(line.startswith("       ") for line in lines[3:title_end])
+    bullet = next(i for i, line in enumerate(lines) if line.startswith("    • Entra"))
+    assert lines[bullet + 1].startswith("      ") and not lines[bullet + 1].startswith("       •")
+
+
+def test_colour_only_when_asked():
+    plain = render_text(_report(FINDING))
+    assert "\033[" not in plain
+    coloured = render_text(_report(FINDING), colour=True)
+    assert "\033[1;31mFAIL\033[0m" in coloured
+
+
+def test_verdicts():
+    warn = Finding(code="symptom-logout-loop", severity=Severity.WARN, title="t")
+    info = Finding(code="engine-menu", severity=Severity.INFO, title="t")
+    two = "2 problems found, most likely cause first (recognised: aadsts code)"
+    assert verdict_line(_report(FINDING, FINDING)) == two
+    assert verdict_line(_report(warn)) == "1 warning (recognised: aadsts code)"
+    assert verdict_line(_report(info, inputs=("unrecognised",))) == "Nothing I recognise (recognised: unrecognised)"
+    assert verdict_line(_report(info, inputs=())) == "Nothing failed"
+
+
+def test_a_secret_is_announced_not_shown():
+    text = render_text(_report(FINDING, secret=True))
+    assert "held a token or secret" in text
+
+
+def test_json_shape_and_order():
+    report = diagnose("AADSTS50105 and then HTTP 401 after login")
+    data = json.loads(render_json(report))
+    assert set(data) == {"inputs", "secret_seen", "verdict", "findings"}
+    assert data["verdict"] == "fail"
+    first = data["findings"][0]
+    assert first["code"] == "aadsts-50105"
+    assert set(first) == {"code", "severity", "title", "detail", "fix", "refs", "facts"}
+    assert [f["code"] for f in data["findings"]] == [f.code for f in report.findings]
+
+
+def test_json_keeps_non_ascii_readable():
+    assert "→" in render_json(_report(FINDING))
+
+
+def test_every_paste_renders(tmp_path):
+    from tests.unit.diagnostics.test_engine_pastes import EXPECTED, PASTES
+
+    for case in EXPECTED:
+        report = diagnose((PASTES / case["file"]).read_bytes())
+        assert render_text(report).count("\n[") == len(report.findings)
+        json.loads(render_json(report))
