@@ -17,6 +17,7 @@ from typing import Any, Callable, Sequence
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
+from bot.diagnostics.extract import unwrap_slack_links
 from bot.settings import Settings
 from handlers.deps import Deps
 from handlers.errors import UserError
@@ -103,6 +104,14 @@ def split_command(text: str) -> tuple[str, str]:
 _FIRST_WORD = re.compile(r"(\S+)\s*(.*)", re.DOTALL)
 
 
+def from_slack(text: str) -> str:
+    """What the user typed, from Slack's encoding of it: links ``<url|label>`` become the URL, and the
+    three characters Slack escapes (``&lt;`` ``&gt;`` ``&amp;``) are restored, so a pasted XML or JSON
+    body reaches the checks as it was pasted."""
+    text = unwrap_slack_links(text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 # A word worth echoing back in "X is not a command": short and plain, so never a pasted secret.
 _ECHOABLE = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,23}")
 
@@ -119,7 +128,7 @@ def register(app: App, settings: Settings, deps: Deps, router: Router) -> None:
             return
         ack()
         ctx = CommandContext(
-            args=args,
+            args=from_slack(args),
             user_id=str(command.get("user_id", "")),
             team_id=str(command.get("team_id", "")),
             channel_id=str(command.get("channel_id", "")),

@@ -56,6 +56,7 @@ from bot.diagnostics.extract import (find_bearer_tokens, find_emails, find_jwts,
                                      looks_like_domain_list, unwrap_slack_links)
 from bot.diagnostics.redirect import check_redirect, parse_redirect_pair
 from bot.diagnostics.report import Finding, Report, Severity
+from bot.diagnostics.saml import check_saml_response, find_saml_responses
 from bot.diagnostics.scim_url import check_scim_url
 from bot.diagnostics.text import as_text
 from bot.diagnostics.token import check_token
@@ -171,7 +172,7 @@ def _tier(code: str) -> int:
         return _TIER_UMBRELLA
     if code.startswith(("aadsts-", "entra-prov-", "scim-type-", "okta-event-")) or _OKTA_ID.match(code):
         return _TIER_CODE
-    if code.startswith(("token-", "domains-") + _SCIM_CHECK_PREFIXES):
+    if code.startswith(("token-", "domains-", "saml-") + _SCIM_CHECK_PREFIXES):
         return _TIER_CHECK
     if code.startswith(("msg-", "okta-msg-", "scim-")):
         return _TIER_MESSAGE
@@ -272,7 +273,9 @@ def diagnose(text: Any, *, now: datetime | None = None, environments: Mapping[st
         out.add_entry(_engine_entry(kb, "engine-input-truncated"), MAX_INPUT_CHARS,  # a side note: last
                       facts={"characters": str(len(whole)), "read": str(MAX_INPUT_CHARS)})
         raw = whole[:MAX_INPUT_CHARS]
-    pasted = _guard("links", lambda: unwrap_slack_links(raw), raw)
+    # SAML first: its XML must be read before Slack-link unwrapping rewrites <prefix:Element> tags.
+    pasted = _guard("saml", lambda: _read_saml(raw, out, now=now), raw)
+    pasted = _guard("links", lambda: unwrap_slack_links(pasted), pasted)
     scan = _guard("tokens", lambda: _read_tokens(pasted, out, now=now, issued_at=issued_at), pasted)
     json_text = scan if len(whole) <= MAX_INPUT_CHARS else _guard("tail", lambda: _hide_tail_tokens(whole, out), "")
     extra = _guard("json", lambda: _read_json(json_text, out, kb), "")
@@ -358,6 +361,23 @@ def _read_tokens(text: str, out: _Collector, *, now: datetime, issued_at: date |
         out.secrets += hidden
         tokens = tokens + hidden
     return _blank(tokens, text)
+
+
+# Cheap cues before the SAML finder runs: the word, or base64 of "<samlp:Response" / "<?xml ".
+_SAML_CUES = ("saml", "PHNhbWxwOlJlc3BvbnNl", "PHNhbWwycDpSZXNwb25zZ", "PD94bWwg")
+
+
+def _read_saml(text: str, out: _Collector, *, now: datetime) -> str:
+    """Check every SAML Response in the paste, then blank it out so its XML and URLs are not read twice."""
+    if not any(cue in text for cue in _SAML_CUES) and "saml" not in text.lower():
+        return text
+    responses = find_saml_responses(text)[:MAX_ITEMS]
+    for response in responses:
+        out.kind("saml_response")
+        position = text.find(response[:40])
+        out.add_report(check_saml_response(response, now=now), max(position, 0))
+        text = text.replace(response, "[saml response]")
+    return text
 
 
 def _hide_tail_tokens(whole: str, out: _Collector) -> str:
