@@ -39,3 +39,9 @@ def test_xml_escaped_by_slack_is_read_after_unescaping(corpus):
     as_slack_sends_it = xml.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     report = diagnose(from_slack(as_slack_sends_it), now=datetime(2026, 11, 28, tzinfo=timezone.utc))
     assert "saml-expired" in [f.code for f in report.findings]
+
+
+def test_a_url_with_a_malformed_host_does_not_cost_the_other_findings(caplog):
+    report = diagnose("https://[::_1]/cb?error=access_denied&error_description=AADSTS65001%3a+consent AADSTS50105")
+    assert "aadsts-50105" in [f.code for f in report.findings]
+    assert "reader failed" not in caplog.text

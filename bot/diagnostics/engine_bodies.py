@@ -1,0 +1,98 @@
+"""Structured things pasted whole: SAML Responses, JSON bodies and log exports, URL query strings.
+
+Each reader turns what it can check into findings and hands the free text inside (an
+``error_description``, a log event's message) back to the engine for the text readers.
+Specs: RFC 6749 §4.1.2.1 (OAuth errors come back URL-encoded on the redirect URI), RFC 7644 §3.12
+(SCIM error bodies).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Mapping
+from urllib.parse import parse_qsl, urlsplit
+
+from bot.diagnostics import bodies
+from bot.diagnostics.engine_text import MAX_ITEMS
+from bot.diagnostics.extract import find_urls
+from bot.diagnostics.saml import check_saml_response, find_saml_responses
+from bot.knowledge import KnowledgeBase
+
+if TYPE_CHECKING:  # the engine imports this module; the collector is only named here
+    from bot.diagnostics.engine import Collector
+
+# Cheap cues before the SAML finder runs: the word, or base64 of "<samlp:Response" / "<?xml ".
+_SAML_CUES = ("saml", "PHNhbWxwOlJlc3BvbnNl", "PHNhbWwycDpSZXNwb25zZ", "PD94bWwg")
+_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
+
+
+def read_saml(text: str, out: Collector, *, now: datetime) -> str:
+    """Check every SAML Response in the paste, then blank it out so its XML and URLs are not read twice."""
+    if not any(cue in text for cue in _SAML_CUES) and "saml" not in text.lower():
+        return text
+    responses = find_saml_responses(text)[:MAX_ITEMS]
+    for response in responses:
+        out.kind("saml_response")
+        position = text.find(response[:40])
+        out.add_report(check_saml_response(response, now=now), max(position, 0))
+        text = text.replace(response, "[saml response]")
+    return text
+
+
+def read_json(text: str, out: Collector, kb: KnowledgeBase) -> str:
+    """Read JSON bodies and log entries; returns their free-text parts for the text readers."""
+    texts: list[str] = []
+    for reading in bodies.read_objects(_json_values(text), kb):
+        out.kind(reading.kind)
+        for finding in reading.findings:
+            out.add(finding, 0)
+        texts += [t for t in reading.texts if t]
+    return "\n".join(texts)
+
+
+def _json_values(text: str) -> list[Mapping[str, Any]]:
+    """JSON found in the paste: the whole text, one object per line (JSONL), or the outermost {...} block."""
+    stripped = text.strip()
+    if "{" not in stripped:
+        return []
+    candidates = [stripped]
+    if "\n" in stripped:
+        candidates += [line.strip() for line in stripped.splitlines()[:MAX_ITEMS * 10] if line.strip().startswith("{")]
+    start, end = stripped.find("{"), stripped.rfind("}")
+    if 0 < start < end:
+        candidates.append(stripped[start:end + 1])
+    objects: list[Mapping[str, Any]] = []
+    for candidate in candidates:
+        if not candidate.startswith(("{", "[")):
+            continue
+        try:
+            value = json.loads(candidate)
+        except (ValueError, RecursionError):
+            continue
+        objects += bodies.json_objects(value)
+        if candidate is stripped:
+            break  # the whole paste was JSON: its lines are not separate documents
+    return objects[:MAX_ITEMS * 10]
+
+
+def decoded_queries(text: str) -> str:
+    """The query and fragment parameters of URLs, percent-decoded (RFC 6749 §4.1.2.1 errors come back
+    on the redirect URI as ``?error=...&error_description=AADSTS65001%3a+The+user...``)."""
+    if "?" not in text and "#" not in text:
+        return ""
+    lines: list[str] = []
+    for url in find_urls(text)[:MAX_ITEMS]:
+        try:
+            parts = urlsplit(url)
+        except ValueError:  # a malformed host such as "[::_1]": that URL has no query worth reading
+            continue
+        for raw in (parts.query, parts.fragment):
+            if not raw or "=" not in raw:
+                continue
+            if not (_PERCENT.search(raw) or "+" in raw or "error" in raw.lower()):
+                continue
+            for key, value in parse_qsl(raw, keep_blank_values=False)[:40]:
+                lines.append(f"{key}: {value}")
+    return "\n".join(lines)
