@@ -4,6 +4,7 @@ served by the same server (waitress, same thread count) as `sso-bot serve --http
 from __future__ import annotations
 
 import os
+import re
 import sys
 
 from slack_bolt import App
@@ -19,6 +20,10 @@ def main() -> None:
 
     @app.command("/sso")
     def only_ack(ack):
+        ack()
+
+    @app.action(re.compile(".*"))
+    def only_ack_actions(ack):  # the baseline for ticking a checklist box
         ack()
 
     server = create_server(SlackRequestHandler(app), host="127.0.0.1", port=port, threads=16)

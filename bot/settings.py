@@ -8,9 +8,12 @@ naming the variable, so start-up failures are readable in any log.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Mapping
 from urllib.parse import urlsplit
+
+from bot.reminders import DEFAULT_SCHEDULE_TEXT, parse_schedule
 
 DEFAULT_DATABASE_URL = "sqlite:///sso-bot.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -34,6 +37,12 @@ class Settings:
     # Listener threads: enough that a listener sleeping on a 429 cannot hold up another's ack.
     listener_threads: int = 32
     log_level: str = "INFO"
+    # Slack user ids allowed to add, renew and remove tracked credentials besides workspace admins and owners.
+    admins: frozenset[str] = frozenset()
+    # When expiry reminders post, relative to the expiry (see bot.reminders.parse_schedule).
+    reminder_schedule: str = DEFAULT_SCHEDULE_TEXT
+    # Seconds between two messages in one channel: Slack allows about one a second per channel.
+    reminder_pace: float = 1.0
 
     def missing_for_http(self) -> list[str]:
         return [name for name, value in (
@@ -61,6 +70,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         environments=_environments(env),
         listener_threads=_positive_int(env, "SSO_BOT_LISTENER_THREADS", 32),
         log_level=_log_level(env),
+        admins=_admins(env),
+        reminder_schedule=_schedule(env),
+        reminder_pace=_pace(env),
     )
 
 
@@ -140,4 +152,43 @@ def _log_level(env: Mapping[str, str]) -> str:
     value = (_optional(env, "LOG_LEVEL") or "INFO").upper()
     if value not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise SettingsError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {value!r}")
+    return value
+
+
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
+
+
+def _admins(env: Mapping[str, str]) -> frozenset[str]:
+    raw = _optional(env, "SSO_BOT_ADMINS")
+    if raw is None:
+        return frozenset()
+    ids = [item for item in re.split(r"[\s,]+", raw) if item]
+    bad = [item for item in ids if not _USER_ID.match(item)]
+    if bad:
+        raise SettingsError(f"SSO_BOT_ADMINS must be Slack user ids like U012AB3CD, separated by commas; "
+                            f"bad item {bad[0][:24]!r}")
+    return frozenset(ids)
+
+
+def _schedule(env: Mapping[str, str]) -> str:
+    raw = _optional(env, "SSO_BOT_REMINDER_SCHEDULE")
+    if raw is None:
+        return DEFAULT_SCHEDULE_TEXT
+    try:
+        parse_schedule(raw)
+    except ValueError as error:
+        raise SettingsError(f"SSO_BOT_REMINDER_SCHEDULE: {error}") from None
+    return raw
+
+
+def _pace(env: Mapping[str, str]) -> float:
+    raw = _optional(env, "SSO_BOT_REMINDER_PACE")
+    if raw is None:
+        return 1.0
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"SSO_BOT_REMINDER_PACE must be a number of seconds, got {raw!r}") from None
+    if not 0 <= value <= 60:
+        raise SettingsError(f"SSO_BOT_REMINDER_PACE must be between 0 and 60 seconds, got {raw!r}")
     return value

@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.settings import Settings
-from handlers import commands, diagnose, errors, home
+from handlers import checklists, commands, diagnose, errors, home, reminders
 from handlers.commands import HELP, Router
-from handlers.home import HomeSections
 from handlers.deps import Deps
+from handlers.home import HomeSections
+
+
+@dataclass(frozen=True)
+class Assembly:
+    """The Bolt app with the tables it was built from (the manifest contract test reads the router)."""
+
+    app: App
+    router: Router
+    sections: HomeSections
 
 
 class _ExpectedClientWarning(logging.Filter):
@@ -31,6 +41,11 @@ def build_router() -> Router:
 
 def build_app(settings: Settings, deps: Deps, client: WebClient | None = None, *,
               token_verification: bool = True) -> App:
+    return assemble(settings, deps, client, token_verification=token_verification).app
+
+
+def assemble(settings: Settings, deps: Deps, client: WebClient | None = None, *,
+             token_verification: bool = True) -> Assembly:
     client = client or WebClient(token=settings.bot_token, base_url=settings.slack_api_url)
     bolt_logger = logging.getLogger("sso_bot.bolt")
     if not any(isinstance(f, _ExpectedClientWarning) for f in bolt_logger.filters):
@@ -53,5 +68,7 @@ def build_app(settings: Settings, deps: Deps, client: WebClient | None = None, *
     commands.register(app, settings, deps, router)
     diagnose.register(app, settings, deps, router)
     # Feature modules register here, each with its own register(app, settings, deps, router, sections).
+    reminders.register(app, settings, deps, router, sections)
+    checklists.register(app, settings, deps, router, sections)
     home.register(app, router, sections)
-    return app
+    return Assembly(app=app, router=router, sections=sections)

@@ -93,8 +93,11 @@ class DiagnoseCommands:
 
     # -- replies --------------------------------------------------------------
     def _reply(self, ctx: CommandContext, report: Report) -> Outcome:
+        from handlers.checklists import checklist_buttons  # here: handlers.checklists imports this module
+
         share_id = self._snapshot(report, ctx.team_id, ctx.user_id)
-        blocks = render_report(report, explainable=explainable_codes(report), share_id=share_id)
+        blocks = render_report(report, explainable=explainable_codes(report), share_id=share_id,
+                               extra_actions=checklist_buttons(report))
         ctx.respond(blocks=blocks, text=fallback_text(report), response_type="ephemeral")
         return outcome_of(report)
 

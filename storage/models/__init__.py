@@ -6,6 +6,9 @@ kinds and dates only); timestamps are ``UTCDateTime`` (aware UTC).
 """
 
 from storage.models.audit import AuditEvent
+from storage.models.checklists import ChecklistEvent, ChecklistItem, ChecklistNotice, ChecklistRun
+from storage.models.credentials import Credential, ReminderLedger
 from storage.models.snapshots import ReportSnapshot
 
-__all__ = ["AuditEvent", "ReportSnapshot"]
+__all__ = ["AuditEvent", "ChecklistEvent", "ChecklistItem", "ChecklistNotice", "ChecklistRun",
+           "Credential", "ReminderLedger", "ReportSnapshot"]

@@ -111,4 +111,7 @@ def test_db_upgrade_command(tmp_path, database_url):
     result = subprocess.run([sys.executable, "-m", "bot", "db", "upgrade"], env=_clean_env(DATABASE_URL=database_url),
                             cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    assert "is at revision 0002" in result.stdout
+    from storage.migrate import head_revision
+
+    assert f"is at revision {head_revision()}" in result.stdout
+    assert "+" not in head_revision(), "migration branches must be merged into one head"
