@@ -114,7 +114,7 @@ def _print_setup_help(missing: list[str], socket_mode: bool) -> None:
         "above, or put them in a .env file that `make run` reads.",
         "Socket Mode needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN; HTTP mode needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET.",
         "",
-        "No Slack at hand? The diagnosis works offline:  sso-bot diagnose 'AADSTS50011 ...'",
+        f"No Slack at hand? The diagnosis works offline:  {_own_command()} diagnose 'AADSTS50011 ...'",
     ]
     print("\n".join(lines), file=sys.stderr)
 
@@ -160,6 +160,18 @@ def _date(value: str):
         return date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date in YYYY-MM-DD form") from None
+
+
+def _own_command() -> str:
+    """How to run this program again: ``sso-bot`` when it is on PATH, else the path it was started by
+    (``.venv/bin/sso-bot`` after ``make run``)."""
+    import os
+    import shutil
+
+    invoked = sys.argv[0] if sys.argv and os.path.basename(sys.argv[0]) == "sso-bot" else ""
+    if not invoked or shutil.which("sso-bot") == os.path.abspath(invoked):
+        return "sso-bot" if invoked or shutil.which("sso-bot") else "python -m bot"
+    return os.path.relpath(invoked)
 
 
 def _db_upgrade(_args: argparse.Namespace) -> int:
