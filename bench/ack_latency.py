@@ -86,8 +86,25 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
+class _FakeSlackProcess:
+    """The fake Web API in a process of its own (see bench/fake_slack_server.py for why)."""
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen([sys.executable, str(REPO / "bench" / "fake_slack_server.py")],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.base = self.proc.stdout.readline().strip()
+        self.api_url = f"{self.base}/api/"
+
+    def response_url(self, key: str) -> str:
+        return f"{self.base}/response_url/{key}"
+
+    def stop(self) -> None:
+        self.proc.stdin.close()
+        self.proc.wait(timeout=15)
+
+
 def run(requests: int, levels: list[int], texts: list[str], label: str) -> bool:
-    fake = FakeSlack().start()
+    fake = _FakeSlackProcess()
     work = tempfile.mkdtemp(prefix="sso-bot-bench-")
     env = {**os.environ, "SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_SIGNING_SECRET": SECRET,
            "SLACK_API_URL": fake.api_url, "DATABASE_URL": f"sqlite:///{work}/bench.db", "LOG_LEVEL": "WARNING"}

@@ -36,6 +36,8 @@ class Settings:
     environments: Mapping[str, str] = field(default_factory=dict)
     # Listener threads: enough that a listener sleeping on a 429 cannot hold up another's ack.
     listener_threads: int = 32
+    # Processes that run the CPU work after an ack (diagnosis, rendering, the reply); 0 = in the listener.
+    worker_processes: int = 1
     log_level: str = "INFO"
     # Slack user ids allowed to add, renew and remove tracked credentials besides workspace admins and owners.
     admins: frozenset[str] = frozenset()
@@ -69,6 +71,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         port=_port(env),
         environments=_environments(env),
         listener_threads=_positive_int(env, "SSO_BOT_LISTENER_THREADS", 32),
+        worker_processes=_non_negative_int(env, "SSO_BOT_WORKER_PROCESSES", 1),
         log_level=_log_level(env),
         admins=_admins(env),
         reminder_schedule=_schedule(env),
@@ -116,6 +119,15 @@ def _port(env: Mapping[str, str]) -> int:
     if port > 65535:
         raise SettingsError(f"PORT must be between 1 and 65535, got {port}")
     return port
+
+
+def _non_negative_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = _optional(env, name)
+    if raw is None:
+        return default
+    if not raw.isdigit():
+        raise SettingsError(f"{name} must be 0 or a positive whole number, got {raw!r}")
+    return int(raw)
 
 
 def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:

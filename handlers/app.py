@@ -54,8 +54,10 @@ def assemble(settings: Settings, deps: Deps, client: WebClient | None = None, *,
         name="sso-bot",
         client=client,
         signing_secret=settings.signing_secret,
-        # HTTP requests are signed and checked (twice: handlers.http first); Socket Mode ones are not signed.
-        request_verification_enabled=bool(settings.signing_secret),
+        # Checked once, before Bolt parses anything: handlers.http verifies every HTTP request's
+        # signature and timestamp (401 otherwise); Socket Mode traffic arrives over the connection the
+        # app token authenticated. A second check in Bolt would only cost time on the ack path.
+        request_verification_enabled=False,
         token_verification_enabled=token_verification,
         listener_executor=deps.executor,
         logger=bolt_logger,

@@ -59,7 +59,8 @@ class Subcommand:
     name: str
     usage: str
     summary: str
-    run: Callable[[CommandContext], Outcome] | None = None
+    # Returns the Outcome to audit, or None when the subcommand audits later itself (offloaded work).
+    run: Callable[[CommandContext], Outcome | None] | None = None
     aliases: tuple[str, ...] = ()
 
 
@@ -68,6 +69,7 @@ class Router:
     """The subcommand table. ``help`` is built in; others are added by feature modules."""
 
     subcommands: list[Subcommand] = field(default_factory=list)
+    _help: tuple[int, dict[str, Any]] | None = field(default=None, repr=False)
 
     def add(self, sub: Subcommand) -> None:
         taken = {n for s in self.subcommands for n in (s.name, *s.aliases)}
@@ -90,6 +92,15 @@ class Router:
 
     def help_entries(self) -> list[tuple[str, str]]:
         return [(s.usage, s.summary) for s in self.subcommands]
+
+    def plain_help(self) -> dict[str, Any]:
+        """The help message as Slack JSON, built once per table: /sso help is the most frequent call,
+        and its answer goes out in the ack, where every millisecond counts."""
+        if self._help is None or self._help[0] != len(self.subcommands):
+            entries = self.help_entries()
+            message = {"text": help_fallback_text(entries), "blocks": [b.to_dict() for b in render_help(entries)]}
+            self._help = (len(self.subcommands), message)
+        return self._help[1]
 
 
 HELP = Subcommand(name="help", usage="/sso help", summary="List what sso-bot can do (this message).")
@@ -146,13 +157,17 @@ def register(app: App, settings: Settings, deps: Deps, router: Router) -> None:
         except Exception:
             _audit(deps, command, sub.name, Outcome(outcome="error"))
             raise
-        _audit(deps, command, sub.name, outcome)
+        if outcome is not None:
+            _audit(deps, command, sub.name, outcome)
 
 
 def _answer_with_help(ack: Ack, router: Router, unknown: str | None) -> None:
+    if unknown is None:
+        ack(response_type="ephemeral", **router.plain_help())
+        return
     entries = router.help_entries()
-    shown = unknown if unknown is None or _ECHOABLE.fullmatch(unknown) else ""
-    blocks = render_help(entries, unknown=shown, suggestion=router.suggest(unknown) if unknown else None)
+    shown = unknown if _ECHOABLE.fullmatch(unknown) else ""
+    blocks = render_help(entries, unknown=shown, suggestion=router.suggest(unknown))
     ack(response_type="ephemeral", text=help_fallback_text(entries), blocks=blocks)
 
 

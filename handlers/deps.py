@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from typing import Callable
 
 from handlers.executor import ListenerExecutor
+from handlers.offload import Offload
 from handlers.scheduler import Scheduler
 from storage import Database
 from storage.audit import AuditLog
@@ -24,7 +25,11 @@ class Deps:
     clock: Callable[[], datetime] = field(default=_utcnow)
     # Periodic jobs (reminders, checklist follow-ups); started by `sso-bot serve`, driven by hand in tests.
     scheduler: Scheduler | None = None
+    # CPU work after ack (see handlers/offload.py); None means run it in the listener thread.
+    offload: Offload | None = None
 
     def __post_init__(self) -> None:
         if self.scheduler is None:
             self.scheduler = Scheduler(self.clock)
+        if self.offload is None:
+            self.offload = Offload(self.db.engine.url.render_as_string(hide_password=False), 0, inline_db=self.db)

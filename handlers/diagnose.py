@@ -16,40 +16,27 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.diagnostics.domains import check_domains
 from bot.diagnostics.engine import diagnose
-from bot.diagnostics.extract import find_emails
-from bot.diagnostics.redirect import check_redirect_text
 from bot.diagnostics.report import Finding, Report
-from bot.diagnostics.scim_url import check_scim_url
 from bot.diagnostics.token import check_token
 from bot.knowledge import load_knowledge
 from bot.settings import Settings
 from handlers.commands import CommandContext, Outcome, Router, Subcommand
 from handlers.deps import Deps
-from handlers.errors import UserError
+from handlers.errors import UserError, report_failure
 from handlers.ids import ActionId, BlockId, CallbackId
 from handlers.views.modals import (INPUT_ACTION, diagnose_modal, entry_modal, error_modal, result_modal,
                                    token_modal)
+from handlers.diagnose_reply import ReplyJob, explainable_codes, outcome_of, run_reply
 from handlers.views.report import fallback_text, render_report
-from storage.snapshots import load_snapshot, save_snapshot
+from storage.snapshots import load_snapshot
 
 log = logging.getLogger("sso_bot.diagnose")
 
 
-def explainable_codes(report: Report) -> frozenset[str]:
-    """Finding codes with a deep knowledge entry, which earn an "Explain more" button."""
-    kb = load_knowledge()
-    return frozenset(f.code for f in report.findings if (e := kb.get(f.code)) is not None and e.deep)
-
-
-def outcome_of(report: Report, action_kinds: tuple[str, ...] = ()) -> Outcome:
-    codes = ",".join(dict.fromkeys(f.code for f in report.findings))
-    return Outcome(input_kinds=report.inputs or action_kinds, outcome=report.worst.value, detail=codes)
-
-
 class DiagnoseCommands:
-    """The subcommands, bound to settings and dependencies."""
+    """The subcommands, bound to settings and dependencies. The diagnosis and the reply run as one
+    job on ``deps.offload`` (a worker process in production), after the router's ack."""
 
     def __init__(self, settings: Settings, deps: Deps) -> None:
         self.settings = settings
@@ -60,53 +47,45 @@ class DiagnoseCommands:
         if not ctx.args:
             ctx.client.views_open(trigger_id=ctx.trigger_id, view=diagnose_modal())
             return Outcome(outcome="modal")
-        report = diagnose(ctx.args, environments=self.settings.environments, now=self.deps.clock())
-        return self._reply(ctx, report)
+        return self._reply(ctx, "diagnose")
 
     def scim(self, ctx: CommandContext) -> Outcome:
         _require(ctx.args, "Give me the SCIM base URL to check.",
                  "Example: `/sso scim https://app.example.com/auth/realms/acme/org/<client-guid>/scim/v2`")
-        return self._reply(ctx, check_scim_url(ctx.args, environments=self.settings.environments))
+        return self._reply(ctx, "scim")
 
     def redirect(self, ctx: CommandContext) -> Outcome:
         _require(ctx.args, "Give me two redirect URIs: the registered one, then the one the app sends.",
                  "Example: `/sso redirect https://app.example.com/callback https://app.example.com/callback/`")
-        return self._reply(ctx, check_redirect_text(ctx.args))
+        return self._reply(ctx, "redirect")
 
     def domains(self, ctx: CommandContext) -> Outcome:
         _require(ctx.args, "Give me the allowlist, and optionally an email to test against it.",
                  "Example: `/sso domains example.com, example.co.uk jane@example.com`")
-        emails = find_emails(ctx.args)
-        listed = ctx.args
-        for email in emails:
-            listed = listed.replace(email, " ")
-        return self._reply(ctx, check_domains(listed, email=emails[0] if emails else None))
+        return self._reply(ctx, "domains")
 
     def explain(self, ctx: CommandContext) -> Outcome:
         _require(ctx.args, "Give me a code to explain.", "Example: `/sso explain AADSTS50011` or `/sso explain E0000011`")
-        report = diagnose(ctx.args[:200], environments=self.settings.environments, now=self.deps.clock())
-        return self._reply(ctx, report)
+        return self._reply(ctx, "explain")
 
     def token(self, ctx: CommandContext) -> Outcome:
         ctx.client.views_open(trigger_id=ctx.trigger_id, view=token_modal())
         return Outcome(outcome="modal")
 
     # -- replies --------------------------------------------------------------
-    def _reply(self, ctx: CommandContext, report: Report) -> Outcome:
-        from handlers.checklists import checklist_buttons  # here: handlers.checklists imports this module
+    def _reply(self, ctx: CommandContext, check: str) -> Outcome | None:
+        job = ReplyJob(check=check, args=ctx.args, now=self.deps.clock(), team_id=ctx.team_id, user_id=ctx.user_id,
+                       response_url=ctx.respond.response_url or "", environments=dict(self.settings.environments))
 
-        share_id = self._snapshot(report, ctx.team_id, ctx.user_id)
-        blocks = render_report(report, explainable=explainable_codes(report), share_id=share_id,
-                               extra_actions=checklist_buttons(report))
-        ctx.respond(blocks=blocks, text=fallback_text(report), response_type="ephemeral")
-        return outcome_of(report)
+        def done(outcome: Outcome | None, error: BaseException | None) -> None:
+            if error is not None:
+                outcome = Outcome(outcome="user_error" if isinstance(error, UserError) else "error")
+                report_failure(error, ctx.respond, request=f"/sso {check}", team=ctx.team_id, user=ctx.user_id)
+            self.deps.audit.record(team_id=ctx.team_id, user_id=ctx.user_id, action=check,
+                                   input_kinds=outcome.input_kinds, outcome=outcome.outcome, detail=outcome.detail)
 
-    def _snapshot(self, report: Report, team_id: str, user_id: str) -> str | None:
-        shareable = [f.to_dict() for f in report.findings if not f.from_secret]
-        if not shareable:
-            return None
-        return save_snapshot(self.deps.db, team_id=team_id, user_id=user_id, inputs=",".join(report.inputs),
-                             findings_json=json.dumps(shareable))
+        self.deps.offload.submit(run_reply, job, done)
+        return None  # audited by ``done`` when the reply has gone out
 
 
 def _require(args: str, message: str, hint: str) -> None:

@@ -45,15 +45,20 @@ def unexpected_text(ref: str) -> str:
 def register(app: App) -> None:
     @app.error
     def error_boundary(error: Exception, body: dict[str, Any], respond, logger) -> None:
-        if isinstance(error, UserError):
-            _reply(respond, error.text())
-            return
-        ref = new_ref()
         kind = body.get("type") or ("slash_command" if "command" in body else "unknown")
-        # Log the type of request and the ids, not the body: it may hold a pasted secret.
-        log.error("unhandled error ref=%s request=%s team=%s user=%s", ref, kind,
-                  _team(body), _user(body), exc_info=error)
-        _reply(respond, unexpected_text(ref))
+        report_failure(error, respond, request=kind, team=_team(body), user=_user(body))
+
+
+def report_failure(error: BaseException, respond, *, request: str, team: str, user: str) -> None:
+    """Tell the user what went wrong: their mistake in plain words, ours with a reference id that
+    the log line carries too. Also used for work that finishes after the listener returned."""
+    if isinstance(error, UserError):
+        _reply(respond, error.text())
+        return
+    ref = new_ref()
+    # Log the kind of request and the ids, not the body: it may hold a pasted secret.
+    log.error("unhandled error ref=%s request=%s team=%s user=%s", ref, request, team, user, exc_info=error)
+    _reply(respond, unexpected_text(ref))
 
 
 def _reply(respond, text: str) -> None:

@@ -15,6 +15,7 @@ from handlers.app import build_app
 from handlers.deps import Deps
 from handlers.executor import ListenerExecutor
 from handlers.http import SlackWsgiApp
+from handlers.offload import Offload
 from handlers.server import HttpServer, serve_http, serve_socket_mode
 from storage import open_database
 from storage.audit import AuditLog
@@ -45,7 +46,9 @@ def prepare(settings: Settings) -> Runtime:
     except Exception as error:  # any driver error: say which database, not the password
         raise StartupError(f"cannot migrate the database at {db.url}: {_first_line(error)}") from error
     log.info("database %s at revision %s", db.url, revision)
-    deps = Deps(db=db, audit=AuditLog(db), executor=ListenerExecutor(settings.listener_threads))
+    offload = Offload(settings.database_url, settings.worker_processes, inline_db=db)
+    offload.warm_up()
+    deps = Deps(db=db, audit=AuditLog(db), executor=ListenerExecutor(settings.listener_threads), offload=offload)
     client = WebClient(token=settings.bot_token, base_url=settings.slack_api_url, timeout=10)
     try:
         app = build_app(settings, deps, client)
@@ -77,6 +80,7 @@ def _close(runtime: Runtime) -> None:
     """After the listeners have finished: stop the scheduler, write the last audit rows, release the database."""
     runtime.deps.scheduler.stop()
     runtime.deps.audit.close()
+    runtime.deps.offload.shutdown()
     runtime.deps.db.dispose()
 
 

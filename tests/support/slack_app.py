@@ -28,6 +28,9 @@ BOT_TOKEN = "xoxb-test-token-for-the-fake-web-api"
 class RunningApp:
     def __init__(self, fake: FakeSlack, database_url: str, **settings: Any) -> None:
         self.fake = fake
+        # In-process by default (fast, and monkeypatching reaches the code); a test that wants the
+        # production worker process passes worker_processes=1.
+        settings.setdefault("worker_processes", 0)
         self.settings = Settings(bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET, slack_api_url=fake.api_url,
                                  database_url=database_url, **settings)
         self.runtime: Runtime | None = None
@@ -54,6 +57,7 @@ class RunningApp:
         if self.runtime is not None:
             self.runtime.deps.executor.shutdown(wait=True)
             self.runtime.deps.audit.close()
+            self.runtime.deps.offload.shutdown()
             self.runtime.deps.db.dispose()
 
     @property
@@ -68,6 +72,8 @@ class RunningApp:
 
     def wait_idle(self) -> None:
         assert self.runtime is not None
+        self.runtime.deps.executor.wait_idle()
+        self.runtime.deps.offload.wait_idle()
         self.runtime.deps.executor.wait_idle()
         self.runtime.deps.audit.flush()
 

@@ -1,0 +1,112 @@
+"""Work after ack() that costs CPU, run in worker processes.
+
+A listener's ack and its later work share one interpreter lock. When many
+/sso diagnose calls arrive together, the diagnosis, the rendering and the reply
+of earlier calls would hold that lock while later requests wait to be
+acknowledged. Running that work in a separate process keeps the ack path short.
+
+``workers=0`` runs the job in the calling thread instead (tests, tiny installs):
+same code, same results, no second process.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any, Callable
+
+from storage import Database, open_database
+
+log = logging.getLogger("sso_bot.offload")
+
+# Set in each worker process by ``_init_worker``.
+_worker_db: Database | None = None
+
+
+def _init_worker(database_url: str) -> None:
+    global _worker_db
+    _worker_db = open_database(database_url)
+    from bot.knowledge import load_knowledge
+
+    load_knowledge()  # pay the knowledge base's load once per worker, not on the first request
+
+
+def worker_db() -> Database:
+    """The database handle of the process running a job (the worker's own, or the app's when inline)."""
+    if _worker_db is None:
+        raise RuntimeError("no worker database: Offload was not started")
+    return _worker_db
+
+
+class Offload:
+    def __init__(self, database_url: str, workers: int, inline_db: Database | None = None) -> None:
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+        self._pending: set[threading.Event] = set()
+        if workers > 0:
+            # spawn, not fork: the app process has threads (listeners, audit writer, scheduler).
+            self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=_init_worker, initargs=(database_url,))
+        else:
+            global _worker_db
+            _worker_db = inline_db or open_database(database_url)
+
+    def warm_up(self) -> None:
+        """Start the workers now, so the first user does not wait for their imports."""
+        if self._pool is not None:
+            self._pool.submit(_noop).result(timeout=120)
+
+    def submit(self, job: Callable[..., Any], arg: Any, done: Callable[[Any, BaseException | None], None]) -> None:
+        """Run ``job(arg)`` (a module-level function; ``arg`` is pickled) without waiting for it.
+
+        ``done(result, error)`` runs in this process when the job ends. The listener that
+        submitted returns at once, so a busy worker never holds a listener thread (and with it
+        the ack of the next request)."""
+        finished = threading.Event()
+        with self._lock:
+            self._pending.add(finished)
+
+        def settle(result: Any, error: BaseException | None) -> None:
+            try:
+                done(result, error)
+            except Exception:
+                log.exception("the completion of an offloaded job failed")
+            finally:
+                with self._lock:
+                    self._pending.discard(finished)
+                finished.set()
+
+        if self._pool is None:
+            try:
+                result = job(arg)
+            except Exception as error:  # handed to ``done``, like a worker's failure
+                settle(None, error)
+            else:
+                settle(result, None)
+            return
+        future = self._pool.submit(job, arg)
+        future.add_done_callback(lambda f: settle(*_outcome(f)))
+
+    def wait_idle(self, timeout: float = 30.0) -> None:
+        """Block until every submitted job and its completion have run (tests)."""
+        with self._lock:
+            pending = list(self._pending)
+        for event in pending:
+            if not event.wait(timeout):
+                raise TimeoutError("an offloaded job is still running")
+
+    def shutdown(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=False)
+
+
+def _noop() -> None:
+    return None
+
+
+def _outcome(future: Future) -> tuple[Any, BaseException | None]:
+    error = future.exception()
+    return (None, error) if error is not None else (future.result(), None)
