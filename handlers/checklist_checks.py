@@ -1,0 +1,135 @@
+"""The "Run check" button on a step: a modal to paste into, the check, and its report in the thread.
+
+A token check is the exception: its report stays in the modal, seen only by whoever ran it, and the
+thread gets one line saying it was checked. A token pasted into any other check is refused before
+anything is posted.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from slack_bolt import Ack
+from slack_sdk import WebClient
+
+from bot.checklists import Item
+from bot.diagnostics.domains import check_domains
+from bot.diagnostics.extract import find_bearer_tokens, find_emails, find_jwts
+from bot.diagnostics.redirect import check_redirect_text
+from bot.diagnostics.report import Report
+from bot.diagnostics.scim_url import check_scim_url
+from bot.diagnostics.token import check_token
+from bot.settings import Settings
+from handlers.checklist_shared import reply, team_of, to_run, user_of
+from handlers.deps import Deps
+from handlers.diagnose import explainable_codes
+from handlers.views import checklists as views
+from handlers.views.checklists import ChecklistIds
+from handlers.views.modals import INPUT_ACTION, error_modal, result_modal
+from handlers.views.report import fallback_text, render_report, verdict
+from storage.checklists import RunRecord, load_run, record_check
+
+
+class ChecklistChecks:
+    """The check modal of a step, and what its submission posts and records."""
+
+    def __init__(self, settings: Settings, deps: Deps) -> None:
+        self.settings = settings
+        self.deps = deps
+
+    @property
+    def db(self):
+        return self.deps.db
+
+    def open_check(self, body: dict[str, Any], client: WebClient) -> None:
+        run_id, _, item_id = str(body["actions"][0].get("value", "")).partition("|")
+        record = load_run(self.db, run_id, team_id=team_of(body))
+        run = to_run(record) if record else None
+        item = run.item(item_id) if run else None
+        if run is None or item is None or not item.check:
+            view = error_modal("That step is no longer available.")
+        elif run.is_closed:
+            view = error_modal("This checklist is closed.")
+        else:
+            view = views.check_modal(run, item)
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    def check_submitted(self, ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        text = _pasted(view)
+        if not text.strip():
+            ack(response_action="errors", errors={ChecklistIds.CHECK_INPUT: "Paste what to check."})
+            return
+        step = self._step(body, view)
+        if step is None:
+            ack(response_action="update", view=error_modal("That checklist is no longer available."))
+            return
+        record, item = step
+        kind = item.check
+        if kind != "token" and (find_jwts(text) or find_bearer_tokens(text)):
+            ack(response_action="errors", errors={ChecklistIds.CHECK_INPUT: (
+                "That looks like a token. Nothing was posted; check tokens with the token check or `/sso token`.")})
+            return
+        user = user_of(body)
+        now = self.deps.clock()
+        report = self.run_check(kind, text)
+        del text  # nothing below needs what was pasted
+        self._show(ack, client, record, item, user, report)
+        record_check(self.db, record.run.id, item_id=item.id, user_id=user, check_kind=kind,
+                     findings=[{"code": f.code, "severity": f.severity.value, "title": f.title}
+                               for f in report.findings], now=now)
+        self.deps.audit.record(team_id=team_of(body), user_id=user, action="checklist.check",
+                               input_kinds=report.inputs, outcome=report.worst.value,
+                               detail=",".join(dict.fromkeys(f.code for f in report.findings)))
+
+    def _step(self, body: dict[str, Any], view: dict[str, Any]) -> tuple[RunRecord, Item] | None:
+        """The stored run and the step the modal was opened for; None when either is gone or has no check."""
+        try:
+            meta = json.loads(view.get("private_metadata") or "{}")
+        except ValueError:
+            meta = {}
+        record = load_run(self.db, str(meta.get("run", "")), team_id=team_of(body))
+        run = to_run(record) if record else None
+        item = run.item(str(meta.get("item", ""))) if run else None
+        if record is None or run is None or item is None or not item.check:
+            return None
+        return record, item
+
+    def _show(self, ack: Ack, client: WebClient, record: RunRecord, item: Item, user: str, report: Report) -> None:
+        """A token's report in the modal with a line in the thread; any other report in the thread."""
+        if item.check == "token":
+            ack(response_action="update", view=result_modal("Token check", render_report(report)))
+            note = views.render_token_note(item, user, _plain_verdict(report))
+            reply(client, record, "Token checked privately", note)
+            return
+        ack()
+        blocks = [views.render_check_context(item, user, item.check),
+                  *render_report(report, explainable=explainable_codes(report), max_blocks=49)]
+        reply(client, record, fallback_text(report), blocks)
+
+    def run_check(self, kind: str, text: str) -> Report:
+        if kind == "scim_url":
+            return check_scim_url(text.strip(), environments=self.settings.environments)
+        if kind == "redirect":
+            return check_redirect_text(text)
+        if kind == "domains":
+            emails = find_emails(text)
+            listed = text
+            for email in emails:
+                listed = listed.replace(email, " ")
+            return check_domains(listed, email=emails[0] if emails else None)
+        if kind == "token":
+            return check_token(text.strip(), now=self.deps.clock())
+        raise ValueError(f"unknown check {kind!r}")
+
+
+def _pasted(view: dict[str, Any]) -> str:
+    """What was pasted into the modal's one input ("" when nothing)."""
+    return (((view.get("state") or {}).get("values", {}).get(ChecklistIds.CHECK_INPUT, {})
+             .get(INPUT_ACTION, {}) or {}).get("value") or "")
+
+
+def _plain_verdict(report: Report) -> str:
+    """The verdict without its emoji, for the one line a token check leaves in the thread."""
+    text = verdict(report)
+    return text.split(" ", 1)[1] if text.startswith(":") and " " in text else text
