@@ -56,6 +56,19 @@ def start(cmd: list[str], env: dict[str, str], cwd: str) -> subprocess.Popen:
     raise SystemExit(f"{cmd} exited before serving (code {proc.wait()})")
 
 
+def start_servers(api_url: str) -> tuple[subprocess.Popen, subprocess.Popen, int, int]:
+    """`sso-bot serve --http` and the bare Bolt baseline, both on loopback, against one fake Web API."""
+    work = tempfile.mkdtemp(prefix="sso-bot-bench-")
+    env = {**os.environ, "SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_SIGNING_SECRET": SECRET,
+           "SLACK_API_URL": api_url, "DATABASE_URL": f"sqlite:///{work}/bench.db", "LOG_LEVEL": "WARNING"}
+    env.pop("SLACK_APP_TOKEN", None)
+    ours_port, bare_port = free_port(), free_port()
+    ours = start([sys.executable, "-m", "bot", "serve", "--http", "--host", "127.0.0.1", "--port", str(ours_port)],
+                 env, work)
+    bare = start([sys.executable, str(REPO / "bench" / "bare_app.py"), str(bare_port)], env, work)
+    return ours, bare, ours_port, bare_port
+
+
 def body(text: str, n: int, response_url: str) -> str:
     return urlencode({"team_id": "T0SSOBOT1", "user_id": "U0BENCH01", "channel_id": "C0BENCH01",
                       "command": "/sso", "text": text, "response_url": response_url, "trigger_id": f"{n}.1.1"})
@@ -105,14 +118,7 @@ class _FakeSlackProcess:
 
 def run(requests: int, levels: list[int], texts: list[str], label: str) -> bool:
     fake = _FakeSlackProcess()
-    work = tempfile.mkdtemp(prefix="sso-bot-bench-")
-    env = {**os.environ, "SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_SIGNING_SECRET": SECRET,
-           "SLACK_API_URL": fake.api_url, "DATABASE_URL": f"sqlite:///{work}/bench.db", "LOG_LEVEL": "WARNING"}
-    env.pop("SLACK_APP_TOKEN", None)
-    ours_port, bare_port = free_port(), free_port()
-    ours = start([sys.executable, "-m", "bot", "serve", "--http", "--host", "127.0.0.1", "--port", str(ours_port)],
-                 env, work)
-    bare = start([sys.executable, str(REPO / "bench" / "bare_app.py"), str(bare_port)], env, work)
+    ours, bare, ours_port, bare_port = start_servers(fake.api_url)
     targets = {"sso-bot": f"http://127.0.0.1:{ours_port}/slack/events",
                "bare bolt": f"http://127.0.0.1:{bare_port}/slack/events"}
     ok = True
@@ -280,14 +286,7 @@ def measure_ticks(fake: WatchedSlack, url: str, runs: list[dict], requests: int,
 
 def run_ticks(requests: int, levels: list[int]) -> bool:
     fake = WatchedSlack().start()
-    work = tempfile.mkdtemp(prefix="sso-bot-bench-")
-    env = {**os.environ, "SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_SIGNING_SECRET": SECRET,
-           "SLACK_API_URL": fake.api_url, "DATABASE_URL": f"sqlite:///{work}/bench.db", "LOG_LEVEL": "WARNING"}
-    env.pop("SLACK_APP_TOKEN", None)
-    ours_port, bare_port = free_port(), free_port()
-    ours = start([sys.executable, "-m", "bot", "serve", "--http", "--host", "127.0.0.1", "--port", str(ours_port)],
-                 env, work)
-    bare = start([sys.executable, str(REPO / "bench" / "bare_app.py"), str(bare_port)], env, work)
+    ours, bare, ours_port, bare_port = start_servers(fake.api_url)
     ours_url = f"http://127.0.0.1:{ours_port}/slack/events"
     bare_url = f"http://127.0.0.1:{bare_port}/slack/events"
     ok = True
