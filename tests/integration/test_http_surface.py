@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 from sqlmodel import select
 
 from storage.models import AuditEvent
-from tests.support.slack_app import SIGNING_SECRET
 
 
 def _texts(blocks: list[dict]) -> str:
