@@ -34,7 +34,7 @@ from typing import Any
 
 from bot.diagnostics.report import Finding, Report, Severity
 from bot.diagnostics.text import as_text as _as_text
-from bot.diagnostics.text import is_invisible as _is_invisible
+from bot.diagnostics.text import without_invisible
 from bot.diagnostics.token_expiry import DEFAULT_LIFETIME_DAYS, FAIL_DAYS, WARN_DAYS
 from bot.diagnostics.token_jwt import check_jwt, looks_like_jwt
 from bot.diagnostics.token_opaque import check_opaque
@@ -107,7 +107,7 @@ def _check(raw: str, now: datetime, issued_at: date | datetime | None, lifetime_
     stray = stray_characters(token)
     if stray:
         findings.append(_stray(stray, base_facts))
-        token = "".join(ch for ch in token if not _is_invisible(ch))
+        token = without_invisible(token)
     if is_masked(token):
         findings.append(_masked(base_facts))
         return findings

@@ -11,7 +11,7 @@ import hashlib
 import re
 from typing import Any
 
-from bot.diagnostics.text import as_text, is_invisible
+from bot.diagnostics.text import as_text, has_hidden_characters
 
 _BEARER_PREFIX_RE = re.compile(r"(?i)^(?:authorization\s*:\s*)?(?:bearer\b\s*[:=]?\s*)?")
 # What the product shows in place of a token once the page is left.
@@ -46,7 +46,7 @@ def stray_characters(token: str) -> str:
     kinds: list[str] = []
     if any(ch.isspace() for ch in token):
         kinds.append("spaces or line breaks")
-    if any((not ch.isspace()) and is_invisible(ch) for ch in token):
+    if has_hidden_characters(token):
         kinds.append("invisible characters")
     if any(ch in QUOTES for ch in token):
         kinds.append("quotes")

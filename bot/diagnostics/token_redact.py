@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from bot.diagnostics.report import Finding
-from bot.diagnostics.text import is_invisible
+from bot.diagnostics.text import without_invisible
 from bot.diagnostics.token_paste import strip_wrapping
 
 WINDOW = 12  # no run of this many characters from the input may appear in the output
@@ -35,7 +35,7 @@ def redact(findings: list[Finding], raw: str) -> list[Finding]:
     """Hide any field that shares a 12-character run with the pasted input (as pasted, unwrapped, or
     without its invisible characters)."""
     cleaned = strip_wrapping(raw)
-    secrets = {raw, cleaned, "".join(ch for ch in cleaned if not is_invisible(ch))}
+    secrets = {raw, cleaned, without_invisible(cleaned)}
     windows = _windows(s for s in secrets if len(s) >= WINDOW)
     if not windows:
         return findings
