@@ -43,28 +43,28 @@ class DiagnoseCommands:
         self.deps = deps
 
     # -- subcommands --------------------------------------------------------
-    def diagnose(self, ctx: CommandContext) -> Outcome:
+    def diagnose(self, ctx: CommandContext) -> Outcome | None:
         if not ctx.args:
             ctx.client.views_open(trigger_id=ctx.trigger_id, view=diagnose_modal())
             return Outcome(outcome="modal")
         return self._reply(ctx, "diagnose")
 
-    def scim(self, ctx: CommandContext) -> Outcome:
+    def scim(self, ctx: CommandContext) -> Outcome | None:
         _require(ctx.args, "Give me the SCIM base URL to check.",
                  "Example: `/sso scim https://app.example.com/auth/realms/acme/org/<client-guid>/scim/v2`")
         return self._reply(ctx, "scim")
 
-    def redirect(self, ctx: CommandContext) -> Outcome:
+    def redirect(self, ctx: CommandContext) -> Outcome | None:
         _require(ctx.args, "Give me two redirect URIs: the registered one, then the one the app sends.",
                  "Example: `/sso redirect https://app.example.com/callback https://app.example.com/callback/`")
         return self._reply(ctx, "redirect")
 
-    def domains(self, ctx: CommandContext) -> Outcome:
+    def domains(self, ctx: CommandContext) -> Outcome | None:
         _require(ctx.args, "Give me the allowlist, and optionally an email to test against it.",
                  "Example: `/sso domains example.com, example.co.uk jane@example.com`")
         return self._reply(ctx, "domains")
 
-    def explain(self, ctx: CommandContext) -> Outcome:
+    def explain(self, ctx: CommandContext) -> Outcome | None:
         _require(ctx.args, "Give me a code to explain.", "Example: `/sso explain AADSTS50011` or `/sso explain E0000011`")
         return self._reply(ctx, "explain")
 
