@@ -77,10 +77,12 @@ def run_socket_mode(settings: Settings) -> None:
 
 
 def _close(runtime: Runtime) -> None:
-    """After the listeners have finished: stop the scheduler, write the last audit rows, release the database."""
+    """After the listeners have finished: stop the scheduler, let offloaded replies finish (their
+    completions write audit rows), write the last audit rows, release the database."""
     runtime.deps.scheduler.stop()
-    runtime.deps.audit.close()
     runtime.deps.offload.shutdown()
+    runtime.deps.offload.wait_idle()
+    runtime.deps.audit.close()
     runtime.deps.db.dispose()
 
 

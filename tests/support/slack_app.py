@@ -56,8 +56,9 @@ class RunningApp:
             self._thread.join(timeout=5)
         if self.runtime is not None:
             self.runtime.deps.executor.shutdown(wait=True)
-            self.runtime.deps.audit.close()
             self.runtime.deps.offload.shutdown()
+            self.runtime.deps.offload.wait_idle()
+            self.runtime.deps.audit.close()
             self.runtime.deps.db.dispose()
 
     @property
