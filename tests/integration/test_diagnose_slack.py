@@ -13,7 +13,8 @@ REPLY_URL_MISMATCH = ("AADSTS50011: The redirect URI 'https://app.example.com/oi
                       "request does not match the redirect URIs configured for the application "
                       "'6731de76-14a6-49ae-97bc-6eba6914391e'. Make sure the redirect URI sent in the request "
                       "matches one added to your application in the Azure portal.")
-# A JWT built for the test: header {"alg":"RS256","typ":"JWT"}, exp 2026-12-05T12:00:00Z; fake signature.
+# A JWT built for the test: header {"alg":"RS256","typ":"JWT"}, iat 2026-05-28, exp 2026-11-15T12:26:40Z
+# (already expired when these tests run on the real clock); fake signature.
 JWT = ("eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9."
        "eyJpc3MiOiJodHRwczovL2FwcC5leGFtcGxlLmNvbSIsInN1YiI6InNjaW0tY2xpZW50IiwiYXVkIjoic2NpbSIsImlhdCI6"
        "MTc3OTk2OTYwMCwiZXhwIjoxNzk0NzQ1NjAwfQ."
