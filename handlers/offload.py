@@ -90,13 +90,38 @@ class Offload:
         future = self._pool.submit(job, arg)
         future.add_done_callback(lambda f: settle(*_outcome(f)))
 
-    def wait_idle(self, timeout: float = 30.0) -> None:
-        """Block until every submitted job and its completion have run (tests)."""
+    def submit_later(self, delay: float, start: Callable[[], None]) -> None:
+        """Call ``start`` (which submits a job) after ``delay`` seconds, without holding a thread meanwhile.
+        ``wait_idle`` counts it as pending from now until ``start`` has returned."""
+        finished = threading.Event()
         with self._lock:
-            pending = list(self._pending)
-        for event in pending:
-            if not event.wait(timeout):
-                raise TimeoutError("an offloaded job is still running")
+            self._pending.add(finished)
+
+        def fire() -> None:
+            try:
+                start()
+            except Exception:
+                log.exception("a delayed offload job could not start")
+            finally:
+                with self._lock:
+                    self._pending.discard(finished)
+                finished.set()
+
+        timer = threading.Timer(delay, fire)
+        timer.daemon = True
+        timer.start()
+
+    def wait_idle(self, timeout: float = 30.0) -> None:
+        """Block until every submitted job and its completion have run, including jobs that those
+        completions submitted in turn (tests)."""
+        while True:
+            with self._lock:
+                pending = list(self._pending)
+            if not pending:
+                return
+            for event in pending:
+                if not event.wait(timeout):
+                    raise TimeoutError("an offloaded job is still running")
 
     def shutdown(self) -> None:
         if self._pool is not None:
