@@ -12,6 +12,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.checklists import CheckRun, Group, Item, Run, checks_from_mapping
 from handlers.errors import UserError
+from handlers.payload import team_id as team_of, user_id as user_of  # noqa: F401 (used by the checklist modules)
 from storage.checklists import RunRecord, load_run
 
 # One logger for the whole feature, whichever module logs.
@@ -49,15 +50,6 @@ def _check_runs(record: RunRecord) -> tuple[CheckRun, ...]:
         checks.append(CheckRun(item_id=event.item_id or "", check=str(data.get("check", "")), user_id=event.user_id,
                                at=event.at, findings=checks_from_mapping(data.get("findings", []))))
     return tuple(checks)
-
-
-def team_of(body: dict[str, Any]) -> str:
-    team = body.get("team") or {}
-    return str(team.get("id") if isinstance(team, dict) else team or body.get("team_id", ""))
-
-
-def user_of(body: dict[str, Any]) -> str:
-    return str((body.get("user") or {}).get("id", ""))
 
 
 def record_from_button(db, body: dict[str, Any]) -> RunRecord:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Callable
 
 from handlers.executor import ListenerExecutor
@@ -11,10 +11,7 @@ from handlers.offload import Offload
 from handlers.scheduler import Scheduler
 from storage import Database
 from storage.audit import AuditLog
-
-
-def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+from storage.types import utcnow
 
 
 @dataclass
@@ -22,7 +19,7 @@ class Deps:
     db: Database
     audit: AuditLog
     executor: ListenerExecutor
-    clock: Callable[[], datetime] = field(default=_utcnow)
+    clock: Callable[[], datetime] = field(default=utcnow)
     # Periodic jobs (reminders, checklist follow-ups); started by `sso-bot serve`, driven by hand in tests.
     scheduler: Scheduler | None = None
     # CPU work after ack (see handlers/offload.py); None means run it in the listener thread.

@@ -25,6 +25,7 @@ from handlers.commands import CommandContext, Outcome, Router, Subcommand
 from handlers.deps import Deps
 from handlers.errors import UserError, report_failure
 from handlers.ids import ActionId, BlockId, CallbackId
+from handlers.payload import team_id, user_id
 from handlers.views.modals import (INPUT_ACTION, diagnose_modal, entry_modal, error_modal, result_modal,
                                    token_modal)
 from handlers.diagnose_reply import ReplyJob, explainable_codes, outcome_of, run_reply
@@ -117,7 +118,7 @@ def _register_actions(app: App, deps: Deps) -> None:
     @app.action(ActionId.SHARE_REPORT)
     def share(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
-        team, user = _team(body), body.get("user", {}).get("id", "")
+        team, user = team_id(body), user_id(body)
         channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
         snapshot = load_snapshot(deps.db, str(body["actions"][0].get("value", "")), team_id=team)
         if snapshot is None or not channel:
@@ -192,12 +193,7 @@ def _date_value(view: dict[str, Any], block_id: str) -> date | None:
         return None
 
 
-def _team(body: dict[str, Any]) -> str:
-    team = body.get("team") or {}
-    return str(team.get("id") if isinstance(team, dict) else team or body.get("team_id", ""))
-
-
 def _audit_view(deps: Deps, body: dict[str, Any], action: str, report: Report) -> None:
     outcome = outcome_of(report)
-    deps.audit.record(team_id=_team(body), user_id=body.get("user", {}).get("id", ""), action=action,
+    deps.audit.record(team_id=team_id(body), user_id=user_id(body), action=action,
                       input_kinds=outcome.input_kinds, outcome=outcome.outcome, detail=outcome.detail)

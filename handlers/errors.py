@@ -15,6 +15,8 @@ from typing import Any
 
 from slack_bolt import App
 
+from handlers.payload import team_id, user_id
+
 log = logging.getLogger("sso_bot.errors")
 
 _REF_ALPHABET = string.ascii_uppercase + string.digits
@@ -46,7 +48,7 @@ def register(app: App) -> None:
     @app.error
     def error_boundary(error: Exception, body: dict[str, Any], respond, logger) -> None:
         kind = body.get("type") or ("slash_command" if "command" in body else "unknown")
-        report_failure(error, respond, request=kind, team=_team(body), user=_user(body))
+        report_failure(error, respond, request=kind, team=team_id(body) or "?", user=user_id(body) or "?")
 
 
 def report_failure(error: BaseException, respond, *, request: str, team: str, user: str) -> None:
@@ -69,12 +71,3 @@ def _reply(respond, text: str) -> None:
     except Exception:
         log.exception("could not tell the user about an error")
 
-
-def _team(body: dict[str, Any]) -> str:
-    team = body.get("team_id") or body.get("team")
-    return team.get("id", "?") if isinstance(team, dict) else str(team or "?")
-
-
-def _user(body: dict[str, Any]) -> str:
-    user = body.get("user_id") or body.get("user")
-    return user.get("id", "?") if isinstance(user, dict) else str(user or "?")

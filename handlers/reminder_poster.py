@@ -33,7 +33,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any, Callable
 
 from slack_sdk import WebClient
@@ -45,6 +45,7 @@ from storage import Database
 from storage.credentials import (claim_reminder, complete_notice, complete_reminder, drop_notice, get_credential,
                                  list_due_credentials, mark_posted, release_reminder, set_next_due)
 from storage.models import Credential
+from storage.types import utcnow
 
 log = logging.getLogger("sso_bot.reminders")
 
@@ -138,15 +139,11 @@ def _default_owner() -> str:
     return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 class ReminderPoster:
     """The reminder job. Call it with ``now`` (the scheduler does) or use :meth:`tick`."""
 
     def __init__(self, db: Database, client: WebClient, schedule: Schedule, *,
-                 clock: Callable[[], datetime] = _utcnow, pacer: Pacer | None = None, audit: Any = None,
+                 clock: Callable[[], datetime] = utcnow, pacer: Pacer | None = None, audit: Any = None,
                  owner: str | None = None, page_size: int = 100, max_pending: int = 300,
                  lease: timedelta = timedelta(minutes=10), max_in_tick_wait: float = 30.0,
                  attempts_per_tick: int = 3, tick_budget: float | None = 50.0) -> None:

@@ -31,6 +31,7 @@ from handlers.views.credentials import (CredentialAction, CredentialBlock, Crede
                                         home_section, parse_button_value, renew_modal, snoozed_message, track_modal,
                                         tracked_list)
 from handlers.views.modals import INPUT_ACTION, error_modal
+from handlers.payload import team_id, user_id
 from storage.credentials import (add_credential, count_credentials, get_credential, list_credentials, mark_renewed,
                                  remove_credential, snooze_credential)
 from storage.models import Credential
@@ -165,7 +166,7 @@ class _Reminders:
         if not self._allowed_or_refuse(client, body, respond):
             return
         cred, generation = self._clicked(body)
-        user = _user(body)
+        user = user_id(body)
         if cred is None or generation is None:
             self._tell(client, body, respond, "That credential is no longer tracked.")
             return
@@ -189,14 +190,14 @@ class _Reminders:
             return
         cred, _ = self._clicked(body)
         if cred is not None:
-            removed = remove_credential(self.deps.db, cred.id, removed_by=_user(body), now=self.deps.clock())
+            removed = remove_credential(self.deps.db, cred.id, removed_by=user_id(body), now=self.deps.clock())
             if removed is not None:
                 self._audit(body, "credential.remove", removed, "ok")
         if _from_home(body):
             self._republish(client, body)
 
     def on_track_submitted(self, ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        user = _user(body)
+        user = user_id(body)
         if not self.admins.allowed(client, user):
             ack(response_action="errors", errors={CredentialBlock.LABEL: "Only workspace admins and owners can "
                                                                           "track credentials."})
@@ -222,7 +223,7 @@ class _Reminders:
         now = self.deps.clock()
         env = " ".join(_text(values, CredentialBlock.ENV).split())[:80]
         added = add_credential(
-            self.deps.db, team_id=_team(body), label=label, kind=kind, idp=idp, environment=env, channel_id=channel,
+            self.deps.db, team_id=team_id(body), label=label, kind=kind, idp=idp, environment=env, channel_id=channel,
             expires_at=expiry.expires_at, expiry_source=expiry.source, fingerprint=expiry.fingerprint,
             added_by=user, now=now, next_due_at=next_check(ReminderState(expiry.expires_at), self.schedule))
         cred = added.credential
@@ -234,7 +235,7 @@ class _Reminders:
             self.poster.post_notice_now(cred.id)
 
     def on_renew_submitted(self, ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        user = _user(body)
+        user = user_id(body)
         try:
             meta = json.loads(view.get("private_metadata") or "{}")
             cred = get_credential(self.deps.db, int(meta["id"]))
@@ -289,15 +290,15 @@ class _Reminders:
         except (ValueError, KeyError, IndexError):
             return None, None
         cred = get_credential(self.deps.db, credential_id)
-        if cred is None or cred.team_id != _team(body):
+        if cred is None or cred.team_id != team_id(body):
             return None, None
         return cred, generation
 
     def _allowed_or_refuse(self, client: WebClient, body: dict[str, Any], respond: Respond | None) -> bool:
-        if self.admins.allowed(client, _user(body)):
+        if self.admins.allowed(client, user_id(body)):
             return True
         self._tell(client, body, respond, REFUSAL)
-        self.deps.audit.record(team_id=_team(body), user_id=_user(body),
+        self.deps.audit.record(team_id=team_id(body), user_id=user_id(body),
                                action=str(body["actions"][0].get("action_id", "credential")), outcome="refused")
         return False
 
@@ -310,13 +311,13 @@ class _Reminders:
 
     def _republish(self, client: WebClient, body: dict[str, Any]) -> None:
         try:
-            publish_home(client, self.router, self.sections, _team(body), _user(body))
+            publish_home(client, self.router, self.sections, team_id(body), user_id(body))
         except SlackApiError as error:
             log.warning("could not refresh the Home tab: %s", error.response.get("error"))
 
     def _audit(self, body: dict[str, Any], action: str, cred: Credential, outcome: str,
                kinds: tuple[str, ...] | None = None) -> None:
-        self.deps.audit.record(team_id=_team(body), user_id=_user(body), action=action,
+        self.deps.audit.record(team_id=team_id(body), user_id=user_id(body), action=action,
                                input_kinds=kinds or (cred.kind,), outcome=outcome,
                                detail=f"credential={cred.id} gen={cred.generation} fp={cred.fingerprint or '-'}")
 
@@ -351,17 +352,6 @@ def _date(values: dict[str, Any], block: str) -> date | None:
         return date.fromisoformat(raw) if raw else None
     except ValueError:
         return None
-
-
-def _team(body: dict[str, Any]) -> str:
-    team = body.get("team") or {}
-    if isinstance(team, dict) and team.get("id"):
-        return str(team["id"])
-    return str((body.get("user") or {}).get("team_id") or body.get("team_id") or "")
-
-
-def _user(body: dict[str, Any]) -> str:
-    return str((body.get("user") or {}).get("id") or "")
 
 
 def _from_home(body: dict[str, Any]) -> bool:
