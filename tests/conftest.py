@@ -75,3 +75,15 @@ def slack_app(fake_slack, database_url):
     app = RunningApp(fake_slack, database_url).start()
     yield app
     app.stop()
+
+
+@pytest.fixture
+def db(database_url):
+    """The test database, migrated to head."""
+    from storage import open_database
+    from storage.migrate import upgrade
+
+    database = open_database(database_url)
+    upgrade(database)
+    yield database
+    database.dispose()

@@ -17,10 +17,8 @@ from sqlmodel import SQLModel
 from bot.credentials import expiry_from_input
 from bot.reminders import ReminderState, next_check, parse_schedule
 from handlers.reminder_poster import Pacer, ReminderPoster
-from storage import open_database
 from storage.credentials import (add_credential, claim_reminder, get_credential, ledger_rows, mark_posted,
                                  mark_renewed)
-from storage.migrate import upgrade
 from tests.support.fake_slack import Fault
 from tests.unit.test_credentials import make_jwt
 
@@ -46,14 +44,6 @@ class FakeClock:
     def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
         self.t += seconds
-
-
-@pytest.fixture
-def db(database_url):
-    database = open_database(database_url)
-    upgrade(database)
-    yield database
-    database.dispose()
 
 
 def poster_for(db, fake, clock: FakeClock | None = None, *, pace: float = 1.0, timeout: float = 5, **kwargs):

@@ -23,14 +23,6 @@ T0 = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
 ITEMS = [NewItem(f"step-{n}", n // 4, f"Step {n}", check_kind="scim_url" if n == 1 else None) for n in range(8)]
 
 
-@pytest.fixture
-def db(database_url):
-    database = open_database(database_url)
-    upgrade(database)
-    yield database
-    database.dispose()
-
-
 def _new_run(db, run_id="r1", *, items=ITEMS, follow_up=None, team="T1", posted=True, now=T0):
     create_run(db, run_id=run_id, team_id=team, channel_id="C1", definition_id="scim-401", idp="okta",
                title="SCIM 401 recovery", groups=[{"key": "a", "title": "A"}, {"key": "b", "title": "B"}],

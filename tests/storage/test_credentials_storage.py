@@ -5,26 +5,15 @@ from __future__ import annotations
 import threading
 from datetime import datetime, timedelta, timezone
 
-import pytest
 from sqlalchemy import inspect, text
 
-from storage import open_database
 from storage.credentials import (add_credential, claim_reminder, complete_reminder, count_credentials,
                                  find_credential, get_credential, ledger_rows, list_credentials,
                                  list_due_credentials, mark_posted, mark_renewed, release_reminder,
                                  remove_credential, snooze_credential)
-from storage.migrate import upgrade
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
 LEASE = timedelta(minutes=10)
-
-
-@pytest.fixture
-def db(database_url):
-    database = open_database(database_url)
-    upgrade(database)
-    yield database
-    database.dispose()
 
 
 def track(db, label="prod Entra SCIM", *, days=5.0, due=NOW, team="T1", channel="C1", fp="ab12cd34", **extra):

@@ -16,14 +16,6 @@ from storage.migrate import current_revision, head_revision, upgrade
 from storage.models import AuditEvent
 
 
-@pytest.fixture
-def db(database_url):
-    database = open_database(database_url)
-    upgrade(database)
-    yield database
-    database.dispose()
-
-
 def test_upgrade_reaches_head_and_is_idempotent(database_url):
     database = open_database(database_url)
     assert current_revision(database) is None
