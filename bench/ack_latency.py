@@ -68,6 +68,19 @@ def start_servers(api_url: str) -> tuple[subprocess.Popen, subprocess.Popen, int
     return ours, bare, ours_port, bare_port
 
 
+def stop_all(ours: subprocess.Popen, bare: subprocess.Popen, fake) -> None:
+    for proc in (ours, bare):
+        proc.terminate()
+        proc.wait(timeout=15)
+    fake.stop()
+
+
+def row(level: int, name: str, values: list[float]) -> str:
+    """One line of the results table: p50, p95, p99 and the slowest, in milliseconds."""
+    return (f"{level:>11} {name:>10} {pct(values, .5)*1e3:8.1f} {pct(values, .95)*1e3:8.1f} "
+            f"{pct(values, .99)*1e3:8.1f} {max(values)*1e3:8.1f}")
+
+
 def body(text: str, n: int, response_url: str) -> str:
     return urlencode({"team_id": "T0SSOBOT1", "user_id": "U0BENCH01", "channel_id": "C0BENCH01",
                       "command": "/sso", "text": text, "response_url": response_url, "trigger_id": f"{n}.1.1"})
@@ -135,13 +148,9 @@ def run(requests: int, levels: list[int], texts: list[str], label: str) -> bool:
             ok = ok and verdict == "ok"
             for name, values in results.items():
                 tail = f"  {ratio:.2f} ({verdict})" if name == "sso-bot" else ""
-                print(f"{level:>11} {name:>10} {pct(values, .5)*1e3:8.1f} {pct(values, .95)*1e3:8.1f} "
-                      f"{pct(values, .99)*1e3:8.1f} {max(values)*1e3:8.1f}{tail}")
+                print(row(level, name, values) + tail)
     finally:
-        for proc in (ours, bare):
-            proc.terminate()
-            proc.wait(timeout=15)
-        fake.stop()
+        stop_all(ours, bare, fake)
     return ok
 
 
@@ -309,13 +318,9 @@ def run_ticks(requests: int, levels: list[int]) -> bool:
             for name, values in (("sso-bot", acks), ("bare bolt", bare_acks)):
                 tail = (f"  {ratio:.2f} ({verdict})   {pct(updates, .5)*1e3:.1f}/{pct(updates, .95)*1e3:.1f}/"
                         f"{pct(updates, .99)*1e3:.1f}") if name == "sso-bot" else ""
-                print(f"{level:>11} {name:>10} {pct(values, .5)*1e3:8.1f} {pct(values, .95)*1e3:8.1f} "
-                      f"{pct(values, .99)*1e3:8.1f} {max(values)*1e3:8.1f}{tail}")
+                print(row(level, name, values) + tail)
     finally:
-        for proc in (ours, bare):
-            proc.terminate()
-            proc.wait(timeout=15)
-        fake.stop()
+        stop_all(ours, bare, fake)
     return ok
 
 
