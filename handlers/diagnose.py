@@ -30,7 +30,7 @@ from handlers.views.modals import (INPUT_ACTION, diagnose_modal, entry_modal, er
                                    token_modal)
 from handlers.diagnose_reply import ReplyJob, explainable_codes, outcome_of, run_reply
 from handlers.views.report import fallback_text, render_report
-from storage.snapshots import load_snapshot
+from storage.snapshots import load_snapshot, purge_snapshots
 
 log = logging.getLogger("sso_bot.diagnose")
 
@@ -110,6 +110,7 @@ def register(app: App, settings: Settings, deps: Deps, router: Router) -> None:
                           run=commands.domains))
     router.add(Subcommand("token", "/sso token", "Paste a token privately to see when it expires (never stored).",
                           run=commands.token))
+    deps.scheduler.add("snapshots.purge", lambda now: purge_snapshots(deps.db, now))
     _register_actions(app, deps)
     _register_modals(app, settings, deps)
 

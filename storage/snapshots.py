@@ -16,14 +16,20 @@ KEEP_FOR = timedelta(days=7)
 
 def save_snapshot(db: Database, *, team_id: str, user_id: str, inputs: str, findings_json: str,
                   now: datetime | None = None) -> str:
-    """Store a secret-free report; returns the id to put in the button. Old snapshots are purged here."""
+    """Store a secret-free report; returns the id to put in the button."""
     now = now or utcnow()
     snapshot_id = secrets.token_hex(12)
     with db.session() as session:
-        session.exec(delete(ReportSnapshot).where(col(ReportSnapshot.created_at) < now - KEEP_FOR))
         session.add(ReportSnapshot(id=snapshot_id, team_id=team_id[:32], user_id=user_id[:32], inputs=inputs[:255],
                                    findings_json=findings_json, created_at=now))
     return snapshot_id
+
+
+def purge_snapshots(db: Database, now: datetime) -> int:
+    """Delete snapshots older than ``KEEP_FOR`` (a scheduled job, off the reply path); returns how many."""
+    with db.session() as session:
+        result = session.exec(delete(ReportSnapshot).where(col(ReportSnapshot.created_at) < now - KEEP_FOR))
+    return int(result.rowcount or 0)
 
 
 def load_snapshot(db: Database, snapshot_id: str, *, team_id: str) -> ReportSnapshot | None:

@@ -92,3 +92,17 @@ def test_audit_log_writes_in_the_background_and_flushes(db):
     audit.record(team_id="T1", user_id="last", action="help", outcome="help")
     audit.close()  # close writes what is still queued
     assert recent_audit(db, limit=1)[0].user_id == "last"
+
+
+def test_old_snapshots_are_purged_and_new_ones_kept(db):
+    from datetime import timedelta
+
+    from storage.snapshots import KEEP_FOR, load_snapshot, purge_snapshots, save_snapshot
+    from storage.types import utcnow
+
+    now = utcnow()
+    old = save_snapshot(db, team_id="T", user_id="U", inputs="a", findings_json="[]", now=now - KEEP_FOR - timedelta(hours=1))
+    new = save_snapshot(db, team_id="T", user_id="U", inputs="a", findings_json="[]", now=now)
+    assert purge_snapshots(db, now) == 1
+    assert load_snapshot(db, old, team_id="T") is None and load_snapshot(db, new, team_id="T") is not None
+    assert load_snapshot(db, new, team_id="OTHER") is None
