@@ -250,6 +250,8 @@ def _normalise(system: str, code: str) -> str:
         return code
     if system == "okta":
         return code.upper()
+    if system in {"idx", "msis"}:  # IDX10214 / MSIS7042 are looked up by their number
+        return re.sub(r"^(?:IDX|MSIS)", "", code, flags=re.IGNORECASE).strip(" :")
     if system in {"oauth", "scim_type", "entra_provisioning", "okta_event"}:
         return code.lower()
     if system == "http":

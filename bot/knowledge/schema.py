@@ -33,6 +33,9 @@ ID_PREFIX: dict[str, str] = {
     "scim_type": "scim-type-",
     "entra_provisioning": "entra-prov-",
     "okta_event": "okta-event-",
+    # Microsoft.IdentityModel (IDX10214 ...) and AD FS (MSIS7042 ...) codes, by their number.
+    "idx": "idx-",
+    "msis": "msis-",
     "scim": "scim-",
     "message": "msg-",
     "symptom": "symptom-",
@@ -49,7 +52,8 @@ CHECK_ID_PREFIXES: tuple[str, ...] = ("scim-url-", "token-", "redirect-", "domai
 SYSTEMS = frozenset(ID_PREFIX) | {CHECK_SYSTEM}
 
 #: Systems whose entries are addressed by code (``KnowledgeBase.lookup_code``).
-CODED_SYSTEMS = frozenset({"aadsts", "okta", "oauth", "http", "scim_type", "entra_provisioning", "okta_event"})
+CODED_SYSTEMS = frozenset({"aadsts", "okta", "oauth", "http", "scim_type", "entra_provisioning", "okta_event", "idx",
+                           "msis"})
 
 #: Diagnostics an entry may point to in ``next_checks`` (besides other entry ids).
 CHECKS = frozenset({"check:scim_url", "check:token", "check:redirect", "check:domains"})
@@ -167,6 +171,11 @@ class Entry(BaseModel):
     next_checks: list[str] = Field(default_factory=list)
     refs: list[str] = Field(default_factory=list)
     patterns: list[str] = Field(default_factory=list)
+    #: Exception and class names that mean this entry when they appear as a whole identifier
+    #: (``Saml2AuthenticationException``, ``OpenIdConnectProtocolInvalidNonceException``).
+    exceptions: list[str] = Field(default_factory=list)
+    #: How people describe the problem in their own words; what free-text ranking matches on.
+    phrases: list[str] = Field(default_factory=list)
     related: list[str] = Field(default_factory=list)
     #: Other spellings ``lookup_code`` accepts for this entry, within its system.
     aliases: list[str] = Field(default_factory=list)
@@ -214,7 +223,8 @@ class Entry(BaseModel):
             raise ValueError("summary is longer than 240 characters; keep it to one line")
         return value
 
-    @field_validator("causes", "fix", "where", "collect", "next_checks", "refs", "related", "aliases")
+    @field_validator("causes", "fix", "where", "collect", "next_checks", "refs", "related", "aliases", "exceptions",
+                     "phrases")
     @classmethod
     def _non_empty_items(cls, value: list[str]) -> list[str]:
         for item in value:
@@ -320,6 +330,8 @@ class Entry(BaseModel):
             return self.name
         if self.system == "aadsts":
             return f"AADSTS{self.code}"
+        if self.system in ("idx", "msis"):
+            return f"{self.system.upper()}{self.code}"
         if self.system == "http":
             return f"HTTP {self.code}"
         if self.system == "scim_type":
