@@ -26,7 +26,8 @@ from tests.unit.diagnostics.strategies import field_strings
 
 NS_P = "urn:oasis:names:tc:SAML:2.0:protocol"
 NS_MD = "urn:oasis:names:tc:SAML:2.0:metadata"
-RESPONSE = f'<samlp:Response xmlns:samlp="{NS_P}" ID="_r" Version="2.0"><samlp:Status>{{body}}</samlp:Status></samlp:Response>'
+RESPONSE = (f'<samlp:Response xmlns:samlp="{NS_P}" ID="_r" Version="2.0">'
+            "<samlp:Status>{body}</samlp:Status></samlp:Response>")
 METADATA = f'<md:EntityDescriptor xmlns:md="{NS_MD}" entityID="https://idp.example.com">{{body}}</md:EntityDescriptor>'
 
 
@@ -48,7 +49,8 @@ def assert_nobody_connected(sock: socket.socket) -> None:
         sock.accept()
 
 
-def billion_laughs(levels: int) -> str:
+def billion_laughs(levels: int) -> tuple[str, str]:
+    """The DTD of a billion-laughs document and the reference that would expand it."""
     entities = ['<!ENTITY lol0 "lol">'] + [
         f'<!ENTITY lol{i} "{("&lol%d;" % (i - 1)) * 10}">' for i in range(1, levels + 1)]
     return f"<!DOCTYPE r [{''.join(entities)}]>", f"&lol{levels};"
