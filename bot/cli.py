@@ -143,7 +143,9 @@ def _diagnose(args: argparse.Namespace) -> int:
 
 def _read_input(parts: list[str]) -> str:
     if parts == ["-"]:
-        return sys.stdin.buffer.read().decode("utf-8", errors="replace")
+        from bot.diagnostics.text import as_text  # UTF-16 too: PowerShell writes files and pipes that way
+
+        return as_text(sys.stdin.buffer.read())
     return " ".join(parts)
 
 

@@ -24,7 +24,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 
+from bot.diagnostics.text import as_text
 from bot.diagnostics.token import check_token, fingerprint
+from bot.safe_xml import XMLRefused, parse_untrusted
 
 __all__ = [
     "Kind", "Idp", "Expiry", "CredentialInputError", "LIFETIME_DAYS", "KIND_LABELS", "IDP_LABELS",
@@ -147,8 +149,7 @@ def expiry_from_certificate(text: str | bytes) -> Expiry:
 
     A PEM holding a private key is refused (and not kept). Raises CredentialInputError.
     """
-    if isinstance(text, bytes):
-        text = text.decode("utf-8", errors="replace")
+    text = as_text(text)  # bytes: UTF-8, or UTF-16 when a byte-order mark or the zero bytes say so
     if _PRIVATE_RE.search(text):
         raise CredentialInputError("secret", "That holds a private key. Never paste one: give only the certificate "
                                              "(-----BEGIN CERTIFICATE-----) or the metadata XML.")
@@ -187,13 +188,10 @@ def _safe_not_after(der: bytes) -> datetime:
 
 
 def _from_metadata(xml_text: str) -> Expiry:
-    head = xml_text[:4096].upper()
-    if "<!DOCTYPE" in head or "<!ENTITY" in xml_text.upper():
-        # Entity expansion is how XML bombs work; metadata never needs a DOCTYPE.
-        raise CredentialInputError("secret", "That XML has a DOCTYPE or entities, which SAML metadata never needs; "
-                                             "it was not read.")
     try:
-        root = ET.fromstring(xml_text)
+        root = parse_untrusted(xml_text)  # the one XML guard: a DTD anywhere is refused, nothing expanded
+    except XMLRefused as refused:
+        raise CredentialInputError("secret", str(refused)) from None
     except ET.ParseError:
         raise CredentialInputError("secret", "That is not well-formed XML. Paste the whole metadata document, "
                                              "or just its signing certificate in PEM form.") from None

@@ -23,21 +23,25 @@ from bot.knowledge import KnowledgeBase
 if TYPE_CHECKING:  # the engine imports this module; the collector is only named here
     from bot.diagnostics.engine import Collector
 
-# Cheap cues before the SAML finder runs: the word, or base64 of "<samlp:Response" / "<?xml ".
-_SAML_CUES = ("saml", "PHNhbWxwOlJlc3BvbnNl", "PHNhbWwycDpSZXNwb25zZ", "PD94bWwg")
+# A cheap cue before the SAML finder runs, besides the word "saml": a run of base64 long enough to be a
+# message (a bare SAMLResponse value, deflated or in UTF-16, says "saml" nowhere).
+_LONG_BASE64 = re.compile(r"[A-Za-z0-9+/%_\-]{32}")
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 
 
 def read_saml(text: str, out: Collector, *, now: datetime) -> str:
-    """Check every SAML Response in the paste, then blank it out so its XML and URLs are not read twice."""
-    if not any(cue in text for cue in _SAML_CUES) and "saml" not in text.lower():
+    """Check every SAML message in the paste (the POST binding's base64, the redirect binding's deflated
+    query parameter, XML, in UTF-8 or UTF-16), then blank it out so its XML and URLs are not read twice."""
+    if "saml" not in text.lower() and not _LONG_BASE64.search(text):
         return text
-    responses = find_saml_responses(text)[:MAX_ITEMS]
-    for response in responses:
-        out.kind("saml_response")
-        position = text.find(response[:40])
-        out.add_report(check_saml_response(response, now=now), max(position, 0))
-        text = text.replace(response, "[saml response]")
+    messages = find_saml_responses(text)[:MAX_ITEMS]
+    for message in messages:
+        report = check_saml_response(message, now=now)
+        codes = [finding.code for finding in report.findings]
+        out.kind("saml_message" if "saml-not-a-response" in codes else "saml_response")
+        position = text.find(message[:40])
+        out.add_report(report, max(position, 0))
+        text = text.replace(message, "[saml message]")
     return text
 
 

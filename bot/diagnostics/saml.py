@@ -26,9 +26,12 @@ Core and the Web Browser SSO profile:
   (Core §2.7.3) an SP needs to create users just in time: given name, surname
   and email (the vendor guide, section 1.11).
 
-The XML is parsed with ``xml.etree.ElementTree`` only after any document type
-declaration has been refused: a DTD is how XXE and "billion laughs" payloads
-get in, and no IdP sends one. Findings never repeat a signature value, a
+The XML is parsed behind the one guard for outside XML (``bot.safe_xml``,
+defusedxml): a document type declaration anywhere is refused before anything
+in it is expanded or fetched, since a DTD is how XXE and "billion laughs"
+payloads get in, and no IdP sends one. The value may come in either binding
+(the POST binding's base64, the redirect binding's deflated and URL-encoded
+query parameter), with the XML in UTF-8 or UTF-16. Findings never repeat a signature value, a
 digest or a certificate; the NameID and attribute *names* may appear, attribute
 values do not. Pure functions: no network; the clock only when ``now`` is
 omitted. Never raises.
@@ -44,7 +47,6 @@ share about the Response; saml_shared and saml_times the rest.
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET  # noqa: F401  (re-exported: tests patch saml.ET.fromstring)
 from datetime import datetime, timezone
 from typing import Any
 

@@ -1,7 +1,9 @@
-"""From a SAMLResponse form value to XML text: lenient base64, raw DEFLATE, byte-order marks.
+"""From a SAMLResponse (or SAMLRequest) value to XML text: lenient base64, raw DEFLATE, UTF-16.
 
 Values arrive URL-encoded, wrapped over lines, in base64url or with their padding lost in a copy;
-all of those are accepted. Inflating is capped, so a small value cannot expand into a huge one.
+all of those are accepted. The bytes may be raw DEFLATE (the HTTP-Redirect binding, Bindings
+§3.4.4.1) and the text in them UTF-8 or UTF-16, with or without a byte-order mark. Inflating is
+capped, so a small value cannot expand into a huge one.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import zlib
 from urllib.parse import unquote
 
 from bot.diagnostics.saml_shared import MAX_XML
+from bot.diagnostics.text import decode_bytes
 
 _B64_CLEAN_RE = re.compile(r"^[A-Za-z0-9+/]*={0,2}$")
 
@@ -42,41 +45,54 @@ def b64_bytes(value: str) -> bytes | None:
 
 
 def starts_like_xml(data: bytes) -> bool:
-    """True when ``data`` begins with '<', after a UTF-8 or UTF-16 byte-order mark and white space."""
-    head = data[:64]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return head[2:].replace(b"\x00", b"").lstrip().startswith(b"<")
-    if head.startswith(b"\xef\xbb\xbf"):
-        head = head[3:]
-    return head.lstrip().startswith(b"<")
+    """True when ``data`` begins with '<' (after white space) once read as text: UTF-8, or UTF-16 with
+    or without its byte-order mark."""
+    return decode_bytes(data[:64]).lstrip().startswith("<")
 
 
 def bytes_to_text(data: bytes) -> str:
-    """Decoded XML bytes as text: UTF-16 when its mark says so, else UTF-8; never raises."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    return data.decode("utf-8", errors="replace")
+    """Decoded XML bytes as text: UTF-16 when its mark or its zero bytes say so, else UTF-8; never raises."""
+    return decode_bytes(data)
 
 
 def inflate(data: bytes) -> bytes | None:
-    """Raw DEFLATE (the HTTP-Redirect binding, Bindings §3.4.4.1), with a cap against decompression bombs."""
+    """Raw DEFLATE (the HTTP-Redirect binding, Bindings §3.4.4.1), or None when ``data`` is not that.
+
+    Inflating stops at ``MAX_XML + 1`` bytes, so a decompression bomb costs no more memory or time than
+    a large real message; a result longer than ``MAX_XML`` means "too large", and the caller says so.
+    A stream cut short gives what it holds (the XML check then says the value was cut short).
+    """
     try:
         inflater = zlib.decompressobj(-15)
-        out = inflater.decompress(data, MAX_XML)
+        out = inflater.decompress(data, MAX_XML + 1)
     except zlib.error:
         return None
-    if inflater.unconsumed_tail or not out:
-        return None
-    return out
+    return out or None
+
+
+def inflated_head(data: bytes) -> bytes:
+    """The first bytes the start of ``data`` inflates to ('' when it is not raw DEFLATE): enough to tell
+    whether a value is a deflated XML message without inflating all of it."""
+    try:
+        return zlib.decompressobj(-15).decompress(data[:512], 64)
+    except zlib.error:
+        return b""
 
 
 def payload_text(data: bytes) -> str | None:
-    """The XML text inside decoded base64 bytes (inflating them if needed), or None."""
+    """The XML text inside decoded base64 bytes (inflating them if needed), or None.
+
+    Text from a value that inflates past the cap is returned cut at the cap: enough to see what the
+    message is, after which the check refuses it as too large.
+    """
     if starts_like_xml(data):
         return bytes_to_text(data[: MAX_XML * 2])
     inflated = inflate(data)
     if inflated is not None and starts_like_xml(inflated):
         return bytes_to_text(inflated)
     return None
+
+
+def too_large(inflated: bytes) -> bool:
+    """True when inflating stopped at the cap (see :func:`inflate`)."""
+    return len(inflated) > MAX_XML

@@ -1,8 +1,10 @@
-"""Decode one pasted value to the XML of a SAML Response, or say why it cannot be.
+"""Decode one pasted value to the XML of a SAML message, or say why it cannot be.
 
 The value may be the XML itself (maybe inside a longer paste or the IdP's auto-post HTML form),
-or a ``SAMLResponse`` form value: base64, maybe URL-encoded, maybe DEFLATE-compressed (the
-redirect binding), maybe with its '+' signs turned into spaces by form decoding.
+or a ``SAMLResponse`` (or ``SAMLRequest``) value: base64 (the HTTP-POST binding, Bindings §3.5.4)
+or base64 of raw DEFLATE (the HTTP-Redirect binding, §3.4.4.1, which also URL-encodes it into a
+query string), maybe with its '+' signs turned into spaces by form decoding, the XML inside in
+UTF-8 or UTF-16. Inflating stops at a cap, so a deflate bomb is refused, not expanded.
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ import re
 from dataclasses import dataclass
 
 from bot.diagnostics.report import Finding, Severity
-from bot.diagnostics.saml_base64 import b64_bytes, b64_clean, bytes_to_text, inflate, starts_like_xml
+from bot.diagnostics.saml_base64 import b64_bytes, b64_clean, bytes_to_text, inflate, starts_like_xml, too_large
 from bot.diagnostics.saml_find import b64_candidates, find_saml_responses, xml_fragments
-from bot.diagnostics.saml_shared import DTD_RE, FIELD_PREFIX_RE, REF_BINDINGS
+from bot.diagnostics.saml_shared import DTD_RE, FIELD_PREFIX_RE, MAX_XML, REF_BINDINGS, present
+from bot.diagnostics.text import sniff_codec
 
 _XML_HEAD_RE = re.compile(r"^\ufeff?\s*<")
 
@@ -32,7 +35,7 @@ class Decoded:
 
 
 def decode(text: str) -> Decoded:
-    """The first SAML Response in ``text``, as XML."""
+    """The first SAML message in ``text``, as XML (a Response, or what a ``SAMLRequest=`` field holds)."""
     stripped = text.strip().strip("\"'`")
     if _XML_HEAD_RE.match(stripped):
         return _from_xml(stripped)
@@ -44,7 +47,7 @@ def decode(text: str) -> Decoded:
     found = find_saml_responses(text)
     if found:
         inner = decode(found[0]) if found[0] != text else Decoded()
-        if inner.xml is not None:
+        if inner.xml is not None or inner.problem is not None:  # the problem: it inflates too far
             inner.others = len(found) - 1
             return inner
     if b64_bytes(value) is not None or (len("".join(value.split())) >= 40 and b64_clean(value) is not None):
@@ -54,24 +57,25 @@ def decode(text: str) -> Decoded:
 
 def _from_xml(stripped: str) -> Decoded:
     if DTD_RE.search(stripped):
-        return Decoded(xml=stripped, encoding="XML")  # refused by the parser step, never expanded
+        return Decoded(xml=stripped, encoding="XML")  # kept whole: the parser refuses its DTD
     fragments = xml_fragments(stripped)
     if fragments:
         return Decoded(xml=fragments[0][1], encoding="XML", others=len(fragments) - 1)
     encoded = b64_candidates(stripped)  # e.g. the IdP's auto-post HTML form, with the value inside
     if encoded:
         inner = decode(encoded[0][1])
-        if inner.xml is not None:
+        if inner.xml is not None or inner.problem is not None:
             inner.others = len(encoded) - 1
             return inner
     return Decoded(xml=stripped, encoding="XML")
 
 
 def _form_value(stripped: str) -> str:
-    """The value of a ``SAMLResponse=...`` field (up to the next '&'), or the text as it is."""
+    """The value of a ``SAMLResponse=...`` or ``SAMLRequest=...`` field (up to the next '&'), or the text
+    as it is."""
     value = stripped
     field = FIELD_PREFIX_RE.match(value)
-    if field is not None and value[: field.end()].lower().startswith("samlresponse"):
+    if field is not None and value[: field.end()].lower().startswith(("samlresponse", "samlrequest")):
         value = value[field.end():]
     return value.split("&", 1)[0]
 
@@ -90,11 +94,35 @@ def _from_base64(value: str) -> Decoded | None:
     if data is None:
         return None
     if starts_like_xml(data):
-        return Decoded(xml=bytes_to_text(data), encoding="base64")
+        return Decoded(xml=bytes_to_text(data), encoding=_label("base64", data))
     inflated = inflate(data)
-    if inflated is not None and starts_like_xml(inflated):
-        return Decoded(xml=bytes_to_text(inflated), encoding="base64 + DEFLATE")
-    return None
+    if inflated is None:
+        return None
+    if too_large(inflated):
+        return Decoded(problem=_inflates_too_far(len(data)))
+    if not starts_like_xml(inflated):
+        return None
+    return Decoded(xml=bytes_to_text(inflated), encoding=_label("base64 + DEFLATE (HTTP-Redirect binding)", inflated))
+
+
+def _label(how: str, data: bytes) -> str:
+    """How the value was encoded, as the all-clear reports it."""
+    return how + ", UTF-16" if sniff_codec(data).startswith("utf-16") else how
+
+
+def _inflates_too_far(compressed: int) -> Finding:
+    return Finding(
+        code="saml-xml-invalid", severity=Severity.FAIL,
+        title="The value inflates to more than a SAML message ever holds, so it was not read",
+        detail=f"Its {compressed:,} bytes of DEFLATE data expand past {MAX_XML:,} bytes, where inflating "
+        "stopped; a real message is a few kilobytes. A value like this is a decompression bomb, or not "
+        "a SAML message at all.",
+        fix=("Copy the SAMLResponse or SAMLRequest value again from the browser's developer tools or a SAML "
+             "tracer.", "If it reached a service provider like this, check that its SAML library caps "
+             "inflating too."),
+        refs=(REF_BINDINGS,),
+        facts=present({"compressed_bytes": str(compressed), "inflated_at_least": str(MAX_XML + 1)}),
+    )
 
 
 def _undecodable() -> Finding:

@@ -1,8 +1,10 @@
-"""Find SAML Responses pasted in free text: as XML, or as a ``SAMLResponse`` form value (base64).
+"""Find SAML messages pasted in free text: as XML, or as a ``SAMLResponse``/``SAMLRequest`` value.
 
+A value is base64 of the XML (the HTTP-POST binding) or of its raw DEFLATE (the HTTP-Redirect
+binding, where it sits URL-encoded in the query string of a URL), the XML in UTF-8 or UTF-16.
 Both scans are linear in the size of the text: the XML one is a single pass over the Response
 tags, and the base64 one reads each run of characters once and decodes each candidate at most
-three times.
+three times, inflating at most a capped amount each time.
 """
 
 from __future__ import annotations
@@ -11,12 +13,15 @@ import re
 from typing import Any
 from urllib.parse import unquote
 
-from bot.diagnostics.saml_base64 import b64_bytes, b64_clean, payload_text, starts_like_xml
-from bot.diagnostics.saml_shared import DTD_RE, FIELD_PREFIX_RE, MAX_TEXT, NS_PROTOCOL
+from bot.diagnostics.saml_base64 import b64_bytes, b64_clean, inflated_head, payload_text, starts_like_xml
+from bot.diagnostics.saml_shared import DTD_RE, FIELD_PREFIX_RE, MAX_TEXT, MAX_XML, NS_PROTOCOL
 from bot.diagnostics.text import as_text
 
 MAX_FOUND = 10
 _MIN_B64_TOKEN = 16
+_MIN_DEFLATED = 64  # the shortest SAML message deflates to a few hundred base64 characters
+# The form fields (and query parameters) that carry a SAML message, URL-encoded '=' or not.
+_FIELD_NAMES = ("samlresponse=", "samlresponse%3d", "samlrequest=", "samlrequest%3d")
 
 # A run of characters a base64 (or URL-encoded base64) value is made of; "=" joins a form field name.
 _TOKEN_RE = re.compile(r"[A-Za-z0-9+/=%_\-]+")
@@ -27,11 +32,14 @@ _RESPONSE_TAG_RE = re.compile(r"<(/?)(?:([A-Za-z_][\w.\-]{0,63}):)?Response(?=[\
 def find_saml_responses(text: Any) -> list[str]:
     """SAML Responses found in ``text``, in the order they appear (at most 10).
 
-    Two shapes are recognised: a ``SAMLResponse`` form value (base64, maybe
-    URL-encoded, maybe after ``SAMLResponse=``, maybe wrapped over lines),
-    returned as clean base64; and XML whose root is a ``Response`` in the
-    SAML 2.0 protocol namespace (``<samlp:Response``, ``<saml2p:Response`` or any
-    other prefix), returned as that element's text. Both can be passed to
+    Two shapes are recognised: a form value or query parameter (base64, maybe
+    deflated as the redirect binding sends it, maybe URL-encoded, maybe after
+    ``SAMLResponse=``, maybe wrapped over lines, the XML inside in UTF-8 or
+    UTF-16), returned as clean base64; and XML whose root is a ``Response`` in
+    the SAML 2.0 protocol namespace (``<samlp:Response``, ``<saml2p:Response`` or
+    any other prefix), returned as that element's text. A value announced by
+    ``SAMLRequest=`` or ``SAMLResponse=`` is returned whatever SAML protocol
+    message it holds, so the check can say what it is. All can be passed to
     :func:`check_saml_response`. Linear-time; never raises.
     """
     try:
@@ -118,38 +126,55 @@ def b64_candidates(text: str) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
     i = 0
     while i < len(tokens) and len(found) < MAX_FOUND:
-        first = _value_start(tokens[i][2])
-        if first is None:
+        start = _value_start(tokens[i][2])
+        if start is None:
             i += 1
             continue
+        first, named = start
         last = _run_end(text, tokens, i)
-        value = _best_decoding([first] + [token for _start, _end, token in tokens[i + 1:last + 1]])
+        value = _best_decoding([first] + [token for _start, _end, token in tokens[i + 1:last + 1]], named)
         if value is not None:
             found.append((tokens[i][0], value))
         i = last + 1
     return found
 
 
-def _value_start(token: str) -> str | None:
-    """The base64 in ``token`` if a value starts there: it decodes to '<', or follows ``SAMLResponse=``."""
+def _value_start(token: str) -> tuple[str, bool] | None:
+    """The base64 in ``token`` if a SAML value starts there, and whether a field name announced it.
+
+    A value starts where its first bytes read as '<' (UTF-8 or UTF-16), where they inflate to '<'
+    (the HTTP-Redirect binding), or after ``SAMLResponse=`` or ``SAMLRequest=``.
+    """
     if len(token) < _MIN_B64_TOKEN:
         return None
-    first = _starts_with_lt(token)
-    if first is None and token.lower().startswith(("samlresponse=", "samlresponse%3d")):
-        first = token[FIELD_PREFIX_RE.match(token).end():]  # type: ignore[union-attr]
-    return first
-
-
-def _starts_with_lt(token: str) -> str | None:
-    """The base64 part of ``token`` when its first bytes decode to '<' (after a BOM or white space)."""
     body = token
     field = FIELD_PREFIX_RE.match(token)
     if field is not None and len(token) - field.end() >= _MIN_B64_TOKEN:
         body = token[field.end():]
-    head = b64_bytes(body[:16] if "%" not in body[:16] else unquote(body[:40])[:16])
-    if head is not None and starts_like_xml(head):
-        return body
+    named = token.lower().startswith(_FIELD_NAMES)
+    if named and field is not None:
+        return token[field.end():], True
+    if _head_is_xml(body):
+        return body, False
     return None
+
+
+def _head_is_xml(body: str) -> bool:
+    """True when the start of ``body`` decodes to '<', directly or, for a long value, once inflated."""
+    head = _head_bytes(body, 16)
+    if head is not None and starts_like_xml(head):
+        return True
+    if len(body) < _MIN_DEFLATED:
+        return False
+    head = _head_bytes(body, 684)  # 513 bytes: more than a DEFLATE block header and its code tables need
+    return head is not None and starts_like_xml(inflated_head(head))
+
+
+def _head_bytes(body: str, chars: int) -> bytes | None:
+    """The bytes the first ``chars`` base64 characters of ``body`` decode to (URL-decoded first)."""
+    raw = body[: chars * 3]
+    head = unquote(raw) if "%" in raw else raw
+    return b64_bytes(head[:chars])
 
 
 def _run_end(text: str, tokens: list[tuple[int, int, str]], i: int) -> int:
@@ -165,17 +190,23 @@ def _run_end(text: str, tokens: list[tuple[int, int, str]], i: int) -> int:
     return j
 
 
-def _best_decoding(pieces: list[str]) -> str | None:
+def _best_decoding(pieces: list[str], named: bool) -> str | None:
     """The cleaned value of the whole run, or of it without the last one or two pieces (words after the
-    value): the first that ends like a complete XML document, else the longest that holds a Response."""
+    value): the first that ends like a complete XML document, else the longest that holds a SAML message.
+
+    A SAML message is a Response in the protocol namespace; after a ``SAMLRequest=`` or ``SAMLResponse=``
+    field name, any element in that namespace (the check then says what it is instead). A value that
+    inflates past the cap is taken as it is: dropping pieces cannot make it smaller, and the check
+    refuses it as too large.
+    """
     fallback: str | None = None
     for drop in range(min(3, len(pieces))):
         value = "".join(pieces[: len(pieces) - drop])
         data = b64_bytes(value)
         xml = payload_text(data) if data is not None else None
-        if xml is None or NS_PROTOCOL not in xml or not _RESPONSE_TAG_RE.search(xml):
+        if xml is None or NS_PROTOCOL not in xml or not (named or _RESPONSE_TAG_RE.search(xml)):
             continue
-        if xml.rstrip().endswith(">"):
+        if xml.rstrip().endswith(">") or len(xml) > MAX_XML:
             return b64_clean(value) or value
         fallback = fallback or b64_clean(value) or value
     return fallback

@@ -1,8 +1,9 @@
 """Parse the XML of a SAML message safely, and say when it is not a Response.
 
-Any document type declaration is refused before the parser sees the text: a DTD is how XXE and
-"billion laughs" payloads get in, and no IdP sends one. The parser gets text, never bytes, so an
-encoding declaration cannot change how it is read.
+The parsing is :func:`bot.safe_xml.parse_untrusted`, the guard every XML from outside goes through:
+a document type declaration anywhere is refused before anything in it is defined, expanded or
+fetched (a DTD is how XXE and "billion laughs" payloads get in, and no IdP sends one). The parser
+gets text, never bytes, so an encoding declaration cannot change how it is read.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ import re
 import xml.etree.ElementTree as ET
 
 from bot.diagnostics.report import Finding, Severity
-from bot.diagnostics.saml_shared import DTD_RE, MAX_XML, REF_CORE, P, clip, local_name, present
+from bot.diagnostics.saml_shared import MAX_XML, REF_CORE, P, clip, local_name, present
+from bot.safe_xml import XMLRefused, parse_untrusted
 
 _XML_DECL_RE = re.compile(r"^\ufeff?\s*<\?xml\b[^<>]{0,300}\?>")
 
@@ -26,15 +28,14 @@ _NOT_A_RESPONSE = {
 
 
 def parse(xml: str) -> tuple[ET.Element | None, Finding | None]:
-    """Parse ``xml`` safely: refuse any DTD first, drop the XML declaration, feed text (not bytes)."""
-    dtd = DTD_RE.search(xml)
-    if dtd is not None:
-        return None, _dtd_refused(dtd)
+    """Parse ``xml`` behind the one XML guard: a DTD anywhere is refused; text (not bytes) is fed."""
     body = _XML_DECL_RE.sub("", xml, count=1).lstrip("\ufeff")
     if len(body) > MAX_XML:
         return None, _too_large(body)
     try:
-        return ET.fromstring(body), None
+        return parse_untrusted(body), None
+    except XMLRefused as refused:
+        return None, _dtd_refused(refused)
     except ET.ParseError as error:
         return None, _not_well_formed(body, error)
 
@@ -56,17 +57,18 @@ def not_a_response(root: ET.Element) -> Finding | None:
     )
 
 
-def _dtd_refused(dtd: re.Match[str]) -> Finding:
+def _dtd_refused(refused: XMLRefused) -> Finding:
     return Finding(
         code="saml-dtd-refused", severity=Severity.FAIL,
-        title=f"Refused: the XML declares a <!{dtd.group(1).upper()}>",
+        title="Refused: this XML declares a DTD; SAML responses never do, so it was not read",
         detail="A document type declaration can define entities, which is how XML external entity (XXE) and "
-        "entity-expansion (\"billion laughs\") attacks work. No IdP puts one in a SAML message, so the XML "
-        "was not parsed at all and nothing in it was expanded. A service provider should refuse it too.",
+        "entity-expansion (\"billion laughs\") attacks work. No IdP puts one in a SAML message, so reading "
+        "stopped at the declaration: nothing in it was expanded or fetched. A service provider should refuse "
+        "it too.",
         fix=("If this came from your IdP, treat it as tampering and investigate where the response came from.",
              "Check that the SP's SAML library rejects DTDs (most current ones do)."),
         refs=("https://owasp.org/www-community/vulnerabilities/XML_External_Entity_(XXE)_Processing", REF_CORE),
-        facts=present({"declaration": dtd.group(1).upper(), "offset": str(dtd.start())}),
+        facts=present({"declaration": refused.declaration, "line": str(refused.line)}),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import unicodedata
 from typing import Any
 
@@ -13,11 +14,42 @@ def as_text(value: Any) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, (bytes, bytearray, memoryview)):
-        return bytes(value).decode("utf-8", errors="replace")
+        return decode_bytes(bytes(value))
     try:
         return str(value)
     except Exception:
         return ""
+
+
+def decode_bytes(data: bytes) -> str:
+    """Bytes as text, in the encoding :func:`sniff_codec` names; leniently decoded, never raising."""
+    return data.decode(sniff_codec(data), errors="replace")
+
+
+def sniff_codec(data: bytes) -> str:
+    """The codec ``data`` is in: UTF-16 when a byte-order mark says so, or when the zero bytes of ASCII
+    in UTF-16 do (Windows tools save text that way, e.g. PowerShell's Out-File); else UTF-8. The
+    codecs named drop a byte-order mark."""
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    return _utf16_without_mark(data[:64]) or "utf-8"
+
+
+def _utf16_without_mark(head: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when ``head`` reads as ASCII in UTF-16 with no mark: a zero in every
+    odd byte (little-endian) or every even one (big-endian), and none in the others. UTF-8 text never
+    looks like that: it has no zero bytes at all."""
+    if len(head) < 4:
+        return None
+    head = head[: len(head) // 2 * 2]
+    even, odd = head[0::2], head[1::2]
+    if not odd.strip(b"\x00") and b"\x00" not in even:
+        return "utf-16-le"
+    if not even.strip(b"\x00") and b"\x00" not in odd:
+        return "utf-16-be"
+    return None
 
 
 def is_invisible(ch: str) -> bool:

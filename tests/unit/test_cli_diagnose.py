@@ -91,6 +91,18 @@ def test_a_json_body_piped_on_stdin():
     assert "scim_error_body" in data["inputs"]
 
 
+def test_a_saml_response_saved_as_utf16_is_read_from_stdin(corpus):
+    """PowerShell's Out-File and '>' write UTF-16LE with a byte-order mark (corpus/tokens/saml_responses)."""
+    value = (corpus / "tokens" / "saml_responses" / "invalids_status_code_responder.xml.base64").read_text()
+    as_utf8 = json.loads(cli("--json", "-", stdin=value.encode("utf-8")).stdout)
+    done = cli("--json", "-", stdin=value.encode("utf-16"))
+    assert done.returncode == 1, done.stderr
+    data = json.loads(done.stdout)
+    assert "saml_response" in data["inputs"]
+    assert [f["code"] for f in data["findings"]] == [f["code"] for f in as_utf8["findings"]]
+    assert "saml-status-not-success" in [f["code"] for f in data["findings"]]
+
+
 def test_binary_garbage_on_stdin_gets_the_menu():
     done = cli("--json", "-", stdin=bytes(range(256)) * 40)
     assert done.returncode == 0, done.stderr
