@@ -16,9 +16,9 @@ entry, so one CI run shows everything a bad edit broke.
 
 from __future__ import annotations
 
-import functools
 import os
 import re
+import threading
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -26,7 +26,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .schema import CHECKS, CODED_SYSTEMS, Entry
+from .schema import CHECKS, CODED_SYSTEMS, PREFIXED_CODES, Entry
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -114,9 +114,8 @@ class KnowledgeBase:
             ),
             key=lambda item: -len(item[0]),
         )
-        self._matchers: list[tuple[Entry, tuple[re.Pattern[str], ...]]] = [
-            (e, tuple(re.compile(p, re.IGNORECASE) for p in e.patterns)) for e in self._entries if e.patterns
-        ]
+        # Compiled on the first ``match_text`` (the diagnosis engine compiles its own, faster form).
+        self._compiled: list[tuple[Entry, tuple[re.Pattern[str], ...]]] | None = None
 
     def _where(self, entry_id: str) -> str:
         return self._sources.get(entry_id, "<memory>")
@@ -174,7 +173,10 @@ class KnowledgeBase:
             raise TypeError("match_text expects a str")
         if not text:
             return found
-        for entry, compiled in self._matchers:
+        if self._compiled is None:
+            self._compiled = [(e, tuple(re.compile(p, re.IGNORECASE) for p in e.patterns))
+                              for e in self._entries if e.patterns]
+        for entry, compiled in self._compiled:
             best: re.Match[str] | None = None
             for rx in compiled:
                 m = rx.search(text)
@@ -245,13 +247,13 @@ class KnowledgeBase:
 
 def _normalise(system: str, code: str) -> str:
     code = code.strip()
-    if system == "aadsts":
-        code = re.sub(r"^AADSTS", "", code, flags=re.IGNORECASE).strip(" :")
-        return code
+    if system in PREFIXED_CODES:
+        word = PREFIXED_CODES[system][0]
+        if code[:len(word)].upper() == word:
+            code = code[len(word):]
+        return code.strip(" :")
     if system == "okta":
         return code.upper()
-    if system in {"idx", "msis"}:  # IDX10214 / MSIS7042 are looked up by their number
-        return re.sub(r"^(?:IDX|MSIS)", "", code, flags=re.IGNORECASE).strip(" :")
     if system in {"oauth", "scim_type", "entra_provisioning", "okta_event"}:
         return code.lower()
     if system == "http":
@@ -268,27 +270,61 @@ def _snippet(text: str) -> str:
 # -- loading ------------------------------------------------------------------
 
 
-def load_knowledge(path: str | os.PathLike[str] | None = None) -> KnowledgeBase:
+def load_knowledge(path: str | os.PathLike[str] | None = None, *, validate: bool = False) -> KnowledgeBase:
     """Load and validate the knowledge base.
 
-    With no argument, the packaged ``bot/knowledge/data`` directory is loaded
-    once and cached. With a directory (or a single ``.toml`` file) that path is
-    loaded fresh every time (tests, tools that check a branch's data).
+    With no argument, the packaged ``bot/knowledge/data`` directory is loaded once per process and
+    kept. That load is validated, or read from the cache of a previous validation of exactly the same
+    files, schema and pydantic (``cache.py`` explains the key); ``validate=True`` (the server start)
+    always validates and refreshes the cache. With a directory (or a single ``.toml`` file) that path
+    is loaded and validated fresh every time (tests, tools that check a branch's data).
     Raises :class:`KnowledgeError` naming each file and entry at fault.
     """
     if path is None:
-        return _load_default()
+        return _load_default(validate)
     return _load_path(Path(path))
 
 
-@functools.cache
-def _load_default() -> KnowledgeBase:
-    return _load_path(DATA_DIR)
+_default: KnowledgeBase | None = None
+_default_lock = threading.Lock()
+
+
+def _load_default(validate: bool = False) -> KnowledgeBase:
+    global _default
+    with _default_lock:
+        if _default is None or validate:
+            _default = _load_data_dir(validate)
+        return _default
+
+
+def _load_data_dir(validate: bool) -> KnowledgeBase:
+    """The packaged data: from the validation cache when it matches, else validated (and cached)."""
+    from . import cache
+
+    use_cache = cache.enabled()
+    files = _data_files(DATA_DIR) if use_cache else []
+    cache_key = cache.key(files) if files else ""
+    if cache_key and not validate:
+        rows = cache.read(cache_key)
+        if rows is not None:
+            try:
+                return KnowledgeBase([Entry.model_construct(**fields) for _source, fields in rows],
+                                     {fields["id"]: source for source, fields in rows})
+            except (KnowledgeError, KeyError, TypeError):  # a cache that no longer fits: validate instead
+                pass
+    kb = _load_path(DATA_DIR)
+    if cache_key:
+        cache.write(cache_key, [(kb.source(e.id) or "", e.model_dump(exclude={"deep"})) for e in kb.entries()])
+    return kb
+
+
+def _data_files(path: Path) -> list[Path]:
+    return sorted(p for p in path.glob("*.toml") if p.is_file())
 
 
 def _load_path(path: Path) -> KnowledgeBase:
     if path.is_dir():
-        files = sorted(p for p in path.glob("*.toml") if p.is_file())
+        files = _data_files(path)
         if not files:
             raise KnowledgeError([f"{path}: no .toml files found"])
     elif path.is_file():

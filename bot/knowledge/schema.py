@@ -33,8 +33,9 @@ ID_PREFIX: dict[str, str] = {
     "scim_type": "scim-type-",
     "entra_provisioning": "entra-prov-",
     "okta_event": "okta-event-",
-    # Microsoft.IdentityModel (IDX10214 ...) and AD FS (MSIS7042 ...) codes, by their number.
+    # Microsoft.IdentityModel (the .NET token validation libraries): IDX10214 ... as idx-10214.
     "idx": "idx-",
+    # AD FS: MSIS7007 ... as msis-7007.
     "msis": "msis-",
     "scim": "scim-",
     "message": "msg-",
@@ -55,6 +56,15 @@ SYSTEMS = frozenset(ID_PREFIX) | {CHECK_SYSTEM}
 CODED_SYSTEMS = frozenset({"aadsts", "okta", "oauth", "http", "scim_type", "entra_provisioning", "okta_event", "idx",
                            "msis"})
 
+#: Coded systems whose codes are a fixed word and digits in a paste (``AADSTS50011``, ``IDX10214``,
+#: ``MSIS7007``): system -> (the word, fewest digits, most digits). The code readers find them all with
+#: one rule each; an entry's ``code`` holds the digits only.
+PREFIXED_CODES: dict[str, tuple[str, int, int]] = {
+    "aadsts": ("AADSTS", 4, 8),
+    "idx": ("IDX", 5, 5),
+    "msis": ("MSIS", 4, 4),
+}
+
 #: Diagnostics an entry may point to in ``next_checks`` (besides other entry ids).
 CHECKS = frozenset({"check:scim_url", "check:token", "check:redirect", "check:domains"})
 
@@ -66,6 +76,16 @@ ID_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[A-Za-z0-9_]+)+$")
 #: Widest bounded gap a pattern may use (``.{0,N}``), and the longest pattern we accept.
 MAX_GAP = 300
 MAX_PATTERN_LEN = 400
+
+#: An exception or class name as a stack trace prints it, optionally qualified
+#: (``Saml2AuthenticationException``, ``org.opensaml.common.SAMLException``, ``OneLogin_Saml2_ValidationError``).
+EXCEPTION_RE = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z_$][A-Za-z0-9_$]*)*$")
+#: A log field and the value that means this entry: ``outcome.reason=INVALID_CREDENTIALS``. The paste may show
+#: the field's last segment as JSON (``"reason": "INVALID_CREDENTIALS"``) or as ``reason=INVALID_CREDENTIALS``.
+FIELD_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*=[^\s=\"']{2,80}$")
+#: Symptom phrases are words, not patterns: letters, digits, spaces and everyday punctuation.
+PHRASE_RE = re.compile(r"^[\w][\w '’\-/.,:()+&?]*$")
+MAX_PHRASE_LEN = 200
 
 
 def pattern_problem(pattern: str) -> str | None:
@@ -171,14 +191,18 @@ class Entry(BaseModel):
     next_checks: list[str] = Field(default_factory=list)
     refs: list[str] = Field(default_factory=list)
     patterns: list[str] = Field(default_factory=list)
-    #: Exception and class names that mean this entry when they appear as a whole identifier
-    #: (``Saml2AuthenticationException``, ``OpenIdConnectProtocolInvalidNonceException``).
-    exceptions: list[str] = Field(default_factory=list)
-    #: How people describe the problem in their own words; what free-text ranking matches on.
-    phrases: list[str] = Field(default_factory=list)
     related: list[str] = Field(default_factory=list)
     #: Other spellings ``lookup_code`` accepts for this entry, within its system.
     aliases: list[str] = Field(default_factory=list)
+    #: Exception and class names that mean this entry, matched as whole identifiers, case as written
+    #: (``Saml2AuthenticationException``; a qualified name's last part is enough in a paste).
+    exceptions: list[str] = Field(default_factory=list)
+    #: Log fields that mean this entry, as ``name=value`` (see FIELD_RE).
+    fields: list[str] = Field(default_factory=list)
+    #: How people describe the problem in their own words ("users get no first name after first login").
+    #: Not matched literally: the free-text ranker weighs them (with the synonym table) above the name,
+    #: summary and causes.
+    phrases: list[str] = Field(default_factory=list)
     #: For HTTP statuses: ``"scim"`` or ``"sso"`` when the entry is specific to one flow.
     context: str | None = None
     #: The HTTP status that usually carries this error (Okta API codes, SCIM errors).
@@ -224,7 +248,7 @@ class Entry(BaseModel):
         return value
 
     @field_validator("causes", "fix", "where", "collect", "next_checks", "refs", "related", "aliases", "exceptions",
-                     "phrases")
+                     "fields", "phrases")
     @classmethod
     def _non_empty_items(cls, value: list[str]) -> list[str]:
         for item in value:
@@ -261,6 +285,35 @@ class Entry(BaseModel):
                 raise ValueError(f"pattern {pattern!r}: {problem}")
         return value
 
+    @field_validator("exceptions")
+    @classmethod
+    def _identifiers(cls, value: list[str]) -> list[str]:
+        for name in value:
+            if not EXCEPTION_RE.match(name):
+                raise ValueError(f"exception {name!r} is not an identifier such as 'Saml2AuthenticationException'")
+            last = name.rsplit(".", 1)[-1]
+            if len(last) < 6 or last.islower():
+                raise ValueError(f"exception {name!r} is too plain to be matched as a name (an ordinary word?)")
+        return value
+
+    @field_validator("fields")
+    @classmethod
+    def _log_fields(cls, value: list[str]) -> list[str]:
+        for item in value:
+            if not FIELD_RE.match(item):
+                raise ValueError(f"field {item!r} is not 'name=value' such as 'outcome.reason=INVALID_CREDENTIALS'")
+        return value
+
+    @field_validator("phrases")
+    @classmethod
+    def _plain_phrases(cls, value: list[str]) -> list[str]:
+        for phrase in value:
+            if len(phrase) > MAX_PHRASE_LEN:
+                raise ValueError(f"phrase {phrase[:40]!r}... is longer than {MAX_PHRASE_LEN} characters")
+            if not PHRASE_RE.match(phrase.strip()):
+                raise ValueError(f"phrase {phrase!r} must be plain words (it is ranked, not matched as a pattern)")
+        return value
+
     @field_validator("http_status")
     @classmethod
     def _status_range(cls, value: int | None) -> int | None:
@@ -285,6 +338,10 @@ class Entry(BaseModel):
             if self.context not in CONTEXTS:
                 raise ValueError(f"unknown context {self.context!r}; expected one of {sorted(CONTEXTS)}")
         if self.code is not None:
+            shape = PREFIXED_CODES.get(self.system)
+            if shape is not None and not (self.code.isdigit() and shape[1] <= len(self.code) <= shape[2]):
+                raise ValueError(f"a {shape[0]} code is {shape[1]} to {shape[2]} digits without the word "
+                                 f"({self.code!r} is not)")
             if self.system not in CODED_SYSTEMS:
                 raise ValueError(f"system {self.system!r} has no codes; drop 'code' and use patterns")
             expected = prefix + self.code.replace(".", "_")
@@ -294,8 +351,10 @@ class Entry(BaseModel):
                 raise ValueError(f"id must be {expected!r} for code {self.code!r}")
         elif self.system in CODED_SYSTEMS - {"okta", "entra_provisioning"}:
             raise ValueError(f"entries of system {self.system!r} need a 'code'")
-        if self.code is None and not self.patterns and not self.aliases and self.system not in {"scim", "engine"}:
-            raise ValueError("an entry without a code needs 'patterns' (or 'aliases') so it can be found")
+        recognisable = self.patterns or self.aliases or self.exceptions or self.fields or self.phrases
+        if self.code is None and not recognisable and self.system not in {"scim", "engine"}:
+            raise ValueError("an entry without a code needs 'patterns', 'exceptions', 'fields', 'phrases' or 'aliases' "
+                             "so it can be found")
         if self.id in self.related or self.id in self.next_checks:
             raise ValueError("an entry must not refer to itself")
         if self.fix and not self.causes:
@@ -309,7 +368,7 @@ class Entry(BaseModel):
         for name in ("code", "context", "http_status"):
             if getattr(self, name) is not None:
                 raise ValueError(f"entries of system 'check' are found by id; drop {name!r}")
-        for name in ("patterns", "aliases"):
+        for name in ("patterns", "aliases", "exceptions", "fields", "phrases"):
             if getattr(self, name):
                 raise ValueError(f"entries of system 'check' are found by id; drop {name!r}")
         if self.id in self.related or self.id in self.next_checks:
@@ -328,10 +387,8 @@ class Entry(BaseModel):
         """How people write the code: ``AADSTS50011``, ``E0000011``, ``HTTP 401``, ``invalid_client``."""
         if self.code is None:
             return self.name
-        if self.system == "aadsts":
-            return f"AADSTS{self.code}"
-        if self.system in ("idx", "msis"):
-            return f"{self.system.upper()}{self.code}"
+        if self.system in PREFIXED_CODES:
+            return f"{PREFIXED_CODES[self.system][0]}{self.code}"
         if self.system == "http":
             return f"HTTP {self.code}"
         if self.system == "scim_type":
