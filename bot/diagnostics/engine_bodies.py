@@ -11,17 +11,18 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import Any, Mapping
 from urllib.parse import parse_qsl, urlsplit
 
 from bot.diagnostics import bodies
+from bot.diagnostics.engine_candidates import (Candidate, Evidence, entry_confidence, evidence_of, from_finding,
+                                               from_report)
+from bot.diagnostics.report import Finding
 from bot.diagnostics.engine_text import MAX_ITEMS
 from bot.diagnostics.extract import find_urls
 from bot.diagnostics.saml import check_saml_response, find_saml_responses
 from bot.knowledge import KnowledgeBase
-
-if TYPE_CHECKING:  # the engine imports this module; the collector is only named here
-    from bot.diagnostics.engine import Collector
+from bot.knowledge.schema import CODED_SYSTEMS
 
 # A cheap cue before the SAML finder runs, besides the word "saml": a run of base64 long enough to be a
 # message (a bare SAMLResponse value, deflated or in UTF-16, says "saml" nowhere).
@@ -29,31 +30,45 @@ _LONG_BASE64 = re.compile(r"[A-Za-z0-9+/%_\-]{32}")
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 
 
-def read_saml(text: str, out: Collector, *, now: datetime) -> str:
+def read_saml(text: str, *, now: datetime) -> tuple[str, list[Candidate]]:
     """Check every SAML message in the paste (the POST binding's base64, the redirect binding's deflated
-    query parameter, XML, in UTF-8 or UTF-16), then blank it out so its XML and URLs are not read twice."""
+    query parameter, XML, in UTF-8 or UTF-16), then blank it out so its XML and URLs are not read twice.
+    Returns the text left and the candidates."""
     if "saml" not in text.lower() and not _LONG_BASE64.search(text):
-        return text
-    messages = find_saml_responses(text)[:MAX_ITEMS]
-    for message in messages:
+        return text, []
+    found: list[Candidate] = []
+    for message in find_saml_responses(text)[:MAX_ITEMS]:
         report = check_saml_response(message, now=now)
         codes = [finding.code for finding in report.findings]
-        out.kind("saml_message" if "saml-not-a-response" in codes else "saml_response")
+        kind = "saml_message" if "saml-not-a-response" in codes else "saml_response"
         position = text.find(message[:40])
-        out.add_report(report, max(position, 0))
+        found += from_report(report, max(position, 0), kinds=(kind,))
         text = text.replace(message, "[saml message]")
-    return text
+    return text, found
 
 
-def read_json(text: str, out: Collector, kb: KnowledgeBase) -> str:
-    """Read JSON bodies and log entries; returns their free-text parts for the text readers."""
+def read_json(text: str, kb: KnowledgeBase) -> tuple[str, list[Candidate], list[str]]:
+    """Read JSON bodies and log entries: their free-text parts for the text readers, the candidates, and
+    the kinds of thing read."""
     texts: list[str] = []
+    found: list[Candidate] = []
+    kinds: list[str] = []
     for reading in bodies.read_objects(_json_values(text), kb):
-        out.kind(reading.kind)
-        for finding in reading.findings:
-            out.add(finding, 0)
+        kinds.append(reading.kind)
+        found += [_candidate(finding, kb) for finding in reading.findings]
         texts += [t for t in reading.texts if t]
-    return "\n".join(texts)
+    return "\n".join(texts), found, kinds
+
+
+def _candidate(finding: Finding, kb: KnowledgeBase) -> Candidate:
+    """A finding read from a JSON body rests on what its knowledge entry is: a code read from an ``error``
+    or ``scimType`` field is a code; a log event we built ourselves is a check's finding."""
+    entry = kb.get(finding.code)
+    if entry is None or entry.system == "check":
+        return from_finding(finding, 0)
+    evidence = Evidence.CODE if entry.system in CODED_SYSTEMS else Evidence.MESSAGE
+    evidence = evidence_of(entry, evidence)
+    return Candidate(finding, evidence, 0, entry_confidence(entry, evidence), entry, kinds=())
 
 
 def _json_values(text: str) -> list[Mapping[str, Any]]:

@@ -1,6 +1,7 @@
 """Error codes, code words and HTTP statuses named in a paste.
 
-The most specific evidence a paste holds: an AADSTS or Okta E0000 code, an OAuth error value
+The most specific evidence a paste holds: an AADSTS, IdentityModel IDX, AD FS MSIS or Okta E0000 code
+(the prefixed systems are declared in ``bot.knowledge.schema.PREFIXED_CODES``), an OAuth error value
 (RFC 6749 §5.2), an Entra provisioning code, a SCIM ``scimType`` (RFC 7644 §3.12), an Okta event
 type, and an HTTP status said with enough context to be one (RFC 9110 §15). Each is looked up in
 the knowledge base; what it knows becomes a finding.
@@ -11,17 +12,17 @@ from __future__ import annotations
 import re
 import weakref
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
+from bot.diagnostics.engine_candidates import Candidate, Evidence, Paste, from_entry
 from bot.diagnostics.engine_text import MAX_ITEMS, first_matches
 from bot.knowledge import KnowledgeBase
-
-if TYPE_CHECKING:  # the engine imports this module; the collector is only named here
-    from bot.diagnostics.engine import Collector
+from bot.knowledge.schema import PREFIXED_CODES
 
 # Code and word patterns marked "lowered" run on the ASCII-lower-cased paste (engine_text.lower): written in
 # lower case and compiled without IGNORECASE, so the regex engine can jump to their literal prefixes.
-_AADSTS = re.compile(r"aadsts(?<![a-z0-9_]aadsts)(\d{4,8})\b")  # lowered; the literal first, then the boundary
+# One pattern per prefixed system: the word, then its digits (lowered; the literal first, then the boundary).
+_PREFIXED = {system: re.compile(rf"{word.lower()}(?<![a-z0-9_]{word.lower()})(\d{{{low},{high}}})\b")
+             for system, (word, low, high) in PREFIXED_CODES.items()}
+_AADSTS = _PREFIXED["aadsts"]
 # Entra's sign-in log shows the code without its prefix ("Sign-in error code  50105"), and so do
 # Log Analytics exports (ResultType) and Graph JSON pasted as text ("errorCode": 50105).
 _BARE_AADSTS = re.compile(  # lowered
@@ -86,55 +87,65 @@ def code_spans(text: str, lowered: str) -> list[tuple[int, int]]:
     return spans
 
 
-def read_codes(text: str, lowered: str, out: Collector, kb: KnowledgeBase, context: str | None) -> None:
-    """AADSTS and Okta codes, then the code words and HTTP statuses."""
-    for match in first_matches(_AADSTS, lowered):
-        out.kind("aadsts_code")
-        code = match.group(1)
-        out.add_entry(kb.lookup_code("aadsts", code) or kb.unknown_aadsts(code), match.start())
+def read_codes(paste: Paste) -> list[Candidate]:
+    """Prefixed codes (AADSTS, IDX, MSIS) and Okta codes, then the code words and HTTP statuses."""
+    text, lowered, kb = paste.words, paste.lowered, paste.kb
+    found: list[Candidate] = []
+    for system, rx in _PREFIXED.items():
+        if PREFIXED_CODES[system][0].lower() not in lowered:
+            continue
+        for match in first_matches(rx, lowered):
+            code = match.group(1)
+            entry = kb.lookup_code(system, code)
+            found.append(from_entry(entry or kb.unknown_code(system, code), Evidence.CODE, match.start(),
+                                    known=entry is not None))
     if "code" in lowered or "type" in lowered:
         for match in first_matches(_BARE_AADSTS, lowered):
             entry = kb.lookup_code("aadsts", match.group(1))
             if entry is not None:  # only codes we know: "error code 12345" alone is too vague to call Entra's
-                out.kind("aadsts_code")
-                out.add_entry(entry, match.start())
+                found.append(from_entry(entry, Evidence.CODE, match.start()))
     for match in first_matches(_OKTA, lowered):
-        out.kind("okta_code")
         code = match.group(1).upper()
-        out.add_entry(kb.lookup_code("okta", code) or kb.unknown_okta(code), match.start())
-    _read_words(text, lowered, out, kb)
-    _read_http(text, lowered, out, kb, context)
+        entry = kb.lookup_code("okta", code)
+        found.append(from_entry(entry or kb.unknown_okta(code), Evidence.CODE, match.start(), known=entry is not None))
+    found += _read_words(text, lowered, kb)
+    found += _read_http(text, lowered, kb, paste.context)
+    return found
 
 
 # -- code words -----------------------------------------------------------------------------
 
 
-def _read_words(text: str, lowered: str, out: Collector, kb: KnowledgeBase) -> None:
+def _read_words(text: str, lowered: str, kb: KnowledgeBase) -> list[Candidate]:
     """OAuth error values, Entra provisioning codes, SCIM scimType values and Okta event types named in text.
 
     Each family is looked for only when one of its codes occurs in the lower-cased paste at all."""
     vocabulary = _vocabulary(kb)
+    found: list[Candidate] = []
     if any(word in lowered for word in vocabulary.oauth):
-        _read_oauth_errors(lowered, out, kb, vocabulary.oauth_rx)
+        found += _read_oauth_errors(lowered, kb, vocabulary.oauth_rx)
     if any(code in lowered for code in vocabulary.provisioning):
-        _read_provisioning_codes(text, out, kb)
+        found += _read_provisioning_codes(text, kb)
     if "scimtype" in lowered:
-        _read_scim_types(lowered, out, kb)
+        found += _read_scim_types(lowered, kb)
     if any(code in lowered for code in vocabulary.events):
-        _read_okta_events(text, out, kb)
+        found += _read_okta_events(text, kb)
+    return found
 
 
-def _read_oauth_errors(lowered: str, out: Collector, kb: KnowledgeBase, oauth_rx: re.Pattern[str]) -> None:
+def _read_oauth_errors(lowered: str, kb: KnowledgeBase, oauth_rx: re.Pattern[str]) -> list[Candidate]:
+    found = []
     for match in first_matches(oauth_rx, lowered):
         entry = kb.lookup_code("oauth", match.group(0))
         if entry:
-            out.kind("oauth_error")
-            out.add_entry(entry, match.start())
+            found.append(from_entry(entry, Evidence.OAUTH, match.start()))
+    return found
 
 
-def _read_provisioning_codes(text: str, out: Collector, kb: KnowledgeBase) -> None:
+def _read_provisioning_codes(text: str, kb: KnowledgeBase) -> list[Candidate]:
     """Entra provisioning codes are CamelCase words; each distinct word is looked up once, 200 at most."""
     seen: set[str] = set()
+    found = []
     for match in _CAMEL.finditer(text):
         word = match.group(0)
         if word in seen:
@@ -144,24 +155,26 @@ def _read_provisioning_codes(text: str, out: Collector, kb: KnowledgeBase) -> No
         seen.add(word)
         entry = kb.lookup_code("entra_provisioning", word)
         if entry:
-            out.kind("entra_provisioning_code")
-            out.add_entry(entry, match.start(), facts={"errorCode": word})
+            found.append(from_entry(entry, Evidence.CODE, match.start(), facts={"errorCode": word}))
+    return found
 
 
-def _read_scim_types(lowered: str, out: Collector, kb: KnowledgeBase) -> None:
+def _read_scim_types(lowered: str, kb: KnowledgeBase) -> list[Candidate]:
+    found = []
     for match in first_matches(_SCIM_TYPE, lowered):
         entry = kb.lookup_code("scim_type", match.group(1))
         if entry:
-            out.kind("scim_type")
-            out.add_entry(entry, match.start())
+            found.append(from_entry(entry, Evidence.CODE, match.start()))
+    return found
 
 
-def _read_okta_events(text: str, out: Collector, kb: KnowledgeBase) -> None:
+def _read_okta_events(text: str, kb: KnowledgeBase) -> list[Candidate]:
+    found = []
     for match in first_matches(_OKTA_EVENT, text):
         entry = kb.lookup_code("okta_event", match.group(0))
         if entry:
-            out.kind("okta_event_type")
-            out.add_entry(entry, match.start())
+            found.append(from_entry(entry, Evidence.CODE, match.start()))
+    return found
 
 
 @dataclass(frozen=True)
@@ -212,17 +225,19 @@ def _cued_statuses(lowered: str) -> list[tuple[str, int]]:
     return found
 
 
-def _read_http(text: str, lowered: str, out: Collector, kb: KnowledgeBase, context: str | None) -> None:
+def _read_http(text: str, lowered: str, kb: KnowledgeBase, context: str | None) -> list[Candidate]:
     """HTTP statuses said with context ("401 from the SCIM endpoint", "502 after login", a bare "401"),
     and, in provisioning pastes, reason phrases on their own ("...: Unauthorized.")."""
     bare = _BARE_STATUS.match(text.strip()) if len(text) < 40 else None
     matches = [(bare.group(1), 0)] if bare else _cued_statuses(lowered)
     if context == "scim" and not bare:
         matches += [(_REASON_STATUS[m.group(1)], m.start()) for m in first_matches(_REASON_PHRASE, text)]
+    found = []
     for status, position in matches:
         if status not in _HTTP_STATUSES:
             continue
         entry = kb.lookup_code("http", status, context=context)
         if entry:
-            out.kind("http_status")
-            out.add_entry(entry, position, facts={"status": status, **({"context": context} if context else {})})
+            facts = {"status": status, **({"context": context} if context else {})}
+            found.append(from_entry(entry, Evidence.HTTP, position, facts=facts))
+    return found

@@ -9,18 +9,16 @@ far apart in a log export are not compared.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Mapping
+from typing import Mapping
 from urllib.parse import urlsplit
 
 from bot.diagnostics.domains import check_domains
+from bot.diagnostics.engine_candidates import Candidate, Paste, from_report
 from bot.diagnostics.engine_codes import SSO_WORDS
 from bot.diagnostics.engine_text import MAX_ITEMS, lower
 from bot.diagnostics.extract import find_emails, find_scim_urls, find_urls, looks_like_domain_list
 from bot.diagnostics.redirect import check_redirect, parse_redirect_pair
 from bot.diagnostics.scim_url import check_scim_url
-
-if TYPE_CHECKING:  # the engine imports this module; the collector is only named here
-    from bot.diagnostics.engine import Collector
 
 # Links that explain an error rather than take part in the sign-in; never one of a redirect pair.
 _DOC_HOSTS = ("aka.ms", "learn.microsoft.com", "docs.microsoft.com", "developer.okta.com", "help.okta.com",
@@ -98,44 +96,46 @@ def _scim_base(url: str, text: str) -> str:
     return match.group(1) if logged else url
 
 
-def read_urls(text: str, out: Collector, environments: Mapping[str, str] | None, expected_env: str | None) -> None:
+def read_urls(paste: Paste) -> list[Candidate]:
     """Every SCIM base URL, then a redirect URI pair if the paste holds one."""
+    text = paste.scan
     if "/" not in text:
-        return  # no URL of any kind (a SCIM URL pasted without its scheme still has slashes)
-    scim_urls = _read_scim_urls(text, out, environments, expected_env)
+        return []  # no URL of any kind (a SCIM URL pasted without its scheme still has slashes)
+    found, scim_urls = _read_scim_urls(text, paste.environments, paste.expected_env)
     if text.count("://") >= 2:
-        _read_redirect_pair(text, out, scim_urls)
+        found += _read_redirect_pair(text, scim_urls)
+    return found
 
 
-def _read_scim_urls(text: str, out: Collector, environments: Mapping[str, str] | None,
-                    expected_env: str | None) -> list[str]:
-    """Check each SCIM URL's base once; returns the URLs found, which are never half of a redirect pair."""
+def _read_scim_urls(text: str, environments: Mapping[str, str] | None,
+                    expected_env: str | None) -> tuple[list[Candidate], list[str]]:
+    """Check each SCIM URL's base once; returns the candidates and the URLs found (never half of a redirect pair)."""
     scim_urls = list(dict.fromkeys(find_scim_urls(text)))[:MAX_ITEMS] if "/scim" in lower(text) else []
     checked: set[str] = set()
+    found: list[Candidate] = []
     for url in scim_urls:
         base = _scim_base(url, text)
         if base in checked:
             continue
         checked.add(base)
-        out.kind("scim_url")
-        out.add_report(check_scim_url(base, environments=environments, expected_env=expected_env), text.find(url))
-    return scim_urls
+        report = check_scim_url(base, environments=environments, expected_env=expected_env)
+        found += from_report(report, text.find(url), kinds=("scim_url",))
+    return found, scim_urls
 
 
-def _read_redirect_pair(text: str, out: Collector, scim_urls: list[str]) -> None:
+def _read_redirect_pair(text: str, scim_urls: list[str]) -> list[Candidate]:
     """Two redirect URIs to compare (the registered one and the one sent), when the paste plainly holds them."""
     urls = [u for u in dict.fromkeys(find_urls(text)) if u not in scim_urls][:MAX_ITEMS * 5]
     docs = [u for u in urls if _is_doc_link(u)]
     if len(urls) - len(docs) < 2:
-        return
+        return []
     pair_text = text
     for url in sorted(docs, key=len, reverse=True):
         pair_text = pair_text.replace(url, " ")
     pair = parse_redirect_pair(pair_text)
     if pair is None or not _comparable(pair[0], pair[1], pair_text, urls):
-        return
-    out.kind("redirect_pair")
-    out.add_report(check_redirect(*pair), max(0, text.find(pair[0])))
+        return []
+    return from_report(check_redirect(*pair), max(0, text.find(pair[0])), kinds=("redirect_pair",))
 
 
 # -- domains --------------------------------------------------------------------------------
@@ -145,23 +145,24 @@ _MAX_DOMAIN_LIST_CHARS = 40_000  # 500 entries (the list reader's own limit) of 
 _DOTTED = re.compile(r"\.[\w-]")
 
 
-def read_domains(text: str, out: Collector) -> None:
-    """A domain allowlist (every entry domain-shaped, after an optional label), or a lone email address."""
+def read_domains(paste: Paste) -> list[Candidate]:
+    """A domain allowlist (every entry domain-shaped, after an optional label), or a lone email address
+    (a fallback: it counts only when nothing else was found)."""
+    text = paste.scan
     if "." not in text or len(text) > _MAX_DOMAIN_LIST_CHARS:
-        return
+        return []
     last = re.split(r"[,;\s]+", text[-300:].strip())[-1] if text.strip() else ""
     if not _DOTTED.search(last):
-        return  # every entry of a list, the last one too, has a dot followed by a label: this is prose
+        return []  # every entry of a list, the last one too, has a dot followed by a label: this is prose
     emails = find_emails(text) if "@" in text else []
     entries = looks_like_domain_list(_without(text, emails))
     if entries:
-        out.kind("domain_list")
-        if emails:
-            out.kind("email")
-        out.add_report(check_domains(entries, email=emails[0] if emails else None))
-    elif emails and not out.has_findings() and len(text.split()) <= 3:
-        out.kind("email")  # "is jane@contoso.com covered?" with nothing else: say what we can about it
-        out.add_report(check_domains([], email=emails[0]))
+        kinds = ("domain_list", "email") if emails else ("domain_list",)
+        return from_report(check_domains(entries, email=emails[0] if emails else None), 0, kinds=kinds)
+    if emails and len(text.split()) <= 3:
+        # "is jane@contoso.com covered?" with nothing else: say what we can about it
+        return from_report(check_domains([], email=emails[0]), 0, kinds=("email",), fallback=True)
+    return []
 
 
 def _without(text: str, parts: list[str]) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import weakref
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 try:  # Python 3.11+: the regex parser is private but stable; used only to read a pattern's literal prefix
     from re import _constants as _sre_constants
@@ -18,12 +18,10 @@ except ImportError:  # pragma: no cover - older interpreters
     import sre_constants as _sre_constants  # type: ignore[no-redef]
     import sre_parse as _sre_parser  # type: ignore[no-redef]
 
+from bot.diagnostics.engine_candidates import Candidate, Evidence, Paste, from_entry
 from bot.diagnostics.engine_codes import code_spans
 from bot.diagnostics.engine_text import lower
 from bot.knowledge import Entry, KnowledgeBase
-
-if TYPE_CHECKING:  # the engine imports this module; the collector is only named here
-    from bot.diagnostics.engine import Collector
 
 # A phrase related to one of these, when that entry was found, only restates it.
 _RESTATED_PREFIXES = ("aadsts-", "entra-prov-", "scim-type-", "okta-event-")
@@ -131,25 +129,29 @@ def phrase_matches(kb: KnowledgeBase, text: str, lowered: str | None = None) -> 
 # -- the reader -----------------------------------------------------------------------------
 
 
-def read_phrases(text: str, lowered: str, out: Collector, kb: KnowledgeBase) -> None:
+def read_phrases(paste: Paste) -> list[Candidate]:
     """Error messages without a code, and symptoms in words.
 
-    A phrase adds nothing when it only restates a code already found: either its entry is related to
-    a found code entry (the reply-URL message beside AADSTS50011), or it sits inside the description
-    that follows an AADSTS or Okta code on the same line ("AADSTS50012: ... an invalid signature")."""
+    A phrase adds nothing when it only restates a code already found (``paste.found``: the codes the
+    readers before this one found): either its entry is related to a found code entry (the reply-URL message
+    beside AADSTS50011), or it sits inside the description that follows an AADSTS or Okta code on the
+    same line ("AADSTS50012: ... an invalid signature")."""
+    text, lowered = paste.words, paste.lowered
     spans = code_spans(text, lowered)
-    vendor = _vendor(lowered)
-    for entry, start in phrase_matches(kb, text, lowered):
-        if (vendor == "entra" and entry.id.startswith("okta-msg-")) or \
-                (vendor == "okta" and entry.id.startswith("msg-entra-")):
+    vendor = paste_vendor(lowered)
+    candidates: list[Candidate] = []
+    found = set(paste.found)
+    for entry, start in phrase_matches(paste.kb, text, lowered):
+        if other_vendors(entry, vendor):
             continue  # the same words in the other vendor's product mean that vendor's message, not this one
-        if any(related in out.codes for related in entry.related if related.startswith(_RESTATED_PREFIXES)):
+        if any(related in found for related in entry.related if related.startswith(_RESTATED_PREFIXES)):
             continue
         if any(low <= start < high for low, high in spans):
             continue
-        is_symptom = entry.system == "symptom"
-        out.kind("symptom" if is_symptom else "error_message")
-        out.add_entry(entry, start)
+        evidence = Evidence.SYMPTOM if entry.system == "symptom" else Evidence.MESSAGE
+        candidates.append(from_entry(entry, evidence, start))
+        found.add(entry.id)
+    return candidates
 
 
 _ENTRA_SIGNS = re.compile(r"\baadsts\d|\bentra\b|\bazure\b|microsoftonline|systemforcrossdomainidentitymanagement|"
@@ -162,7 +164,13 @@ _ENTRA_CUES = ("aadsts", "entra", "azure", "microsoftonline", "systemforcrossdom
 _OKTA_CUES = ("okta", "e0000", "test api credentials", "tasks")
 
 
-def _vendor(lowered: str) -> str | None:
+def other_vendors(entry: Entry, vendor: str | None) -> bool:
+    """Whether ``entry`` is one vendor's message while the paste plainly comes from the other vendor."""
+    return (vendor == "entra" and entry.id.startswith("okta-msg-")) or \
+        (vendor == "okta" and entry.id.startswith("msg-entra-"))
+
+
+def paste_vendor(lowered: str) -> str | None:
     """"entra" or "okta" when the paste plainly comes from one of them (and shows no sign of the other)."""
     entra = any(cue in lowered for cue in _ENTRA_CUES) and _ENTRA_SIGNS.search(lowered) is not None
     okta = any(cue in lowered for cue in _OKTA_CUES) and _OKTA_SIGNS.search(lowered) is not None

@@ -37,6 +37,10 @@ class Finding:
     ``facts`` holds values pulled from the input that help the reader (an
     attribute name, an HTTP status, days left, a fingerprint). It must never
     hold a secret: a token is represented by its fingerprint only.
+
+    ``confidence`` (0..1) says how sure the diagnosis is that this finding is
+    the cause: 1.0 for what a check computed from the value itself, less for
+    a status code or a free-text match (``engine_candidates`` sets it).
     """
 
     code: str
@@ -46,6 +50,7 @@ class Finding:
     fix: tuple[str, ...] = ()
     refs: tuple[str, ...] = ()
     facts: Mapping[str, str] = field(default_factory=dict)
+    confidence: float = 1.0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -56,6 +61,7 @@ class Finding:
             "fix": list(self.fix),
             "refs": list(self.refs),
             "facts": dict(self.facts),
+            "confidence": round(self.confidence, 2),
         }
 
     @classmethod
@@ -69,6 +75,7 @@ class Finding:
             fix=tuple(str(x) for x in data.get("fix", ())),
             refs=tuple(str(x) for x in data.get("refs", ())),
             facts={str(k): str(v) for k, v in dict(data.get("facts", {})).items()},
+            confidence=float(data.get("confidence", 1.0)),
         )
 
     @property

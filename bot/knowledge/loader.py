@@ -26,7 +26,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .schema import CHECKS, CODED_SYSTEMS, PREFIXED_CODES, Entry
+from .schema import CHECKS, CODED_SYSTEMS, ID_PREFIX, PREFIXED_CODES, Entry
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -34,6 +34,15 @@ _FILE_KEYS = {"system", "entry"}
 
 #: Microsoft's public look-up page for an AADSTS code.
 AADSTS_LOOKUP = "https://login.microsoftonline.com/error?code={code}"
+#: For prefixed codes we have no entry for: what family the code belongs to, where to look, a reference.
+UNKNOWN_NOTES = {
+    "idx": ("an error of Microsoft.IdentityModel, the .NET library that validates tokens and OpenID Connect messages",
+            "The application's own log, at the line that carries the code (enable PII logging in "
+            "IdentityModelEventSource.ShowPII while debugging to see the values it compared)",
+            "https://github.com/AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet/wiki"),
+    "msis": ("an AD FS error", "AD FS server → Event Viewer → Applications and Services Logs → AD FS → Admin",
+             "https://learn.microsoft.com/en-us/windows-server/identity/ad-fs/troubleshooting/ad-fs-tshoot-overview"),
+}
 #: Okta's reference of API error codes.
 OKTA_ERROR_CODES = "https://developer.okta.com/docs/reference/error-codes/"
 
@@ -208,6 +217,26 @@ class KnowledgeBase:
                 "The app's Application (client) ID and the tenant ID",
             ],
             refs=[AADSTS_LOOKUP.format(code=digits)],
+        )
+
+    def unknown_code(self, system: str, code: str) -> Entry:
+        """A shallow entry for a prefixed code we have no notes on (AADSTS, IDX, MSIS), saying what family
+        it belongs to and where to read about it."""
+        if system == "aadsts":
+            return self.unknown_aadsts(code)
+        if system not in UNKNOWN_NOTES:
+            raise ValueError(f"no shallow entries for system {system!r}")
+        digits = _normalise(system, str(code))
+        word, low, high = PREFIXED_CODES[system]
+        if not (digits.isdigit() and low <= len(digits) <= high):
+            raise ValueError(f"{code!r} is not a {word} code")
+        family, where, ref = UNKNOWN_NOTES[system]
+        return Entry(
+            id=f"{ID_PREFIX[system]}{digits}", system=system, code=digits, name=f"{word}{digits}",
+            summary=f"We have no notes on {word}{digits} yet; it is {family}, and the text after the code names the check that failed.",
+            severity="warn", where=[where],
+            collect=["The whole error line with the text after the code", "The time it happened and the user or app"],
+            refs=[ref],
         )
 
     def unknown_okta(self, code: str) -> Entry:

@@ -237,7 +237,8 @@ def test_a_reader_that_breaks_costs_only_its_own_findings(monkeypatch, caplog, n
     def broken(*_args, **_kwargs):
         raise ValueError("boom")
 
-    monkeypatch.setattr(engine, "_read_urls", broken)
+    recognisers = [r if r.name != "urls" else engine.Recogniser("urls", broken) for r in engine.RECOGNISERS]
+    monkeypatch.setattr(engine, "RECOGNISERS", recognisers)
     with caplog.at_level(logging.ERROR, logger="bot.diagnostics.engine"):
         report = diagnose("AADSTS50011 https://a.example.com/cb https://a.example.com/cb/", now=now)
     assert codes(report)[0] == "aadsts-50011"

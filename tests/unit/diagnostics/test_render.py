@@ -72,8 +72,11 @@ def test_json_shape_and_order():
     assert data["verdict"] == "fail"
     first = data["findings"][0]
     assert first["code"] == "aadsts-50105"
-    assert set(first) == {"code", "severity", "title", "detail", "fix", "refs", "facts"}
+    assert set(first) == {"code", "severity", "title", "detail", "fix", "refs", "facts", "confidence"}
     assert [f["code"] for f in data["findings"]] == [f.code for f in report.findings]
+    sure = [f["confidence"] for f in data["findings"]]
+    assert all(0.0 <= c <= 1.0 for c in sure)
+    assert sure[0] > sure[-1], "a code with notes is surer than an HTTP status"
 
 
 def test_json_keeps_non_ascii_readable():
