@@ -21,7 +21,10 @@ How it works:
   and on garbage (lorem ipsum, random bytes, chatter with no SSO content, SCIM resources that are not
   errors, other tools' errors): the garbage reaches a strength of at most about 5, the right answers
   from about 4 up, most above 6. A JSON document is never ranked: its words are keys and values, not a
-  description, and the JSON reader has already said what it could about it.
+  description, and the JSON reader has already said what it could about it. Text with no word of
+  sign-in or provisioning at all (the ``domain`` list of the lexicon) is answered only when its best
+  match is strong (``OFF_TOPIC_STRENGTH``: several rare words in common, as a proxy's own error line
+  shares with the entry that describes it).
 * **Symptoms first**: when a symptom entry (the guide's plain-words troubleshooting) scores within
   ``SYMPTOM_MARGIN`` of the best entry, it leads: the paste said a symptom in words and nothing more
   specific was found.
@@ -48,6 +51,7 @@ from bot.knowledge.lexicon import load_lexicon
 
 CAP = 0.65
 STRENGTH_SCALE = 8.0
+OFF_TOPIC_STRENGTH = 12.0
 THRESHOLD = 0.2
 MIN_MATCHED = 2
 SYMPTOM_MARGIN = 0.8
@@ -125,8 +129,9 @@ class Ranker:
     def rank(self, text: str) -> list[Ranked]:
         """The best entries for ``text`` with their confidence, best first; empty when nothing fits."""
         query = [w for w in dict.fromkeys(self.words(text[:MAX_QUERY_CHARS])) if w in self._vocab]
-        if not query or self._domain.isdisjoint(query):
-            return []  # no word of sign-in or provisioning at all: not ours to guess
+        if not query:
+            return []
+        on_topic = not self._domain.isdisjoint(query)
         scores = self._bm25.get_scores(query) * self._mask
         order = scores.argsort()[::-1][:MAX_RESULTS + 1]
         best = float(scores[order[0]])
@@ -144,6 +149,8 @@ class Ranker:
             if top is None:
                 following = float(scores[order[place + 1]]) if place + 1 < len(order) else 0.0
                 strength = sum(self._idf.get(w, 0.0) for w in matched)
+                if not on_topic and strength < OFF_TOPIC_STRENGTH:
+                    return []  # no word of sign-in or provisioning, and no strong match: not ours to guess
                 lead = 1.0 - following / score
                 top = CAP * (1.0 - math.exp(-strength / STRENGTH_SCALE)) * (0.75 + 0.25 * lead)
                 confidence = top
