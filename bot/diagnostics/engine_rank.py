@@ -213,7 +213,7 @@ def rank_free_text(paste: Paste) -> list[Candidate]:
 
 
 # URLs, email addresses and blanked tokens are values the checks read, not words describing a problem.
-_VALUES = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]{1,20}://\S+|\S+@\S+\.\w+|\[token\]|\[saml response\]")
+_VALUES = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]{1,20}://\S+|\S+@\S+\.\w+|\[token\]|\[saml (?:response|message)\]")
 
 
 def _prose(text: str) -> str:

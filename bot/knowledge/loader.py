@@ -335,7 +335,7 @@ def _load_data_dir(validate: bool) -> KnowledgeBase:
     cache_key = cache.key(files) if files else ""
     if cache_key and not validate:
         rows = cache.read(cache_key)
-        if rows is not None:
+        if rows is not None and all(_FIELDS <= fields.keys() for _source, fields in rows):
             try:
                 return KnowledgeBase([Entry.model_construct(**fields) for _source, fields in rows],
                                      {fields["id"]: source for source, fields in rows})
@@ -345,6 +345,9 @@ def _load_data_dir(validate: bool) -> KnowledgeBase:
     if cache_key:
         cache.write(cache_key, [(kb.source(e.id) or "", e.model_dump(exclude={"deep"})) for e in kb.entries()])
     return kb
+
+
+_FIELDS = frozenset(Entry.model_fields)
 
 
 def _data_files(path: Path) -> list[Path]:

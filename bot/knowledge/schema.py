@@ -80,6 +80,9 @@ MAX_PATTERN_LEN = 400
 #: An exception or class name as a stack trace prints it, optionally qualified
 #: (``Saml2AuthenticationException``, ``org.opensaml.common.SAMLException``, ``OneLogin_Saml2_ValidationError``).
 EXCEPTION_RE = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z_$][A-Za-z0-9_$]*)*$")
+#: Exception names every runtime throws for any reason: they never point at one cause.
+GENERIC_EXCEPTIONS = frozenset({"Exception", "RuntimeException", "RuntimeError", "ValueError", "TypeError",
+                                "Throwable", "IllegalStateException", "IllegalArgumentException"})
 #: A log field and the value that means this entry: ``outcome.reason=INVALID_CREDENTIALS``. The paste may show
 #: the field's last segment as JSON (``"reason": "INVALID_CREDENTIALS"``) or as ``reason=INVALID_CREDENTIALS``.
 FIELD_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*=[^\s=\"']{2,80}$")
@@ -292,7 +295,7 @@ class Entry(BaseModel):
             if not EXCEPTION_RE.match(name):
                 raise ValueError(f"exception {name!r} is not an identifier such as 'Saml2AuthenticationException'")
             last = name.rsplit(".", 1)[-1]
-            if len(last) < 6 or last.islower():
+            if len(last) < 6 or last.islower() or last in GENERIC_EXCEPTIONS:
                 raise ValueError(f"exception {name!r} is too plain to be matched as a name (an ordinary word?)")
         return value
 

@@ -1,0 +1,58 @@
+"""Accuracy on the evaluation set (tests/data/eval) can only go up: top-2 stays at or above the floor
+recorded in tests/data/eval/floor.toml. The figures themselves: ``.venv/bin/python bench/accuracy.py``."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.accuracy import EVAL, CaseError, evaluate, expected_codes, floor, load_cases
+
+
+@pytest.fixture(scope="module")
+def results():
+    return evaluate(load_cases([EVAL]))
+
+
+def test_the_floor_is_recorded():
+    recorded = floor()
+    assert {"top2", "top2_without_code"} <= set(recorded)
+    assert all(0.0 < value <= 1.0 for value in recorded.values())
+
+
+def test_top2_accuracy_stays_at_or_above_the_floor(results):
+    recorded = floor()
+    overall, without = results.tally().rate("top2"), results.tally(has_code=False).rate("top2")
+    assert overall >= recorded["top2"], f"top-2 accuracy fell to {overall:.1%} (floor {recorded['top2']:.0%})"
+    assert without >= recorded["top2_without_code"], \
+        f"top-2 accuracy without a code fell to {without:.1%} (floor {recorded['top2_without_code']:.0%})"
+
+
+def test_there_are_enough_real_cases(results):
+    assert results.tally().n >= 300
+    assert results.tally(has_code=False).n >= 0.4 * results.tally().n
+
+
+def test_new_ids_count_by_the_id_they_will_have():
+    case = load_cases([EVAL])[0]
+    assert expected_codes(type(case)(**{**vars(case), "expect": ("new:msg-x", "aadsts-50011")})) == \
+        {"msg-x", "aadsts-50011"}
+
+
+def test_a_malformed_case_is_refused_with_its_file_and_id(tmp_path):
+    (tmp_path / "bad.toml").write_text('[[case]]\nid = "x-01"\nfamily = "nope"\nhas_code = false\n'
+                                       'paste = "p"\nexpect = ["msg-a"]\n')
+    with pytest.raises(CaseError, match=r"bad.toml: case 'x-01': family"):
+        load_cases([tmp_path])
+    (tmp_path / "bad.toml").write_text('[[case]]\nid = "x-01"\nfamily = "symptom"\nhas_code = false\n'
+                                       'paste = "p"\nexpect = []\n')
+    with pytest.raises(CaseError, match="expect"):
+        load_cases([tmp_path])
+
+
+def test_a_miss_is_a_miss(tmp_path):
+    (tmp_path / "one.toml").write_text('[[case]]\nid = "x-01"\nfamily = "idp-code"\nhas_code = true\n'
+                                       'paste = "AADSTS50011: reply URL mismatch"\nexpect = ["aadsts-50105"]\n'
+                                       '[[case]]\nid = "x-02"\nfamily = "idp-code"\nhas_code = true\n'
+                                       'paste = "AADSTS50011: reply URL mismatch"\nexpect = ["aadsts-50011"]\n')
+    outcome = {o.case.id: o for o in evaluate(load_cases([tmp_path])).outcomes}
+    assert not outcome["x-01"].top2 and outcome["x-02"].top1
