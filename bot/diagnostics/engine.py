@@ -182,9 +182,12 @@ def rank(candidates: list[Candidate]) -> list[Finding]:
 
 
 def _confident(candidate: Candidate) -> Finding:
-    finding = candidate.finding
+    f = candidate.finding
     sure = round(candidate.confidence, 3)
-    return finding if finding.confidence == sure else replace(finding, confidence=sure)
+    if f.confidence == sure:
+        return f
+    return Finding(code=f.code, severity=f.severity, title=f.title, detail=f.detail, fix=f.fix, refs=f.refs,
+                   facts=f.facts, confidence=sure)
 
 
 def diagnose(text: Any, *, now: datetime | None = None, environments: Mapping[str, str] | None = None,

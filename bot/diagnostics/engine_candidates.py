@@ -169,7 +169,8 @@ def from_entry(entry: Entry, evidence: Evidence, position: int, *, facts: Mappin
     kind = kind_of(entry, evidence)
     evidence = evidence_of(entry, evidence)
     sure = entry_confidence(entry, evidence, known) if confidence is None else confidence
-    return Candidate(entry_finding(entry, facts), evidence, position, sure, entry, kinds=(kind,) if kind else ())
+    finding = entry_finding(entry, facts)
+    return Candidate(finding, evidence, position, sure, entry, kinds=(kind,) if kind else ())
 
 
 def from_finding(finding: Finding, position: int, evidence: Evidence = Evidence.CHECK,
@@ -235,7 +236,10 @@ def entry_finding(entry: Entry, facts: Mapping[str, str] | None = None) -> Findi
         _FINDING_CACHE[id(entry)] = (entry, base)  # the entry is kept alive with it, so its id stays unique
     else:
         base = hit[1]
-    return replace(base, facts=dict(facts or {})) if facts else base
+    if not facts:
+        return base
+    return Finding(code=base.code, severity=base.severity, title=base.title, detail=base.detail, fix=base.fix,
+                   refs=base.refs, facts=dict(facts), confidence=base.confidence)
 
 
 def with_confidence(finding: Finding, confidence: float) -> Finding:

@@ -203,13 +203,25 @@ def rank_free_text(paste: Paste) -> list[Candidate]:
     """Entries ranked for the paste's words, those at or above THRESHOLD, with their confidence."""
     if _is_json(paste.scan):
         return []
-    prose = _prose(paste.words[:MAX_QUERY_CHARS * 2])
+    # The paste as written (not the parameters decoded from its URLs, which are values): its prose.
+    prose = _prose(paste.scan[:MAX_QUERY_CHARS * 2])
     if not _has_words(lower(prose)):
         return []
     vendor = paste_vendor(paste.lowered)
-    results = [r for r in ranker(paste.kb).rank(prose) if not other_vendors(r.entry, vendor)]
+    results = [r for r in ranker(paste.kb).rank(prose) if _fits_vendor(r.entry, vendor)]
     return [from_entry(r.entry, Evidence.RANKED, place, confidence=round(r.confidence, 3))
             for place, r in enumerate(results) if r.confidence >= THRESHOLD]
+
+
+_VENDOR_IDS = {"okta": ("okta-", "msg-okta-"), "entra": ("msg-entra-", "entra-prov-", "aadsts-")}
+
+
+def _fits_vendor(entry: Entry, vendor: str | None) -> bool:
+    """A guess names one vendor's message only when the paste comes from that vendor: free text that
+    names neither gets vendor-neutral entries (a recovery checklist must ask which IdP, not assume one)."""
+    if vendor is None:
+        return not any(entry.id.startswith(prefixes) for prefixes in _VENDOR_IDS.values())
+    return not other_vendors(entry, vendor)
 
 
 # URLs, email addresses and blanked tokens are values the checks read, not words describing a problem.
