@@ -89,10 +89,12 @@ def _serve(args: argparse.Namespace) -> int:
     if missing:
         _print_setup_help(missing, socket_mode)
         return EXIT_USAGE
+    from bot.knowledge import load_knowledge
     from bot.logs import configure_logging
     from handlers.runtime import StartupError, run_http, run_socket_mode
 
     configure_logging(settings.log_level)
+    load_knowledge(validate=True)  # the server start always validates the knowledge (and refreshes its cache)
     try:
         if socket_mode:
             run_socket_mode(settings)
