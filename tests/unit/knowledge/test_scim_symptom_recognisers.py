@@ -290,3 +290,14 @@ def test_every_entra_provisioning_code_has_a_cause_and_a_next_step(kb):
 def test_microsofts_provisioning_table_codes_resolve(kb):
     for code in ("WebExceptionProtocolError", "LicenseLimitExceeded", "Timeout", "InsufficientRights"):
         assert kb.lookup_code("entra_provisioning", code) is not None, code
+
+
+def test_symptom_and_scim_patterns_open_with_a_literal(kb):
+    """The engine runs a pattern only when its literal opening occurs in the paste; a pattern without
+    one (a leading class, or alternatives sharing under three letters) is run on every paste."""
+    from bot.diagnostics.engine_phrases import literal_prefixes
+
+    for entry in kb.entries():
+        if entry.system in {"symptom", "scim"}:
+            for pattern in entry.patterns:
+                assert literal_prefixes(pattern), (entry.id, pattern)
