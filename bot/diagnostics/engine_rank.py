@@ -225,7 +225,10 @@ def _fits_vendor(entry: Entry, vendor: str | None) -> bool:
 
 
 # URLs, email addresses and blanked tokens are values the checks read, not words describing a problem.
-_VALUES = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]{1,20}://\S+|\S+@\S+\.\w+|\[token\]|\[saml (?:response|message)\]")
+# Each value starts where a word starts, and an address's parts cannot take its "@": two repeats that could
+# trade characters (``\S+@\S+``) took minutes on "a@a@a@..." (bot/knowledge/regex_cost.py).
+_VALUES = re.compile(r"(?<![a-zA-Z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]{1,20}://\S+|(?<!\S)[^\s@]+@[^\s@]+\.\w+"
+                     r"|\[token\]|\[saml (?:response|message)\]")
 
 
 def _prose(text: str) -> str:

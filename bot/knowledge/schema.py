@@ -15,6 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
 
+from .regex_cost import backtracking_problem
+
 try:  # Python 3.11+: the regex parser is private but stable enough to lint patterns with.
     from re import _constants as _sre_c
     from re import _parser as _sre_parse
@@ -102,6 +104,8 @@ def pattern_problem(pattern: str) -> str | None:
       alternation can backtrack catastrophically;
     * no unbounded ``.*``/``.+`` gap (use a bounded one such as ``.{0,80}``);
     * no leading quantifier or gap (the engine would try it at every offset);
+    * no repeats that can trade characters beyond ``regex_cost.MAX_SPLITS`` ways (two unbounded ones
+      such as ``\\S+@\\S+`` never pass): they backtrack polynomially on a run of the shared characters;
     * no back-references or named groups.
     """
     if not pattern or not pattern.strip():
@@ -117,7 +121,7 @@ def pattern_problem(pattern: str) -> str | None:
         return "named groups are not allowed"
     if _starts_with_repeat(list(parsed)):
         return "a pattern must not start with a quantifier or gap; anchor it on literal words"
-    return _walk(list(parsed), inside_repeat=False)
+    return _walk(list(parsed), inside_repeat=False) or backtracking_problem(pattern, re.IGNORECASE)
 
 
 _REPEATS = {_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT}
