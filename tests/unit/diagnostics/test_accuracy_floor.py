@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.accuracy import EVAL, CaseError, evaluate, expected_codes, floor, load_cases
+from bench.accuracy import EVAL, FAMILIES, CaseError, evaluate, expected_codes, floor, load_cases, split_of
 
 
 @pytest.fixture(scope="module")
@@ -56,3 +56,24 @@ def test_a_miss_is_a_miss(tmp_path):
                                        'paste = "AADSTS50011: reply URL mismatch"\nexpect = ["aadsts-50011"]\n')
     outcome = {o.case.id: o for o in evaluate(load_cases([tmp_path])).outcomes}
     assert not outcome["x-01"].top2 and outcome["x-02"].top1
+
+
+def test_the_split_is_fixed_by_the_case_id_and_holds_about_a_quarter_of_each_family():
+    cases = load_cases([EVAL])
+    assert [split_of(c.id) for c in cases] == [c.split for c in cases]
+    assert split_of("ms-001") == split_of("ms-001") and {split_of(f"x-{i}") for i in range(50)} == {"dev", "holdout"}
+    for family in FAMILIES:
+        real = [c for c in cases if c.family == family and not c.guide]
+        held = [c for c in real if c.split == "holdout"]
+        assert 0.15 <= len(held) / len(real) <= 0.35, family
+
+
+def test_misses_are_listed_for_dev_cases_unless_asked(tmp_path):
+    ids = [f"x-{i:02}" for i in range(40)]
+    body = "".join(f'[[case]]\nid = "{i}"\nfamily = "idp-code"\nhas_code = true\n'
+                   f'paste = "AADSTS50011: reply URL mismatch"\nexpect = ["aadsts-50105"]\n' for i in ids)
+    (tmp_path / "all-miss.toml").write_text(body)
+    results = evaluate(load_cases([tmp_path]))
+    assert {o.case.split for o in results.misses()} == {"dev"}
+    assert {o.case.split for o in results.misses(None)} == {"dev", "holdout"}
+    assert results.tally(split="dev").n + results.tally(split="holdout").n == results.tally().n == 40
