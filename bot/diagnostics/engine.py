@@ -51,7 +51,7 @@ from typing import Any, Callable, Mapping
 from bot.diagnostics.engine_bodies import decoded_queries as _decoded_queries
 from bot.diagnostics.engine_bodies import read_json as _read_json
 from bot.diagnostics.engine_bodies import read_saml as _read_saml
-from bot.diagnostics.engine_candidates import (CONFIDENCE, DECISIVE, UMBRELLAS, Candidate, Collector, Evidence, Paste,
+from bot.diagnostics.engine_candidates import (CONFIDENCE, UMBRELLAS, Candidate, Collector, Evidence, Paste,
                                                from_entry)
 from bot.diagnostics.engine_codes import flow_context as _context
 from bot.diagnostics.engine_codes import read_codes
@@ -67,6 +67,7 @@ from bot.diagnostics.extract import unwrap_slack_links
 from bot.diagnostics.report import Finding, Report, Severity
 from bot.diagnostics.text import as_text
 from bot.knowledge import Entry, KnowledgeBase, load_knowledge
+from bot.knowledge.products import products_in
 
 # Imported from here by the bot, the tests and the benchmark; the readers' own names stay in their modules.
 # ``Collector`` is re-exported for the token reader, which names it for type checking only.
@@ -152,11 +153,11 @@ def _bucket(candidate: Candidate, tier: int) -> int:
     return 2 if severity is Severity.INFO else 3
 
 
-def _sort_key(item: tuple[int, Candidate]) -> tuple[int, int, int, int, int]:
+def _sort_key(item: tuple[int, Candidate]) -> tuple[int, int, int, int, int, int]:
     order, candidate = item
     tier = _tier(candidate)
     summary = 1 if candidate.code in _SUMMARIES else 0
-    return (_bucket(candidate, tier), tier, summary, candidate.position, order)
+    return (_bucket(candidate, tier), tier, candidate.hedged, summary, candidate.position, order)
 
 
 def rank(candidates: list[Candidate]) -> list[Finding]:
@@ -214,7 +215,7 @@ def diagnose(text: Any, *, now: datetime | None = None, environments: Mapping[st
         paste.found = frozenset(out.codes)
         found = _guard(recogniser.name, lambda: recogniser.read(paste), [])
         _take(out, found)
-    if not any(c.evidence in DECISIVE or _is_problem_check(c) for c in out.candidates):
+    if not any(c.decisive or _is_problem_check(c) for c in out.candidates):
         from bot.diagnostics.engine_rank import rank_free_text  # lazily: ranking loads a library of its own
 
         _take(out, _guard("ranking", lambda: rank_free_text(paste), []))
@@ -255,7 +256,7 @@ def _prepare(raw: str, whole: str, out: Collector, kb: KnowledgeBase, *, now: da
     words = "\n".join(part for part in (scan, extra, decoded) if part)
     lowered = _lower(words)
     return Paste(kb=kb, scan=scan, words=words, lowered=lowered, context=_context(lowered), now=now,
-                 issued_at=issued_at)
+                 issued_at=issued_at, products=products_in(lowered))
 
 
 def _report(out: Collector) -> Report:

@@ -16,6 +16,7 @@ code           an error code with notes (AADSTS, IDX, MSIS, Okta, provisioning, 
 check          a check of a value in the paste: fail 0.95, warn 0.75, info 0.4, ok 0.2
 exception      an exception or class name the knowledge declares                           0.85
 message        a known error message (a knowledge pattern)                                  0.85
+               (0.6 ``hedged``: a product's message in a paste that does not name the product)
 field          a log field's value the knowledge declares                                  0.8
 oauth          an OAuth error value (RFC 6749 §5.2)                                         0.7
 symptom        a symptom said in words a symptom pattern knows                              0.7
@@ -88,6 +89,7 @@ CONFIDENCE: dict[Evidence, float] = {
 }
 _CHECK_CONFIDENCE = {Severity.FAIL: 0.95, Severity.WARN: 0.75, Severity.INFO: 0.4, Severity.OK: 0.2}
 SHALLOW_CODE, UNKNOWN_CODE = 0.85, 0.6
+HEDGED = 0.6
 
 #: Evidence that names a cause on its own: with one of these in a paste, free text is not ranked.
 DECISIVE = frozenset({Evidence.CODE, Evidence.EXCEPTION, Evidence.MESSAGE, Evidence.FIELD, Evidence.SYMPTOM})
@@ -97,7 +99,9 @@ DECISIVE = frozenset({Evidence.CODE, Evidence.EXCEPTION, Evidence.MESSAGE, Evide
 class Candidate:
     """One possible finding: what it says, what it rests on, where in the paste, and how sure we are.
 
-    ``fallback`` candidates count only when nothing else was found (a lone email address)."""
+    ``fallback`` candidates count only when nothing else was found (a lone email address). ``hedged``
+    ones rest on evidence that other software may print too (a product's message in a paste that does
+    not name the product): they are less sure, come after the others of their kind, and never decide."""
 
     finding: Finding
     evidence: Evidence
@@ -106,6 +110,12 @@ class Candidate:
     entry: Entry | None = None
     fallback: bool = False
     kinds: tuple[str, ...] = ()  # the kinds of input it shows, for the report's ``inputs`` ("aadsts_code")
+    hedged: bool = False
+
+    @property
+    def decisive(self) -> bool:
+        """Whether it names a cause on its own (then free text is not ranked)."""
+        return self.evidence in DECISIVE and not self.hedged
 
     @property
     def code(self) -> str:
@@ -132,6 +142,7 @@ class Paste:
     #: The codes the recognisers before the current one found (the phrase reader drops a message that
     #: only restates one of them); the engine updates it between recognisers.
     found: frozenset[str] = frozenset()
+    products: frozenset[str] = frozenset()
 
 
 #: The input kind an entry found by code shows, by system.
@@ -164,13 +175,15 @@ def entry_confidence(entry: Entry, evidence: Evidence, known: bool = True) -> fl
 
 
 def from_entry(entry: Entry, evidence: Evidence, position: int, *, facts: Mapping[str, str] | None = None,
-               known: bool = True, confidence: float | None = None) -> Candidate:
+               known: bool = True, confidence: float | None = None, hedged: bool = False) -> Candidate:
     """The candidate for a knowledge entry found by ``evidence`` at ``position``."""
     kind = kind_of(entry, evidence)
     evidence = evidence_of(entry, evidence)
     sure = entry_confidence(entry, evidence, known) if confidence is None else confidence
+    if hedged:
+        sure = min(sure, HEDGED)
     finding = entry_finding(entry, facts)
-    return Candidate(finding, evidence, position, sure, entry, kinds=(kind,) if kind else ())
+    return Candidate(finding, evidence, position, sure, entry, kinds=(kind,) if kind else (), hedged=hedged)
 
 
 def from_finding(finding: Finding, position: int, evidence: Evidence = Evidence.CHECK,

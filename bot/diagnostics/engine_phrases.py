@@ -2,7 +2,7 @@
 
 ``phrase_matches`` returns what ``KnowledgeBase.match_text`` returns, several times faster (see
 ``_Phrases``); ``read_phrases`` turns the matches into findings, leaving out a message that only
-restates a code found beside it and one vendor's message in a paste from the other vendor.
+restates a code found beside it, and scoping the entries of one product to pastes that show it.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import weakref
 from typing import Any
+
+import ahocorasick
 
 try:  # Python 3.11+: the regex parser is private but stable; used only to read a pattern's literal prefix
     from re import _constants as _sre_constants
@@ -22,19 +24,27 @@ from bot.diagnostics.engine_candidates import Candidate, Evidence, Paste, from_e
 from bot.diagnostics.engine_codes import code_spans
 from bot.diagnostics.engine_text import lower
 from bot.knowledge import Entry, KnowledgeBase
+from bot.knowledge.loader import match_order
+from bot.knowledge.products import hedged, product_of, ruled_out, shown
 
 # A phrase related to one of these, when that entry was found, only restates it.
 _RESTATED_PREFIXES = ("aadsts-", "entra-prov-", "scim-type-", "okta-event-")
 
 
 class _Phrases:
-    """Every pattern of a knowledge base, compiled for the lower-cased paste.
+    """Every pattern of a knowledge base, compiled for the lower-cased paste, behind one prefilter.
 
     ``KnowledgeBase.match_text`` searches with IGNORECASE, which keeps the regex engine from jumping
     to a pattern's literal prefix; a pattern written in lower case (they all are) finds the same
     matches, case-sensitively, in a copy of the text whose ASCII letters are lower-cased, several
     times faster. Patterns with other letters keep IGNORECASE and run on the text as pasted.
-    The test suite checks that the results equal ``match_text``'s.
+
+    Almost every pattern opens with literal text, one of a few alternatives (``literal_prefixes``): a
+    match can only start where one of them occurs. One Aho-Corasick pass (pyahocorasick) over the
+    lower-cased paste finds where each of the thousand-odd prefixes first occurs; only the patterns
+    whose prefixes occur are searched, each from the first place it could match. The few patterns
+    with no literal prefix are searched every time. The test suite checks that the results equal
+    ``match_text``'s.
     """
 
     def __init__(self, kb: KnowledgeBase) -> None:
@@ -53,6 +63,11 @@ class _Phrases:
                 for prefix in prefixes:
                     by_prefix.setdefault(prefix, []).append(index)
         self.by_prefix = {prefix: tuple(indexes) for prefix, indexes in sorted(by_prefix.items())}
+        self.automaton = ahocorasick.Automaton()
+        for number, (prefix, indexes) in enumerate(self.by_prefix.items()):
+            self.automaton.add_word(prefix, (number, len(prefix), indexes))
+        if self.by_prefix:
+            self.automaton.make_automaton()
 
     @staticmethod
     def _compile(pattern: str) -> tuple[re.Pattern[str], bool, tuple[str, ...]]:
@@ -62,22 +77,34 @@ class _Phrases:
             return re.compile(pattern), True, literal_prefixes(pattern)
         return re.compile(pattern, re.IGNORECASE), False, ()
 
+    def _starts(self, lowered: str) -> dict[int, int]:
+        """Pattern index -> the first place one of its prefixes occurs (no match of it can start before)."""
+        starts = dict.fromkeys(self.always, 0)
+        if not self.by_prefix:
+            return starts
+        seen: set[int] = set()
+        for end, (number, length, indexes) in self.automaton.iter(lowered):
+            if number in seen:
+                continue  # occurrences come in text order: the first one of a prefix is its earliest
+            seen.add(number)
+            start = end - length + 1
+            for index in indexes:
+                if starts.get(index, start) >= start:
+                    starts[index] = start
+        return starts
+
     def matches(self, text: str, lowered: str) -> list[tuple[Entry, int]]:
-        # Plain substring tests (one per distinct prefix) rule most patterns out before any regex runs.
-        candidates = set(self.always)
-        for prefix, indexes in self.by_prefix.items():
-            if prefix in lowered:
-                candidates.update(indexes)
         best: dict[str, tuple[int, Entry]] = {}
-        for index in candidates:
+        for index, start in self._starts(lowered).items():
             entry, rx, on_lowered = self.patterns[index]
-            m = rx.search(lowered if on_lowered else text)
+            m = rx.search(lowered if on_lowered else text, start)
             if m is not None:
                 known = best.get(entry.id)
                 if known is None or m.start() < known[0]:
                     best[entry.id] = (m.start(), entry)
-        found = sorted((start, entry_id, entry) for entry_id, (start, entry) in best.items())
-        return [(entry, start) for start, _id, entry in found]
+        order = match_order(text)
+        found = sorted((order(entry, start), entry) for start, entry in best.values())
+        return [(entry, key[0]) for key, entry in found]
 
 
 def literal_prefixes(pattern: str) -> tuple[str, ...]:
@@ -135,46 +162,31 @@ def read_phrases(paste: Paste) -> list[Candidate]:
     A phrase adds nothing when it only restates a code already found (``paste.found``: the codes the
     readers before this one found): either its entry is related to a found code entry (the reply-URL message
     beside AADSTS50011), or it sits inside the description that follows an AADSTS or Okta code on the
-    same line ("AADSTS50012: ... an invalid signature")."""
+    same line ("AADSTS50012: ... an invalid signature").
+
+    Entries of one product (``bot.knowledge.products``) are scoped: one whose identity provider is ruled
+    out by another's in the paste is left out (Okta's admin-page message in an Entra paste); a symptom in
+    words counts only when the paste shows its product (Entra's provisioning cycle is not Okta's); a
+    library's message in a paste from another library is kept but ``hedged`` (less sure, and not
+    decisive: the free text is ranked too), since both may print the same words.
+    """
     text, lowered = paste.words, paste.lowered
     spans = code_spans(text, lowered)
-    vendor = paste_vendor(lowered)
+    products = paste.products
     candidates: list[Candidate] = []
     found = set(paste.found)
     for entry, start in phrase_matches(paste.kb, text, lowered):
-        if other_vendors(entry, vendor):
-            continue  # the same words in the other vendor's product mean that vendor's message, not this one
+        product = product_of(entry)
+        if ruled_out(product, products):
+            continue  # the same words in another identity provider's product mean that one's message
         if any(related in found for related in entry.related if related.startswith(_RESTATED_PREFIXES)):
             continue
         if any(low <= start < high for low, high in spans):
             continue
-        evidence = Evidence.SYMPTOM if entry.system == "symptom" else Evidence.MESSAGE
-        candidates.append(from_entry(entry, evidence, start))
+        symptom = entry.system == "symptom"
+        if symptom and not shown(product, products):
+            continue
+        evidence = Evidence.SYMPTOM if symptom else Evidence.MESSAGE
+        candidates.append(from_entry(entry, evidence, start, hedged=hedged(product, products)))
         found.add(entry.id)
     return candidates
-
-
-_ENTRA_SIGNS = re.compile(r"\baadsts\d|\bentra\b|\bazure\b|microsoftonline|systemforcrossdomainidentitymanagement|"
-                          r"enterprise app|admin credentials|graph\.microsoft\.com")
-_OKTA_SIGNS = re.compile(r"okta|\be0000\d{3}\b|test api credentials|dashboard\s?(?:>|→|->)\s?tasks")
-
-# Plain substrings, one of which each pattern above needs: most pastes are ruled out without a regex.
-_ENTRA_CUES = ("aadsts", "entra", "azure", "microsoftonline", "systemforcrossdomain", "enterprise app",
-               "admin credentials", "graph.microsoft")
-_OKTA_CUES = ("okta", "e0000", "test api credentials", "tasks")
-
-
-def other_vendors(entry: Entry, vendor: str | None) -> bool:
-    """Whether ``entry`` is one vendor's message while the paste plainly comes from the other vendor."""
-    return (vendor == "entra" and entry.id.startswith("okta-msg-")) or \
-        (vendor == "okta" and entry.id.startswith("msg-entra-"))
-
-
-def paste_vendor(lowered: str) -> str | None:
-    """"entra" or "okta" when the paste plainly comes from one of them (and shows no sign of the other)."""
-    entra = any(cue in lowered for cue in _ENTRA_CUES) and _ENTRA_SIGNS.search(lowered) is not None
-    okta = any(cue in lowered for cue in _OKTA_CUES) and _OKTA_SIGNS.search(lowered) is not None
-    if entra != okta:
-        return "entra" if entra else "okta"
-    return None
-

@@ -44,10 +44,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.diagnostics.engine_candidates import Candidate, Evidence, Paste, from_entry
-from bot.diagnostics.engine_phrases import other_vendors, paste_vendor
 from bot.diagnostics.engine_text import lower
 from bot.knowledge import Entry, KnowledgeBase
 from bot.knowledge.lexicon import load_lexicon
+from bot.knowledge.products import product_of
 
 CAP = 0.65
 STRENGTH_SCALE = 8.0
@@ -56,6 +56,7 @@ THRESHOLD = 0.2
 MIN_MATCHED = 2
 SYMPTOM_MARGIN = 0.8
 MAX_RESULTS = 3
+PHRASE_WEIGHT = 0.5
 MIN_WORDS = 3
 MAX_QUERY_CHARS = 4_000  # a symptom or an error line fits many times over; bounds the work on a log export
 _WEIGHTS = (("phrases", 3), ("name", 2), ("summary", 1), ("causes", 1))
@@ -63,7 +64,6 @@ _SKIP_SYSTEMS = frozenset({"check", "engine"})
 _WORD_SYSTEMS = frozenset({"message", "symptom", "scim"})
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-_TOKEN = re.compile(r"[a-z][a-z0-9_]+|\d{3,}")
 # Words that carry no meaning for telling one problem from another (plus the usual English ones).
 _STOP = frozenset("""
 a about above after again against all am an and any are aren't as at be because been before being below between
@@ -74,7 +74,7 @@ our ours ourselves out over own same she should shouldn't so some such than that
 themselves then there there's these they this those through to too under until up very was wasn't we were weren't
 what when where which while who whom why will with won't would wouldn't you your yours yourself yourselves also
 get gets got getting still even really please thanks thank hi hello help anyone someone something anything way
-like want need trying try tried see seems seem using use used one two us able know new just via per etc e g ie
+like want need trying try tried see seems seem using use used one two us able know just via per etc e g ie
 """.split())
 
 
@@ -86,29 +86,56 @@ class Ranked:
 
 
 class Ranker:
-    """The BM25 index of one knowledge base's entries."""
+    """The BM25 indexes of one knowledge base's entries: one of whole entries, one of their phrases."""
 
     def __init__(self, kb: KnowledgeBase) -> None:
         import bm25s  # lazily: see the module docstring
         import numpy
         import Stemmer
 
+        self._numpy = numpy
         self._stemmer = Stemmer.Stemmer("english")
+        self._stems: dict[str, str] = {}
         lexicon = load_lexicon()
-        synonyms = lexicon.synonyms
-        variants = sorted(synonyms, key=len, reverse=True)
-        self._synonyms = synonyms
+        # Synonyms are matched on words, not on the text: variant words -> the group's first one's words.
+        self._synonyms: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for variant, canonical in lexicon.synonyms.items():
+            words = tuple(_raw_words(variant))
+            if words:
+                self._synonyms[words] = tuple(_raw_words(canonical))
+        self._synonym_starts: dict[str, int] = {}  # first word -> the longest variant opening with it
+        for words in self._synonyms:
+            self._synonym_starts[words[0]] = max(len(words), self._synonym_starts.get(words[0], 0))
         # The domain words, stemmed as the paste's words are, to tell SSO text from other chatter.
         self._domain = frozenset(w for phrase in lexicon.domain for w in self.words(phrase, fold=False))
-        self._synonym_rx = re.compile(r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, variants)) + r")(?![a-z0-9])")
         # Every entry takes part in the word statistics (so "error" or "login" weigh little), but only
         # the rankable ones can be an answer (the others are masked out of the scores).
         self.entries = [e for e in kb.entries() if e.system not in _SKIP_SYSTEMS]
         corpus = [self.words(_document(entry)) for entry in self.entries]
         self._mask = numpy.array([1.0 if _rankable(e) else 0.0 for e in self.entries], dtype=numpy.float32)
+        # Entries of one product are answers only for a paste that shows it (bot/knowledge/products.py).
+        owners = [product_of(e) for e in self.entries]
+        self._neutral = numpy.array([owner is None for owner in owners], dtype=numpy.float32)
+        self._of_product = {name: numpy.array([owner == name for owner in owners], dtype=numpy.float32)
+                            for name in set(owners) - {None}}
         self._bm25 = bm25s.BM25(k1=1.2, b=0.75)
         self._bm25.index(corpus, show_progress=False)
         self._vocab: dict[str, int] = dict(self._bm25.vocab_dict)
+        # The phrases on their own: a paste that says most of one phrase's words is said the way people
+        # describe that problem, whatever the rest of the entry holds.
+        phrases: list[list[str]] = []
+        owner_of_phrase: list[int] = []
+        for index, entry in enumerate(self.entries):
+            for phrase in entry.phrases:
+                words = self.words(phrase)
+                if words:
+                    phrases.append(words)
+                    owner_of_phrase.append(index)
+        self._phrase_bm25 = bm25s.BM25(k1=1.2, b=0.75) if phrases else None
+        if self._phrase_bm25 is not None:
+            self._phrase_bm25.index(phrases, show_progress=False)
+        self._phrase_vocab: dict[str, int] = dict(self._phrase_bm25.vocab_dict) if self._phrase_bm25 else {}
+        self._phrase_owner = numpy.array(owner_of_phrase, dtype=numpy.int64)
         documents = len(corpus)
         frequency: dict[str, int] = {}
         for words in corpus:
@@ -120,19 +147,50 @@ class Ranker:
 
     def words(self, text: str, *, fold: bool = True) -> list[str]:
         """The stemmed, synonym-folded (unless ``fold`` is false), stop-word-free words of ``text``."""
-        folded = lower(_CAMEL.sub(" ", text))
+        raw = _raw_words(text)
         if fold:
-            folded = self._synonym_rx.sub(lambda m: " " + self._synonyms[m.group(0)] + " ", folded)
-        tokens = [t for t in _TOKEN.findall(folded) if t not in _STOP]
-        return self._stemmer.stemWords(tokens)
+            raw = self._fold(raw)
+        stems = self._stems
+        out = []
+        for word in raw:
+            if word in _STOP:
+                continue
+            stem = stems.get(word)
+            if stem is None:
+                stem = stems[word] = self._stemmer.stemWord(word)
+                if len(stems) > _MAX_STEMS:  # a paste of random words must not grow the cache for ever
+                    stems.clear()
+            out.append(stem)
+        return out
 
-    def rank(self, text: str) -> list[Ranked]:
-        """The best entries for ``text`` with their confidence, best first; empty when nothing fits."""
-        query = [w for w in dict.fromkeys(self.words(text[:MAX_QUERY_CHARS])) if w in self._vocab]
+    def _fold(self, words: list[str]) -> list[str]:
+        """Each synonym variant (one or several words, the longest first) replaced by its group's first one."""
+        out: list[str] = []
+        starts, synonyms = self._synonym_starts, self._synonyms
+        i, n = 0, len(words)
+        while i < n:
+            longest = starts.get(words[i], 0)
+            for size in range(min(longest, n - i), 0, -1):
+                canonical = synonyms.get(tuple(words[i:i + size]))
+                if canonical is not None:
+                    out += canonical
+                    i += size
+                    break
+            else:
+                out.append(words[i])
+                i += 1
+        return out
+
+    def rank(self, text: str, products: frozenset[str] = frozenset()) -> list[Ranked]:
+        """The best entries for ``text`` with their confidence, best first; empty when nothing fits. Entries
+        of a product are considered only when ``products`` (those the paste shows) holds it."""
+        words = list(dict.fromkeys(self.words(text[:MAX_QUERY_CHARS])))
+        query = [w for w in words if w in self._vocab]
         if not query:
             return []
         on_topic = not self._domain.isdisjoint(query)
-        scores = self._bm25.get_scores(query) * self._mask
+        scores = self._bm25.get_scores(query) + PHRASE_WEIGHT * self._phrase_scores(words)
+        scores = scores * self._mask * self._allowed(products)
         order = scores.argsort()[::-1][:MAX_RESULTS + 1]
         best = float(scores[order[0]])
         if best <= 0.0:
@@ -158,6 +216,32 @@ class Ranker:
                 confidence = top * score / best
             ranked.append(Ranked(self.entries[int(index)], score, confidence))
         return _symptom_first(ranked)
+
+    def _phrase_scores(self, words: list[str]) -> Any:
+        """Per entry, the BM25 score of its best phrase for ``words``."""
+        numpy = self._numpy
+        best = numpy.zeros(len(self.entries), dtype=numpy.float32)
+        query = [w for w in words if w in self._phrase_vocab]
+        if self._phrase_bm25 is None or not query:
+            return best
+        numpy.maximum.at(best, self._phrase_owner, self._phrase_bm25.get_scores(query))
+        return best
+
+    def _allowed(self, products: frozenset[str]) -> Any:
+        allowed = self._neutral
+        for name in products:
+            if name in self._of_product:
+                allowed = allowed + self._of_product[name]
+        return allowed
+
+
+# Words: letters and digits (a run of three digits or more); CamelCase and snake_case split first.
+_WORD = re.compile(r"[a-z][a-z0-9]*|\d{3,}")
+_MAX_STEMS = 50_000
+
+
+def _raw_words(text: str) -> list[str]:
+    return [w for w in _WORD.findall(lower(_CAMEL.sub(" ", text))) if len(w) > 1 or w.isdigit()]
 
 
 def _symptom_first(ranked: list[Ranked]) -> list[Ranked]:
@@ -207,21 +291,9 @@ def rank_free_text(paste: Paste) -> list[Candidate]:
     prose = _prose(paste.scan[:MAX_QUERY_CHARS * 2])
     if not _has_words(lower(prose)):
         return []
-    vendor = paste_vendor(paste.lowered)
-    results = [r for r in ranker(paste.kb).rank(prose) if _fits_vendor(r.entry, vendor)]
+    results = ranker(paste.kb).rank(prose, paste.products)
     return [from_entry(r.entry, Evidence.RANKED, place, confidence=round(r.confidence, 3))
             for place, r in enumerate(results) if r.confidence >= THRESHOLD]
-
-
-_VENDOR_IDS = {"okta": ("okta-", "msg-okta-"), "entra": ("msg-entra-", "entra-prov-", "aadsts-")}
-
-
-def _fits_vendor(entry: Entry, vendor: str | None) -> bool:
-    """A guess names one vendor's message only when the paste comes from that vendor: free text that
-    names neither gets vendor-neutral entries (a recovery checklist must ask which IdP, not assume one)."""
-    if vendor is None:
-        return not any(entry.id.startswith(prefixes) for prefixes in _VENDOR_IDS.values())
-    return not other_vendors(entry, vendor)
 
 
 # URLs, email addresses and blanked tokens are values the checks read, not words describing a problem.

@@ -20,12 +20,13 @@ import os
 import re
 import threading
 import tomllib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from .products import product_of, products_in, shown
 from .schema import CHECKS, CODED_SYSTEMS, ID_PREFIX, PREFIXED_CODES, Entry
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -172,7 +173,8 @@ class KnowledgeBase:
         return None
 
     def match_text(self, text: str) -> list[TextMatch]:
-        """Entries whose patterns occur in ``text``, in text order, each entry once.
+        """Entries whose patterns occur in ``text``, in text order, each entry once (``match_order``
+        says which of two entries at the same place comes first).
 
         Patterns are case-insensitive and linted at load time (no nested or
         unbounded gaps), so this stays fast on large pastes.
@@ -193,7 +195,8 @@ class KnowledgeBase:
                     best = m
             if best is not None:
                 found.append(TextMatch(entry=entry, snippet=_snippet(best.group(0)), start=best.start()))
-        found.sort(key=lambda tm: (tm.start, tm.entry.id))
+        order = match_order(text)
+        found.sort(key=lambda tm: order(tm.entry, tm.start))
         return found
 
     def unknown_aadsts(self, code: str | int) -> Entry:
@@ -272,6 +275,18 @@ class KnowledgeBase:
 
     def __contains__(self, entry_id: object) -> bool:
         return entry_id in self._by_id
+
+
+def match_order(text: str) -> "Callable[[Entry, int], tuple[int, bool, str]]":
+    """The sort key of a match in ``text``: where it starts; at the same place,
+    an entry whose product the text does not show goes after a neutral one or one of a product it shows
+    (the bare "Correlation failed." is first the SameSite cookie, then ASP.NET Core's own entry); then the id."""
+    products = products_in(text.lower())
+
+    def key(entry: Entry, start: int) -> tuple[int, bool, str]:
+        return start, not shown(product_of(entry), products), entry.id
+
+    return key
 
 
 def _normalise(system: str, code: str) -> str:

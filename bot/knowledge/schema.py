@@ -15,6 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
 
+from .products import PRODUCTS
 from .regex_cost import backtracking_problem
 
 try:  # Python 3.11+: the regex parser is private but stable enough to lint patterns with.
@@ -214,6 +215,9 @@ class Entry(BaseModel):
     context: str | None = None
     #: The HTTP status that usually carries this error (Okta API codes, SCIM errors).
     http_status: int | None = None
+    #: The product the entry holds for, when its id prefix does not say it (``products.PRODUCTS``): the
+    #: engine guesses it from free text only when the paste shows that product.
+    product: str | None = None
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -319,6 +323,13 @@ class Entry(BaseModel):
                 raise ValueError(f"phrase {phrase[:40]!r}... is longer than {MAX_PHRASE_LEN} characters")
             if not PHRASE_RE.match(phrase.strip()):
                 raise ValueError(f"phrase {phrase!r} must be plain words (it is ranked, not matched as a pattern)")
+        return value
+
+    @field_validator("product")
+    @classmethod
+    def _known_product(cls, value: str | None) -> str | None:
+        if value is not None and value not in PRODUCTS:
+            raise ValueError(f"unknown product {value!r}; expected one of {sorted(PRODUCTS)}")
         return value
 
     @field_validator("http_status")
