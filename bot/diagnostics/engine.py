@@ -58,6 +58,7 @@ from bot.diagnostics.engine_codes import read_codes
 from bot.diagnostics.engine_links import read_domains, read_urls
 from bot.diagnostics.engine_names import read_fields, read_names
 from bot.diagnostics.engine_phrases import literal_prefixes, phrase_matches, read_phrases
+from bot.diagnostics.engine_phrases import scan as _scan
 from bot.diagnostics.engine_secrets import hide_tail_tokens as _hide_tail_tokens
 from bot.diagnostics.engine_secrets import read_tokens as _read_tokens
 from bot.diagnostics.engine_secrets import scrub as _scrub
@@ -117,7 +118,20 @@ _SCIM_CHECK_PREFIXES = ("scim-url-",)
 _OKTA_ID = re.compile(r"^okta-[A-Z]\d{7}$")
 
 
+_TIERS: dict[tuple[str, Evidence], int] = {}
+
+
 def _tier(candidate: Candidate) -> int:
+    key = (candidate.code, candidate.evidence)
+    tier = _TIERS.get(key)
+    if tier is None:
+        if len(_TIERS) > 10_000:  # codes of unknown AADSTS or Okta numbers are unbounded
+            _TIERS.clear()
+        tier = _TIERS[key] = _tier_of(candidate)
+    return tier
+
+
+def _tier_of(candidate: Candidate) -> int:
     code = candidate.code
     if candidate.evidence is Evidence.RANKED:
         return _TIER_RANKED
@@ -255,8 +269,9 @@ def _prepare(raw: str, whole: str, out: Collector, kb: KnowledgeBase, *, now: da
     decoded = _guard("query", lambda: _decoded_queries(scan), "")
     words = "\n".join(part for part in (scan, extra, decoded) if part)
     lowered = _lower(words)
-    return Paste(kb=kb, scan=scan, words=words, lowered=lowered, context=_context(lowered), now=now,
-                 issued_at=issued_at, products=products_in(lowered))
+    first = _scan(kb, lowered)
+    return Paste(kb=kb, scan=scan, words=words, lowered=lowered, context=_context(lowered, first), now=now,
+                 issued_at=issued_at, products=products_in(lowered, first), first=first)
 
 
 def _report(out: Collector) -> Report:

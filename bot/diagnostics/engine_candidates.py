@@ -143,6 +143,8 @@ class Paste:
     #: only restates one of them); the engine updates it between recognisers.
     found: frozenset[str] = frozenset()
     products: frozenset[str] = frozenset()
+    #: Where each literal the readers look for first occurs in ``lowered`` (``engine_phrases.scan``).
+    first: dict[str, int] | None = None
 
 
 #: The input kind an entry found by code shows, by system.

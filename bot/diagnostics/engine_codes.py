@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 import weakref
+from collections.abc import Mapping
 from dataclasses import dataclass
 from bot.diagnostics.engine_candidates import Candidate, Evidence, Paste, from_entry
 from bot.diagnostics.engine_text import MAX_ITEMS, first_matches
 from bot.knowledge import KnowledgeBase
+from bot.knowledge.cues import Cues, CueSet
 from bot.knowledge.schema import PREFIXED_CODES
 
 # Code and word patterns marked "lowered" run on the ASCII-lower-cased paste (engine_text.lower): written in
@@ -55,20 +57,30 @@ _REASON_STATUS = {"Unauthorized": "401", "Unauthorised": "401", "Forbidden": "40
 _BARE_STATUS = re.compile(r"^\W*([45]\d\d)\W*$")
 # The word lists below run on the ASCII-lower-cased paste (engine_text.lower), so they are written in lower
 # case and compiled without IGNORECASE, which lets the regex engine skip ahead on their literal prefixes.
-_SCIM_WORDS = re.compile(r"scim|provision|tenant url|secret token|bearer token|test connection|"
-                         r"test api credentials|quarantin|/users\b|/groups\b|remote server")
 SSO_WORDS = re.compile(r"\blog ?in\b|sign[- ]?in|\bsso\b|redirect|callback|oidc|saml|after login|oauth|"
                        r"openid|aadsts|/authorize\b|/token\b|token endpoint|client secret|invalid_client")
+# The same words (and provisioning's) as cue sets, found in one pass (bot.knowledge.cues).
+_FLOW_WORDS = Cues({
+    "scim": CueSet(anywhere=("scim", "provision", "tenant url", "secret token", "bearer token", "test connection",
+                             "test api credentials", "quarantin", "remote server"),
+                   patterns=(r"/users\b", r"/groups\b")),
+    "sso": CueSet(anywhere=("sign-in", "sign in", "signin", "redirect", "callback", "oidc", "saml", "oauth", "openid",
+                            "aadsts", "token endpoint", "client secret", "invalid_client"),
+                  words=("login", "log in", "sso"), patterns=(r"/authorize\b", r"/token\b")),
+})
 _HTTP_STATUSES = {"400", "401", "403", "404", "409", "412", "413", "429", "500", "501", "502", "503"}
 
 
-def flow_context(lowered: str) -> str | None:
-    """Which flow an HTTP status belongs to: provisioning ("scim") or sign-in ("sso")."""
-    if _SCIM_WORDS.search(lowered):
+FLOW_LITERALS = _FLOW_WORDS.literals
+
+
+def flow_context(lowered: str, first: Mapping[str, int] | None = None) -> str | None:
+    """Which flow an HTTP status belongs to: provisioning ("scim") or sign-in ("sso"). ``first``: where the
+    flow words first occur (``FLOW_LITERALS``), when the caller has scanned for them already."""
+    flows = _FLOW_WORDS.found(lowered, first)
+    if "scim" in flows:
         return "scim"
-    if SSO_WORDS.search(lowered):
-        return "sso"
-    return None
+    return "sso" if "sso" in flows else None
 
 
 _CODE_TEXT_SPAN = 600
@@ -104,11 +116,11 @@ def read_codes(paste: Paste) -> list[Candidate]:
             entry = kb.lookup_code("aadsts", match.group(1))
             if entry is not None:  # only codes we know: "error code 12345" alone is too vague to call Entra's
                 found.append(from_entry(entry, Evidence.CODE, match.start()))
-    for match in first_matches(_OKTA, lowered):
+    for match in first_matches(_OKTA, lowered) if "e0000" in lowered else ():
         code = match.group(1).upper()
         entry = kb.lookup_code("okta", code)
         found.append(from_entry(entry or kb.unknown_okta(code), Evidence.CODE, match.start(), known=entry is not None))
-    found += _read_words(text, lowered, kb)
+    found += _read_words(text, lowered, kb, paste.first)
     found += _read_http(text, lowered, kb, paste.context)
     return found
 
@@ -116,19 +128,20 @@ def read_codes(paste: Paste) -> list[Candidate]:
 # -- code words -----------------------------------------------------------------------------
 
 
-def _read_words(text: str, lowered: str, kb: KnowledgeBase) -> list[Candidate]:
+def _read_words(text: str, lowered: str, kb: KnowledgeBase, first: Mapping[str, int] | None = None) -> list[Candidate]:
     """OAuth error values, Entra provisioning codes, SCIM scimType values and Okta event types named in text.
 
     Each family is looked for only when one of its codes occurs in the lower-cased paste at all."""
     vocabulary = _vocabulary(kb)
+    families = vocabulary.cues.found(lowered, first)
     found: list[Candidate] = []
-    if any(word in lowered for word in vocabulary.oauth):
+    if "oauth" in families:
         found += _read_oauth_errors(lowered, kb, vocabulary.oauth_rx)
-    if any(code in lowered for code in vocabulary.provisioning):
+    if "provisioning" in families:
         found += _read_provisioning_codes(text, kb)
     if "scimtype" in lowered:
         found += _read_scim_types(lowered, kb)
-    if any(code in lowered for code in vocabulary.events):
+    if "events" in families:
         found += _read_okta_events(text, kb)
     return found
 
@@ -185,9 +198,15 @@ class _Vocabulary:
     oauth_rx: re.Pattern[str]
     provisioning: tuple[str, ...]
     events: tuple[str, ...]
+    cues: Cues  # "oauth", "provisioning", "events": whether any word of the family occurs
 
 
 _vocabulary_cache: "weakref.WeakKeyDictionary[KnowledgeBase, _Vocabulary]" = weakref.WeakKeyDictionary()
+
+
+def vocabulary_literals(kb: KnowledgeBase) -> frozenset[str]:
+    """The literal text the code-word families are recognised by (for one scan of the paste)."""
+    return _vocabulary(kb).cues.literals
 
 
 def _vocabulary(kb: KnowledgeBase) -> _Vocabulary:
@@ -203,8 +222,10 @@ def _vocabulary(kb: KnowledgeBase) -> _Vocabulary:
     # A word-boundary pattern of every OAuth error value, run on the lower-cased paste.
     oauth_rx = re.compile(r"(?<![a-z0-9_])(?:" + "|".join(map(re.escape, oauth)) + r")(?![a-z0-9_])") \
         if oauth else re.compile(r"(?!x)x")
-    cached = _Vocabulary(oauth=oauth, oauth_rx=oauth_rx, provisioning=words("entra_provisioning"),
-                         events=words("okta_event"))
+    provisioning, events = words("entra_provisioning"), words("okta_event")
+    cues = Cues({"oauth": CueSet(anywhere=oauth), "provisioning": CueSet(anywhere=provisioning),
+                 "events": CueSet(anywhere=events)})
+    cached = _Vocabulary(oauth=oauth, oauth_rx=oauth_rx, provisioning=provisioning, events=events, cues=cues)
     _vocabulary_cache[kb] = cached
     return cached
 
@@ -230,7 +251,7 @@ def _read_http(text: str, lowered: str, kb: KnowledgeBase, context: str | None) 
     and, in provisioning pastes, reason phrases on their own ("...: Unauthorized.")."""
     bare = _BARE_STATUS.match(text.strip()) if len(text) < 40 else None
     matches = [(bare.group(1), 0)] if bare else _cued_statuses(lowered)
-    if context == "scim" and not bare:
+    if context == "scim" and not bare and any(phrase in text for phrase in _REASON_STATUS):
         matches += [(_REASON_STATUS[m.group(1)], m.start()) for m in first_matches(_REASON_PHRASE, text)]
     found = []
     for status, position in matches:

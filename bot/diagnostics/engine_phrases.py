@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 import weakref
+from collections.abc import Mapping
 from typing import Any
 
-import ahocorasick
 
 try:  # Python 3.11+: the regex parser is private but stable; used only to read a pattern's literal prefix
     from re import _constants as _sre_constants
@@ -21,11 +21,12 @@ except ImportError:  # pragma: no cover - older interpreters
     import sre_parse as _sre_parser  # type: ignore[no-redef]
 
 from bot.diagnostics.engine_candidates import Candidate, Evidence, Paste, from_entry
-from bot.diagnostics.engine_codes import code_spans
+from bot.diagnostics.engine_codes import FLOW_LITERALS, code_spans, vocabulary_literals
 from bot.diagnostics.engine_text import lower
 from bot.knowledge import Entry, KnowledgeBase
 from bot.knowledge.loader import match_order
-from bot.knowledge.products import hedged, product_of, ruled_out, shown
+from bot.knowledge.cues import Scanner
+from bot.knowledge.products import hedged, product_of, ruled_out, shown, signs
 
 # A phrase related to one of these, when that entry was found, only restates it.
 _RESTATED_PREFIXES = ("aadsts-", "entra-prov-", "scim-type-", "okta-event-")
@@ -41,7 +42,7 @@ class _Phrases:
 
     Almost every pattern opens with literal text, one of a few alternatives (``literal_prefixes``): a
     match can only start where one of them occurs. One Aho-Corasick pass (pyahocorasick) over the
-    lower-cased paste finds where each of the thousand-odd prefixes first occurs; only the patterns
+    lower-cased paste (``bot.knowledge.cues.Scanner``) finds where each of the thousand-odd prefixes first occurs; only the patterns
     whose prefixes occur are searched, each from the first place it could match. The few patterns
     with no literal prefix are searched every time. The test suite checks that the results equal
     ``match_text``'s.
@@ -63,48 +64,94 @@ class _Phrases:
                 for prefix in prefixes:
                     by_prefix.setdefault(prefix, []).append(index)
         self.by_prefix = {prefix: tuple(indexes) for prefix, indexes in sorted(by_prefix.items())}
-        self.automaton = ahocorasick.Automaton()
-        for number, (prefix, indexes) in enumerate(self.by_prefix.items()):
-            self.automaton.add_word(prefix, (number, len(prefix), indexes))
-        if self.by_prefix:
-            self.automaton.make_automaton()
+        self.scanner = Scanner(self.by_prefix)
+        # One pass finds the prefixes and every other literal a reader asks about (code words, product
+        # signs, flow words): ``scan``.
+        self.paste_scanner = Scanner(set(self.by_prefix) | vocabulary_literals(kb) | signs().literals | FLOW_LITERALS)
 
     @staticmethod
     def _compile(pattern: str) -> tuple[re.Pattern[str], bool, tuple[str, ...]]:
         """(compiled pattern, whether it runs on the lower-cased text, literals every match starts with)."""
         letters = re.sub(r"\\.", "", pattern)  # escapes (\s, \W, \d ...) are not letters to fold
         if all(not ch.isalpha() or (ch.isascii() and ch.islower()) for ch in letters):
-            return re.compile(pattern), True, literal_prefixes(pattern)
+            return re.compile(pattern), True, literal_starts(pattern)
         return re.compile(pattern, re.IGNORECASE), False, ()
 
-    def _starts(self, lowered: str) -> dict[int, int]:
+    def _starts(self, lowered: str, first: Mapping[str, int] | None) -> dict[int, int]:
         """Pattern index -> the first place one of its prefixes occurs (no match of it can start before)."""
         starts = dict.fromkeys(self.always, 0)
-        if not self.by_prefix:
-            return starts
-        seen: set[int] = set()
-        for end, (number, length, indexes) in self.automaton.iter(lowered):
-            if number in seen:
-                continue  # occurrences come in text order: the first one of a prefix is its earliest
-            seen.add(number)
-            start = end - length + 1
-            for index in indexes:
+        if first is None:
+            first = self.scanner.first(lowered)
+        for prefix, start in first.items():
+            for index in self.by_prefix.get(prefix, ()):
                 if starts.get(index, start) >= start:
                     starts[index] = start
         return starts
 
-    def matches(self, text: str, lowered: str) -> list[tuple[Entry, int]]:
+    def matches(self, text: str, lowered: str, products: frozenset[str] | None = None,
+                first: Mapping[str, int] | None = None) -> list[tuple[Entry, int]]:
         best: dict[str, tuple[int, Entry]] = {}
-        for index, start in self._starts(lowered).items():
+        for index, start in self._starts(lowered, first).items():
             entry, rx, on_lowered = self.patterns[index]
             m = rx.search(lowered if on_lowered else text, start)
             if m is not None:
                 known = best.get(entry.id)
                 if known is None or m.start() < known[0]:
                     best[entry.id] = (m.start(), entry)
-        order = match_order(text)
+        order = match_order(text, products)
         found = sorted((order(entry, start), entry) for start, entry in best.values())
         return [(entry, key[0]) for key, entry in found]
+
+
+_MAX_STARTS = 16
+
+
+def literal_starts(pattern: str) -> tuple[str, ...]:
+    """Like ``literal_prefixes``, but carried on through the alternatives that follow the literal text, as
+    long as they are literal too and stay few: ``the (?:app|portal) yet`` -> ("the app yet", "the portal
+    yet"). Longer prefixes rule out more patterns before any regex runs."""
+    try:
+        parsed = list(_sre_parser.parse(pattern))
+    except re.error:
+        return ()
+    starts = _starts_of(parsed, [""])
+    if not starts or any(len(start) < 3 for start in starts):
+        return literal_prefixes(pattern)
+    return tuple(dict.fromkeys(starts))
+
+
+def _starts_of(items: list[Any], starts: list[str]) -> list[str]:
+    """The texts every match of ``items`` starts with, each following one of ``starts``."""
+    for op, value in items:
+        if op is _sre_constants.LITERAL:
+            starts = [start + chr(value) for start in starts]
+            continue
+        branches: list[list[Any]] | None = None
+        if op is _sre_constants.SUBPATTERN:
+            branches = [list(value[-1])]
+        elif op is _sre_constants.BRANCH:
+            branches = [list(branch) for branch in value[1]]
+        if branches is None:
+            return starts
+        whole = [_whole_literal(branch) for branch in branches]
+        if any(text is None for text in whole) or len(starts) * len(whole) > _MAX_STARTS:
+            # Not all literal: each branch adds its own opening, and the starts end there.
+            grown = []
+            for branch in branches:
+                grown += _starts_of(branch, starts) if len(grown) <= _MAX_STARTS else starts
+            return grown if len(grown) <= _MAX_STARTS else starts
+        starts = [start + text for start in starts for text in whole if text is not None]
+    return starts
+
+
+def _whole_literal(items: list[Any]) -> str | None:
+    """The text ``items`` match when they are literal throughout (alternatives of one text), else None."""
+    chars = []
+    for op, value in items:
+        if op is not _sre_constants.LITERAL:
+            return None
+        chars.append(chr(value))
+    return "".join(chars)
 
 
 def literal_prefixes(pattern: str) -> tuple[str, ...]:
@@ -144,13 +191,27 @@ def _leading(items: list[Any]) -> list[str] | None:
 _phrases_cache: "weakref.WeakKeyDictionary[KnowledgeBase, _Phrases]" = weakref.WeakKeyDictionary()
 
 
-def phrase_matches(kb: KnowledgeBase, text: str, lowered: str | None = None) -> list[tuple[Entry, int]]:
-    """(entry, start) for every entry whose patterns occur in ``text``, in text order: what
-    ``kb.match_text`` returns, computed faster."""
+def _phrases(kb: KnowledgeBase) -> _Phrases:
     phrases = _phrases_cache.get(kb)
     if phrases is None:
         phrases = _phrases_cache[kb] = _Phrases(kb)
-    return phrases.matches(text, lower(text) if lowered is None else lowered) if text else []
+    return phrases
+
+
+def phrase_matches(kb: KnowledgeBase, text: str, lowered: str | None = None,
+                   products: frozenset[str] | None = None, first: Mapping[str, int] | None = None,
+                   ) -> list[tuple[Entry, int]]:
+    """(entry, start) for every entry whose patterns occur in ``text``, in text order: what
+    ``kb.match_text`` returns, computed faster. ``products`` and ``first`` (``scan``): when already known."""
+    if not text:
+        return []
+    return _phrases(kb).matches(text, lower(text) if lowered is None else lowered, products, first)
+
+
+def scan(kb: KnowledgeBase, lowered: str) -> dict[str, int]:
+    """Where each literal the readers look for first occurs in the lower-cased paste, in one pass: the
+    patterns' prefixes, the code words (``engine_codes``), the products' signs and the flow words."""
+    return _phrases(kb).paste_scanner.first(lowered)
 
 
 # -- the reader -----------------------------------------------------------------------------
@@ -175,7 +236,7 @@ def read_phrases(paste: Paste) -> list[Candidate]:
     products = paste.products
     candidates: list[Candidate] = []
     found = set(paste.found)
-    for entry, start in phrase_matches(paste.kb, text, lowered):
+    for entry, start in phrase_matches(paste.kb, text, lowered, products, paste.first):
         product = product_of(entry)
         if ruled_out(product, products):
             continue  # the same words in another identity provider's product mean that one's message

@@ -191,10 +191,10 @@ class Ranker:
         on_topic = not self._domain.isdisjoint(query)
         scores = self._bm25.get_scores(query) + PHRASE_WEIGHT * self._phrase_scores(words)
         scores = scores * self._mask * self._allowed(products)
-        order = scores.argsort()[::-1][:MAX_RESULTS + 1]
-        best = float(scores[order[0]])
-        if best <= 0.0:
+        order = self._top(scores, MAX_RESULTS + 1)
+        if not order:
             return []
+        best = float(scores[order[0]])
         ranked: list[Ranked] = []
         top: float | None = None
         for place, index in enumerate(order[:MAX_RESULTS]):
@@ -216,6 +216,15 @@ class Ranker:
                 confidence = top * score / best
             ranked.append(Ranked(self.entries[int(index)], score, confidence))
         return _symptom_first(ranked)
+
+    def _top(self, scores: Any, k: int) -> list[int]:
+        """The indexes of the ``k`` best positive scores, best first (ties: the earlier entry). Most scores
+        are zero: only the others are sorted (a full argsort of every entry costs more than the scoring)."""
+        numpy = self._numpy
+        found = numpy.flatnonzero(scores > 0.0)
+        if len(found) > 4 * k:
+            found = found[numpy.argpartition(scores[found], -k)[-k:]]
+        return sorted(found.tolist(), key=lambda i: (-float(scores[i]), i))[:k]
 
     def _phrase_scores(self, words: list[str]) -> Any:
         """Per entry, the BM25 score of its best phrase for ``words``."""

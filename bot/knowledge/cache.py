@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 _FORMAT = 1  # bump when the cached document's shape changes
 _HERE = Path(__file__).resolve().parent
-_SOURCES = (_HERE / "schema.py", _HERE / "regex_cost.py", _HERE / "products.py", _HERE / "loader.py",
+_SOURCES = (_HERE / "schema.py", _HERE / "regex_cost.py", _HERE / "products.py", _HERE / "cues.py", _HERE / "loader.py",
             Path(__file__).resolve())
 
 

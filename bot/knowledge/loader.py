@@ -277,11 +277,13 @@ class KnowledgeBase:
         return entry_id in self._by_id
 
 
-def match_order(text: str) -> "Callable[[Entry, int], tuple[int, bool, str]]":
+def match_order(text: str, products: frozenset[str] | None = None) -> "Callable[[Entry, int], tuple[int, bool, str]]":
     """The sort key of a match in ``text``: where it starts; at the same place,
     an entry whose product the text does not show goes after a neutral one or one of a product it shows
-    (the bare "Correlation failed." is first the SameSite cookie, then ASP.NET Core's own entry); then the id."""
-    products = products_in(text.lower())
+    (the bare "Correlation failed." is first the SameSite cookie, then ASP.NET Core's own entry); then the id.
+    ``products``: those the text shows, when the caller already knows them."""
+    if products is None:
+        products = products_in(text.lower())
 
     def key(entry: Entry, start: int) -> tuple[int, bool, str]:
         return start, not shown(product_of(entry), products), entry.id

@@ -23,8 +23,11 @@ together (federated domains), as do Entra and MSAL. Some products here have no e
 
 from __future__ import annotations
 
-import re
+import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+from .cues import Cues, CueSet
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover - typing only; the schema imports this module
@@ -33,55 +36,49 @@ if TYPE_CHECKING:  # pragma: no cover - typing only; the schema imports this mod
 
 @dataclass(frozen=True)
 class Product:
+    """``signs``: plain words a paste names the product by, found anywhere (``okta``, ``org.keycloak``);
+    ``words``: the same, but only as whole words (``realm``, ``owin``); ``patterns``: regular expressions,
+    each opening with literal text (the code words: ``msis\\d{4}``)."""
+
     name: str
     prefixes: tuple[str, ...]
-    signs: re.Pattern[str]  # run on the lower-cased paste
     idp: bool  # an identity provider (else a library, framework or proxy)
-    cues: tuple[str, ...]  # plain substrings one of which every sign holds: most pastes skip the regex
-
-
-def _idp(name: str, prefixes: tuple[str, ...], signs: str, cues: tuple[str, ...]) -> Product:
-    return Product(name, prefixes, re.compile(signs), True, cues)
-
-
-def _library(name: str, prefixes: tuple[str, ...], signs: str, cues: tuple[str, ...]) -> Product:
-    return Product(name, prefixes, re.compile(signs), False, cues)
+    signs: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()
 
 
 PRODUCTS: dict[str, Product] = {p.name: p for p in (
-    _idp("entra", ("aadsts-", "entra-prov-", "msg-entra-", "symptom-entra-", "scim-entra-"),
-         r"\baadsts\d|\bentra\b|\bazure\b|microsoftonline|login\.microsoft|sts\.windows\.net|"
-         r"systemforcrossdomainidentitymanagement|enterprise app|app registration|graph\.microsoft\.com|"
-         r"\baad\b|aadoptscim|admin credentials|provision on demand|quarantin|myapps\.microsoft",
-         ("aadsts", "entra", "azure", "microsoft", "windows.net", "systemforcross", "enterprise app",
-          "app registration", "aad", "admin credentials", "provision on demand", "quarantin")),
-    _idp("okta", ("okta-", "msg-okta-", "symptom-okta-"),
-         r"okta|\be0000\d{3}\b|test api credentials|dashboard\s?(?:>|→|->)\s?tasks",
-         ("okta", "e0000", "test api credentials", "tasks")),
-    _idp("keycloak", ("msg-keycloak-",), r"keycloak|/realms/|\brealm\b|\brh-?sso\b|red hat single sign-on|\bkcadm",
-         ("keycloak", "realm", "sso", "red hat", "kcadm")),
-    _idp("adfs", ("msis-", "msg-adfs-"), r"\bad ?fs\b|\bmsis\d{4}|relying party trust|federation service",
-         ("adfs", "ad fs", "msis", "relying party trust", "federation service")),
-    _idp("google", ("msg-google-",), r"google|\bg ?suite\b", ("google", "suite")),
-    _idp("auth0", ("msg-auth0-",), r"auth0", ("auth0",)),
-    _idp("ping", ("msg-ping-",), r"ping ?(?:federate|one|identity|access|id)\b", ("ping",)),
-    _idp("authentik", ("msg-authentik-",), r"authentik", ("authentik",)),
-    _library("aspnet", ("msg-aspnet-", "msg-owin-", "idx-"),
-             r"asp\.?net|microsoft\.identity\.web|identitymodel|\bowin\b|\bidx\d{5}|\bidw\d{5}|\.net (?:core|\d)|"
-             r"openidconnecthandler|openidconnectauthenticationhandler",
-             ("asp", "identity.web", "identitymodel", "owin", "idx", "idw", ".net", "openidconnect")),
-    _library("msal", ("msg-msal-",), r"msal|browserautherror|clientautherror|interactionrequiredautherror",
-             ("msal", "autherror")),
-    _library("auth0-sdk", (), r"auth0|express-openid-connect", ("auth0", "express-openid")),
-    _library("nextauth", (), r"next-?auth|\bauthjs\b|\bauth\.js\b|@auth/", ("auth",)),
-    _library("node-saml", ("msg-node-saml-", "msg-passport-"),
-             r"node-saml|passport-saml|passport-wsfed|validatepostresponse|validateredirect",
-             ("node-saml", "passport-", "validatepostresponse", "validateredirect")),
-    _library("python-saml", (), r"onelogin_saml2|python3-saml|php-saml|python-saml", ("saml",)),
-    _library("spring", ("msg-spring-",), r"spring|org\.springframework", ("spring",)),
-    _library("shibboleth", ("msg-shibboleth-",), r"shibboleth|\bshibd\b|net\.shibboleth", ("shib",)),
-    _library("simplesamlphp", ("msg-simplesamlphp-",), r"simplesaml", ("simplesaml",)),
-    _library("allauth", (), r"allauth", ("allauth",)),
+    Product("entra", ("aadsts-", "entra-prov-", "msg-entra-", "symptom-entra-", "scim-entra-"), True,
+            signs=("aadsts", "microsoftonline", "login.microsoft", "sts.windows.net", "systemforcrossdomainidentity",
+                   "enterprise app", "app registration", "graph.microsoft.com", "aadoptscim", "admin credentials",
+                   "provision on demand", "quarantin", "myapps.microsoft"),
+            words=("entra", "azure", "aad")),
+    Product("okta", ("okta-", "msg-okta-", "symptom-okta-"), True, signs=("okta", "test api credentials"),
+            patterns=(r"e0000\d{3}\b", r"dashboard\s?(?:>|→|->)\s?tasks")),
+    Product("keycloak", ("msg-keycloak-",), True, signs=("keycloak", "/realms/", "red hat single sign-on"),
+            words=("realm", "rh-sso", "rhsso", "kcadm")),
+    Product("adfs", ("msis-", "msg-adfs-"), True, signs=("relying party trust", "federation service"),
+            words=("adfs", "ad fs"), patterns=(r"msis\d{4}",)),
+    Product("google", ("msg-google-",), True, signs=("google",), words=("gsuite", "g suite")),
+    Product("auth0", ("msg-auth0-",), True, signs=("auth0",)),
+    Product("ping", ("msg-ping-",), True, signs=("pingfederate", "pingone", "pingidentity", "pingaccess",
+                                                 "ping federate", "ping identity"), words=("pingid",)),
+    Product("authentik", ("msg-authentik-",), True, signs=("authentik",)),
+    Product("aspnet", ("msg-aspnet-", "msg-owin-", "idx-"), False,
+            signs=("asp.net", "aspnet", "microsoft.identity.web", "identitymodel", ".net core", "openidconnecthandler",
+                   "openidconnectauthenticationhandler"),
+            words=("owin",), patterns=(r"idx\d{5}", r"idw\d{5}", r"\.net \d")),
+    Product("msal", ("msg-msal-",), False, signs=("msal", "browserautherror", "clientautherror")),
+    Product("auth0-sdk", (), False, signs=("auth0", "express-openid-connect")),
+    Product("nextauth", (), False, signs=("next-auth", "nextauth", "@auth/"), words=("authjs", "auth.js")),
+    Product("node-saml", ("msg-node-saml-", "msg-passport-"), False,
+            signs=("node-saml", "passport-saml", "passport-wsfed", "validatepostresponse", "validateredirect")),
+    Product("python-saml", (), False, signs=("onelogin_saml2", "python3-saml", "php-saml", "python-saml")),
+    Product("spring", ("msg-spring-",), False, signs=("spring",)),
+    Product("shibboleth", ("msg-shibboleth-",), False, signs=("shibboleth",), words=("shibd",)),
+    Product("simplesamlphp", ("msg-simplesamlphp-",), False, signs=("simplesaml",)),
+    Product("allauth", (), False, signs=("allauth",)),
 )}
 
 #: Products that appear together in one paste as a matter of course, so neither rules the other out.
@@ -102,10 +99,16 @@ def product_of(entry: "Entry") -> str | None:
     return None
 
 
-def products_in(lowered: str) -> frozenset[str]:
-    """The products whose signs the lower-cased text shows."""
-    return frozenset(p.name for p in PRODUCTS.values()
-                     if any(cue in lowered for cue in p.cues) and p.signs.search(lowered) is not None)
+def products_in(lowered: str, first: Mapping[str, int] | None = None) -> frozenset[str]:
+    """The products whose signs the lower-cased text shows (one pass: ``bot.knowledge.cues``); ``first``:
+    where the signs' literals first occur, when the caller has scanned for them already."""
+    return frozenset(signs().found(lowered, first))
+
+
+@functools.cache
+def signs() -> Cues:
+    """Every product's signs as one set of cues (``signs().literals``: the literal text to scan for)."""
+    return Cues({p.name: CueSet(p.signs, p.words, p.patterns) for p in PRODUCTS.values()})
 
 
 def shown(product: str | None, products: frozenset[str]) -> bool:

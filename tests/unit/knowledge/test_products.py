@@ -51,7 +51,7 @@ def test_rivals_rule_out_identity_providers_and_hedge_libraries():
     assert hedged("auth0-sdk", nextauth) and not hedged("auth0-sdk", frozenset())
     assert not hedged("aspnet", okta)
     assert shown(None, frozenset()) and not shown("keycloak", okta)
-    assert all(p.cues for p in PRODUCTS.values())
+    assert all(p.signs or p.words or p.patterns for p in PRODUCTS.values())
 
 
 def test_at_the_same_place_the_entry_of_a_product_the_text_does_not_show_goes_second(kb):
