@@ -7,8 +7,13 @@ restates a code found beside it, and scoping the entries of one product to paste
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
+import tempfile
 import weakref
+from pathlib import Path
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,6 +30,7 @@ from bot.diagnostics.engine_codes import FLOW_LITERALS, code_spans, vocabulary_l
 from bot.diagnostics.engine_text import lower
 from bot.knowledge import Entry, KnowledgeBase
 from bot.knowledge.loader import match_order
+from bot.knowledge import cache as knowledge_cache
 from bot.knowledge.cues import Scanner
 from bot.knowledge.products import hedged, product_of, ruled_out, shown, signs
 
@@ -50,32 +56,33 @@ class _Phrases:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         # (entry, pattern, runs on the lower-cased text) per pattern; an entry with several patterns
-        # reports its earliest match.
-        self.patterns: list[tuple[Entry, re.Pattern[str], bool]] = []
+        # reports its earliest match. Patterns are compiled when first needed: compiling all of them
+        # cost most of a cold ``sso-bot diagnose``, and a paste needs a few dozen at most.
+        owners = [(entry, pattern) for entry in kb.entries() for pattern in entry.patterns]
+        self.sources = [pattern for _entry, pattern in owners]
+        self.entries = [entry for entry, _pattern in owners]
+        self.on_lowered = [_lower_case(pattern) for pattern in self.sources]
+        self._compiled: list[re.Pattern[str] | None] = [None] * len(owners)
         self.always: list[int] = []  # patterns with no literal prefix: searched every time
         by_prefix: dict[str, list[int]] = {}
-        for entry in kb.entries():
-            for pattern in entry.patterns:
-                rx, on_lowered, prefixes = self._compile(pattern)
-                index = len(self.patterns)
-                self.patterns.append((entry, rx, on_lowered))
-                if not prefixes:
-                    self.always.append(index)
-                for prefix in prefixes:
-                    by_prefix.setdefault(prefix, []).append(index)
+        for index, prefixes in enumerate(_prefix_table(self.sources, self.on_lowered)):
+            if not prefixes:
+                self.always.append(index)
+            for prefix in prefixes:
+                by_prefix.setdefault(prefix, []).append(index)
         self.by_prefix = {prefix: tuple(indexes) for prefix, indexes in sorted(by_prefix.items())}
         self.scanner = Scanner(self.by_prefix)
         # One pass finds the prefixes and every other literal a reader asks about (code words, product
         # signs, flow words): ``scan``.
         self.paste_scanner = Scanner(set(self.by_prefix) | vocabulary_literals(kb) | signs().literals | FLOW_LITERALS)
 
-    @staticmethod
-    def _compile(pattern: str) -> tuple[re.Pattern[str], bool, tuple[str, ...]]:
-        """(compiled pattern, whether it runs on the lower-cased text, literals every match starts with)."""
-        letters = re.sub(r"\\.", "", pattern)  # escapes (\s, \W, \d ...) are not letters to fold
-        if all(not ch.isalpha() or (ch.isascii() and ch.islower()) for ch in letters):
-            return re.compile(pattern), True, literal_starts(pattern)
-        return re.compile(pattern, re.IGNORECASE), False, ()
+    def pattern(self, index: int) -> re.Pattern[str]:
+        rx = self._compiled[index]
+        if rx is None:
+            source = self.sources[index]
+            rx = self._compiled[index] = re.compile(source) if self.on_lowered[index] else \
+                re.compile(source, re.IGNORECASE)
+        return rx
 
     def _starts(self, lowered: str, first: Mapping[str, int] | None) -> dict[int, int]:
         """Pattern index -> the first place one of its prefixes occurs (no match of it can start before)."""
@@ -92,8 +99,8 @@ class _Phrases:
                 first: Mapping[str, int] | None = None) -> list[tuple[Entry, int]]:
         best: dict[str, tuple[int, Entry]] = {}
         for index, start in self._starts(lowered, first).items():
-            entry, rx, on_lowered = self.patterns[index]
-            m = rx.search(lowered if on_lowered else text, start)
+            entry = self.entries[index]
+            m = self.pattern(index).search(lowered if self.on_lowered[index] else text, start)
             if m is not None:
                 known = best.get(entry.id)
                 if known is None or m.start() < known[0]:
@@ -101,6 +108,48 @@ class _Phrases:
         order = match_order(text, products)
         found = sorted((order(entry, start), entry) for start, entry in best.values())
         return [(entry, key[0]) for key, entry in found]
+
+
+def _lower_case(pattern: str) -> bool:
+    """Whether the pattern's letters are all ASCII lower case (then it runs on the lower-cased paste)."""
+    letters = re.sub(r"\\.", "", pattern)  # escapes (\s, \W, \d ...) are not letters to fold
+    return all(not ch.isalpha() or (ch.isascii() and ch.islower()) for ch in letters)
+
+
+_PREFIX_FORMAT = "literal_starts 1"
+
+
+def _prefix_table(patterns: list[str], on_lowered: list[bool]) -> list[tuple[str, ...]]:
+    """``literal_starts`` of each pattern (none for a pattern that keeps IGNORECASE). Parsing a thousand
+    patterns takes a cold process a few hundred milliseconds, so the table is kept in the knowledge
+    cache's folder, keyed by the patterns themselves (bot/knowledge/cache.py says where)."""
+    digest = hashlib.sha256("\0".join([_PREFIX_FORMAT, *patterns]).encode()).hexdigest()
+    path = knowledge_cache.cache_dir() / f"prefixes-{digest[:32]}.json" if knowledge_cache.enabled() else None
+    if path is not None:
+        try:
+            table = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(table, list) and len(table) == len(patterns):
+                return [tuple(str(prefix) for prefix in row) for row in table]
+        except (OSError, ValueError, TypeError):
+            pass
+    table = [literal_starts(pattern) if lower else () for pattern, lower in zip(patterns, on_lowered)]
+    if path is not None:
+        _write_atomically(path, json.dumps([list(row) for row in table]))
+    return table
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        olds = sorted(path.parent.glob("prefixes-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in olds[7:]:  # tables of other knowledge versions (several checkouts may share one home)
+            old.unlink(missing_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".prefixes-", suffix=".json", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except OSError:  # a read-only home: the next process parses again
+        pass
 
 
 _MAX_STARTS = 16

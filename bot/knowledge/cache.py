@@ -22,7 +22,6 @@ import json
 import logging
 import os
 import tempfile
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -48,11 +47,10 @@ def cache_dir() -> Path:
 
 def key(files: list[Path]) -> str:
     """The hash of the data files (names and bytes), the validating sources and the pydantic version."""
+    import pydantic  # imported by the schema already; its VERSION spares importlib.metadata (tens of ms)
+
     digest = hashlib.sha256(f"format {_FORMAT}\n".encode())
-    try:
-        digest.update(metadata.version("pydantic").encode())
-    except metadata.PackageNotFoundError:  # pragma: no cover - pydantic is a dependency
-        digest.update(b"pydantic ?")
+    digest.update(str(pydantic.VERSION).encode())
     for path in (*_SOURCES, *files):
         digest.update(path.name.encode() + b"\0")
         digest.update(path.read_bytes())
