@@ -68,7 +68,7 @@ from bot.diagnostics.extract import unwrap_slack_links
 from bot.diagnostics.report import Finding, Report, Severity
 from bot.diagnostics.text import as_text
 from bot.knowledge import Entry, KnowledgeBase, load_knowledge
-from bot.knowledge.products import products_in
+from bot.knowledge.products import product_of, products_in
 
 # Imported from here by the bot, the tests and the benchmark; the readers' own names stay in their modules.
 # ``Collector`` is re-exported for the token reader, which names it for type checking only.
@@ -133,7 +133,7 @@ def _tier(candidate: Candidate) -> int:
 
 def _tier_of(candidate: Candidate) -> int:
     code = candidate.code
-    if candidate.evidence is Evidence.RANKED:
+    if candidate.evidence in (Evidence.RANKED, Evidence.RELATED):
         return _TIER_RANKED
     if code in UMBRELLAS:
         return _TIER_UMBRELLA
@@ -230,14 +230,26 @@ def diagnose(text: Any, *, now: datetime | None = None, environments: Mapping[st
         found = _guard(recogniser.name, lambda: recogniser.read(paste), [])
         _take(out, found)
     if not any(c.decisive or _is_problem_check(c) for c in out.candidates):
-        from bot.diagnostics.engine_rank import rank_free_text  # lazily: ranking loads a library of its own
-
-        _take(out, _guard("ranking", lambda: rank_free_text(paste), []))
+        _rank(out, paste)
     if not out.has_findings():
         out.kind("unrecognised")
         out.extend([from_entry(_engine_entry(kb, "engine-menu"), Evidence.ENGINE, 0,
                                confidence=CONFIDENCE[Evidence.ENGINE])])
+    _add_follower(out, kb)
     return _report(out)
+
+
+def _rank(out: Collector, paste: Paste) -> None:
+    """Free text ranked against the knowledge. Symptoms said in words a symptom pattern knows take part in
+    the ranking (boosted), rather than decide alone: "can't log in at all" fits a lock-out, but the rest of
+    the paste may fit another symptom better."""
+    from bot.diagnostics.engine_rank import rank_free_text  # lazily: ranking loads a library of its own
+
+    said = frozenset(c.code for c in out.candidates if c.evidence is Evidence.SYMPTOM)
+    ranked = _guard("ranking", lambda: rank_free_text(paste, said), [])
+    if ranked and said:
+        out.candidates = [c for c in out.candidates if c.evidence is not Evidence.SYMPTOM]
+    _take(out, ranked)
 
 
 def _take(out: Collector, found: list[Candidate]) -> None:
@@ -272,6 +284,29 @@ def _prepare(raw: str, whole: str, out: Collector, kb: KnowledgeBase, *, now: da
     first = _scan(kb, lowered)
     return Paste(kb=kb, scan=scan, words=words, lowered=lowered, context=_context(lowered, first), now=now,
                  issued_at=issued_at, products=products_in(lowered, first), first=first)
+
+
+_FOLLOWER_SYSTEMS = frozenset({"message", "symptom", "scim"})
+_LEADS = frozenset({Evidence.MESSAGE, Evidence.EXCEPTION, Evidence.FIELD})
+
+
+def _add_follower(out: Collector, kb: KnowledgeBase) -> None:
+    """When a product's or library's own message is the only finding, the general entry it names first among
+    its ``related`` ones follows it: Auth0's callback-URL message, then the redirect-URI mismatch any IdP
+    reports; node-saml's signature message, then SAML signatures in general. The lone finding says what
+    the product printed; the general one holds the causes that lie outside it."""
+    leads = [c for c in out.candidates if c.evidence is not Evidence.ENGINE and not c.fallback]
+    if len(leads) != 1 or leads[0].entry is None or leads[0].evidence not in _LEADS:
+        return
+    lead = leads[0].entry
+    if product_of(lead) is None:
+        return
+    for related in lead.related:
+        entry = kb.get(related)
+        if entry is not None and entry.system in _FOLLOWER_SYSTEMS and product_of(entry) is None:
+            out.extend([from_entry(entry, Evidence.RELATED, leads[0].position + 1,
+                                   confidence=CONFIDENCE[Evidence.RELATED])])
+            return
 
 
 def _report(out: Collector) -> Report:

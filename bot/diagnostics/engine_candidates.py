@@ -23,6 +23,8 @@ symptom        a symptom said in words a symptom pattern knows                  
 http           an HTTP status with context                                                  0.55
 umbrella       a message that only frames the error ("the app returned an error")          0.4
 ranked         free text ranked by lexical relevance (``engine_rank``), at most             0.65
+related        the general entry a lone product- or library-specific finding names first   0.3
+               among its ``related`` ones (shown second: the causes beyond that product)
 engine         the engine's own notes (the menu, the truncation notice)                     0.0
 =============  ===========================================================================  =====
 """
@@ -79,20 +81,21 @@ class Evidence(StrEnum):
     HTTP = "http"
     UMBRELLA = "umbrella"
     RANKED = "ranked"
+    RELATED = "related"
     ENGINE = "engine"
 
 
 CONFIDENCE: dict[Evidence, float] = {
     Evidence.CODE: 0.95, Evidence.EXCEPTION: 0.85, Evidence.MESSAGE: 0.85, Evidence.FIELD: 0.8,
     Evidence.OAUTH: 0.7, Evidence.SYMPTOM: 0.7, Evidence.HTTP: 0.55, Evidence.UMBRELLA: 0.4,
-    Evidence.RANKED: 0.65, Evidence.ENGINE: 0.0,
+    Evidence.RANKED: 0.65, Evidence.RELATED: 0.3, Evidence.ENGINE: 0.0,
 }
 _CHECK_CONFIDENCE = {Severity.FAIL: 0.95, Severity.WARN: 0.75, Severity.INFO: 0.4, Severity.OK: 0.2}
 SHALLOW_CODE, UNKNOWN_CODE = 0.85, 0.6
 HEDGED = 0.6
 
 #: Evidence that names a cause on its own: with one of these in a paste, free text is not ranked.
-DECISIVE = frozenset({Evidence.CODE, Evidence.EXCEPTION, Evidence.MESSAGE, Evidence.FIELD, Evidence.SYMPTOM})
+DECISIVE = frozenset({Evidence.CODE, Evidence.EXCEPTION, Evidence.MESSAGE, Evidence.FIELD})
 
 
 @dataclass(frozen=True)

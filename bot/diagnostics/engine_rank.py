@@ -57,6 +57,7 @@ MIN_MATCHED = 2
 SYMPTOM_MARGIN = 0.8
 MAX_RESULTS = 3
 PHRASE_WEIGHT = 0.5
+SYMPTOM_BOOST = 0.25
 MIN_WORDS = 3
 MAX_QUERY_CHARS = 4_000  # a symptom or an error line fits many times over; bounds the work on a log export
 _WEIGHTS = (("phrases", 3), ("name", 2), ("summary", 1), ("causes", 1))
@@ -144,6 +145,7 @@ class Ranker:
         # Inverse document frequency (BM25's own form), for the coverage part of the confidence.
         self._idf = {w: math.log(1 + (documents - n + 0.5) / (n + 0.5)) for w, n in frequency.items()}
         self._doc_words = [frozenset(words) for words in corpus]
+        self._index = {entry.id: index for index, entry in enumerate(self.entries)}
 
     def words(self, text: str, *, fold: bool = True) -> list[str]:
         """The stemmed, synonym-folded (unless ``fold`` is false), stop-word-free words of ``text``."""
@@ -181,9 +183,11 @@ class Ranker:
                 i += 1
         return out
 
-    def rank(self, text: str, products: frozenset[str] = frozenset()) -> list[Ranked]:
+    def rank(self, text: str, products: frozenset[str] = frozenset(), said: frozenset[str] = frozenset()
+             ) -> list[Ranked]:
         """The best entries for ``text`` with their confidence, best first; empty when nothing fits. Entries
-        of a product are considered only when ``products`` (those the paste shows) holds it."""
+        of a product are considered only when ``products`` (those the paste shows) holds it; the entries
+        ``said`` (symptoms whose patterns matched) get SYMPTOM_BOOST times the best score on top."""
         words = list(dict.fromkeys(self.words(text[:MAX_QUERY_CHARS])))
         query = [w for w in words if w in self._vocab]
         if not query:
@@ -191,6 +195,12 @@ class Ranker:
         on_topic = not self._domain.isdisjoint(query)
         scores = self._bm25.get_scores(query) + PHRASE_WEIGHT * self._phrase_scores(words)
         scores = scores * self._mask * self._allowed(products)
+        boosted = [self._index[code] for code in said if code in self._index]
+        if boosted:
+            lift = SYMPTOM_BOOST * max(float(scores.max()), 1.0)
+            for index in boosted:
+                if scores[index] > 0.0:
+                    scores[index] += lift
         order = self._top(scores, MAX_RESULTS + 1)
         if not order:
             return []
@@ -292,15 +302,16 @@ def ranker(kb: KnowledgeBase) -> Ranker:
         return found
 
 
-def rank_free_text(paste: Paste) -> list[Candidate]:
-    """Entries ranked for the paste's words, those at or above THRESHOLD, with their confidence."""
+def rank_free_text(paste: Paste, said: frozenset[str] = frozenset()) -> list[Candidate]:
+    """Entries ranked for the paste's words, those at or above THRESHOLD, with their confidence. ``said``:
+    symptoms whose patterns the paste matched (boosted by SYMPTOM_BOOST)."""
     if _is_json(paste.scan):
         return []
     # The paste as written (not the parameters decoded from its URLs, which are values): its prose.
     prose = _prose(paste.scan[:MAX_QUERY_CHARS * 2])
     if not _has_words(lower(prose)):
         return []
-    results = ranker(paste.kb).rank(prose, paste.products)
+    results = ranker(paste.kb).rank(prose, paste.products, said)
     return [from_entry(r.entry, Evidence.RANKED, place, confidence=round(r.confidence, 3))
             for place, r in enumerate(results) if r.confidence >= THRESHOLD]
 
