@@ -174,8 +174,9 @@ def _sort_key(item: tuple[int, Candidate]) -> tuple[int, int, int, int, int, int
     return (_bucket(candidate, tier), tier, candidate.hedged, summary, candidate.position, order)
 
 
-def rank(candidates: list[Candidate]) -> list[Finding]:
-    """The findings to report, most likely cause first, each once, with its confidence."""
+def rank(candidates: list[Candidate], kb: KnowledgeBase | None = None) -> list[Finding]:
+    """The findings to report, most likely cause first, each once, with its confidence; with ``kb``, a lone
+    finding is followed by the general entry it names (``_follower``)."""
     alone = all(c.fallback or c.evidence is Evidence.ENGINE for c in candidates)
     kept: list[tuple[int, Candidate]] = []
     codes: set[str] = set()
@@ -193,6 +194,9 @@ def rank(candidates: list[Candidate]) -> list[Finding]:
         codes.add(code)
         kept.append((len(kept), candidate))
     ordered = [c for _, c in sorted(kept, key=_sort_key)]
+    follower = _follower(ordered, kb) if kb is not None and ordered else None
+    if follower is not None:
+        ordered.insert(1, follower)
     return [_confident(c) for c in ordered]
 
 
@@ -235,8 +239,7 @@ def diagnose(text: Any, *, now: datetime | None = None, environments: Mapping[st
         out.kind("unrecognised")
         out.extend([from_entry(_engine_entry(kb, "engine-menu"), Evidence.ENGINE, 0,
                                confidence=CONFIDENCE[Evidence.ENGINE])])
-    _add_follower(out, kb)
-    return _report(out)
+    return _report(out, kb)
 
 
 def _rank(out: Collector, paste: Paste) -> None:
@@ -287,30 +290,38 @@ def _prepare(raw: str, whole: str, out: Collector, kb: KnowledgeBase, *, now: da
 
 
 _FOLLOWER_SYSTEMS = frozenset({"message", "symptom", "scim"})
-_LEADS = frozenset({Evidence.MESSAGE, Evidence.EXCEPTION, Evidence.FIELD})
+_LEADS = frozenset({Evidence.MESSAGE, Evidence.EXCEPTION, Evidence.FIELD, Evidence.CHECK})
+FOLLOWERS_NEED_A_PRODUCT = False
 
 
-def _add_follower(out: Collector, kb: KnowledgeBase) -> None:
-    """When a product's or library's own message is the only finding, the general entry it names first among
-    its ``related`` ones follows it: Auth0's callback-URL message, then the redirect-URI mismatch any IdP
-    reports; node-saml's signature message, then SAML signatures in general. The lone finding says what
-    the product printed; the general one holds the causes that lie outside it."""
-    leads = [c for c in out.candidates if c.evidence is not Evidence.ENGINE and not c.fallback]
-    if len(leads) != 1 or leads[0].entry is None or leads[0].evidence not in _LEADS:
-        return
-    lead = leads[0].entry
-    if product_of(lead) is None:
-        return
-    for related in lead.related:
-        entry = kb.get(related)
-        if entry is not None and entry.system in _FOLLOWER_SYSTEMS and product_of(entry) is None:
-            out.extend([from_entry(entry, Evidence.RELATED, leads[0].position + 1,
-                                   confidence=CONFIDENCE[Evidence.RELATED])])
-            return
+def _follower(ordered: list[Candidate], kb: KnowledgeBase) -> Candidate | None:
+    """The general entry to show after a finding that stands alone (a summary that only restates it, such
+    as "the redirect URIs differ" after "the scheme differs", does not count): the first product-neutral
+    message, symptom or SCIM entry among the lead's ``related``. Auth0's callback-URL message is followed by
+    the redirect-URI mismatch any IdP reports, node-saml's signature message by SAML signatures in general,
+    a scheme that differs by the TLS-terminating proxy: the lone finding says what was printed or measured;
+    the general one holds the causes that lie beyond it."""
+    leads = [c for c in ordered if c.evidence is not Evidence.ENGINE and c.code not in _SUMMARIES]
+    if len(leads) != 1 or leads[0].evidence not in _LEADS:
+        return None
+    lead = leads[0]
+    if lead.evidence is Evidence.CHECK and lead.finding.severity not in (Severity.FAIL, Severity.WARN):
+        return None
+    entry = lead.entry or kb.get(lead.code)
+    if entry is None or (FOLLOWERS_NEED_A_PRODUCT and lead.evidence is not Evidence.CHECK
+                         and product_of(entry) is None):
+        return None
+    present = {c.code for c in ordered}
+    for related in entry.related:
+        follower = kb.get(related)
+        if follower is not None and follower.system in _FOLLOWER_SYSTEMS and product_of(follower) is None \
+                and related not in present:
+            return from_entry(follower, Evidence.RELATED, lead.position, confidence=CONFIDENCE[Evidence.RELATED])
+    return None
 
 
-def _report(out: Collector) -> Report:
-    findings = rank(out.candidates)
+def _report(out: Collector, kb: KnowledgeBase | None = None) -> Report:
+    findings = rank(out.candidates, kb)
     if out.secrets:
         sure = [f.confidence for f in findings]
         findings = [replace(f, confidence=c) for f, c in zip(_scrub(findings, out.secrets), sure)]

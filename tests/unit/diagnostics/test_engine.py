@@ -69,7 +69,14 @@ def test_a_warning_from_a_check_waits_for_a_failure(now):
 
 def test_the_precise_redirect_difference_comes_before_the_summary(now):
     text = "registered https://app.example.com/cb, app sends https://app.example.com/cb/"
-    assert codes(run(text, now))[:2] == ["redirect-trailing-slash", "redirect-mismatch"]
+    found = codes(run(text, now))
+    assert found[0] == "redirect-trailing-slash" and found.index("redirect-mismatch") > 0
+
+
+def test_a_summary_that_restates_the_lead_leaves_the_second_place_to_its_likely_cause(now):
+    # "The scheme differs" and "the URIs differ" say one thing; the proxy that ends TLS is why.
+    found = codes(run("registered https://app.example.com/cb, app sends http://app.example.com/cb", now))
+    assert found[:3] == ["redirect-scheme", "msg-proxy-tls-termination", "redirect-mismatch"]
 
 
 def test_problems_come_before_notes(now):

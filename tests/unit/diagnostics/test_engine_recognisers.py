@@ -146,3 +146,17 @@ def test_json_output_carries_confidence_for_every_finding(now):
     data = json.loads(json.dumps(_run("IDX10214 and HTTP 401 after login", now).to_dict()))
     assert all(isinstance(f["confidence"], float) for f in data["findings"])
     assert engine.__all__  # the engine still exports its public names
+
+
+def test_a_lone_product_message_is_followed_by_the_general_entry_it_names(now):
+    report = _run('The url "https://app.example.com/callback" is not in the list of allowed callback URLs.', now)
+    assert codes(report)[:2] == ["msg-auth0-callback-url-mismatch", "msg-reply-url-mismatch"]
+    assert report.findings[1].confidence == 0.3  # knowledge the paste did not show, only points to
+
+
+def test_a_symptom_pattern_takes_part_in_the_ranking_instead_of_deciding_alone(now):
+    # "can't sign in at all" is a lock-out's wording, but the rest of the paste says certificate rotation.
+    report = _run("we can't sign in at all since the saml signing certificate rollover", now)
+    found = codes(report)
+    assert found[0] == "symptom-sso-broke-after-cert-rotation" and "symptom-locked-out" in found
+    assert {"symptom", "free_text"} <= set(report.inputs)
