@@ -71,14 +71,15 @@ PRODUCTS: dict[str, Product] = {p.name: p for p in (
             words=("owin",), patterns=(r"idx\d{5}", r"idw\d{5}", r"\.net \d")),
     Product("msal", ("msg-msal-",), False, signs=("msal", "browserautherror", "clientautherror")),
     Product("auth0-sdk", (), False, signs=("auth0", "express-openid-connect")),
-    Product("nextauth", (), False, signs=("next-auth", "nextauth", "@auth/"), words=("authjs", "auth.js")),
+    Product("nextauth", ("msg-nextauth-", "msg-authjs-"), False, signs=("next-auth", "nextauth", "@auth/"),
+            words=("authjs", "auth.js")),
     Product("node-saml", ("msg-node-saml-", "msg-passport-"), False,
             signs=("node-saml", "passport-saml", "passport-wsfed", "validatepostresponse", "validateredirect")),
     Product("python-saml", (), False, signs=("onelogin_saml2", "python3-saml", "php-saml", "python-saml")),
     Product("spring", ("msg-spring-",), False, signs=("spring",)),
     Product("shibboleth", ("msg-shibboleth-",), False, signs=("shibboleth",), words=("shibd",)),
     Product("simplesamlphp", ("msg-simplesamlphp-",), False, signs=("simplesaml",)),
-    Product("allauth", (), False, signs=("allauth",)),
+    Product("allauth", ("msg-allauth-",), False, signs=("allauth",)),
 )}
 
 #: Products that appear together in one paste as a matter of course, so neither rules the other out.

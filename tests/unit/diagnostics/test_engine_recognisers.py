@@ -99,17 +99,17 @@ def test_free_text_is_ranked_before_the_menu(text, expected, now):
 
 # These two were free text once; the knowledge now knows the messages as the libraries print them.
 # node-saml's message leads to node-saml's entry. openid-client prints the state message for Auth.js as for
-# Auth0's SDK: in a paste from Auth.js the generic cause leads and Auth0's SDK entry, hedged, follows it.
-@pytest.mark.parametrize("text, expected", [
-    ("Error: Invalid document signature\n    at SAML.validatePostResponseAsync (node_modules/saml.js:510)",
-     ["msg-node-saml-response-signature-required"]),
-    ("[next-auth][error][OAUTH_CALLBACK_ERROR] checks.state argument is missing",
-     ["msg-oidc-state-mismatch", "msg-auth0-nextjs-state-cookie"]),
-])
-def test_a_library_message_leads_with_the_entry_that_fits_the_paste(text, expected, now):
-    report = _run(text, now)
-    assert codes(report)[:len(expected)] == expected
-    assert report.findings[0].confidence == 0.85 and "error_message" in report.inputs
+# Auth0's SDK: in a paste from Auth.js the generic cause is among the first two, and Auth0's SDK entry,
+# hedged (less sure), comes after it.
+def test_a_library_message_leads_with_the_entry_that_fits_the_paste(now):
+    node = _run("Error: Invalid document signature\n    at SAML.validatePostResponseAsync (node_modules/saml.js:510)", now)
+    assert codes(node)[0] == "msg-node-saml-response-signature-required"
+    assert node.findings[0].confidence == 0.85 and "error_message" in node.inputs
+    nextauth = _run("[next-auth][error][OAUTH_CALLBACK_ERROR] checks.state argument is missing", now)
+    found = codes(nextauth)
+    assert "msg-oidc-state-mismatch" in found[:2]
+    assert found.index("msg-oidc-state-mismatch") < found.index("msg-auth0-nextjs-state-cookie")
+    assert nextauth.findings[found.index("msg-auth0-nextjs-state-cookie")].confidence == 0.6
 
 
 @pytest.mark.parametrize("text", [
