@@ -13,9 +13,13 @@ built-in middleware), checked against the payloads in ``corpus/slack``.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+
+# Where a reply goes (Slack's is https://hooks.slack.com/...): a URL, never a word our reply would fail on.
+Url = Annotated[str, Field(pattern=r"^https?://\S+$", max_length=2048)]
 
 
 class _Shape(BaseModel):
@@ -91,7 +95,7 @@ class View(ViewRef):
 
 
 class ResponseUrl(_Shape):
-    response_url: str
+    response_url: Url
 
 
 class _BoltReads(_Shape):
@@ -117,7 +121,7 @@ class _BoltReads(_Shape):
     assistant_thread: _BoltReads | None = None
     authorizations: list[_BoltReads] | None = None
     view: ViewRef | None = None
-    response_url: str | None = None
+    response_url: Url | None = None
     response_urls: list[ResponseUrl] | None = None
     function_execution_id: str | None = None
     function_data: dict[str, Any] | None = None
@@ -159,7 +163,7 @@ class SlashCommand(_BoltReads):
     text: str = ""
     channel_id: str = ""
     trigger_id: str = ""
-    response_url: str = ""
+    response_url: Url | None = None
 
 
 # --------------------------------------------------------------------------- the Events API
