@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl
 from pydantic import BaseModel, ValidationError
 
 from handlers import shapes
-from handlers.payload import json_object
+from handlers.payload import MAX_JSON_DEPTH, deeper_than, json_object
 
 # A slash command has about fifteen fields, an interaction one; a form with hundreds is not from Slack.
 _MAX_FORM_FIELDS = 64
@@ -56,6 +56,20 @@ def read_request(raw: bytes, content_type: str) -> Inbound:
     if media == "application/x-www-form-urlencoded":
         return _form(text)
     raise Refused(400, "content type is neither JSON nor a form")
+
+
+def read_socket_mode(envelope_type: str, payload: object) -> Inbound:
+    """The same check for a Socket Mode envelope's payload, which Slack sends already parsed.
+    (Socket Mode has no statuses: whatever is refused is acknowledged and dropped.)"""
+    if not isinstance(payload, dict) or deeper_than(payload, MAX_JSON_DEPTH):
+        raise Refused(400, f"{_name(envelope_type)} payload is not a JSON object of a sane depth")
+    if envelope_type == "slash_commands":
+        return Inbound("slash_command", _checked(shapes.SlashCommand, payload, "slash command"))
+    if envelope_type == "interactive":
+        return _interaction(payload)
+    if envelope_type == "events_api":
+        return _envelope(payload)
+    raise Refused(400, f"sso-bot takes no {_name(envelope_type)} envelopes")
 
 
 def _form(text: str) -> Inbound:

@@ -64,12 +64,12 @@ def json_object(text: str, *, max_depth: int = MAX_JSON_DEPTH) -> dict[str, Any]
         raise ValueError("is not valid JSON") from None
     if not isinstance(value, dict):
         raise ValueError("is not a JSON object")
-    if _deeper_than(value, max_depth):
+    if deeper_than(value, max_depth):
         raise ValueError(f"is nested deeper than {max_depth} levels")
     return value
 
 
-def _deeper_than(value: Any, limit: int) -> bool:
+def deeper_than(value: Any, limit: int) -> bool:
     """Whether objects and arrays nest deeper than ``limit``; iterative, so depth itself cannot hurt it."""
     stack = [(value, 1)]
     while stack:

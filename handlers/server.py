@@ -36,6 +36,7 @@ from waitress.server import TcpWSGIServer
 
 from handlers.executor import ListenerExecutor
 from handlers.http import MAX_BODY_BYTES, SlackWsgiApp
+from handlers.inbound import Refused, read_socket_mode
 
 log = logging.getLogger("sso_bot.server")
 
@@ -154,9 +155,7 @@ def serve_http(server: HttpServer, executor: ListenerExecutor, on_ready: Callabl
 
 def serve_socket_mode(app: App, app_token: str, executor: ListenerExecutor, on_ready: Callable[[], None]) -> None:
     """Socket Mode: Slack pushes requests over a WebSocket; no public URL needed."""
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-    handler = SocketModeHandler(app, app_token)
+    handler = _checked_socket_mode_handler()(app, app_token)
     stopping = threading.Event()
 
     def stop(_signum, _frame) -> None:
@@ -170,6 +169,25 @@ def serve_socket_mode(app: App, app_token: str, executor: ListenerExecutor, on_r
     log.info("stopping: closing the Socket Mode connection")
     handler.close()
     executor.shutdown(wait=True, cancel_futures=False)
+
+
+def _checked_socket_mode_handler():
+    """Bolt's Socket Mode handler with the HTTP edge's shape check (``handlers.inbound``) in front: a
+    payload that fails it is acknowledged, so Slack does not send it again, logged, and dropped."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from slack_sdk.socket_mode.response import SocketModeResponse
+
+    class CheckedSocketModeHandler(SocketModeHandler):
+        def handle(self, client, req) -> None:
+            try:
+                read_socket_mode(req.type, req.payload)
+            except Refused as refused:
+                log.info("dropped a malformed Socket Mode %s payload: %s", req.type, refused.reason)
+                client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
+                return
+            super().handle(client, req)
+
+    return CheckedSocketModeHandler
 
 
 def _raise_system_exit_on(signum: int) -> None:

@@ -218,3 +218,19 @@ def test_malformed_signatures_are_refused_before_use(signature):
     check = SlackSignature("secret", lambda: 1_700_000_000)
     headers = {"x-slack-request-timestamp": "1700000000", "x-slack-signature": signature}
     assert check.problem(headers, b"command=%2Fsso") == "malformed signature"
+
+
+def test_socket_mode_payloads_get_the_same_check(corpus):
+    from handlers.inbound import read_socket_mode
+
+    command = json.loads((corpus / "slack" / "bolt_python_payloads" / "slash_command.json").read_text())[0]["payload"]
+    assert read_socket_mode("slash_commands", command).kind == "slash_command"
+    home = json.loads((corpus / "slack" / "bolt_python_payloads" / "event_app_home_opened.json").read_text())
+    assert read_socket_mode("events_api", home[0]["payload"]).kind == "event_callback"
+    for envelope_type, payload in (("interactive", {"type": "block_actions", "actions": []}),
+                                   ("interactive", ["not", "an", "object"]), ("hello", {}),
+                                   ("events_api", {"type": "event_callback", "event": {"type": 5}}),
+                                   ("slash_commands", {"command": "/sso", "team_id": "T1"}),
+                                   ("interactive", {"a": json.loads("[" * 100 + "]" * 100)})):
+        with pytest.raises(Refused):
+            read_socket_mode(envelope_type, payload)
