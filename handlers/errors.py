@@ -73,7 +73,10 @@ def guarded(listener: Callable[..., Any]) -> Callable[..., Any]:
             return listener(**build_required_kwargs(logger=logger, required_arg_names=list(wanted), request=request,
                                                     response=response, this_func=listener))
         except Exception as error:
-            settle(error, request)
+            try:
+                settle(error, request)
+            except Exception:  # telling the user failed too (Slack unreachable): the log is all that is left
+                log.exception("could not answer a listener's failure")
             return None
 
     run_guarded.__name__ = getattr(listener, "__name__", "listener")  # Bolt's log lines name the listener
