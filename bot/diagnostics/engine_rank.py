@@ -25,6 +25,9 @@ How it works:
   sign-in or provisioning at all (the ``domain`` list of the lexicon) is answered only when its best
   match is strong (``OFF_TOPIC_STRENGTH``: several rare words in common, as a proxy's own error line
   shares with the entry that describes it).
+* **Vendor**: an entry that names one vendor (``aadsts-``, ``msg-entra-``, ``okta-`` ...) is an answer only when
+  the paste comes from that vendor. It is left out before the best entries are taken, not after: otherwise
+  vendor entries that fit the words best would fill the first places and, once dropped, leave nothing.
 * **Symptoms first**: when a symptom entry (the guide's plain-words troubleshooting) scores within
   ``SYMPTOM_MARGIN`` of the best entry, it leads: the paste said a symptom in words and nothing more
   specific was found.
@@ -61,6 +64,7 @@ MAX_QUERY_CHARS = 4_000  # a symptom or an error line fits many times over; boun
 _WEIGHTS = (("phrases", 3), ("name", 2), ("summary", 1), ("causes", 1))
 _SKIP_SYSTEMS = frozenset({"check", "engine"})
 _WORD_SYSTEMS = frozenset({"message", "symptom", "scim"})
+_ANY_VENDOR = "*"  # rank() without a vendor filter
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _TOKEN = re.compile(r"[a-z][a-z0-9_]+|\d{3,}")
@@ -106,6 +110,10 @@ class Ranker:
         self.entries = [e for e in kb.entries() if e.system not in _SKIP_SYSTEMS]
         corpus = [self.words(_document(entry)) for entry in self.entries]
         self._mask = numpy.array([1.0 if _rankable(e) else 0.0 for e in self.entries], dtype=numpy.float32)
+        # The same mask for a paste from each vendor (or none): built once, as it only depends on the entries.
+        self._vendor_masks = {vendor: self._mask * _vendor_mask(self.entries, vendor)
+                              for vendor in (None, *_VENDOR_IDS)}
+        self._vendor_masks[_ANY_VENDOR] = self._mask
         self._bm25 = bm25s.BM25(k1=1.2, b=0.75)
         self._bm25.index(corpus, show_progress=False)
         self._vocab: dict[str, int] = dict(self._bm25.vocab_dict)
@@ -126,13 +134,20 @@ class Ranker:
         tokens = [t for t in _TOKEN.findall(folded) if t not in _STOP]
         return self._stemmer.stemWords(tokens)
 
-    def rank(self, text: str) -> list[Ranked]:
-        """The best entries for ``text`` with their confidence, best first; empty when nothing fits."""
+    def rank(self, text: str, vendor: str | None = _ANY_VENDOR) -> list[Ranked]:
+        """The best entries for ``text`` with their confidence, best first; empty when nothing fits.
+
+        ``vendor`` (what ``paste_vendor`` says of the paste: "entra", "okta" or None) keeps only the entries
+        that fit it; by default every rankable entry competes.
+        """
         query = [w for w in dict.fromkeys(self.words(text[:MAX_QUERY_CHARS])) if w in self._vocab]
         if not query:
             return []
         on_topic = not self._domain.isdisjoint(query)
-        scores = self._bm25.get_scores(query) * self._mask
+        mask = self._vendor_masks.get(vendor)
+        if mask is None:
+            mask = self._mask * _vendor_mask(self.entries, vendor)
+        scores = self._bm25.get_scores(query) * mask
         order = scores.argsort()[::-1][:MAX_RESULTS + 1]
         best = float(scores[order[0]])
         if best <= 0.0:
@@ -208,12 +223,18 @@ def rank_free_text(paste: Paste) -> list[Candidate]:
     if not _has_words(lower(prose)):
         return []
     vendor = paste_vendor(paste.lowered)
-    results = [r for r in ranker(paste.kb).rank(prose) if _fits_vendor(r.entry, vendor)]
+    results = ranker(paste.kb).rank(prose, vendor)
     return [from_entry(r.entry, Evidence.RANKED, place, confidence=round(r.confidence, 3))
             for place, r in enumerate(results) if r.confidence >= THRESHOLD]
 
 
 _VENDOR_IDS = {"okta": ("okta-", "msg-okta-"), "entra": ("msg-entra-", "entra-prov-", "aadsts-")}
+
+
+def _vendor_mask(entries: list[Entry], vendor: str | None) -> Any:
+    import numpy
+
+    return numpy.array([1.0 if _fits_vendor(e, vendor) else 0.0 for e in entries], dtype=numpy.float32)
 
 
 def _fits_vendor(entry: Entry, vendor: str | None) -> bool:
