@@ -12,6 +12,7 @@ from bot.settings import Settings
 from handlers import checklists, commands, diagnose, errors, home, reminders
 from handlers.commands import HELP, Router
 from handlers.deps import Deps
+from handlers.errors import GuardedApp
 from handlers.home import HomeSections
 
 
@@ -50,7 +51,8 @@ def assemble(settings: Settings, deps: Deps, client: WebClient | None = None, *,
     bolt_logger = logging.getLogger("sso_bot.bolt")
     if not any(isinstance(f, _ExpectedClientWarning) for f in bolt_logger.filters):
         bolt_logger.addFilter(_ExpectedClientWarning())
-    app = App(
+    # Every listener runs inside the error boundary: nothing it raises becomes a 500 or a late 404.
+    app = GuardedApp(
         name="sso-bot",
         client=client,
         signing_secret=settings.signing_secret,

@@ -7,7 +7,6 @@ anything is posted.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from slack_bolt import Ack
@@ -28,7 +27,9 @@ from handlers.views import checklists as views
 from handlers.views.checklists import ChecklistIds
 from handlers.views.modals import INPUT_ACTION, error_modal, result_modal
 from handlers.views.report import fallback_text, render_report, verdict
-from storage.checklists import RunRecord, load_run, record_check
+from handlers.owned import run_for
+from handlers.payload import json_object
+from storage.checklists import RunRecord, record_check
 
 
 class ChecklistChecks:
@@ -44,7 +45,7 @@ class ChecklistChecks:
 
     def open_check(self, body: dict[str, Any], client: WebClient) -> None:
         run_id, _, item_id = str(body["actions"][0].get("value", "")).partition("|")
-        record = load_run(self.db, run_id, team_id=team_of(body))
+        record = run_for(self.db, body, run_id)
         run = to_run(record) if record else None
         item = run.item(item_id) if run else None
         if run is None or item is None or not item.check:
@@ -85,10 +86,10 @@ class ChecklistChecks:
     def _step(self, body: dict[str, Any], view: dict[str, Any]) -> tuple[RunRecord, Item] | None:
         """The stored run and the step the modal was opened for; None when either is gone or has no check."""
         try:
-            meta = json.loads(view.get("private_metadata") or "{}")
+            meta = json_object(view.get("private_metadata") or "{}")
         except ValueError:
             meta = {}
-        record = load_run(self.db, str(meta.get("run", "")), team_id=team_of(body))
+        record = run_for(self.db, body, meta.get("run"))
         run = to_run(record) if record else None
         item = run.item(str(meta.get("item", ""))) if run else None
         if record is None or run is None or item is None or not item.check:

@@ -13,7 +13,8 @@ from slack_sdk.errors import SlackApiError
 from bot.checklists import CheckRun, Group, Item, Run, checks_from_mapping
 from handlers.errors import UserError
 from handlers.payload import team_id as team_of, user_id as user_of  # noqa: F401 (used by the checklist modules)
-from storage.checklists import RunRecord, load_run
+from handlers.owned import run_for
+from storage.checklists import RunRecord
 
 # One logger for the whole feature, whichever module logs.
 log = logging.getLogger("sso_bot.checklists")
@@ -54,8 +55,7 @@ def _check_runs(record: RunRecord) -> tuple[CheckRun, ...]:
 
 def record_from_button(db, body: dict[str, Any]) -> RunRecord:
     """The run a button's value names, in the clicking workspace; a UserError when it is gone."""
-    run_id = str(body["actions"][0].get("value", ""))
-    record = load_run(db, run_id, team_id=team_of(body))
+    record = run_for(db, body, body["actions"][0].get("value"))
     if record is None:
         raise UserError("That checklist is no longer available.", "Start a new one with `/sso checklist`.")
     return record

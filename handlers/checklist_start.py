@@ -8,7 +8,6 @@ per group. The run is saved before anything is posted, so a click on a step alwa
 
 from __future__ import annotations
 
-import json
 import secrets
 from typing import Any
 
@@ -24,6 +23,7 @@ from handlers.checklist_shared import NOT_THERE, invite_error, log, team_of, use
 from handlers.commands import CommandContext, Outcome
 from handlers.deps import Deps
 from handlers.errors import UserError
+from handlers.payload import json_object
 from handlers.views import checklists as views
 from storage.checklists import NewItem, attach_messages, create_run, discard_run
 
@@ -146,9 +146,9 @@ class ChecklistStarts:
     def _from_button(self, action: dict[str, Any]) -> tuple[ChecklistDef, str | None]:
         """The checklist and IdP a Start button carries (an IdP the checklist lacks is dropped)."""
         try:
-            value = json.loads(str(action.get("value") or "{}"))
+            value = json_object(str(action.get("value") or "{}"))
             checklist_id, idp_word = str(value.get("checklist", "")), value.get("idp")
-        except (ValueError, AttributeError):
+        except ValueError:
             raise UserError("That button is out of date.", "Start the checklist with `/sso checklist`.") from None
         definition = self.library.get(checklist_id)
         if definition is None:

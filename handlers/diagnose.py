@@ -25,12 +25,13 @@ from handlers.commands import CommandContext, Outcome, Router, Subcommand
 from handlers.deps import Deps
 from handlers.errors import UserError, report_failure
 from handlers.ids import ActionId, BlockId, CallbackId
+from handlers.owned import snapshot_for
 from handlers.payload import team_id, user_id
 from handlers.views.modals import (INPUT_ACTION, diagnose_modal, entry_modal, error_modal, result_modal,
                                    token_modal)
 from handlers.diagnose_reply import ReplyJob, explainable_codes, outcome_of, run_reply
 from handlers.views.report import fallback_text, render_report
-from storage.snapshots import load_snapshot, purge_snapshots
+from storage.snapshots import purge_snapshots
 
 log = logging.getLogger("sso_bot.diagnose")
 
@@ -121,7 +122,7 @@ def _register_actions(app: App, deps: Deps) -> None:
         ack()
         team, user = team_id(body), user_id(body)
         channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
-        snapshot = load_snapshot(deps.db, str(body["actions"][0].get("value", "")), team_id=team)
+        snapshot = snapshot_for(deps.db, body, body["actions"][0].get("value"))
         if snapshot is None or not channel:
             raise UserError("That report is no longer available to share.", "Run `/sso diagnose` again to get a fresh one.")
         findings = tuple(Finding.from_dict(d) for d in json.loads(snapshot.findings_json))

@@ -15,6 +15,7 @@ from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
 
 from handlers.commands import Router
+from handlers.payload import team_id as team_of
 from handlers.views.home import render_home
 
 log = logging.getLogger("sso_bot.home")
@@ -49,4 +50,4 @@ def register(app: App, router: Router, sections: HomeSections) -> None:
     def on_home_opened(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
         if event.get("tab", "home") != "home":
             return
-        publish_home(client, router, sections, str(body.get("team_id", "")), event["user"])
+        publish_home(client, router, sections, team_of(body), event["user"])

@@ -9,7 +9,6 @@ the modal's submission, turned into an expiry and a fingerprint, and dropped.
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
@@ -32,8 +31,10 @@ from handlers.views.credentials import (CredentialAction, CredentialBlock, Crede
                                         tracked_list)
 from handlers.views.modals import INPUT_ACTION, error_modal
 from handlers.payload import team_id, user_id
-from storage.credentials import (add_credential, count_credentials, get_credential, list_credentials, mark_renewed,
-                                 remove_credential, snooze_credential)
+from handlers.owned import credential_for
+from handlers.payload import json_object, row_number
+from storage.credentials import (add_credential, count_credentials, list_credentials, mark_renewed, remove_credential,
+                                 snooze_credential)
 from storage.models import Credential
 
 log = logging.getLogger("sso_bot.reminders")
@@ -236,16 +237,17 @@ class _Reminders:
 
     def on_renew_submitted(self, ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         user = user_id(body)
-        try:
-            meta = json.loads(view.get("private_metadata") or "{}")
-            cred = get_credential(self.deps.db, int(meta["id"]))
-            generation = int(meta["gen"])
-        except (ValueError, KeyError, TypeError):
-            cred, generation, meta = None, 0, {}
         if not self.admins.allowed(client, user):
             ack(response_action="errors", errors={CredentialBlock.SECRET: "Only workspace admins and owners can "
                                                                            "renew credentials."})
             return
+        try:
+            meta = json_object(view.get("private_metadata") or "{}")
+        except ValueError:
+            meta = {}
+        generation = row_number(meta.get("gen"))
+        # Another workspace's credential is a polite refusal (OtherWorkspace), never a renewal.
+        cred = credential_for(self.deps.db, body, meta.get("id")) if generation is not None else None
         if cred is None or not cred.active:
             ack(response_action="update", view=error_modal("That credential is no longer tracked."))
             return
@@ -289,10 +291,8 @@ class _Reminders:
             credential_id, generation = parse_button_value(body["actions"][0].get("value", ""))
         except (ValueError, KeyError, IndexError):
             return None, None
-        cred = get_credential(self.deps.db, credential_id)
-        if cred is None or cred.team_id != team_id(body):
-            return None, None
-        return cred, generation
+        cred = credential_for(self.deps.db, body, credential_id)
+        return (cred, generation) if cred is not None else (None, None)
 
     def _allowed_or_refuse(self, client: WebClient, body: dict[str, Any], respond: Respond | None) -> bool:
         if self.admins.allowed(client, user_id(body)):

@@ -32,8 +32,8 @@ def purge_snapshots(db: Database, now: datetime) -> int:
     return int(result.rowcount or 0)
 
 
-def load_snapshot(db: Database, snapshot_id: str, *, team_id: str) -> ReportSnapshot | None:
-    """The snapshot, if it exists and belongs to this workspace."""
+def load_snapshot(db: Database, snapshot_id: str, *, team_id: str | None = None) -> ReportSnapshot | None:
+    """The snapshot, if it exists (and belongs to ``team_id``, when given)."""
     with db.session() as session:
         row = session.get(ReportSnapshot, snapshot_id[:32])
-    return row if row is not None and row.team_id == team_id else None
+    return row if row is not None and (team_id is None or row.team_id == team_id) else None

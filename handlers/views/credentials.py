@@ -25,6 +25,7 @@ from bot.credentials import IDP_LABELS, KIND_LABELS, LIFETIME_DAYS, MAX_LABEL, I
 from bot.reminders import (Band, band_of, days_left, entra_quarantine_clock, expiry_effect,
                            recovery_steps, time_left)
 from handlers.ids import ActionId
+from handlers.payload import row_number
 from handlers.views.limits import (MAX_MESSAGE_BLOCKS, MAX_SECTION_TEXT, MAX_VIEW_BLOCKS, clip, escape_mrkdwn)
 from handlers.views.modals import INPUT_ACTION, MAX_MODAL_INPUT
 from storage.models import Credential
@@ -87,7 +88,10 @@ def button_value(cred: Credential) -> str:
 def parse_button_value(value: str) -> tuple[int, int | None]:
     """(credential id, generation or None); raises ValueError on anything else."""
     head, _, tail = str(value).partition(":")
-    return int(head), (int(tail) if tail else None)
+    credential_id, generation = row_number(head), row_number(tail) if tail else None
+    if credential_id is None or (tail and generation is None):
+        raise ValueError("not a credential button's value")
+    return credential_id, generation
 
 
 def _kind(cred: Credential) -> str:

@@ -51,3 +51,30 @@ def test_socket_mode_without_app_token_is_explained(tmp_path):
                             text=True, timeout=60)
     assert result.returncode == 2
     assert "SLACK_APP_TOKEN" in result.stderr and "connections:write" in result.stderr
+
+
+def test_socket_mode_drops_a_malformed_payload_with_an_ack_and_no_traceback(fake_slack, socket_endpoint, database_url,
+                                                                           tmp_path):
+    """The HTTP edge's shape check runs in front of Socket Mode too: acknowledged (Slack would resend), dropped."""
+    env = _clean_env(SLACK_BOT_TOKEN="xoxb-socket-test", SLACK_APP_TOKEN="xapp-1-A0SSOBOT1-socket-test",
+                     SLACK_API_URL=fake_slack.api_url, DATABASE_URL=database_url)
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "serve"], env=env, cwd=tmp_path,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        socket_endpoint.wait_connected()
+        socket_endpoint.send({"envelope_id": "bad-1", "type": "interactive", "accepts_response_payload": False,
+                              "payload": {"type": "block_actions", "team": {"id": "T0SSOBOT1"},
+                                          "user": {"id": "U0ADMIN01"}, "trigger_id": "1", "actions": []}})
+        socket_endpoint.send({"envelope_id": "bad-2", "type": "events_api", "accepts_response_payload": False,
+                              "payload": {"type": "event_callback", "team_id": "T0SSOBOT1",
+                                          "event": {"type": "app_home_opened", "user": 5}}})
+        acks = [socket_endpoint.receive(), socket_endpoint.receive()]
+        assert sorted(a["envelope_id"] for a in acks) == ["bad-1", "bad-2"]
+        assert all("payload" not in a for a in acks)
+        assert not fake_slack.calls_to("views.publish")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        code = proc.wait(timeout=20)
+    stderr = proc.stderr.read()
+    assert code == 0, stderr
+    assert stderr.count("dropped a malformed Socket Mode") == 2 and "Traceback" not in stderr

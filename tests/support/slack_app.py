@@ -26,8 +26,10 @@ BOT_TOKEN = "xoxb-test-token-for-the-fake-web-api"
 
 
 class RunningApp:
-    def __init__(self, fake: FakeSlack, database_url: str, **settings: Any) -> None:
+    def __init__(self, fake: FakeSlack, database_url: str, *, http: dict[str, Any] | None = None,
+                 **settings: Any) -> None:
         self.fake = fake
+        self.http_options = http or {}  # HttpServer's own options (a shorter request deadline, say)
         # In-process by default (fast, and monkeypatching reaches the code); a test that wants the
         # production worker process passes worker_processes=1.
         settings.setdefault("worker_processes", 0)
@@ -41,7 +43,8 @@ class RunningApp:
 
     def start(self) -> "RunningApp":
         self.runtime = prepare(self.settings)
-        self.server = HttpServer(self.runtime.wsgi(SIGNING_SECRET), host="127.0.0.1", port=0, threads=8)
+        self.server = HttpServer(self.runtime.wsgi(SIGNING_SECRET), host="127.0.0.1", port=0, threads=8,
+                                 **self.http_options)
         self._thread = threading.Thread(target=self.server.run, name="sso-bot-http", daemon=True)
         self._thread.start()
         return self

@@ -1,0 +1,64 @@
+"""Interaction and event payloads shaped like Slack's (``corpus/slack/shape_skeletons`` and bolt-python's
+samples in ``corpus/slack/bolt_python_payloads``), for any workspace: team isolation tests send the same
+click from two."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from tests.support.fake_slack import TEAM_ID
+
+ADMIN = "U0ADMIN01"
+CHANNEL = "C0SSO0001"
+_ts = itertools.count(1)
+
+
+def block_actions(action_id: str, value: str | None = "", *, team: str = TEAM_ID, user: str = ADMIN,
+                  block_id: str = "b", response_url: str | None = None, channel: str = CHANNEL,
+                  message_ts: str = "1700000000.000100", home: bool = False,
+                  action: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A click on a button (or, with ``action``, any element) in a message, or in the Home tab."""
+    clicked = {"action_id": action_id, "block_id": block_id, "type": "button",
+               "text": {"type": "plain_text", "text": "x"}, "action_ts": f"1700009999.{next(_ts):06d}"}
+    if value is not None:
+        clicked["value"] = value
+    clicked.update(action or {})
+    payload: dict[str, Any] = {
+        "type": "block_actions", "team": {"id": team, "domain": "workspace"},
+        "user": {"id": user, "username": user.lower(), "team_id": team}, "api_app_id": "A0SSOBOT1",
+        "token": "unused", "trigger_id": f"{next(_ts)}.222.trigger", "actions": [clicked],
+    }
+    if home:
+        payload["container"] = {"type": "view", "view_id": "V0HOME01"}
+        payload["view"] = {"id": "V0HOME01", "type": "home", "team_id": team, "blocks": [], "state": {"values": {}}}
+    else:
+        payload["container"] = {"type": "message", "message_ts": message_ts, "channel_id": channel,
+                                "is_ephemeral": False}
+        payload["channel"] = {"id": channel, "name": "identity-ops"}
+        payload["message"] = {"type": "message", "ts": message_ts, "text": "x", "user": "U0SSOBOT1"}
+        if response_url:
+            payload["response_url"] = response_url
+    return payload
+
+
+def view_submission(callback_id: str, values: dict[str, Any], *, team: str = TEAM_ID, user: str = ADMIN,
+                    private_metadata: str = "") -> dict[str, Any]:
+    """A modal's submit: ``values`` is ``view.state.values`` (block id -> action id -> element state)."""
+    return {
+        "type": "view_submission", "team": {"id": team, "domain": "workspace"},
+        "user": {"id": user, "username": user.lower(), "team_id": team}, "api_app_id": "A0SSOBOT1",
+        "token": "unused", "trigger_id": f"{next(_ts)}.333.trigger",
+        "view": {"id": "V0MODAL01", "team_id": team, "type": "modal", "callback_id": callback_id,
+                 "private_metadata": private_metadata, "state": {"values": values}, "hash": "h",
+                 "title": {"type": "plain_text", "text": "x"}, "blocks": []},
+    }
+
+
+def app_home_opened(user: str = ADMIN, *, team: str = TEAM_ID) -> dict[str, Any]:
+    return {"token": "unused", "team_id": team, "api_app_id": "A0SSOBOT1", "type": "event_callback",
+            "event": {"type": "app_home_opened", "user": user, "channel": "D0HOME001", "tab": "home",
+                      "event_ts": "1700000000.000300"},
+            "authorizations": [{"enterprise_id": None, "team_id": team, "user_id": "U0SSOBOT1", "is_bot": True,
+                                "is_enterprise_install": False}],
+            "event_id": f"Ev{next(_ts):08d}", "event_time": 1700000000}
