@@ -21,6 +21,12 @@ How the order is decided (``_Found.sort_key``):
    relevance (best first).
 3. Then the order things appear in the paste.
 
+Two additions after the order is set: a lone finding (a summary that only restates it, such as "the
+redirect URIs differ", does not count) is followed by the general entry it names first among its
+``related`` (``_follower``: Auth0's callback-URL message, then the redirect-URI mismatch of any IdP);
+and a product's message in a paste from another product of its kind is ``hedged`` (less sure, after the
+others of its tier, not decisive: see ``engine_phrases.read_phrases``).
+
 What is left out: the same knowledge entry twice; a message that only restates a code found beside
 it (the reply-URL wording next to AADSTS50011, or any wording on the line that carries an AADSTS or
 Okta code); one vendor's message in a paste that plainly comes from the other vendor; help links
@@ -33,8 +39,9 @@ prepared ``Paste`` and returns ``Candidate``s (``engine_candidates``): ``engine_
 code words, HTTP statuses), ``engine_names`` (exception and class names, log fields the knowledge
 declares), ``engine_phrases`` (error messages and symptoms in words), ``engine_links`` (SCIM URLs,
 redirect pairs, domain lists). When none of them found decisive evidence (a code, a name, a field, a
-known message or symptom, a check that failed), ``engine_rank`` ranks the free text against the
-knowledge and adds its best matches with their confidence, before the menu. The recognisers never
+known message, a check that failed; a symptom said in words is not decisive, it joins the ranking),
+``engine_rank`` ranks the free text against the knowledge and adds its best matches with their
+confidence, before the menu. The recognisers never
 import this module; this module ranks what they return. Specs cited by the
 readers: RFC 6749 §4.1.2.1/§5.2 (OAuth error responses, also when they come back URL-encoded on the
 redirect URI), RFC 7644 §3.12 (SCIM error bodies), RFC 9110 §15 (HTTP status codes and reason phrases).

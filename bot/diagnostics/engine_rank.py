@@ -5,10 +5,20 @@ How it works:
 * **Documents**: every knowledge entry a person can run into (not the checks' own finding codes and
   not the engine's notes). Its fields are weighted by repeating them: ``phrases`` (how people say it)
   three times, ``name`` twice, ``summary`` and ``causes`` once.
-* **Words**: CamelCase split (``InvalidNonceException`` -> invalid nonce exception), folded to lower
-  case, each synonym replaced by its group's first word (``data/lexicon/synonyms.toml``: sign-in, logon
-  -> login), stop words dropped, then stemmed with the Snowball English stemmer (PyStemmer).
-* **Ranking**: Okapi BM25 (bm25s, k1=1.2, b=0.75) over those words.
+* **Words**: CamelCase and snake_case split (``InvalidNonceException`` -> invalid nonce exception),
+  folded to lower case, each synonym (one or several words) replaced by its group's first word
+  (``data/lexicon/synonyms.toml``: sign-in, logon -> login; matched on the word list, not by a regex of
+  every variant), stop words dropped, then stemmed with the Snowball English stemmer (PyStemmer, each
+  word stemmed once per process).
+* **Ranking**: Okapi BM25 (bm25s, k1=1.2, b=0.75) over those words, plus ``PHRASE_WEIGHT`` times the
+  BM25 score of the entry's best phrase in a second index of the phrases alone (a paste that says most
+  of one phrase is said the way people describe that problem). bm25s builds both indexes; a paste's
+  scores are the sum of its words' columns (one ``bincount``).
+* **Products**: an entry of one product (``bot/knowledge/products.py``: Keycloak, AD FS, ASP.NET, Okta,
+  Entra ...) is an answer only when the paste shows that product; it is masked out before the best
+  entries are taken.
+* **Symptoms said in words**: the symptoms whose patterns matched the paste (``said``) get
+  ``SYMPTOM_BOOST`` times the best score on top, and are ordered with the rest.
 * **Confidence**: BM25 scores have no fixed scale, so the confidence of the best match is built from
   what the paste and the entry share: ``strength``, the summed IDF of the distinct paste words the
   entry holds (rare, specific words such as "inresponseto" or "keycloak" weigh much more than "error"
