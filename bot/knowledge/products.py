@@ -52,7 +52,9 @@ PRODUCTS: dict[str, Product] = {p.name: p for p in (
     Product("entra", ("aadsts-", "entra-prov-", "msg-entra-", "symptom-entra-", "scim-entra-"), True,
             signs=("aadsts", "microsoftonline", "login.microsoft", "sts.windows.net", "systemforcrossdomainidentity",
                    "enterprise app", "app registration", "graph.microsoft.com", "aadoptscim", "admin credentials",
-                   "provision on demand", "quarantin", "myapps.microsoft"),
+                   "provision on demand", "quarantin", "myapps.microsoft",
+                   # Microsoft's sign-in libraries talk to Entra ID (and its B2C) only.
+                   "microsoft.identity.web", "msal"),
             words=("entra", "azure", "aad")),
     Product("okta", ("okta-", "msg-okta-", "symptom-okta-"), True, signs=("okta", "test api credentials"),
             patterns=(r"e0000\d{3}\b", r"dashboard\s?(?:>|→|->)\s?tasks")),
