@@ -9,7 +9,7 @@ cannot place gets a short menu of what it can check.
 How the order is decided (``_Found.sort_key``):
 
 1. Problems before notes. A failure is a problem; so is a warning that the IdP
-   or the server printed (an error code, a known error message), because that
+   or the server printed (an error code, an OAuth error value, a known error message), because that
    is direct evidence. Warnings from our own checks and symptoms in words come
    next, then information, then what is fine.
 2. Within problems, the more specific evidence first:
@@ -170,7 +170,7 @@ def _bucket(candidate: Candidate, tier: int) -> int:
     if severity is Severity.FAIL:
         return 0
     if severity is Severity.WARN:
-        return 0 if tier in (_TIER_CODE, _TIER_MESSAGE) else 1
+        return 0 if tier in (_TIER_CODE, _TIER_MESSAGE, _TIER_OAUTH) else 1
     return 2 if severity is Severity.INFO else 3
 
 

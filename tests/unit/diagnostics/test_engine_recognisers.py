@@ -160,3 +160,11 @@ def test_a_symptom_pattern_takes_part_in_the_ranking_instead_of_deciding_alone(n
     found = codes(report)
     assert found[0] == "symptom-sso-broke-after-cert-rotation" and "symptom-locked-out" in found
     assert {"symptom", "free_text"} <= set(report.inputs)
+
+
+def test_an_oauth_error_value_the_idp_printed_comes_before_ranked_guesses(now):
+    # login_required is a warning (the user only has to sign in interactively), but the IdP said it: it is
+    # direct evidence, not to be pushed behind guesses ranked from the rest of the words.
+    report = _run("silent renew with prompt=none came back with error=login_required, then the spa shows a blank page",
+                  now)
+    assert codes(report)[0] == "oauth-login_required"
