@@ -53,7 +53,7 @@ import weakref
 from dataclasses import dataclass
 from typing import Any
 
-from bot.diagnostics.engine_candidates import Candidate, Evidence, Paste, from_entry
+from bot.diagnostics.engine_candidates import UMBRELLAS, Candidate, Evidence, Paste, from_entry
 from bot.diagnostics.engine_text import lower
 from bot.knowledge import Entry, KnowledgeBase
 from bot.knowledge.lexicon import load_lexicon
@@ -306,8 +306,9 @@ def _symptom_first(ranked: list[Ranked]) -> list[Ranked]:
 
 def _rankable(entry: Entry) -> bool:
     """Messages, symptoms and SCIM behaviours; an entry found by code only when it says in ``phrases`` how
-    people describe it (a code's name and summary alone match too much ordinary prose)."""
-    if entry.system in _SKIP_SYSTEMS:
+    people describe it (a code's name and summary alone match too much ordinary prose). Never an umbrella
+    ("the app returned an error; the reason follows"): it frames a paste, it is no guess at a cause."""
+    if entry.system in _SKIP_SYSTEMS or entry.id in UMBRELLAS:
         return False
     return entry.system in _WORD_SYSTEMS or entry.code is None or bool(entry.phrases)
 
