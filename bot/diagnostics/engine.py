@@ -174,16 +174,16 @@ def _bucket(candidate: Candidate, tier: int) -> int:
     return 2 if severity is Severity.INFO else 3
 
 
-def _sort_key(item: tuple[int, Candidate]) -> tuple[int, int, int, int, int, int]:
+def _sort_key(item: tuple[int, Candidate]) -> tuple[int, int, int, int, int, int, int]:
     order, candidate = item
-    tier = _tier(candidate)
-    summary = 1 if candidate.code in _SUMMARIES else 0
-    return (_bucket(candidate, tier), tier, candidate.hedged, summary, candidate.position, order)
+    anchor = candidate.after or candidate  # a follower sorts right after the finding it follows
+    tier = _tier(anchor)
+    summary = 1 if anchor.code in _SUMMARIES else 0
+    return (_bucket(anchor, tier), tier, anchor.hedged, summary, anchor.position, candidate.after is not None, order)
 
 
-def rank(candidates: list[Candidate], kb: KnowledgeBase | None = None) -> list[Finding]:
-    """The findings to report, most likely cause first, each once, with its confidence; with ``kb``, a lone
-    finding is followed by the general entry it names (``_follower``)."""
+def rank(candidates: list[Candidate]) -> list[Finding]:
+    """The findings to report, most likely cause first, each once, with its confidence."""
     alone = all(c.fallback or c.evidence is Evidence.ENGINE for c in candidates)
     kept: list[tuple[int, Candidate]] = []
     codes: set[str] = set()
@@ -201,9 +201,6 @@ def rank(candidates: list[Candidate], kb: KnowledgeBase | None = None) -> list[F
         codes.add(code)
         kept.append((len(kept), candidate))
     ordered = [c for _, c in sorted(kept, key=_sort_key)]
-    follower = _follower(ordered, kb) if kb is not None and ordered else None
-    if follower is not None:
-        ordered.insert(1, follower)
     return [_confident(c) for c in ordered]
 
 
@@ -246,7 +243,8 @@ def diagnose(text: Any, *, now: datetime | None = None, environments: Mapping[st
         out.kind("unrecognised")
         out.extend([from_entry(_engine_entry(kb, "engine-menu"), Evidence.ENGINE, 0,
                                confidence=CONFIDENCE[Evidence.ENGINE])])
-    return _report(out, kb)
+    _add_follower(out, kb)
+    return _report(out)
 
 
 def _rank(out: Collector, paste: Paste) -> None:
@@ -301,14 +299,24 @@ _LEADS = frozenset({Evidence.MESSAGE, Evidence.EXCEPTION, Evidence.FIELD, Eviden
 FOLLOWERS_NEED_A_PRODUCT = False
 
 
-def _follower(ordered: list[Candidate], kb: KnowledgeBase) -> Candidate | None:
+def _add_follower(out: Collector, kb: KnowledgeBase) -> None:
+    ordered = [c for _, c in sorted(enumerate(out.candidates), key=_sort_key) if not c.fallback]
+    follower = _follower(ordered, kb, out.candidates) if ordered else None
+    if follower is not None:
+        out.extend([follower])
+
+
+def _follower(ordered: list[Candidate], kb: KnowledgeBase, out_order: list[Candidate]) -> Candidate | None:
     """The general entry to show after a finding that stands alone (a summary that only restates it, such
     as "the redirect URIs differ" after "the scheme differs", does not count): the first product-neutral
     message, symptom or SCIM entry among the lead's ``related``. Auth0's callback-URL message is followed by
     the redirect-URI mismatch any IdP reports, node-saml's signature message by SAML signatures in general,
     a scheme that differs by the TLS-terminating proxy: the lone finding says what was printed or measured;
     the general one holds the causes that lie beyond it."""
-    leads = [c for c in ordered if c.evidence is not Evidence.ENGINE and c.code not in _SUMMARIES]
+    leads = list({c.code: c for c in reversed(ordered)
+                  if c.evidence is not Evidence.ENGINE and c.code not in _SUMMARIES}.values())
+    if len(leads) == 1:  # the one ``rank`` keeps of that code: the first found, wherever it sorts
+        leads = [next(c for c in out_order if c.code == leads[0].code)]
     if len(leads) != 1 or leads[0].evidence not in _LEADS:
         return None
     lead = leads[0]
@@ -323,12 +331,13 @@ def _follower(ordered: list[Candidate], kb: KnowledgeBase) -> Candidate | None:
         follower = kb.get(related)
         if follower is not None and follower.system in _FOLLOWER_SYSTEMS and product_of(follower) is None \
                 and related not in present:
-            return from_entry(follower, Evidence.RELATED, lead.position, confidence=CONFIDENCE[Evidence.RELATED])
+            found = from_entry(follower, Evidence.RELATED, lead.position, confidence=CONFIDENCE[Evidence.RELATED])
+            return replace(found, after=lead)
     return None
 
 
-def _report(out: Collector, kb: KnowledgeBase | None = None) -> Report:
-    findings = rank(out.candidates, kb)
+def _report(out: Collector) -> Report:
+    findings = rank(out.candidates)
     if out.secrets:
         sure = [f.confidence for f in findings]
         findings = [replace(f, confidence=c) for f, c in zip(_scrub(findings, out.secrets), sure)]

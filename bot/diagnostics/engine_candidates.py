@@ -114,6 +114,7 @@ class Candidate:
     fallback: bool = False
     kinds: tuple[str, ...] = ()  # the kinds of input it shows, for the report's ``inputs`` ("aadsts_code")
     hedged: bool = False
+    after: "Candidate | None" = None  # the finding a follower (evidence ``related``) is shown right after
 
     @property
     def decisive(self) -> bool:
