@@ -331,8 +331,8 @@ def _follower(ordered: list[Candidate], kb: KnowledgeBase, out_order: list[Candi
         follower = kb.get(related)
         if follower is not None and follower.system in _FOLLOWER_SYSTEMS and product_of(follower) is None \
                 and related not in present:
-            found = from_entry(follower, Evidence.RELATED, lead.position, confidence=CONFIDENCE[Evidence.RELATED])
-            return replace(found, after=lead)
+            return from_entry(follower, Evidence.RELATED, lead.position, confidence=CONFIDENCE[Evidence.RELATED],
+                              after=lead)
     return None
 
 

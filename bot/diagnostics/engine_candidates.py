@@ -181,15 +181,18 @@ def entry_confidence(entry: Entry, evidence: Evidence, known: bool = True) -> fl
 
 
 def from_entry(entry: Entry, evidence: Evidence, position: int, *, facts: Mapping[str, str] | None = None,
-               known: bool = True, confidence: float | None = None, hedged: bool = False) -> Candidate:
-    """The candidate for a knowledge entry found by ``evidence`` at ``position``."""
+               known: bool = True, confidence: float | None = None, hedged: bool = False,
+               after: Candidate | None = None) -> Candidate:
+    """The candidate for a knowledge entry found by ``evidence`` at ``position`` (shown right ``after``
+    another candidate, for a follower)."""
     kind = kind_of(entry, evidence)
     evidence = evidence_of(entry, evidence)
     sure = entry_confidence(entry, evidence, known) if confidence is None else confidence
     if hedged:
         sure = min(sure, HEDGED)
     finding = entry_finding(entry, facts)
-    return Candidate(finding, evidence, position, sure, entry, kinds=(kind,) if kind else (), hedged=hedged)
+    return Candidate(finding, evidence, position, sure, entry, kinds=(kind,) if kind else (), hedged=hedged,
+                     after=after)
 
 
 def from_finding(finding: Finding, position: int, evidence: Evidence = Evidence.CHECK,
