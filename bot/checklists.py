@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from typing import Iterable, Mapping, Sequence
 
 from bot.checklist_defs import IDPS, ChecklistDef
-from bot.logs import redact
+from bot.redaction import redact_text
 
 #: Options per checkbox element (Slack's limit).
 CHUNK = 10
@@ -346,7 +346,7 @@ def export_text(run: Run, now: datetime) -> str:
                 lines.append(f"    {finding.severity}: {finding.title} ({finding.code})")
     else:
         lines.append("Checks run: none")
-    return redact("\n".join(lines))
+    return redact_text("\n".join(lines))
 
 
 # --------------------------------------------------------------------------- from a diagnosis

@@ -42,9 +42,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if os.environ.get("SSO_BOT_DEBUG"):
             traceback.print_exc()
-        from bot.logs import redact
+        from bot.redaction import redact_text
 
-        print(f"sso-bot: internal error ({type(error).__name__}: {redact(str(error))[:200]}); "
+        print(f"sso-bot: internal error ({type(error).__name__}: {redact_text(str(error))[:200]}); "
               "rerun with SSO_BOT_DEBUG=1 for the traceback and report it", file=sys.stderr)
         return EXIT_FAILED
 
@@ -122,7 +122,7 @@ def _print_setup_help(missing: list[str], socket_mode: bool) -> None:
 
 
 def _diagnose(args: argparse.Namespace) -> int:
-    from bot.diagnostics.engine import diagnose
+    from bot.checks import run_check
     from bot.diagnostics.render import render_json, render_text
 
     text = _read_input(args.text)
@@ -135,7 +135,8 @@ def _diagnose(args: argparse.Namespace) -> int:
         known = ", ".join(settings.environments) or "none: set SSO_BOT_ENVIRONMENTS"
         print(f"sso-bot diagnose: unknown environment {args.env!r} (known: {known})", file=sys.stderr)
         return EXIT_USAGE
-    report = diagnose(text, environments=settings.environments, expected_env=args.env, issued_at=args.issued_at)
+    report = run_check("diagnose", text, environments=settings.environments, expected_env=args.env,
+                       issued_at=args.issued_at)
     if args.json:
         sys.stdout.write(render_json(report))
     else:
@@ -321,7 +322,7 @@ def _credentials_add(args: argparse.Namespace) -> int:
         print("sso-bot credentials add: never pass a secret as an argument (shell history and process lists keep "
               "it); use --token-stdin, or --cert-file for a certificate. Nothing was stored.", file=sys.stderr)
         return EXIT_USAGE
-    from bot.credentials import CredentialInputError, clean_label, expiry_from_input
+    from bot.credentials import CredentialInputError, clean_environment, clean_label, expiry_from_input
     from bot.reminders import ReminderState, next_check, parse_schedule
 
     settings = load_settings()
@@ -332,6 +333,7 @@ def _credentials_add(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     try:
         label = clean_label(args.label)
+        environment = clean_environment(args.env)
         secret = _read_secret(args)
     except (CredentialInputError, OSError, ValueError) as error:
         print(f"sso-bot credentials add: {getattr(error, 'message', None) or error}", file=sys.stderr)
@@ -361,7 +363,7 @@ def _credentials_add(args: argparse.Namespace) -> int:
     try:
         user = _cli_user()
         added = add_credential(db, team_id=team, label=label, kind=args.kind, idp=args.idp,
-                               environment=" ".join(args.env.split())[:80], channel_id=channel,
+                               environment=environment, channel_id=channel,
                                expires_at=expiry.expires_at, expiry_source=expiry.source,
                                fingerprint=expiry.fingerprint, added_by=user, now=now,
                                next_due_at=next_check(ReminderState(expiry.expires_at), schedule))
@@ -468,11 +470,12 @@ def _reminders_run_once(args: argparse.Namespace) -> int:
     logging.getLogger("alembic").setLevel(logging.WARNING)  # a cron job's output: only what matters
     from slack_sdk import WebClient
 
+    from bot.redaction import redact_text
     from handlers.reminder_poster import Pacer, ReminderPoster
     from storage.audit import AuditLog
 
     db = _open_migrated(settings)
-    audit = AuditLog(db)
+    audit = AuditLog(db, scrub=redact_text)
     try:
         client = WebClient(token=settings.bot_token or "xoxb-dry-run", base_url=settings.slack_api_url, timeout=10,
                            retry_handlers=[])  # the ledger retries, on the next run

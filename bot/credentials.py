@@ -27,11 +27,12 @@ from enum import StrEnum
 from bot.diagnostics.text import as_text
 from bot.diagnostics.token import check_token, fingerprint
 from bot.safe_xml import XMLRefused, parse_untrusted
+from bot.redaction import looks_secret
 
 __all__ = [
     "Kind", "Idp", "Expiry", "CredentialInputError", "LIFETIME_DAYS", "KIND_LABELS", "IDP_LABELS",
     "expiry_from_input", "expiry_from_token", "expiry_from_issued", "expiry_from_date", "expiry_from_certificate",
-    "looks_like_certificate", "clean_label", "MAX_LABEL",
+    "looks_like_certificate", "clean_label", "clean_environment", "MAX_LABEL",
 ]
 
 MAX_LABEL = 80
@@ -59,7 +60,7 @@ IDP_LABELS = {Idp.ENTRA: "Microsoft Entra ID", Idp.OKTA: "Okta", Idp.OTHER: "oth
 
 class CredentialInputError(ValueError):
     """What was given cannot be tracked. ``field`` names the input to fix ('secret', 'issued',
-    'expires', 'label'); the message never repeats the input."""
+    'expires', 'label', 'environment'); the message never repeats the input."""
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
@@ -282,11 +283,6 @@ def expiry_from_input(
                                          "expiry date.")
 
 
-_SECRET_SHAPES = re.compile(
-    r"eyJ[A-Za-z0-9_-]{8,}\.|xox[a-z]-|-----BEGIN|[A-Za-z0-9+/_=-]{32,}"
-)
-
-
 def clean_label(label: str) -> str:
     """A label as stored: trimmed, single-spaced, at most 80 characters. A label that looks like
     a pasted secret is refused, so nobody puts a token where it would be shown to everyone."""
@@ -295,7 +291,19 @@ def clean_label(label: str) -> str:
         raise CredentialInputError("label", "Give the credential a label, e.g. 'prod Entra SCIM'.")
     if len(text) > MAX_LABEL:
         raise CredentialInputError("label", f"Keep the label to {MAX_LABEL} characters.")
-    if _SECRET_SHAPES.search(text):
+    if looks_secret(text):
         raise CredentialInputError("label", "That label looks like a token or key. Use a short name; paste the "
                                             "secret only in the secret field.")
+    return text
+
+
+def clean_environment(environment: str) -> str:
+    """An environment or tenant name as stored: single-spaced, at most 80 characters, and never a
+    secret (it is shown in every reminder, like the label)."""
+    text = " ".join((environment or "").split())
+    if looks_secret(text):  # the whole of it: cut first, a secret could lose the context that marks it
+        raise CredentialInputError("environment", "That environment looks like a token or key. Give a name such "
+                                                  "as 'prod' or the tenant's domain.")
+    if len(text) > MAX_LABEL:
+        raise CredentialInputError("environment", f"Keep the environment to {MAX_LABEL} characters.")
     return text

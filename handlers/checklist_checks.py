@@ -1,8 +1,8 @@
 """The "Run check" button on a step: a modal to paste into, the check, and its report in the thread.
 
 A token check is the exception: its report stays in the modal, seen only by whoever ran it, and the
-thread gets one line saying it was checked. A token pasted into any other check is refused before
-anything is posted.
+thread gets one line saying it was checked. A secret (``bot.redaction.find_secrets``) pasted into any
+other check is refused before anything is posted.
 """
 
 from __future__ import annotations
@@ -13,12 +13,8 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.checklists import Item
-from bot.diagnostics.domains import check_domains
-from bot.diagnostics.extract import find_bearer_tokens, find_emails, find_jwts
-from bot.diagnostics.redirect import check_redirect_text
-from bot.diagnostics.report import Report
-from bot.diagnostics.scim_url import check_scim_url
-from bot.diagnostics.token import check_token
+from bot.checks import run_check
+from bot.redaction import SafeReport, find_secrets, named
 from bot.settings import Settings
 from handlers.checklist_shared import reply, team_of, to_run, user_of
 from handlers.deps import Deps
@@ -67,18 +63,18 @@ class ChecklistChecks:
             return
         record, item = step
         kind = item.check
-        if kind != "token" and (find_jwts(text) or find_bearer_tokens(text)):
+        secrets = find_secrets(text) if kind != "token" else []
+        if secrets:
             ack(response_action="errors", errors={ChecklistIds.CHECK_INPUT: (
-                "That looks like a token. Nothing was posted; check tokens with the token check or `/sso token`.")})
+                f"That holds {named(secrets[0].kind)}, and the result would be posted in the thread. Nothing was "
+                "posted; take the secret out, or check tokens with the token check or `/sso token`.")})
             return
         user = user_of(body)
         now = self.deps.clock()
         report = self.run_check(kind, text)
         del text  # nothing below needs what was pasted
         self._show(ack, client, record, item, user, report)
-        record_check(self.db, record.run.id, item_id=item.id, user_id=user, check_kind=kind,
-                     findings=[{"code": f.code, "severity": f.severity.value, "title": f.title}
-                               for f in report.findings], now=now)
+        record_check(self.db, record.run.id, item_id=item.id, user_id=user, check_kind=kind, report=report, now=now)
         self.deps.audit.record(team_id=team_of(body), user_id=user, action="checklist.check",
                                input_kinds=report.inputs, outcome=report.worst.value,
                                detail=",".join(dict.fromkeys(f.code for f in report.findings)))
@@ -96,7 +92,8 @@ class ChecklistChecks:
             return None
         return record, item
 
-    def _show(self, ack: Ack, client: WebClient, record: RunRecord, item: Item, user: str, report: Report) -> None:
+    def _show(self, ack: Ack, client: WebClient, record: RunRecord, item: Item, user: str,
+              report: SafeReport) -> None:
         """A token's report in the modal with a line in the thread; any other report in the thread."""
         if item.check == "token":
             ack(response_action="update", view=result_modal("Token check", render_report(report)))
@@ -108,20 +105,12 @@ class ChecklistChecks:
                   *render_report(report, explainable=explainable_codes(report), max_blocks=49)]
         reply(client, record, fallback_text(report), blocks)
 
-    def run_check(self, kind: str, text: str) -> Report:
-        if kind == "scim_url":
-            return check_scim_url(text.strip(), environments=self.settings.environments)
-        if kind == "redirect":
-            return check_redirect_text(text)
-        if kind == "domains":
-            emails = find_emails(text)
-            listed = text
-            for email in emails:
-                listed = listed.replace(email, " ")
-            return check_domains(listed, email=emails[0] if emails else None)
-        if kind == "token":
-            return check_token(text.strip(), now=self.deps.clock())
-        raise ValueError(f"unknown check {kind!r}")
+    def run_check(self, kind: str, text: str) -> SafeReport:
+        """A step's check (its kinds are the checklist files' names for them), sealed like every other."""
+        check = _CHECKS.get(kind)
+        if check is None:
+            raise ValueError(f"unknown check {kind!r}")
+        return run_check(check, text, now=self.deps.clock(), environments=self.settings.environments)
 
 
 def _pasted(view: dict[str, Any]) -> str:
@@ -130,7 +119,11 @@ def _pasted(view: dict[str, Any]) -> str:
              .get(INPUT_ACTION, {}) or {}).get("value") or "")
 
 
-def _plain_verdict(report: Report) -> str:
+# A step's check kind (bot/checklists_data) -> the check bot.checks runs for it.
+_CHECKS = {"scim_url": "scim", "redirect": "redirect", "domains": "domains", "token": "token"}
+
+
+def _plain_verdict(report: SafeReport) -> str:
     """The verdict without its emoji, for the one line a token check leaves in the thread."""
     text = verdict(report)
     return text.split(" ", 1)[1] if text.startswith(":") and " " in text else text

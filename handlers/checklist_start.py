@@ -18,7 +18,7 @@ from slack_sdk.models.blocks import ButtonElement
 
 from bot.checklist_defs import IDPS, ChecklistDef, ChecklistLibrary, load_checklists, parse_idp
 from bot.checklists import Run, start_run, suggest_checklist
-from bot.diagnostics.report import Report
+from bot.redaction import SafeReport, require_safe
 from handlers.checklist_shared import NOT_THERE, invite_error, log, team_of, user_of
 from handlers.commands import CommandContext, Outcome
 from handlers.deps import Deps
@@ -28,8 +28,9 @@ from handlers.views import checklists as views
 from storage.checklists import NewItem, attach_messages, create_run, discard_run
 
 
-def checklist_buttons(report: Report) -> list[ButtonElement]:
+def checklist_buttons(report: SafeReport) -> list[ButtonElement]:
     """A "Start checklist" button for a diagnosis whose findings map to a checklist (else none)."""
+    require_safe(report)
     suggestion = suggest_checklist((f.code, f.severity.value) for f in sorted(report.findings,
                                                                                key=lambda f: -f.severity.rank))
     if suggestion is None:

@@ -18,6 +18,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.diagnostics.extract import unwrap_slack_links
+from bot.redaction import looks_secret
 from bot.settings import Settings
 from handlers.deps import Deps
 from handlers.errors import UserError
@@ -123,8 +124,9 @@ def from_slack(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-# A word worth echoing back in "X is not a command": short and plain, so never a pasted secret.
-_ECHOABLE = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,23}")
+# A word worth echoing back in "X is not a command": short letters and hyphens (a mistyped command has
+# no digits; a token nearly always does), and nothing bot.redaction calls a secret.
+_ECHOABLE = re.compile(r"[A-Za-z][A-Za-z_-]{0,23}")
 
 
 def register(app: App, settings: Settings, deps: Deps, router: Router) -> None:
@@ -166,7 +168,7 @@ def _answer_with_help(ack: Ack, router: Router, unknown: str | None) -> None:
         ack(response_type="ephemeral", **router.plain_help())
         return
     entries = router.help_entries()
-    shown = unknown if _ECHOABLE.fullmatch(unknown) else ""
+    shown = unknown if _ECHOABLE.fullmatch(unknown) and not looks_secret(unknown) else ""
     blocks = render_help(entries, unknown=shown, suggestion=router.suggest(unknown))
     ack(response_type="ephemeral", text=help_fallback_text(entries), blocks=blocks)
 

@@ -1,7 +1,7 @@
 """/sso diagnose and its shortcuts, the private token modal, and the report buttons.
 
-Every path runs the same engine (``bot.diagnostics``). Replies are ephemeral;
-"Share in channel" posts a saved, secret-free copy. A token is read, checked
+Every path runs its check through ``bot.checks.run_check``, which seals the report (``bot.redaction``).
+Replies are ephemeral; "Share in channel" posts a saved, sealed copy, sealed again when read back. A token is read, checked
 and dropped: it reaches no log line, no audit row, no snapshot and no message.
 """
 
@@ -16,10 +16,10 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.diagnostics.engine import diagnose
-from bot.diagnostics.report import Finding, Report
-from bot.diagnostics.token import check_token
+from bot.checks import run_check
+from bot.diagnostics.report import Finding
 from bot.knowledge import load_knowledge
+from bot.redaction import SafeReport, reseal
 from bot.settings import Settings
 from handlers.commands import CommandContext, Outcome, Router, Subcommand
 from handlers.deps import Deps
@@ -125,8 +125,8 @@ def _register_actions(app: App, deps: Deps) -> None:
         snapshot = snapshot_for(deps.db, body, body["actions"][0].get("value"))
         if snapshot is None or not channel:
             raise UserError("That report is no longer available to share.", "Run `/sso diagnose` again to get a fresh one.")
-        findings = tuple(Finding.from_dict(d) for d in json.loads(snapshot.findings_json))
-        report = Report(subject="diagnosis", findings=findings, inputs=tuple(filter(None, snapshot.inputs.split(","))))
+        findings = [Finding.from_dict(d) for d in json.loads(snapshot.findings_json)]
+        report = reseal(findings, filter(None, snapshot.inputs.split(",")))
         try:
             client.chat_postMessage(channel=channel, text=fallback_text(report),
                                     blocks=render_report(report, explainable=explainable_codes(report), shared_by=user))
@@ -162,7 +162,7 @@ def _register_modals(app: App, settings: Settings, deps: Deps) -> None:
         if not text.strip():
             ack(response_action="errors", errors={BlockId.DIAGNOSE_INPUT: "Paste an error, code, URL or log line."})
             return
-        report = diagnose(text, environments=settings.environments, now=deps.clock())
+        report = run_check("diagnose", text, environments=settings.environments, now=deps.clock())
         blocks = render_report(report, explainable=frozenset())  # no buttons: a modal has no channel to share to
         ack(response_action="update", view=result_modal("Diagnosis", blocks))
         _audit_view(deps, body, "diagnose.modal", report)
@@ -177,7 +177,7 @@ def _register_modals(app: App, settings: Settings, deps: Deps) -> None:
         if issued is not None and issued > deps.clock().date():
             ack(response_action="errors", errors={BlockId.ISSUED_INPUT: "That date is in the future."})
             return
-        report = check_token(token, now=deps.clock(), issued_at=issued)
+        report = run_check("token", token, now=deps.clock(), issued_at=issued)
         del token  # nothing below needs it
         ack(response_action="update", view=result_modal("Token check", render_report(report)))
         _audit_view(deps, body, "token.modal", report)
@@ -195,7 +195,7 @@ def _date_value(view: dict[str, Any], block_id: str) -> date | None:
         return None
 
 
-def _audit_view(deps: Deps, body: dict[str, Any], action: str, report: Report) -> None:
+def _audit_view(deps: Deps, body: dict[str, Any], action: str, report: SafeReport) -> None:
     outcome = outcome_of(report)
     deps.audit.record(team_id=team_id(body), user_id=user_id(body), action=action,
                       input_kinds=outcome.input_kinds, outcome=outcome.outcome, detail=outcome.detail)

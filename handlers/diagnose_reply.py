@@ -7,19 +7,14 @@ acknowledges, hands the job over, and records the audit row from the result.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from slack_sdk.webhook import WebhookClient
 
-from bot.diagnostics.domains import check_domains
-from bot.diagnostics.engine import diagnose
-from bot.diagnostics.extract import find_emails
-from bot.diagnostics.redirect import check_redirect_text
-from bot.diagnostics.report import Report
-from bot.diagnostics.scim_url import check_scim_url
+from bot.checks import run_check
 from bot.knowledge import load_knowledge
+from bot.redaction import SafeReport, require_safe
 from handlers.commands import Outcome
 from handlers.offload import worker_db
 from handlers.views.report import fallback_text, render_report
@@ -37,29 +32,21 @@ class ReplyJob:
     environments: dict[str, str] = field(default_factory=dict)
 
 
-def compute_report(job: ReplyJob) -> Report:
-    """The same engine for every entry point; the shortcuts call one check directly."""
-    if job.check == "scim":
-        return check_scim_url(job.args, environments=job.environments)
-    if job.check == "redirect":
-        return check_redirect_text(job.args)
-    if job.check == "domains":
-        emails = find_emails(job.args)
-        listed = job.args
-        for email in emails:
-            listed = listed.replace(email, " ")
-        return check_domains(listed, email=emails[0] if emails else None)
-    text = job.args[:200] if job.check == "explain" else job.args
-    return diagnose(text, environments=job.environments, now=job.now)
+def compute_report(job: ReplyJob) -> SafeReport:
+    """The same sealed entry point (``bot.checks.run_check``) for every subcommand."""
+    return run_check(job.check, job.args, now=job.now, environments=job.environments)
 
 
-def explainable_codes(report: Report) -> frozenset[str]:
+def explainable_codes(report: SafeReport) -> frozenset[str]:
     """Finding codes with a deep knowledge entry, which earn an "Explain more" button."""
+    require_safe(report)
     kb = load_knowledge()
     return frozenset(f.code for f in report.findings if (e := kb.get(f.code)) is not None and e.deep)
 
 
-def outcome_of(report: Report) -> Outcome:
+def outcome_of(report: SafeReport) -> Outcome:
+    """What the audit log keeps of a report: the kinds recognised, the verdict and the finding codes."""
+    require_safe(report)
     codes = ",".join(dict.fromkeys(f.code for f in report.findings))
     return Outcome(input_kinds=tuple(report.inputs), outcome=report.worst.value, detail=codes)
 
@@ -79,9 +66,8 @@ def run_reply(job: ReplyJob) -> Outcome:
     return outcome_of(report)
 
 
-def _snapshot(report: Report, team_id: str, user_id: str) -> str | None:
-    shareable = [f.to_dict() for f in report.findings if not f.from_secret]
-    if not shareable:
+def _snapshot(report: SafeReport, team_id: str, user_id: str) -> str | None:
+    shareable = report.shareable()
+    if not shareable.findings:
         return None
-    return save_snapshot(worker_db(), team_id=team_id, user_id=user_id, inputs=",".join(report.inputs),
-                         findings_json=json.dumps(shareable))
+    return save_snapshot(worker_db(), team_id=team_id, user_id=user_id, report=shareable)

@@ -19,7 +19,9 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.credentials import CredentialInputError, Expiry, Idp, Kind, clean_label, expiry_from_input
+from bot.credentials import (CredentialInputError, Expiry, Idp, Kind, clean_environment, clean_label,
+                             expiry_from_input)
+from bot.redaction import redact_text
 from bot.reminders import SNOOZE, ReminderState, band_of, next_check, parse_schedule
 from bot.settings import Settings
 from handlers.commands import CommandContext, Outcome, Router, Subcommand
@@ -156,7 +158,7 @@ class _Reminders:
             self._tell(client, body, respond, "That credential is no longer tracked.")
             return
         if generation is not None and generation != cred.generation:
-            self._tell(client, body, respond, f"{cred.label} was renewed already (by "
+            self._tell(client, body, respond, f"{redact_text(cred.label)} was renewed already (by "
                                               f"{cred.renewed_by or 'someone'}); nothing to do.")
             return
         origin = {"from": "home" if _from_home(body) else "message"}
@@ -210,6 +212,11 @@ class _Reminders:
         except CredentialInputError as error:
             errors[CredentialBlock.LABEL] = error.message
             label = ""
+        try:
+            env = clean_environment(_text(values, CredentialBlock.ENV))
+        except CredentialInputError as error:
+            errors[CredentialBlock.ENV] = error.message
+            env = ""
         kind = _selected(values, CredentialBlock.KIND) or Kind.SCIM_TOKEN.value
         idp = _selected(values, CredentialBlock.IDP) or Idp.ENTRA.value
         channel = _conversation(values, CredentialBlock.CHANNEL)
@@ -222,7 +229,6 @@ class _Reminders:
             ack(response_action="errors", errors=errors)
             return
         now = self.deps.clock()
-        env = " ".join(_text(values, CredentialBlock.ENV).split())[:80]
         added = add_credential(
             self.deps.db, team_id=team_id(body), label=label, kind=kind, idp=idp, environment=env, channel_id=channel,
             expires_at=expiry.expires_at, expiry_source=expiry.source, fingerprint=expiry.fingerprint,

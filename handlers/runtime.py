@@ -10,6 +10,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.redaction import redact_text
 from bot.settings import Settings
 from handlers.app import build_app
 from handlers.deps import Deps
@@ -48,7 +49,8 @@ def prepare(settings: Settings) -> Runtime:
     log.info("database %s at revision %s", db.url, revision)
     offload = Offload(settings.database_url, settings.worker_processes, inline_db=db)
     offload.warm_up()
-    deps = Deps(db=db, audit=AuditLog(db), executor=ListenerExecutor(settings.listener_threads), offload=offload)
+    deps = Deps(db=db, audit=AuditLog(db, scrub=redact_text), executor=ListenerExecutor(settings.listener_threads),
+                offload=offload)
     client = WebClient(token=settings.bot_token, base_url=settings.slack_api_url, timeout=10)
     try:
         app = build_app(settings, deps, client)

@@ -13,7 +13,7 @@ import logging
 import queue
 import threading
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from sqlalchemy import insert
 from sqlmodel import col, select
@@ -65,16 +65,25 @@ def record_audit(db: Database, **fields) -> AuditEvent:
 
 
 class AuditLog:
-    """Queue audit rows and write them in batches on one background thread."""
+    """Queue audit rows and write them in batches on one background thread.
 
-    def __init__(self, db: Database) -> None:
+    ``scrub`` cleans the free-text fields (detail, kinds, outcome) of every row before it is queued: the
+    composition root passes the core's redaction (``bot.redaction.redact_text``), which storage cannot import.
+    """
+
+    def __init__(self, db: Database, scrub: Callable[[str], str] | None = None) -> None:
         self._db = db
+        self._scrub = scrub
         self._queue: queue.Queue = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="audit-writer", daemon=True)
         self._thread.start()
 
     def record(self, **fields) -> None:
-        self._queue.put(audit_values(**fields))
+        values = audit_values(**fields)
+        if self._scrub is not None:
+            for key in ("input_kinds", "outcome", "detail"):
+                values[key] = self._scrub(values[key])[:255]
+        self._queue.put(values)
 
     def flush(self, timeout: float = 10.0) -> None:
         done = threading.Event()

@@ -10,7 +10,7 @@ moment both keep their tick, on SQLite (writers serialised) and on PostgreSQL
 and exactly one transaction marks the run complete.
 
 Nothing here imports ``bot`` or ``handlers``: callers pass plain values in and
-get rows or small records back.
+get rows or small records back (a check's report only sealed, see ``record_check``).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from sqlalchemy import func, insert, update
 from sqlalchemy.exc import IntegrityError
@@ -30,6 +30,7 @@ from sqlalchemy.engine import Engine
 
 from storage.engine import Database
 from storage.models import ChecklistEvent, ChecklistItem, ChecklistNotice, ChecklistRun
+from storage.types import require_sealed
 
 NOTICE_FOLLOW_UP = "follow-up"
 NOTICE_NUDGE = "nudge"
@@ -272,9 +273,11 @@ def apply_ticks(db: Database, run_id: str, *, tick: Iterable[str] = (), untick: 
                       reopened=reopened, version=version, record=record)
 
 
-def record_check(db: Database, run_id: str, *, item_id: str, user_id: str, check_kind: str,
-                 findings: Sequence[Mapping[str, str]], now: datetime) -> None:
-    """Keep what a check found (code, severity, title of each finding; never the input)."""
+def record_check(db: Database, run_id: str, *, item_id: str, user_id: str, check_kind: str, report: Any,
+                 now: datetime) -> None:
+    """Keep what a check found: code, severity and title of each finding of a sealed report
+    (``bot.redaction.SafeReport``, nothing else); never the input."""
+    findings = require_sealed(report).to_dict()["findings"]
     kept = [{"code": str(f.get("code", ""))[:80], "severity": str(f.get("severity", ""))[:8],
              "title": str(f.get("title", ""))[:300]} for f in findings][:20]
     with db.session() as session:

@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlmodel import col, delete
 
 from storage.engine import Database
 from storage.models import ReportSnapshot
-from storage.types import utcnow
+from storage.types import require_sealed, utcnow
 
 KEEP_FOR = timedelta(days=7)
 
 
-def save_snapshot(db: Database, *, team_id: str, user_id: str, inputs: str, findings_json: str,
-                  now: datetime | None = None) -> str:
-    """Store a secret-free report; returns the id to put in the button."""
+def save_snapshot(db: Database, *, team_id: str, user_id: str, report: Any, now: datetime | None = None) -> str:
+    """Store a sealed report (``bot.redaction.SafeReport``, nothing else); returns the id to put in the button."""
+    data = require_sealed(report).to_dict()
     now = now or utcnow()
     snapshot_id = secrets.token_hex(12)
     with db.session() as session:
-        session.add(ReportSnapshot(id=snapshot_id, team_id=team_id[:32], user_id=user_id[:32], inputs=inputs[:255],
-                                   findings_json=findings_json, created_at=now))
+        session.add(ReportSnapshot(id=snapshot_id, team_id=team_id[:32], user_id=user_id[:32],
+                                   inputs=",".join(data["inputs"])[:255], findings_json=json.dumps(data["findings"]),
+                                   created_at=now))
     return snapshot_id
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Any
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
@@ -37,3 +38,12 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def require_sealed(report: Any) -> Any:
+    """``report`` if it went through the redaction boundary (``bot.redaction.SafeReport``); a TypeError
+    otherwise. Storage may not import the core, so the check reads the marker only a SafeReport carries."""
+    if getattr(type(report), "sealed", False) is not True:
+        raise TypeError(f"only a sealed report may be stored, not {type(report).__name__}: pass it through "
+                        "bot.checks.run_check (or bot.redaction.seal) first")
+    return report

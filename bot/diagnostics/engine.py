@@ -34,7 +34,7 @@ Okta code); one vendor's message in a paste that plainly comes from the other ve
 
 How it is built: the structured readers run first and prepare the text (``engine_bodies``: SAML
 Responses, JSON bodies and log exports, URL query strings; ``engine_secrets``: tokens and secrets,
-blanked before anything else reads the paste); then every recogniser of ``RECOGNISERS`` reads the
+blanked before anything else reads the paste; the finished report is sealed by ``bot.checks.run_check``); then every recogniser of ``RECOGNISERS`` reads the
 prepared ``Paste`` and returns ``Candidate``s (``engine_candidates``): ``engine_codes`` (error codes,
 code words, HTTP statuses), ``engine_names`` (exception and class names, log fields the knowledge
 declares), ``engine_phrases`` (error messages and symptoms in words), ``engine_links`` (SCIM URLs,
@@ -51,7 +51,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any, Callable, Mapping
 
@@ -68,7 +68,6 @@ from bot.diagnostics.engine_phrases import literal_prefixes, phrase_matches, rea
 from bot.diagnostics.engine_phrases import scan as _scan
 from bot.diagnostics.engine_secrets import hide_tail_tokens as _hide_tail_tokens
 from bot.diagnostics.engine_secrets import read_tokens as _read_tokens
-from bot.diagnostics.engine_secrets import scrub as _scrub
 from bot.diagnostics.engine_text import MAX_ITEMS, MAX_JSON_CHARS
 from bot.diagnostics.engine_text import lower as _lower
 from bot.diagnostics.extract import unwrap_slack_links
@@ -220,6 +219,9 @@ def diagnose(text: Any, *, now: datetime | None = None, environments: Mapping[st
 
     ``now`` is the clock for token expiry (default: the real one); ``environments`` and
     ``expected_env`` feed the SCIM URL check; ``issued_at`` dates an opaque token.
+
+    The report is raw: it may quote the paste. Whatever shows, stores or shares it goes through
+    ``bot.checks.run_check``, which seals it (``bot.redaction``).
     """
     kb = load_knowledge() if kb is None else kb
     now = now or datetime.now(timezone.utc)
@@ -338,9 +340,6 @@ def _follower(ordered: list[Candidate], kb: KnowledgeBase, out_order: list[Candi
 
 def _report(out: Collector) -> Report:
     findings = rank(out.candidates)
-    if out.secrets:
-        sure = [f.confidence for f in findings]
-        findings = [replace(f, confidence=c) for f, c in zip(_scrub(findings, out.secrets), sure)]
     return Report(subject="diagnosis", findings=tuple(findings), inputs=tuple(out.kinds),
                   secret_seen=out.secret_seen or bool(out.secrets))
 

@@ -11,14 +11,16 @@ from __future__ import annotations
 import json
 import textwrap
 
-from bot.diagnostics.report import Finding, Report, Severity
+from bot.diagnostics.report import Finding, Severity
+from bot.redaction import SafeReport, require_safe
 
 _LABEL = {Severity.FAIL: "FAIL", Severity.WARN: "WARN", Severity.INFO: "INFO", Severity.OK: " OK "}
 _COLOUR = {Severity.FAIL: "31", Severity.WARN: "33", Severity.INFO: "36", Severity.OK: "32"}
 _CAUSE_HEADS = ("Likely cause", "Likely causes")
 
 
-def verdict_line(report: Report) -> str:
+def verdict_line(report: SafeReport) -> str:
+    require_safe(report)
     fails = sum(f.severity is Severity.FAIL for f in report.findings)
     warns = sum(f.severity is Severity.WARN for f in report.findings)
     if fails:
@@ -35,8 +37,10 @@ def verdict_line(report: Report) -> str:
     return f"{head} (recognised: {kinds})" if kinds else head
 
 
-def render_text(report: Report, *, colour: bool = False, width: int = 100) -> str:
-    """A readable report: verdict, then each finding with its cause, fix steps, where to look and references."""
+def render_text(report: SafeReport, *, colour: bool = False, width: int = 100) -> str:
+    """A readable report: verdict, then each finding with its cause, fix steps, where to look and references.
+    Only a sealed report is accepted (``bot.redaction``)."""
+    require_safe(report)
     lines = [verdict_line(report)]
     if report.secret_seen:
         lines.append("Your input held a token or secret: it is not repeated here, only its fingerprint.")
@@ -82,8 +86,10 @@ def _block(paragraph: str, width: int) -> list[str]:
     return out
 
 
-def render_json(report: Report) -> str:
-    """``{"inputs": [...], "findings": [{code, severity, title, detail, fix, refs, facts}]}``, most likely first."""
+def render_json(report: SafeReport) -> str:
+    """``{"inputs": [...], "findings": [{code, severity, title, detail, fix, refs, facts}]}``, most likely first.
+    Only a sealed report is accepted (``bot.redaction``)."""
+    require_safe(report)
     data = {
         "inputs": list(report.inputs),
         "secret_seen": report.secret_seen,

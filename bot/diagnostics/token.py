@@ -15,14 +15,14 @@ Bands, as in the product's SSO & Provisioning page: 30 days or more left is
 fine; under 30 is yellow (warn); under 7 is red (fail); at or past the expiry
 the token is expired (fail) and the IdP's provisioning calls get 401.
 
-The token is a secret. No field of any finding holds it or any 12-character
-run of it: a token is shown only as :func:`fingerprint` (the first 8 hex
-digits of its SHA-256), and a last pass over every finding hides any text that
-overlaps the pasted input, whatever its origin.
+The token is a secret. No finding is built from it except through
+:func:`fingerprint` (the first 8 hex digits of its SHA-256); the redaction
+boundary (``bot.checks.run_check`` with ``check="token"``) then treats the whole
+pasted text as a secret and hides any 12-character run of it, whatever its origin.
 
 The parts live beside this module: token_paste (the wrapping around a paste, the fingerprint,
 stray characters), token_jwt (a JWT's shape) with token_claims (what it says), token_opaque,
-token_expiry (the bands) and token_redact (the no-echo pass); token_shared holds the references
+token_expiry (the bands); token_shared holds the references
 and how times are shown.
 """
 
@@ -39,7 +39,6 @@ from bot.diagnostics.token_expiry import DEFAULT_LIFETIME_DAYS, FAIL_DAYS, WARN_
 from bot.diagnostics.token_jwt import check_jwt, looks_like_jwt
 from bot.diagnostics.token_opaque import check_opaque
 from bot.diagnostics.token_paste import fingerprint, is_masked, stray_characters, strip_wrapping
-from bot.diagnostics.token_redact import redact
 from bot.diagnostics.token_shared import (RECOVERY_STEPS, REF_BEARER, REF_ENTRA_QUARANTINE, REF_JWE,  # noqa: F401
                                           REF_JWS, REF_JWS_ALG, REF_JWT, REF_JWT_BCP, aware)
 
@@ -78,12 +77,6 @@ def check_token(
                 fix=("Paste only the token, on its own, through the secret modal.",),
                 facts={"fingerprint": fingerprint(raw)},
             )
-        ]
-    try:
-        findings = redact(findings, raw)
-    except Exception:
-        findings = [
-            Finding(code="token-unreadable", severity=Severity.INFO, title="This token could not be analysed")
         ]
     return Report(subject=SUBJECT, findings=tuple(findings), inputs=("token",), secret_seen=True)
 

@@ -2,8 +2,8 @@
 facts (``iss``, ``aud``, ``sub``/``appid``/``azp``; ``alg``/``typ``/``kid``), and the date claims
 ``exp``, ``nbf`` and ``iat`` read as NumericDate values (RFC 7519 §2, §4.1.4-§4.1.6).
 
-Claim values are shown one line each and clipped; the redaction pass in ``token_redact`` still
-hides any that happen to overlap the pasted token.
+Claim values are shown one line each and clipped; the redaction boundary (``bot.redaction.seal``)
+still hides any that happen to overlap the pasted token.
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from slack_sdk.models.blocks.block_elements import ConversationFilter
 from slack_sdk.models.views import View
 
 from bot.credentials import IDP_LABELS, KIND_LABELS, LIFETIME_DAYS, MAX_LABEL, Idp, Kind
+from bot.redaction import redact_text
 from bot.reminders import (Band, band_of, days_left, entra_quarantine_clock, expiry_effect,
                            recovery_steps, time_left)
 from handlers.ids import ActionId
@@ -66,6 +67,16 @@ class CredentialBlock(StrEnum):
 
 # --------------------------------------------------------------------------- small helpers
 
+
+
+def _label(cred: Credential) -> str:
+    """A credential's label as shown: user text, so anything in it shaped like a secret is hidden (labels
+    are refused at input when they hold one; rows from before that rule are covered here)."""
+    return redact_text(cred.label)
+
+
+def _environment(cred: Credential) -> str:
+    return redact_text(cred.environment)
 
 def slack_date(moment: datetime, fmt: str = "{date_long_pretty} {time}") -> str:
     """``<!date^unix^format|fallback>``: Slack shows it in the reader's timezone."""
@@ -132,7 +143,7 @@ def _days_text(cred: Credential, now: datetime) -> str:
 def _where(cred: Credential) -> str:
     parts = [_kind(cred), _idp(cred)]
     if cred.environment:
-        parts.append(f"environment `{escape_mrkdwn(cred.environment)}`")
+        parts.append(f"environment `{escape_mrkdwn(_environment(cred))}`")
     return " · ".join(parts)
 
 
@@ -153,7 +164,7 @@ def reminder_message(cred: Credential, now: datetime, *, with_recovery: bool = F
     attachment whose colour bar is the band, holding the details and the buttons. ``band``
     defaults to now's (the poster passes the reminder's: the 7-day one is red)."""
     band = band or band_of(cred.expires_at, now)
-    label = escape_mrkdwn(cred.label)
+    label = escape_mrkdwn(_label(cred))
     headline = f"{BAND_MARK[band]} *{BAND_WORD[band]}:* {_short_kind(cred)} *{label}* {_when(cred, now)}"
     lines = [_where(cred), f"*Expires:* {slack_date(cred.expires_at)} ({_days_text(cred, now)})"]
     if band in (Band.RED, Band.EXPIRED):
@@ -174,7 +185,7 @@ def reminder_message(cred: Credential, now: datetime, *, with_recovery: bool = F
     if recovery is not None:
         buttons.append(recovery)
     blocks.append(ActionsBlock(block_id=f"reminder.{cred.id}", elements=buttons))
-    fallback = clip(f"{BAND_WORD[band]}: {cred.label} ({_short_kind(cred)}, {_idp(cred)}) {_when(cred, now)}", 300)
+    fallback = clip(f"{BAND_WORD[band]}: {_label(cred)} ({_short_kind(cred)}, {_idp(cred)}) {_when(cred, now)}", 300)
     attachment = BlockAttachment(blocks=blocks, color=BAND_COLOR[band], fallback=fallback)
     return {"text": clip(headline, 3000), "attachments": [attachment.to_dict()], "unfurl_links": False}
 
@@ -198,7 +209,7 @@ def recovery_message(cred: Credential, now: datetime) -> dict[str, Any]:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=quarantine_text(cred.expires_at, now))))
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=(
         "When the new credential is in place, press *Mark renewed* on the reminder so the reminders stop."))]))
-    text = f"{title} steps for {cred.label} ({_short_kind(cred)}, {_idp(cred)})"
+    text = f"{title} steps for {_label(cred)} ({_short_kind(cred)}, {_idp(cred)})"
     return {"text": clip(text, 300), "blocks": [b.to_dict() for b in blocks], "unfurl_links": False}
 
 
@@ -235,9 +246,9 @@ def snoozed_message(user: str, until: datetime) -> dict[str, Any]:
 
 def _line(cred: Credential, now: datetime, *, channel: bool = True) -> str:
     band = band_of(cred.expires_at, now)
-    parts = [f"{BAND_MARK[band]} *{escape_mrkdwn(cred.label)}*", _short_kind(cred), _idp(cred)]
+    parts = [f"{BAND_MARK[band]} *{escape_mrkdwn(_label(cred))}*", _short_kind(cred), _idp(cred)]
     if cred.environment:
-        parts.append(f"`{escape_mrkdwn(cred.environment)}`")
+        parts.append(f"`{escape_mrkdwn(_environment(cred))}`")
     parts.append(f"{_days_text(cred, now)} ({slack_date(cred.expires_at, '{date_short}')})")
     if channel:
         parts.append(f"<#{cred.channel_id}>")
@@ -296,7 +307,7 @@ def home_section(creds: Sequence[Credential], now: datetime, total: int) -> list
             ButtonElement(text="Stop tracking", action_id=CredentialAction.UNTRACK, value=str(cred.id),
                           style="danger", confirm=ConfirmObject(
                               title="Stop tracking?", confirm="Stop tracking", deny="Keep",
-                              text=clip(f"No more reminders for {cred.label}. The audit log keeps a record.", 300))),
+                              text=clip(f"No more reminders for {_label(cred)}. The audit log keeps a record.", 300))),
         ]))
     if total > HOME_LIMIT:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(
@@ -375,7 +386,7 @@ def renew_modal(cred: Credential, now: datetime, *, origin: dict[str, str] | Non
         close="Cancel", private_metadata=json.dumps(meta),
         blocks=[
             SectionBlock(text=MarkdownTextObject(text=clip(
-                f"*{escape_mrkdwn(cred.label)}*: {_where(cred)}\nCurrent expiry {slack_date(cred.expires_at)} "
+                f"*{escape_mrkdwn(_label(cred))}*: {_where(cred)}\nCurrent expiry {slack_date(cred.expires_at)} "
                 f"({_days_text(cred, now)}). Give the new credential's expiry: paste it privately (only its "
                 "fingerprint is kept), or give a date.", MAX_SECTION_TEXT))),
             *_source_inputs(default),
@@ -386,7 +397,7 @@ def renew_modal(cred: Credential, now: datetime, *, origin: dict[str, str] | Non
 def confirmation_modal(cred: Credential, now: datetime, *, renewed: bool, note: str = "") -> View:
     band = band_of(cred.expires_at, now)
     verb = "Renewed" if renewed else "Tracking"
-    lines = [f"{BAND_MARK[band]} *{verb} {escape_mrkdwn(cred.label)}*", _where(cred),
+    lines = [f"{BAND_MARK[band]} *{verb} {escape_mrkdwn(_label(cred))}*", _where(cred),
              f"Expires {slack_date(cred.expires_at)} ({_days_text(cred, now)}).",
              f"Reminders post in <#{cred.channel_id}>."]
     if cred.fingerprint:

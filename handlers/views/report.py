@@ -12,7 +12,8 @@ from typing import Sequence
 from slack_sdk.models.blocks import (ActionsBlock, Block, ButtonElement, ContextBlock, DividerBlock, HeaderBlock,
                                      MarkdownTextObject, SectionBlock)
 
-from bot.diagnostics.report import Finding, Report, Severity
+from bot.diagnostics.report import Finding, Severity
+from bot.redaction import SafeReport, require_safe
 from handlers.ids import ActionId, BlockId
 from handlers.views.limits import (MAX_HEADER_TEXT, MAX_MESSAGE_BLOCKS, MAX_SECTION_TEXT, clip, escape_mrkdwn)
 
@@ -29,7 +30,8 @@ _FIXED_BLOCKS = 5
 _BLOCKS_PER_FINDING = 2  # the section, and a divider or fix section
 
 
-def verdict(report: Report) -> str:
+def verdict(report: SafeReport) -> str:
+    require_safe(report)
     counts = {s: sum(1 for f in report.findings if f.severity is s) for s in Severity}
     if not report.findings:
         return "Nothing recognised"
@@ -44,13 +46,14 @@ def verdict(report: Report) -> str:
     return f"{SEVERITY_MARK[Severity.OK]} Looks right"
 
 
-def render_report(report: Report, *, explainable: frozenset[str] = frozenset(), shared_by: str | None = None,
+def render_report(report: SafeReport, *, explainable: frozenset[str] = frozenset(), shared_by: str | None = None,
                   share_id: str | None = None, extra_actions: Sequence[ButtonElement] = (),
                   max_blocks: int = MAX_MESSAGE_BLOCKS) -> list[Block]:
     """Blocks for ``report``. ``explainable`` holds finding codes with a deeper knowledge entry,
     which get an "Explain more" button. ``shared_by`` (a user id) marks a report shared in a channel;
     ``share_id`` (a saved snapshot) adds the "Share in channel" button; ``extra_actions`` (at most 4,
-    e.g. "Start checklist") go beside it."""
+    e.g. "Start checklist") go beside it. Only a sealed report is accepted (``bot.redaction``)."""
+    require_safe(report)
     blocks: list[Block] = [HeaderBlock(text=clip(verdict(report), MAX_HEADER_TEXT))]
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=_context_line(report, shared_by))]))
     if report.secret_seen and shared_by is None:
@@ -71,13 +74,14 @@ def render_report(report: Report, *, explainable: frozenset[str] = frozenset(), 
     return blocks[:max_blocks]
 
 
-def fallback_text(report: Report) -> str:
+def fallback_text(report: SafeReport) -> str:
     """The notification and screen-reader text for the message."""
+    require_safe(report)
     first = next(iter(sorted(report.findings, key=lambda f: -f.severity.rank)), None)
     return clip(f"{verdict(report)}: {first.title}" if first else verdict(report), 300)
 
 
-def _context_line(report: Report, shared_by: str | None) -> str:
+def _context_line(report: SafeReport, shared_by: str | None) -> str:
     kinds = ", ".join(k.replace("_", " ") for k in report.inputs) or "nothing I can check"
     line = f"Recognised: {escape_mrkdwn(kinds)}"
     if shared_by:

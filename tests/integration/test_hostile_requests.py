@@ -175,7 +175,7 @@ def test_a_listener_failing_before_its_ack_is_answered_not_a_500(slack_app, logs
     def broken(*_args, **_kwargs):
         raise RuntimeError("the engine broke")
 
-    monkeypatch.setattr(handlers.diagnose, "diagnose", broken)
+    monkeypatch.setattr(handlers.diagnose, "run_check", broken)  # every check runs through bot.checks.run_check
     submission = payloads.view_submission("diagnose.modal", {"diagnose.input": {"value": {
         "type": "plain_text_input", "value": "AADSTS50105"}}})
     response = slack_app.interaction(submission)

@@ -12,6 +12,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlmodel import select
 
+from bot.diagnostics.report import Finding, Report, Severity
+from bot.redaction import seal
 from storage import open_database
 from storage.checklists import (NOTICE_FOLLOW_UP, NOTICE_NUDGE, NewItem, RunClosed, apply_ticks, attach_messages,
                                 claim_notice, close_run, count_open_runs, create_run, discard_run, list_follow_ups_due,
@@ -185,13 +187,22 @@ def test_open_runs_for_the_home_tab(db):
 
 def test_checks_keep_findings_never_input(db):
     _new_run(db)
-    record_check(db, "r1", item_id="step-1", user_id="U1", check_kind="scim_url", now=T0,
-                 findings=[{"code": "scim-url-missing-version", "severity": "fail", "title": "No /v2",
-                            "detail": "https://secret.example.com/x", "facts": {"url": "https://secret.example.com"}}])
+    report = seal(Report(subject="s", findings=(Finding(
+        code="scim-url-missing-version", severity=Severity.FAIL, title="No /v2", detail="https://secret.example.com/x",
+        facts={"url": "https://secret.example.com"}),)))
+    record_check(db, "r1", item_id="step-1", user_id="U1", check_kind="scim_url", now=T0, report=report)
     [check] = load_run(db, "r1").checks
     assert check.kind == "check" and "scim-url-missing-version" in check.detail
     assert "secret.example.com" not in check.detail
     assert run_version(db, "r1") == 1
+
+
+def test_only_a_sealed_report_is_recorded(db):
+    _new_run(db)
+    raw = Report(subject="s", findings=(Finding(code="x", severity=Severity.FAIL, title="t"),))
+    with pytest.raises(TypeError, match="sealed"):
+        record_check(db, "r1", item_id="step-1", user_id="U1", check_kind="scim_url", now=T0, report=raw)
+    assert not load_run(db, "r1").checks
 
 
 def test_discard_removes_everything(db):

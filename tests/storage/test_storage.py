@@ -97,12 +97,26 @@ def test_audit_log_writes_in_the_background_and_flushes(db):
 def test_old_snapshots_are_purged_and_new_ones_kept(db):
     from datetime import timedelta
 
+    from bot.diagnostics.report import Report
+    from bot.redaction import seal
     from storage.snapshots import KEEP_FOR, load_snapshot, purge_snapshots, save_snapshot
     from storage.types import utcnow
 
     now = utcnow()
-    old = save_snapshot(db, team_id="T", user_id="U", inputs="a", findings_json="[]", now=now - KEEP_FOR - timedelta(hours=1))
-    new = save_snapshot(db, team_id="T", user_id="U", inputs="a", findings_json="[]", now=now)
+    report = seal(Report(subject="diagnosis", inputs=("a",)))
+    old = save_snapshot(db, team_id="T", user_id="U", report=report, now=now - KEEP_FOR - timedelta(hours=1))
+    new = save_snapshot(db, team_id="T", user_id="U", report=report, now=now)
     assert purge_snapshots(db, now) == 1
     assert load_snapshot(db, old, team_id="T") is None and load_snapshot(db, new, team_id="T") is not None
     assert load_snapshot(db, new, team_id="OTHER") is None
+
+
+def test_only_a_sealed_report_is_kept_for_sharing(db):
+    import pytest
+
+    from bot.diagnostics.report import Finding, Report, Severity
+    from storage.snapshots import save_snapshot
+
+    raw = Report(subject="diagnosis", findings=(Finding(code="x", severity=Severity.FAIL, title="t"),))
+    with pytest.raises(TypeError, match="sealed"):
+        save_snapshot(db, team_id="T", user_id="U", report=raw)

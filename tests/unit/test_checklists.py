@@ -147,7 +147,7 @@ def test_export_is_redacted_and_complete(okta_run):
     assert "SCIM 401 recovery: Okta [scim-401]" in text and "State: open, 1/15 steps done" in text
     assert "[x] okta-base-url" in text and "(U2, 2026-11-28 12:03 UTC)" in text and "[ ] okta-save" in text
     assert "scim_url for okta-base-url by U2" in text and "fail: Path ends at /scim" in text
-    assert jwt not in text and "[redacted]" in text
+    assert jwt not in text and "[a 61-character JSON Web Token, fingerprint " in text
 
 
 @pytest.mark.parametrize("findings, expected", [

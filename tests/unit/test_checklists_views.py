@@ -10,7 +10,7 @@ from slack_sdk.models.views import View
 
 from bot.checklist_defs import ChecklistDef, load_checklists
 from bot.checklists import CheckFinding, CheckRun, export_text, start_run, summarise
-from bot.diagnostics.scim_url import check_scim_url
+from bot.checks import run_check
 from handlers.checklists import checklist_buttons
 from handlers.views import checklists as views
 from handlers.views.limits import MAX_MESSAGE_BLOCKS, MAX_VIEW_BLOCKS
@@ -146,9 +146,9 @@ def test_check_modals_and_the_home_section():
 
 
 def test_start_button_on_a_report():
-    report = check_scim_url("https://app.example.com/auth/realms/acme/org/3f2504e0-4f89-11d3-9a0c-0305e82c3301/scim")
+    report = run_check("scim", "https://app.example.com/auth/realms/acme/org/3f2504e0-4f89-11d3-9a0c-0305e82c3301/scim")
     [button] = checklist_buttons(report)
     button.validate_json()
     assert json.loads(button.value) == {"checklist": "scim-quick", "idp": None}
-    assert checklist_buttons(check_scim_url(
-        "https://app.example.com/auth/realms/acme/org/3f2504e0-4f89-11d3-9a0c-0305e82c3301/scim/v2")) == []
+    assert checklist_buttons(run_check(
+        "scim", "https://app.example.com/auth/realms/acme/org/3f2504e0-4f89-11d3-9a0c-0305e82c3301/scim/v2")) == []

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 
-from bot.diagnostics.engine import diagnose
+import pytest
+
+from bot.checks import run_check
 from bot.diagnostics.render import render_json, render_text, verdict_line
 from bot.diagnostics.report import Finding, Report, Severity
+from bot.redaction import seal
 
 FINDING = Finding(
     code="aadsts-50105",
@@ -21,7 +24,7 @@ FINDING = Finding(
 
 
 def _report(*findings, inputs=("aadsts_code",), secret=False):
-    return Report(subject="diagnosis", findings=tuple(findings), inputs=inputs, secret_seen=secret)
+    return seal(Report(subject="diagnosis", findings=tuple(findings), inputs=inputs, secret_seen=secret))
 
 
 def test_text_gives_cause_then_fix_then_where_to_look():
@@ -66,7 +69,7 @@ def test_a_secret_is_announced_not_shown():
 
 
 def test_json_shape_and_order():
-    report = diagnose("AADSTS50105 and then HTTP 401 after login")
+    report = run_check("diagnose", "AADSTS50105 and then HTTP 401 after login")
     data = json.loads(render_json(report))
     assert set(data) == {"inputs", "secret_seen", "verdict", "findings"}
     assert data["verdict"] == "fail"
@@ -87,6 +90,13 @@ def test_every_paste_renders(tmp_path):
     from tests.unit.diagnostics.test_engine_pastes import EXPECTED, PASTES
 
     for case in EXPECTED:
-        report = diagnose((PASTES / case["file"]).read_bytes())
+        report = run_check("diagnose", (PASTES / case["file"]).read_bytes())
         assert render_text(report).count("\n[") == len(report.findings)
         json.loads(render_json(report))
+
+
+@pytest.mark.parametrize("render", [render_text, render_json, verdict_line])
+def test_a_report_that_skipped_the_redaction_boundary_is_refused(render):
+    raw = Report(subject="diagnosis", findings=(FINDING,), inputs=("aadsts_code",))
+    with pytest.raises(TypeError, match="SafeReport"):
+        render(raw)

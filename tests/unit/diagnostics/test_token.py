@@ -1,4 +1,8 @@
-"""check_token: JWT claims read without verification, expiry bands, and no echo of the secret."""
+"""check_token: JWT claims read without verification, expiry bands, and no echo of the secret.
+
+Every report here goes through the redaction boundary as every caller's does (``bot.redaction.seal``
+with the whole paste as the secret, what ``bot.checks.run_check("token", ...)`` does), so the no-echo
+assertions test what a user can see."""
 
 from __future__ import annotations
 
@@ -11,7 +15,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.diagnostics.report import Severity
-from bot.diagnostics.token import check_token, fingerprint
+from bot.diagnostics.token import check_token as _check_token
+from bot.diagnostics.token import fingerprint
+from bot.redaction import seal
 from tests.unit.diagnostics.strategies import (
     FUZZ,
     assert_wellformed,
@@ -24,6 +30,13 @@ from tests.unit.diagnostics.strategies import (
 )
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
+
+
+def check_token(token, **kwargs):
+    """The token check as the app runs it: through the boundary, the whole paste being the secret."""
+    return seal(_check_token(token, **kwargs), token, whole=True)
+
+
 OPAQUE = "Xk3pQ9vT2mL8wR5nB7cJ4hF6dS1aZ0yE"
 
 
@@ -328,7 +341,8 @@ def test_a_claim_that_copies_the_token_is_hidden():
     token = make_jwt({"sub": signature, "exp": 1}, signature=signature)
     report = check_token(token, now=NOW)
     assert_no_leak(report, token)
-    assert finding(report, "token-jwt-decoded").facts["subject"].startswith("[hidden")
+    hint = f"[a {len(token)}-character JSON Web Token, fingerprint {fingerprint(token)}]"
+    assert finding(report, "token-jwt-decoded").facts["subject"] == hint
 
 
 # --------------------------------------------------------------------------- properties

@@ -9,15 +9,13 @@ from datetime import datetime, timezone
 import pytest
 from slack_sdk.models.views import View
 
-from bot.diagnostics.engine import diagnose
-from bot.diagnostics.redirect import check_redirect
+from bot.checks import run_check
 from bot.diagnostics.report import Finding, Report, Severity
-from bot.diagnostics.scim_url import check_scim_url
-from bot.diagnostics.token import check_token
+from bot.redaction import seal
 from handlers.diagnose import explainable_codes
 from handlers.views.home import render_home
 from handlers.views.modals import diagnose_modal, entry_modal, result_modal, token_modal
-from handlers.views.report import format_detail, render_report
+from handlers.views.report import fallback_text, format_detail, render_report, verdict
 from tests.conftest import REPO
 
 GOLDEN = REPO / "tests" / "golden"
@@ -43,15 +41,16 @@ def _check_limits(blocks, max_blocks: int = 50) -> None:
             assert len(data["text"]["text"]) <= 150
 
 
+# Every report reaches a view through the boundary (bot.checks.run_check), as in the app.
 REPRESENTATIVE = {
-    "deep_aadsts": lambda: diagnose("AADSTS50105: Your administrator has configured the application to block "
-                                    "users unless they are specifically granted ('assigned') access.", now=NOW),
-    "scim_url_three_problems": lambda: check_scim_url(
-        "http://app.example.com/auth/realms/acme/org/3f2504e0-4f89-11d3-9a0c-0305e82c3301/scim/"),
-    "redirect_diff": lambda: check_redirect("https://app.example.com/oidc/callback",
-                                            "https://app.example.com/oidc/callback/"),
-    "expired_token": lambda: check_token(EXPIRED_JWT, now=NOW),
-    "fallback_menu": lambda: diagnose("the thing is broken again, help", now=NOW),
+    "deep_aadsts": lambda: run_check("diagnose", "AADSTS50105: Your administrator has configured the application "
+                                     "to block users unless they are specifically granted ('assigned') access.", now=NOW),
+    "scim_url_three_problems": lambda: run_check(
+        "scim", "http://app.example.com/auth/realms/acme/org/3f2504e0-4f89-11d3-9a0c-0305e82c3301/scim/", now=NOW),
+    "redirect_diff": lambda: run_check("redirect", "registered https://app.example.com/oidc/callback, app sends "
+                                       "https://app.example.com/oidc/callback/", now=NOW),
+    "expired_token": lambda: run_check("token", EXPIRED_JWT, now=NOW),
+    "fallback_menu": lambda: run_check("diagnose", "the thing is broken again, help", now=NOW),
 }
 
 
@@ -83,14 +82,14 @@ def test_a_huge_report_folds_into_a_summary_within_50_blocks():
     findings = tuple(Finding(code=f"x-{n}", severity=Severity.WARN, title=f"Finding {n}", detail="d" * 5000,
                              fix=tuple(f"step {i}" for i in range(40)), refs=("https://example.com/a",))
                      for n in range(80))
-    blocks = render_report(Report(subject="s", findings=findings, inputs=("a",)), share_id="s")
+    blocks = render_report(seal(Report(subject="s", findings=findings, inputs=("a",))), share_id="s")
     _check_limits(blocks)
     text = json.dumps(_blocks_json(blocks))
     assert "more findings" in text and "Finding 79" in text
 
 
 def test_share_and_explain_buttons_only_when_asked():
-    report = Report(subject="s", findings=(Finding("aadsts-50105", Severity.FAIL, "t"),), inputs=("a",))
+    report = seal(Report(subject="s", findings=(Finding("aadsts-50105", Severity.FAIL, "t"),), inputs=("a",)))
     plain = json.dumps(_blocks_json(render_report(report)))
     assert "report.share" not in plain and "report.explain" not in plain
     both = json.dumps(_blocks_json(render_report(report, explainable=frozenset({"aadsts-50105"}), share_id="x")))
@@ -105,7 +104,7 @@ def test_caret_pointer_is_kept_in_a_code_block():
 
 
 def test_mrkdwn_control_characters_are_escaped():
-    report = Report(subject="s", findings=(Finding("c", Severity.INFO, "<!channel> & <@U1>", detail="<b>"),))
+    report = seal(Report(subject="s", findings=(Finding("c", Severity.INFO, "<!channel> & <@U1>", detail="<b>"),)))
     text = json.dumps(_blocks_json(render_report(report)))
     assert "<!channel>" not in text and "&lt;!channel&gt;" in text
 
@@ -125,3 +124,10 @@ def test_entry_and_result_modals_are_valid():
         entry_modal(entry).validate_json()
     report = REPRESENTATIVE["deep_aadsts"]()
     result_modal("Diagnosis", render_report(report)).validate_json()
+
+
+@pytest.mark.parametrize("render", [render_report, fallback_text, verdict])
+def test_a_report_that_skipped_the_redaction_boundary_is_refused(render):
+    raw = Report(subject="s", findings=(Finding("aadsts-50105", Severity.FAIL, "t"),), inputs=("a",))
+    with pytest.raises(TypeError, match="SafeReport"):
+        render(raw)
