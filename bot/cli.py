@@ -79,6 +79,9 @@ def _parser() -> argparse.ArgumentParser:
     db_upgrade = db_sub.add_parser("upgrade", help="apply migrations to DATABASE_URL (the app also does this at start)")
     db_upgrade.set_defaults(handler=_db_upgrade)
     _credential_commands(sub)
+    from bot.live.cli import add_check_command  # sso-bot check scim|oidc|saml (live, read-only)
+
+    add_check_command(sub)
     return parser
 
 

@@ -26,8 +26,9 @@ from enum import StrEnum
 
 from bot.diagnostics.text import as_text
 from bot.diagnostics.token import check_token, fingerprint
-from bot.safe_xml import XMLRefused, parse_untrusted
 from bot.redaction import looks_secret
+from bot.safe_xml import XMLRefused
+from bot.saml_metadata import NOT_X509, MetadataError, read_metadata
 
 __all__ = [
     "Kind", "Idp", "Expiry", "CredentialInputError", "LIFETIME_DAYS", "KIND_LABELS", "IDP_LABELS",
@@ -113,8 +114,6 @@ def expiry_from_token(token: str, *, now: datetime) -> Expiry | None:
 
 _PEM_RE = re.compile(r"-----BEGIN CERTIFICATE-----(.*?)-----END CERTIFICATE-----", re.DOTALL)
 _PRIVATE_RE = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
-_MD_NS = "urn:oasis:names:tc:SAML:2.0:metadata"
-_DS_NS = "http://www.w3.org/2000/09/xmldsig#"
 
 
 def looks_like_certificate(text: str) -> bool:
@@ -131,18 +130,6 @@ def _not_after(der: bytes) -> datetime:
 
 def _der_fingerprint(der: bytes) -> str:
     return hashlib.sha256(der).hexdigest()[:8]
-
-
-def _parse_time(value: str) -> datetime | None:
-    """xs:dateTime as SAML metadata uses it (``2027-01-01T00:00:00Z``, offsets and fractions allowed)."""
-    text = value.strip()
-    if text.endswith("Z"):
-        text = text[:-1] + "+00:00"
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return _aware(moment)
 
 
 def expiry_from_certificate(text: str | bytes) -> Expiry:
@@ -190,28 +177,25 @@ def _safe_not_after(der: bytes) -> datetime:
 
 def _from_metadata(xml_text: str) -> Expiry:
     try:
-        root = parse_untrusted(xml_text)  # the one XML guard: a DTD anywhere is refused, nothing expanded
+        metadata = read_metadata(xml_text)  # behind the one XML guard: a DTD anywhere is refused, nothing expanded
     except XMLRefused as refused:
         raise CredentialInputError("secret", str(refused)) from None
     except ET.ParseError:
         raise CredentialInputError("secret", "That is not well-formed XML. Paste the whole metadata document, "
                                              "or just its signing certificate in PEM form.") from None
+    except MetadataError:
+        raise CredentialInputError("secret", "No signing certificate or validUntil found in that metadata.") from None
     candidates: list[tuple[datetime, str, str]] = []  # (moment, source, fingerprint)
-    for element in root.iter():
-        valid_until = element.get("validUntil")
-        if valid_until and element.tag in (f"{{{_MD_NS}}}EntityDescriptor", f"{{{_MD_NS}}}EntitiesDescriptor"):
-            moment = _parse_time(valid_until)
-            if moment is not None:
-                candidates.append((moment, "metadata", ""))
+    for moment in [metadata.valid_until, *(entity.valid_until for entity in metadata.entities)]:
+        if moment is not None:
+            candidates.append((moment, "metadata", ""))
     certs: list[tuple[datetime, str]] = []
-    for key in root.iter(f"{{{_MD_NS}}}KeyDescriptor"):
-        if key.get("use", "signing") != "signing":
-            continue
-        for cert in key.iter(f"{{{_DS_NS}}}X509Certificate"):
-            der = _b64(cert.text or "")
-            if der is None:
-                continue
-            certs.append((_safe_not_after(der), _der_fingerprint(der)))
+    for entity in metadata.entities:
+        for cert in entity.certificates:
+            if cert.not_after is not None:
+                certs.append((cert.not_after, cert.fingerprint))
+            elif cert.error == NOT_X509:
+                raise CredentialInputError("secret", "That is not a readable X.509 certificate.")
     candidates += [(moment, "certificate", fp) for moment, fp in certs]
     if not candidates:
         raise CredentialInputError("secret", "No signing certificate or validUntil found in that metadata.")

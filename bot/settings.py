@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Mapping
 from urllib.parse import urlsplit
 
+from bot.live.policy import Allowance, AllowanceError, parse_allowance
 from bot.reminders import DEFAULT_SCHEDULE_TEXT, parse_schedule
 
 DEFAULT_DATABASE_URL = "sqlite:///sso-bot.db"
@@ -45,6 +46,10 @@ class Settings:
     reminder_schedule: str = DEFAULT_SCHEDULE_TEXT
     # Seconds between two messages in one channel: Slack allows about one a second per channel.
     reminder_pace: float = 1.0
+    # Hosts and networks live checks may reach although they are not public (self-hosted IdPs), and a CA
+    # bundle to trust instead of the public roots (an internal CA); see bot.live.policy.
+    probe_allow: Allowance = field(default_factory=Allowance)
+    probe_ca_file: str | None = None
 
     def missing_for_http(self) -> list[str]:
         return [name for name, value in (
@@ -76,6 +81,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         admins=_admins(env),
         reminder_schedule=_schedule(env),
         reminder_pace=_pace(env),
+        probe_allow=_probe_allow(env),
+        probe_ca_file=_probe_ca_file(env),
     )
 
 
@@ -204,3 +211,19 @@ def _pace(env: Mapping[str, str]) -> float:
     if not 0 <= value <= 60:
         raise SettingsError(f"SSO_BOT_REMINDER_PACE must be between 0 and 60 seconds, got {raw!r}")
     return value
+
+
+def _probe_allow(env: Mapping[str, str]) -> Allowance:
+    try:
+        return parse_allowance(_optional(env, "SSO_BOT_PROBE_ALLOW"))
+    except AllowanceError as error:
+        raise SettingsError(f"SSO_BOT_PROBE_ALLOW takes host names and networks separated by commas "
+                            f"('idp.corp.example,10.20.0.0/16'): {error}") from None
+
+
+def _probe_ca_file(env: Mapping[str, str]) -> str | None:
+    path = _optional(env, "SSO_BOT_PROBE_CA_FILE")
+    if path is not None and not os.path.isfile(path):
+        raise SettingsError(f"SSO_BOT_PROBE_CA_FILE must name a PEM file of CA certificates; {path[:120]!r} "
+                            "is not a file")
+    return path

@@ -49,9 +49,10 @@ ID_PREFIX: dict[str, str] = {
 
 #: The ``check`` system explains the findings the checks in ``bot/diagnostics`` emit. Its
 #: entry ids are the finding codes themselves, so it has one prefix per check (``log-`` for
-#: the log-event readers of ``bodies.py``).
+#: the log-event readers of ``bodies.py``, ``live-`` for the live checks, whose SAML metadata
+#: findings use ``saml-metadata-``).
 CHECK_SYSTEM = "check"
-CHECK_ID_PREFIXES: tuple[str, ...] = ("scim-url-", "token-", "redirect-", "domains-", "saml-", "log-")
+CHECK_ID_PREFIXES: tuple[str, ...] = ("scim-url-", "token-", "redirect-", "domains-", "saml-", "log-", "live-")
 
 SYSTEMS = frozenset(ID_PREFIX) | {CHECK_SYSTEM}
 
