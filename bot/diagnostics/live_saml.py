@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from bot.diagnostics.live_shared import clip, failure_finding, html_page, live_finding, short_url
 from bot.diagnostics.report import Finding, Report, Severity
+from bot.diagnostics.text import as_text
 from bot.live.exchange import Exchange
 from bot.safe_xml import XMLRefused
 from bot.saml_metadata import Certificate, Entity, Metadata, MetadataError, read_metadata
@@ -185,3 +186,11 @@ def fetched_metadata_problem(exchange: Exchange, max_bytes: int) -> Finding | No
         return live_finding("live-too-large", Severity.WARN,
                             f"The metadata is larger than {max_bytes // 1000:,} KB and was not read", facts)
     return None
+
+
+def read_fetched_metadata(exchange: Exchange, *, max_bytes: int, now: datetime, source: str) -> Report:
+    """The report on metadata fetched over HTTP: why it could not be read, or the metadata's own checks."""
+    problem = fetched_metadata_problem(exchange, max_bytes)
+    if problem is not None:
+        return Report(subject="SAML metadata", findings=(problem,), inputs=("saml_metadata",))
+    return read_saml_metadata(as_text(exchange.body), now=now, source=source)

@@ -4,31 +4,29 @@ The command line (``bot.live.cli``) calls these today and the Slack modals will 
 functions, so both surfaces send the same requests and say the same things. Each one sends its
 requests through the SSRF guard (``bot.live.probe``), hands what came back to a pure reader in
 ``bot/diagnostics/live_*.py``, and returns that reader's report with every trace of the token taken
-out. Input mistakes raise :class:`LiveInputError`, whose message never repeats the token.
+out by the one redaction boundary (``bot.redaction.seal``). Input mistakes raise :class:`LiveInputError`, whose message never repeats the token.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Callable
 from urllib.parse import urlsplit
 
 from bot.diagnostics.live_oidc import discovery_url, jwks_uri_of, read_discovery
-from bot.diagnostics.live_saml import fetched_metadata_problem, read_saml_metadata
+from bot.diagnostics.live_saml import read_fetched_metadata, read_saml_metadata
 from bot.diagnostics.live_scim import read_scim_answers, stops_the_replay
 from bot.diagnostics.live_shared import short_url
-from bot.diagnostics.report import Report
 from bot.diagnostics.text import as_text
 from bot.diagnostics.token_paste import strip_wrapping
 from bot.live.exchange import Exchange
 from bot.live.policy import ProbePolicy
 from bot.live.probe import Probe
 from bot.live.scim_plan import IDPS, Step, headers_for, plan_for
+from bot.redaction import SafeReport, seal
 
 __all__ = ["LiveInputError", "run_scim_check", "run_oidc_check", "run_saml_check", "IDPS"]
 
-_HIDDEN = "[token]"
 _MAX_URL = 2000
 
 
@@ -64,7 +62,7 @@ def _url(value: str, field: str, what: str) -> str:
 
 
 def run_scim_check(base_url: str, token: str, *, idp: str = "entra", policy: ProbePolicy | None = None,
-                   now: datetime | None = None, nonce: Callable[[], str] | None = None) -> Report:
+                   now: datetime | None = None, nonce: Callable[[], str] | None = None) -> SafeReport:
     """Replay ``idp``'s Test connection and first-sync reads against ``base_url`` with ``token``.
 
     Only GET requests are sent (``bot.live.scim_plan`` lists them and their sources); the replay stops
@@ -86,7 +84,8 @@ def run_scim_check(base_url: str, token: str, *, idp: str = "entra", policy: Pro
         if stops_the_replay(exchange):
             break
     report = read_scim_answers(base, idp, answers, token=secret, now=_clock(now), max_bytes=probe.policy.max_bytes)
-    return _without(report, secret, as_text(token))
+    # The token is a secret whatever its shape; the URL may carry one too (a password or a query key).
+    return seal(seal(report, secret, as_text(token), whole=True), base_url)
 
 
 def _scim_request_url(base: str, step: Step) -> str:
@@ -96,38 +95,24 @@ def _scim_request_url(base: str, step: Step) -> str:
     return f"{parts.scheme}://{parts.netloc}{parts.path}{step.target()}"
 
 
-def _without(report: Report, *secrets: str) -> Report:
-    """``report`` with every occurrence of the token replaced (a server may echo what it was sent)."""
-    forms = sorted({s.strip() for s in secrets if s and len(s.strip()) >= 8}, key=len, reverse=True)
-
-    def clean(text: str) -> str:
-        for form in forms:
-            text = text.replace(form, _HIDDEN)
-        return text
-
-    findings = tuple(replace(f, title=clean(f.title), detail=clean(f.detail), fix=tuple(clean(s) for s in f.fix),
-                             facts={clean(k): clean(v) for k, v in f.facts.items()}) for f in report.findings)
-    return replace(report, findings=findings)
-
-
 # ---------------------------------------------------------------------- OpenID Connect
 
 
-def run_oidc_check(issuer: str, *, policy: ProbePolicy | None = None, now: datetime | None = None) -> Report:
+def run_oidc_check(issuer: str, *, policy: ProbePolicy | None = None, now: datetime | None = None) -> SafeReport:
     """Fetch ``issuer``'s discovery document and its JWKS, and judge both (``live_oidc``)."""
     expected = _url(issuer, "url", "issuer URL")
     probe = Probe(policy)
     discovery = probe.get(discovery_url(expected), {"Accept": "application/json"})
     jwks_uri = jwks_uri_of(discovery)
     jwks = probe.get(jwks_uri, {"Accept": "application/json, application/jwk-set+json"}) if jwks_uri else None
-    return read_discovery(expected, discovery, jwks, now=_clock(now), max_bytes=probe.policy.max_bytes)
+    return seal(read_discovery(expected, discovery, jwks, now=_clock(now), max_bytes=probe.policy.max_bytes), issuer)
 
 
 # ---------------------------------------------------------------------- SAML metadata
 
 
 def run_saml_check(*, url: str | None = None, text: str | bytes | None = None, source: str = "",
-                   policy: ProbePolicy | None = None, now: datetime | None = None) -> Report:
+                   policy: ProbePolicy | None = None, now: datetime | None = None) -> SafeReport:
     """Judge SAML metadata fetched from ``url``, or given as ``text`` (an uploaded or local file)."""
     if (url is None) == (text is None):
         raise LiveInputError("metadata", "Give either the metadata URL or the metadata itself.")
@@ -135,11 +120,10 @@ def run_saml_check(*, url: str | None = None, text: str | bytes | None = None, s
         body = as_text(text)
         if not body.strip():
             raise LiveInputError("metadata", "The metadata is empty.")
-        return read_saml_metadata(body, now=_clock(now), source=source)
+        return seal(read_saml_metadata(body, now=_clock(now), source=source), source)
     address = _url(url or "", "url", "metadata URL")
     probe = Probe(policy)
     exchange = probe.get(address, {"Accept": "application/samlmetadata+xml, application/xml, text/xml"})
-    problem = fetched_metadata_problem(exchange, probe.policy.max_bytes)
-    if problem is not None:
-        return Report(subject="SAML metadata", findings=(problem,), inputs=("saml_metadata",))
-    return read_saml_metadata(as_text(exchange.body), now=_clock(now), source=short_url(address))
+    report = read_fetched_metadata(exchange, max_bytes=probe.policy.max_bytes, now=_clock(now),
+                                   source=short_url(address))
+    return seal(report, address)
