@@ -39,7 +39,7 @@ from sqlalchemy import create_engine, insert, text, update  # noqa: E402
 from sqlmodel import select  # noqa: E402
 
 from bot.reminders import ReminderState, due_at, next_check, parse_schedule  # noqa: E402
-from handlers.reminder_poster import Pacer, ReminderPoster  # noqa: E402
+from handlers.credentials.poster import Pacer, ReminderPoster  # noqa: E402
 from storage import open_database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import Credential  # noqa: E402

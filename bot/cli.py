@@ -94,7 +94,7 @@ def _serve(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     from bot.knowledge import load_knowledge
     from bot.logs import configure_logging
-    from handlers.runtime import StartupError, run_http, run_socket_mode
+    from runtime.compose import StartupError, run_http, run_socket_mode
 
     configure_logging(settings.log_level)
     load_knowledge(validate=True)  # the server start always validates the knowledge (and refreshes its cache)
@@ -474,7 +474,7 @@ def _reminders_run_once(args: argparse.Namespace) -> int:
     from slack_sdk import WebClient
 
     from bot.redaction import redact_text
-    from handlers.reminder_poster import Pacer, ReminderPoster
+    from handlers.credentials.poster import Pacer, ReminderPoster
     from storage.audit import AuditLog
 
     db = _open_migrated(settings)

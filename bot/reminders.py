@@ -1,6 +1,6 @@
 """Expiry reminders as pure policy: bands, the schedule, what is due at ``now``.
 
-Nothing here talks to Slack or a database. The poster (``handlers.reminder_poster``)
+Nothing here talks to Slack or a database. The poster (``handlers.credentials.poster``)
 asks this module three questions about one tracked credential and stores the answers:
 
 * :func:`due_at`: is a reminder due now, under which ledger key, in which band, and

@@ -9,11 +9,16 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.settings import Settings
-from handlers import checklists, commands, diagnose, errors, home, reminders
-from handlers.commands import HELP, Router
-from handlers.deps import Deps
-from handlers.errors import GuardedApp
-from handlers.home import HomeSections
+from handlers.checklists import listeners as checklists
+from handlers.credentials import listeners as reminders
+from handlers.diagnose import listeners as diagnose
+from handlers.home import listeners as home
+from handlers.router import commands
+from handlers.shared import errors
+from handlers.router.commands import HELP, Router
+from handlers.shared.deps import Deps
+from handlers.shared.errors import GuardedApp
+from handlers.home.listeners import HomeSections
 
 
 @dataclass(frozen=True)
@@ -56,7 +61,7 @@ def assemble(settings: Settings, deps: Deps, client: WebClient | None = None, *,
         name="sso-bot",
         client=client,
         signing_secret=settings.signing_secret,
-        # Checked once, before Bolt parses anything: handlers.http verifies every HTTP request's
+        # Checked once, before Bolt parses anything: runtime.http verifies every HTTP request's
         # signature and timestamp (401 otherwise); Socket Mode traffic arrives over the connection the
         # app token authenticated. A second check in Bolt would only cost time on the ack path.
         request_verification_enabled=False,

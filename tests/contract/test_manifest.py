@@ -11,9 +11,9 @@ import yaml
 
 from bot.settings import Settings
 from handlers.app import assemble
-from handlers.commands import SLASH_COMMAND
-from handlers.deps import Deps
-from handlers.executor import ListenerExecutor
+from handlers.router.commands import SLASH_COMMAND
+from handlers.shared.deps import Deps
+from runtime.executor import ListenerExecutor
 from storage import open_database
 from storage.audit import AuditLog
 from tests.conftest import REPO

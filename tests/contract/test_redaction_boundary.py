@@ -63,9 +63,9 @@ def test_only_the_boundary_holds_the_key_to_a_safe_report():
 
 def _sinks():
     from bot.diagnostics.render import render_json, render_text, verdict_line
-    from handlers.checklist_start import checklist_buttons
-    from handlers.diagnose_reply import explainable_codes, outcome_of
-    from handlers.views.report import fallback_text, render_report, verdict
+    from handlers.checklists.start import checklist_buttons
+    from handlers.diagnose.reply import explainable_codes, outcome_of
+    from handlers.shared.report import fallback_text, render_report, verdict
     from storage.checklists import record_check
     from storage.snapshots import save_snapshot
 

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 import handlers.app
-from handlers.commands import Outcome, Subcommand
+from handlers.router.commands import Outcome, Subcommand
 from tests.support.slack_app import RunningApp
 
 SLOW_CALLS = 12

@@ -9,8 +9,8 @@ import re
 import pytest
 
 import handlers.app
-from handlers.commands import Outcome, Subcommand
-from handlers.errors import UserError
+from handlers.router.commands import Outcome, Subcommand
+from handlers.shared.errors import UserError
 from tests.support.slack_app import RunningApp
 
 

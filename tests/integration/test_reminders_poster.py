@@ -16,7 +16,7 @@ from sqlmodel import SQLModel
 
 from bot.credentials import expiry_from_input
 from bot.reminders import ReminderState, next_check, parse_schedule
-from handlers.reminder_poster import Pacer, ReminderPoster
+from handlers.credentials.poster import Pacer, ReminderPoster
 from storage.credentials import (add_credential, claim_reminder, get_credential, ledger_rows, mark_posted,
                                  mark_renewed)
 from tests.support.fake_slack import Fault

@@ -16,8 +16,8 @@ import pytest
 from sqlmodel import select
 
 from handlers.ids import ActionId, CallbackId
-from handlers.views.checklists import ChecklistIds
-from handlers.views.credentials import CredentialAction, CredentialCallback
+from handlers.checklists.views import ChecklistIds
+from handlers.credentials.views import CredentialAction, CredentialCallback
 from storage.checklists import load_run
 from storage.credentials import add_credential, get_credential
 from storage.models import ChecklistEvent, ChecklistItem

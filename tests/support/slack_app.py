@@ -1,6 +1,6 @@
 """sso-bot running for real on a loopback port, driven by signed requests.
 
-The app is the production composition (``handlers.runtime.prepare``): the
+The app is the production composition (``runtime.compose.prepare``): the
 same Bolt app, WSGI layer and waitress server as ``sso-bot serve --http``,
 pointed at the fake Web API and a test database. After a request, tests call
 ``wait_idle()``, which blocks on the listener futures, instead of sleeping.
@@ -16,8 +16,8 @@ from urllib.parse import urlencode
 import httpx
 
 from bot.settings import Settings
-from handlers.runtime import Runtime, prepare
-from handlers.server import HttpServer
+from runtime.compose import Runtime, prepare
+from runtime.server import HttpServer
 from tests.support.fake_slack import TEAM_ID, FakeSlack
 from tests.support.signing import signed_headers
 

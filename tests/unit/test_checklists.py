@@ -10,7 +10,7 @@ from bot.checklist_defs import ChecklistDef, load_checklists
 from bot.checklists import (CHUNK, ClosedRun, decode_mask, encode_mask, export_text, follow_up_due, format_duration,
                             nudge_due, progress_bar, selection_delta, start_run, suggest_checklist, summarise)
 from bot.checklists import CheckFinding, CheckRun, Progress
-from handlers.views.limits import MAX_CHECKBOX_OPTIONS
+from handlers.shared.limits import MAX_CHECKBOX_OPTIONS
 
 T0 = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
 

@@ -1,0 +1,365 @@
+"""Expiring credentials in Slack: ``/sso track``, ``/sso tracked``, the Home section,
+the reminder buttons, and the reminder job on the scheduler.
+
+Only workspace admins and owners (``users.info``) or users named in ``SSO_BOT_ADMINS``
+may add, renew, snooze or remove; others get a polite refusal. Every change is audited
+(ids, kinds and outcomes; never a label's text or a secret). A pasted secret is read in
+the modal's submission, turned into an expiry and a fingerprint, and dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import date
+from typing import Any, Callable
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.credentials import (CredentialInputError, Expiry, Idp, Kind, clean_environment, clean_label,
+                             expiry_from_input)
+from bot.redaction import redact_text
+from bot.reminders import SNOOZE, ReminderState, band_of, next_check, parse_schedule
+from bot.settings import Settings
+from handlers.router.commands import CommandContext, Outcome, Router, Subcommand
+from handlers.shared.deps import Deps
+from handlers.home.listeners import HomeSections, publish_home
+from handlers.credentials.poster import Pacer, ReminderPoster
+from handlers.credentials.views import (CredentialAction, CredentialBlock, CredentialCallback, confirmation_modal,
+                                        home_section, parse_button_value, renew_modal, snoozed_message, track_modal,
+                                        tracked_list)
+from handlers.shared.modals import INPUT_ACTION, error_modal
+from handlers.shared.payload import team_id, user_id
+from handlers.shared.owned import credential_for
+from handlers.shared.payload import json_object, row_number
+from storage.credentials import (add_credential, count_credentials, list_credentials, mark_renewed, remove_credential,
+                                 snooze_credential)
+from storage.models import Credential
+
+log = logging.getLogger("sso_bot.reminders")
+
+LIST_LIMIT = 300  # /sso tracked shows the soonest expiries; a message holds 50 blocks anyway
+REFUSAL = ("Only workspace admins and owners, or people listed in the app's SSO_BOT_ADMINS setting, can track, "
+           "renew, snooze or remove credentials. Ask one of them; anyone can see the list with `/sso tracked`.")
+
+
+class AdminCheck:
+    """Who may change tracked credentials: configured ids, else ``users.info``'s admin/owner flags.
+    Answers are cached briefly so a modal's open and its submission cost one lookup."""
+
+    def __init__(self, configured: frozenset[str], ttl: float = 300.0,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.configured = configured
+        self.ttl = ttl
+        self.monotonic = monotonic
+        self._cache: dict[str, tuple[bool, float]] = {}
+        self._lock = threading.Lock()
+
+    def allowed(self, client: WebClient, user_id: str) -> bool:
+        if user_id in self.configured:
+            return True
+        with self._lock:
+            hit = self._cache.get(user_id)
+            if hit is not None and hit[1] > self.monotonic():
+                return hit[0]
+        try:
+            user = client.users_info(user=user_id).get("user") or {}
+            answer = bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")) \
+                and not user.get("deleted")
+        except SlackApiError as error:
+            code = error.response.get("error") if isinstance(error.response.data, dict) else "?"
+            if code == "missing_scope":
+                log.error("users.info needs the users:read scope; only SSO_BOT_ADMINS can manage credentials")
+            else:
+                log.warning("users.info failed for %s: %s", user_id, code)
+            return False  # not cached: a Slack hiccup should not lock an admin out for minutes
+        with self._lock:
+            self._cache[user_id] = (answer, self.monotonic() + self.ttl)
+        return answer
+
+
+def register(app: App, settings: Settings, deps: Deps, router: Router, sections: HomeSections) -> ReminderPoster:
+    schedule = parse_schedule(settings.reminder_schedule)
+    # Its own client without slack_sdk's silent retry: the ledger decides when a failed post is tried again.
+    client = WebClient(token=app.client.token, base_url=app.client.base_url, timeout=10, retry_handlers=[])
+    poster = ReminderPoster(deps.db, client, schedule, clock=deps.clock, pacer=Pacer(settings.reminder_pace),
+                            audit=deps.audit)
+    assert deps.scheduler is not None
+    deps.scheduler.add("reminders", poster)
+    feature = _Reminders(settings, deps, router, sections, poster, AdminCheck(settings.admins))
+    router.add(Subcommand("track", "/sso track",
+                          "Track an expiring SCIM token, client secret or SAML certificate; reminders post in a "
+                          "channel. Admins only.", run=feature.track))
+    router.add(Subcommand("tracked", "/sso tracked", "List tracked credentials with their colour and days left.",
+                          run=feature.tracked))
+    sections.add("credentials", feature.home_blocks)
+    feature.register_listeners(app)
+    return poster
+
+
+class _Reminders:
+    def __init__(self, settings: Settings, deps: Deps, router: Router, sections: HomeSections,
+                 poster: ReminderPoster, admins: AdminCheck) -> None:
+        self.settings = settings
+        self.deps = deps
+        self.router = router
+        self.sections = sections
+        self.poster = poster
+        self.admins = admins
+        self.schedule = poster.schedule
+
+    # -- subcommands ------------------------------------------------------------
+    def track(self, ctx: CommandContext) -> Outcome:
+        if not self.admins.allowed(ctx.client, ctx.user_id):
+            ctx.respond(text=f":no_entry: {REFUSAL}", response_type="ephemeral")
+            return Outcome(outcome="refused")
+        ctx.client.views_open(trigger_id=ctx.trigger_id, view=track_modal(ctx.channel_id))
+        if ctx.args.strip():
+            # Never echoed: it may be a token typed where it does not belong.
+            ctx.respond(text=":lock: I ignored the text after `/sso track` and did not keep it. Paste tokens and "
+                             "certificates only in the form.", response_type="ephemeral")
+        return Outcome(outcome="modal")
+
+    def tracked(self, ctx: CommandContext) -> Outcome:
+        creds = list_credentials(self.deps.db, team_id=ctx.team_id, limit=LIST_LIMIT)  # soonest expiry first
+        total = count_credentials(self.deps.db, team_id=ctx.team_id) if len(creds) == LIST_LIMIT else len(creds)
+        ctx.respond(**tracked_list(creds, self.deps.clock(), total=total))
+        return Outcome(outcome="ok", detail=f"count={total}")
+
+    def home_blocks(self, team_id: str, user_id: str) -> list:
+        creds = list_credentials(self.deps.db, team_id=team_id, limit=50)
+        creds = sorted(creds, key=lambda c: (-band_of(c.expires_at, self.deps.clock()).rank, c.expires_at))
+        return home_section(creds, self.deps.clock(), count_credentials(self.deps.db, team_id=team_id))
+
+    # -- listeners ----------------------------------------------------------------
+    def register_listeners(self, app: App) -> None:
+        app.action(CredentialAction.OPEN_TRACK)(self.on_open_track)
+        app.action(CredentialAction.RENEW)(self.on_renew_button)
+        app.action(CredentialAction.SNOOZE)(self.on_snooze)
+        app.action(CredentialAction.UNTRACK)(self.on_untrack)
+        app.view(CredentialCallback.TRACK)(self.on_track_submitted)
+        app.view(CredentialCallback.RENEW)(self.on_renew_submitted)
+
+    def on_open_track(self, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        if not self._allowed_or_refuse(client, body, None):
+            return
+        client.views_open(trigger_id=body["trigger_id"], view=track_modal(None))
+
+    def on_renew_button(self, ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        if not self._allowed_or_refuse(client, body, respond):
+            return
+        cred, generation = self._clicked(body)
+        if cred is None or not cred.active:
+            self._tell(client, body, respond, "That credential is no longer tracked.")
+            return
+        if generation is not None and generation != cred.generation:
+            self._tell(client, body, respond, f"{redact_text(cred.label)} was renewed already (by "
+                                              f"{cred.renewed_by or 'someone'}); nothing to do.")
+            return
+        origin = {"from": "home" if _from_home(body) else "message"}
+        client.views_open(trigger_id=body["trigger_id"], view=renew_modal(cred, self.deps.clock(), origin=origin))
+
+    def on_snooze(self, ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        if not self._allowed_or_refuse(client, body, respond):
+            return
+        cred, generation = self._clicked(body)
+        user = user_id(body)
+        if cred is None or generation is None:
+            self._tell(client, body, respond, "That credential is no longer tracked.")
+            return
+        until = self.deps.clock() + SNOOZE
+        snoozed = snooze_credential(self.deps.db, cred.id, generation=generation, until=until)
+        if snoozed is None:
+            self._tell(client, body, respond, "That reminder is out of date: the credential was renewed or removed.")
+            return
+        self._audit(body, "credential.snooze", snoozed, "ok")
+        channel = (body.get("container") or {}).get("channel_id") or (body.get("channel") or {}).get("id")
+        message_ts = (body.get("container") or {}).get("message_ts")
+        if channel and message_ts and not _from_home(body):
+            try:
+                client.chat_postMessage(channel=channel, thread_ts=message_ts, **snoozed_message(user, until))
+            except SlackApiError as error:
+                log.warning("could not note the snooze in the thread: %s", error.response.get("error"))
+
+    def on_untrack(self, ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        if not self._allowed_or_refuse(client, body, respond):
+            return
+        cred, _ = self._clicked(body)
+        if cred is not None:
+            removed = remove_credential(self.deps.db, cred.id, removed_by=user_id(body), now=self.deps.clock())
+            if removed is not None:
+                self._audit(body, "credential.remove", removed, "ok")
+        if _from_home(body):
+            self._republish(client, body)
+
+    def on_track_submitted(self, ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        user = user_id(body)
+        if not self.admins.allowed(client, user):
+            ack(response_action="errors", errors={CredentialBlock.LABEL: "Only workspace admins and owners can "
+                                                                          "track credentials."})
+            return
+        values = _values(view)
+        errors: dict[str, str] = {}
+        try:
+            label = clean_label(_text(values, CredentialBlock.LABEL))
+        except CredentialInputError as error:
+            errors[CredentialBlock.LABEL] = error.message
+            label = ""
+        try:
+            env = clean_environment(_text(values, CredentialBlock.ENV))
+        except CredentialInputError as error:
+            errors[CredentialBlock.ENV] = error.message
+            env = ""
+        kind = _selected(values, CredentialBlock.KIND) or Kind.SCIM_TOKEN.value
+        idp = _selected(values, CredentialBlock.IDP) or Idp.ENTRA.value
+        channel = _conversation(values, CredentialBlock.CHANNEL)
+        if not channel:
+            errors[CredentialBlock.CHANNEL] = "Pick the channel where reminders should post."
+        if kind not in set(Kind) or idp not in set(Idp):
+            errors[CredentialBlock.KIND] = "Pick a kind and an identity provider from the lists."
+        expiry = self._expiry(values, kind if kind in set(Kind) else Kind.SCIM_TOKEN.value, errors)
+        if errors or expiry is None:
+            ack(response_action="errors", errors=errors)
+            return
+        now = self.deps.clock()
+        added = add_credential(
+            self.deps.db, team_id=team_id(body), label=label, kind=kind, idp=idp, environment=env, channel_id=channel,
+            expires_at=expiry.expires_at, expiry_source=expiry.source, fingerprint=expiry.fingerprint,
+            added_by=user, now=now, next_due_at=next_check(ReminderState(expiry.expires_at), self.schedule))
+        cred = added.credential
+        note = "Renewed: this label was already tracked." if added.renewed else ""
+        ack(response_action="update", view=confirmation_modal(cred, now, renewed=added.renewed, note=note))
+        self._audit(body, "credential.renew" if added.renewed else "credential.track", cred,
+                    band_of(cred.expires_at, now).value, kinds=(kind, expiry.source))
+        if added.renewed:
+            self.poster.post_notice_now(cred.id)
+
+    def on_renew_submitted(self, ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        user = user_id(body)
+        if not self.admins.allowed(client, user):
+            ack(response_action="errors", errors={CredentialBlock.SECRET: "Only workspace admins and owners can "
+                                                                           "renew credentials."})
+            return
+        try:
+            meta = json_object(view.get("private_metadata") or "{}")
+        except ValueError:
+            meta = {}
+        generation = row_number(meta.get("gen"))
+        # Another workspace's credential is a polite refusal (OtherWorkspace), never a renewal.
+        cred = credential_for(self.deps.db, body, meta.get("id")) if generation is not None else None
+        if cred is None or not cred.active:
+            ack(response_action="update", view=error_modal("That credential is no longer tracked."))
+            return
+        errors: dict[str, str] = {}
+        expiry = self._expiry(_values(view), cred.kind, errors)
+        if errors or expiry is None:
+            ack(response_action="errors", errors=errors)
+            return
+        now = self.deps.clock()
+        renewed = mark_renewed(self.deps.db, cred.id, expires_at=expiry.expires_at, expiry_source=expiry.source,
+                               fingerprint=expiry.fingerprint, renewed_by=user, now=now, expected_generation=generation,
+                               next_due_at=next_check(ReminderState(expiry.expires_at), self.schedule))
+        if renewed is None:
+            ack(response_action="update", view=error_modal("Someone renewed or removed it a moment ago; "
+                                                           "nothing was changed."))
+            return
+        ack(response_action="update", view=confirmation_modal(renewed, now, renewed=True))
+        self._audit(body, "credential.renew", renewed, band_of(renewed.expires_at, now).value,
+                    kinds=(renewed.kind, expiry.source))
+        self.poster.post_notice_now(renewed.id)
+        if meta.get("from") == "home":
+            self._republish(client, body)
+
+    # -- helpers --------------------------------------------------------------------
+    def _expiry(self, values: dict[str, Any], kind: str, errors: dict[str, str]) -> Expiry | None:
+        secret = _text(values, CredentialBlock.SECRET)
+        try:
+            return expiry_from_input(kind=kind, now=self.deps.clock(), secret=secret or None,
+                                     issued=_date(values, CredentialBlock.ISSUED),
+                                     expires=_date(values, CredentialBlock.EXPIRES))
+        except CredentialInputError as error:
+            block = {"secret": CredentialBlock.SECRET, "issued": CredentialBlock.ISSUED,
+                     "expires": CredentialBlock.EXPIRES, "label": CredentialBlock.LABEL}[error.field]
+            errors[block] = error.message[:150]
+            return None
+        finally:
+            del secret  # nothing after this needs it
+
+    def _clicked(self, body: dict[str, Any]) -> tuple[Credential | None, int | None]:
+        try:
+            credential_id, generation = parse_button_value(body["actions"][0].get("value", ""))
+        except (ValueError, KeyError, IndexError):
+            return None, None
+        cred = credential_for(self.deps.db, body, credential_id)
+        return (cred, generation) if cred is not None else (None, None)
+
+    def _allowed_or_refuse(self, client: WebClient, body: dict[str, Any], respond: Respond | None) -> bool:
+        if self.admins.allowed(client, user_id(body)):
+            return True
+        self._tell(client, body, respond, REFUSAL)
+        self.deps.audit.record(team_id=team_id(body), user_id=user_id(body),
+                               action=str(body["actions"][0].get("action_id", "credential")), outcome="refused")
+        return False
+
+    def _tell(self, client: WebClient, body: dict[str, Any], respond: Respond | None, text: str) -> None:
+        """An ephemeral note for a message button; a small modal for a Home button (no response_url there)."""
+        if respond is not None and getattr(respond, "response_url", None) and not _from_home(body):
+            respond(text=text, response_type="ephemeral", replace_original=False)
+        elif body.get("trigger_id"):
+            client.views_open(trigger_id=body["trigger_id"], view=error_modal(text))
+
+    def _republish(self, client: WebClient, body: dict[str, Any]) -> None:
+        try:
+            publish_home(client, self.router, self.sections, team_id(body), user_id(body))
+        except SlackApiError as error:
+            log.warning("could not refresh the Home tab: %s", error.response.get("error"))
+
+    def _audit(self, body: dict[str, Any], action: str, cred: Credential, outcome: str,
+               kinds: tuple[str, ...] | None = None) -> None:
+        self.deps.audit.record(team_id=team_id(body), user_id=user_id(body), action=action,
+                               input_kinds=kinds or (cred.kind,), outcome=outcome,
+                               detail=f"credential={cred.id} gen={cred.generation} fp={cred.fingerprint or '-'}")
+
+
+# --------------------------------------------------------------------------- payload helpers
+
+
+def _values(view: dict[str, Any]) -> dict[str, Any]:
+    return (view.get("state") or {}).get("values") or {}
+
+
+def _element(values: dict[str, Any], block: str) -> dict[str, Any]:
+    return (values.get(block) or {}).get(INPUT_ACTION) or {}
+
+
+def _text(values: dict[str, Any], block: str) -> str:
+    return str(_element(values, block).get("value") or "")
+
+
+def _selected(values: dict[str, Any], block: str) -> str | None:
+    option = _element(values, block).get("selected_option") or {}
+    return option.get("value")
+
+
+def _conversation(values: dict[str, Any], block: str) -> str:
+    return str(_element(values, block).get("selected_conversation") or "")
+
+
+def _date(values: dict[str, Any], block: str) -> date | None:
+    raw = _element(values, block).get("selected_date")
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _from_home(body: dict[str, Any]) -> bool:
+    return ((body.get("container") or {}).get("type") == "view"
+            or (body.get("view") or {}).get("type") == "home")

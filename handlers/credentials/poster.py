@@ -1,0 +1,371 @@
+"""Post due expiry reminders into Slack: exactly once, paced, resumable.
+
+One tick (``ReminderPoster.tick``, the scheduler job inside ``sso-bot serve`` and the
+body of ``sso-bot reminders run-once``):
+
+1. reads due credentials a page at a time (``next_due_at <= now`` through its index;
+   keyset paging, at most ``max_pending`` rows in memory however many are due);
+2. for each, asks the policy (``bot.reminders.due_at``) which reminder is due;
+3. claims it in the ledger, posts it, and records it (see ``storage.credentials``);
+   a claim someone else holds, or a reminder already posted, is skipped;
+4. paces posts to one message per ``pace`` seconds per channel (Slack allows about one a
+   second per channel), serving whichever channel is ready first rather than waiting on
+   one; the clock and the sleep are injectable, so tests never sleep.
+
+Failures: a Slack 5xx, a timeout or a network error releases the claim and the next tick
+retries. A 429 pauses all posting for its Retry-After, then retries (up to
+``max_in_tick_wait`` seconds; longer, the claim is released with a lease that ends
+when Retry-After does, so no process retries early). Errors that a retry cannot fix
+(``channel_not_found``, ``not_in_channel`` …) back off for an hour.
+
+The one gap no ledger closes: a process killed after Slack accepted a message but
+before the ledger row was written (milliseconds) leaves a claim whose lease runs out,
+and the reminder is posted again. A timed-out post that Slack did accept is the same.
+"""
+
+from __future__ import annotations
+
+import heapq
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any, Callable
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.reminders import ReminderState, Schedule, due_at, next_check
+from handlers.credentials.views import recovery_message, reminder_message, resolved_message
+from storage import Database
+from storage.credentials import (claim_reminder, complete_notice, complete_reminder, drop_notice, get_credential,
+                                 list_due_credentials, mark_posted, release_reminder, set_next_due)
+from storage.models import Credential
+from storage.types import utcnow
+
+log = logging.getLogger("sso_bot.reminders")
+
+# Errors a retry next minute cannot fix: back off for an hour instead of hammering Slack.
+_BLOCKED = frozenset({"channel_not_found", "not_in_channel", "is_archived", "invalid_auth", "account_inactive",
+                      "token_revoked", "missing_scope", "restricted_action", "invalid_blocks", "msg_too_long",
+                      "no_permission", "ekm_access_denied", "team_access_not_granted"})
+BLOCKED_BACKOFF = timedelta(hours=1)
+
+
+class Pacer:
+    """At most one message per ``interval`` seconds in each channel, and a pause for all
+    channels after a 429. ``monotonic`` and ``sleep`` are injectable (tests pass a fake clock)."""
+
+    def __init__(self, interval: float = 1.0, *, monotonic: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.interval = max(0.0, interval)
+        self.monotonic = monotonic
+        self.sleep = sleep
+        self._lock = threading.Lock()
+        self._next: dict[str, float] = {}
+        self._paused_until = 0.0
+
+    def ready_at(self, channel: str) -> float:
+        with self._lock:
+            return max(self._next.get(channel, 0.0), self._paused_until)
+
+    def acquire(self, channel: str) -> None:
+        """Wait until ``channel`` may receive a message, then take that slot."""
+        while True:
+            with self._lock:
+                now = self.monotonic()
+                ready = max(self._next.get(channel, 0.0), self._paused_until)
+                if ready <= now:
+                    self._next[channel] = now + self.interval
+                    if len(self._next) > 10_000:  # forget channels whose slot has passed
+                        self._next = {c: t for c, t in self._next.items() if t > now}
+                    return
+                wait = ready - now
+            self.sleep(wait)
+
+    def pause(self, seconds: float) -> None:
+        """Hold every channel for ``seconds`` (a 429's Retry-After)."""
+        with self._lock:
+            self._paused_until = max(self._paused_until, self.monotonic() + seconds)
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A reminder a dry run would post."""
+
+    credential_id: int
+    label: str
+    channel_id: str
+    key: str
+    band: str
+    with_recovery: bool
+    notice: bool = False
+
+
+@dataclass
+class TickResult:
+    posted: int = 0  # reminder messages
+    threads: int = 0  # recovery steps posted in a reminder's thread
+    notices: int = 0  # 'resolved' replies
+    skipped: int = 0  # posted or held by another process, or renewed meanwhile
+    failed: int = 0  # released, to retry on a later tick
+    rate_limited: int = 0  # 429 answers seen
+    considered: int = 0  # due rows read
+    max_in_memory: int = 0  # most due rows held at once
+    deferred: int = 0  # left for the next tick when the time budget ran out (at least this many)
+    planned: list[Planned] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (f"posted {self.posted} reminder(s), {self.threads} recovery thread(s), {self.notices} resolved "
+                f"reply(ies); {self.skipped} skipped, {self.failed} to retry, {self.rate_limited} rate-limited "
+                f"({self.considered} due read" + (f", {self.deferred}+ left for the next tick" if self.deferred else "")
+                + ")")
+
+
+@dataclass(frozen=True)
+class _Sent:
+    ok: bool
+    ts: str = ""
+    error: str = ""
+    retry_after: float | None = None  # set on 429
+    blocked: bool = False
+
+
+def _default_owner() -> str:
+    return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class ReminderPoster:
+    """The reminder job. Call it with ``now`` (the scheduler does) or use :meth:`tick`."""
+
+    def __init__(self, db: Database, client: WebClient, schedule: Schedule, *,
+                 clock: Callable[[], datetime] = utcnow, pacer: Pacer | None = None, audit: Any = None,
+                 owner: str | None = None, page_size: int = 100, max_pending: int = 300,
+                 lease: timedelta = timedelta(minutes=10), max_in_tick_wait: float = 30.0,
+                 attempts_per_tick: int = 3, tick_budget: float | None = 50.0) -> None:
+        self.db = db
+        self.client = client
+        self.schedule = schedule
+        self.clock = clock
+        self.pacer = pacer or Pacer()
+        self.audit = audit
+        self.owner = owner or _default_owner()
+        self.page_size = page_size
+        self.max_pending = max(page_size, max_pending)
+        self.lease = lease
+        self.max_in_tick_wait = max_in_tick_wait
+        self.attempts_per_tick = attempts_per_tick
+        self.tick_budget = tick_budget
+
+    def __call__(self, now: datetime) -> TickResult:
+        result = self.tick(now, budget=self.tick_budget)
+        busy = result.posted or result.failed or result.notices or result.rate_limited or result.skipped
+        log.log(logging.INFO if busy else logging.DEBUG, "reminder tick: %s", result.summary())
+        return result
+
+    # -- the tick ------------------------------------------------------------
+    def tick(self, now: datetime | None = None, *, limit: int | None = None, dry_run: bool = False,
+             budget: float | None = None) -> TickResult:
+        """Post everything due at ``now`` (default: the clock). ``limit`` caps the due rows read;
+        ``budget`` (seconds) stops starting new posts after that long, so a backlog does not hold the
+        scheduler's other jobs (what is left is still due next tick); ``dry_run`` claims and posts
+        nothing and lists what would be posted in ``planned``."""
+        now = now or self.clock()
+        result = TickResult()
+        started = self.pacer.monotonic()
+        heap: list[tuple[float, int, Credential]] = []
+        cursor: tuple[datetime, int] | None = None
+        exhausted = False
+        seq = 0
+        while True:
+            # Refill: keep a bounded window of due rows, so the next ready channel is always at hand.
+            while not exhausted and len(heap) < self.max_pending and (limit is None or result.considered < limit):
+                size = self.page_size if limit is None else min(self.page_size, limit - result.considered)
+                page = list_due_credentials(self.db, now, size, after=cursor)
+                if len(page) < size:
+                    exhausted = True
+                if not page:
+                    break
+                cursor = (page[-1].next_due_at, page[-1].id)  # type: ignore[assignment]
+                result.considered += len(page)
+                for row in page:
+                    seq += 1
+                    heapq.heappush(heap, (self.pacer.ready_at(row.channel_id), seq, row))
+                result.max_in_memory = max(result.max_in_memory, len(heap))
+            if not heap:
+                break
+            if budget is not None and self.pacer.monotonic() - started >= budget:
+                result.deferred = len(heap) + (0 if exhausted else 1)
+                break
+            ready, order, row = heapq.heappop(heap)
+            current = self.pacer.ready_at(row.channel_id)
+            if current > ready and not dry_run:
+                heapq.heappush(heap, (current, order, row))  # its channel was used meanwhile
+                continue
+            try:
+                if dry_run:
+                    self._plan(row, now, result)
+                else:
+                    self._process(row, now, result)
+            except Exception:  # one bad row must not stop the others; its claim's lease runs out
+                log.exception("reminder for credential %s failed; it is retried on a later tick", row.id)
+                result.failed += 1
+        return result
+
+    def post_notice_now(self, credential_id: int) -> TickResult:
+        """Post a queued 'resolved' reply right away (after "Mark renewed"), through the ledger."""
+        result = TickResult()
+        row = get_credential(self.db, credential_id)
+        if row is not None and row.active and row.notice_key:
+            self._notice(row, result)
+        return result
+
+    # -- one credential -------------------------------------------------------
+    @staticmethod
+    def _state(row: Credential) -> ReminderState:
+        return ReminderState(expires_at=row.expires_at, generation=row.generation, last_sent_at=row.last_sent_at,
+                             snoozed_until=row.snoozed_until)
+
+    def _plan(self, row: Credential, now: datetime, result: TickResult) -> None:
+        if row.notice_key:
+            result.planned.append(Planned(row.id, row.label, row.notice_channel, row.notice_key, "resolved",
+                                          False, notice=True))
+        due = due_at(self._state(row), now, self.schedule)
+        if due is not None:
+            result.planned.append(Planned(row.id, row.label, row.channel_id, due.key, due.band.value,
+                                          due.with_recovery))
+
+    def _process(self, row: Credential, now: datetime, result: TickResult) -> None:
+        if row.notice_key:
+            self._notice(row, result)
+        state = self._state(row)
+        due = due_at(state, now, self.schedule)
+        if due is None:
+            # Nothing due after all (e.g. the notice was all there was): index the next moment.
+            set_next_due(self.db, row.id, generation=row.generation, next_due_at=next_check(state, self.schedule))
+            return
+        claim = claim_reminder(self.db, credential_id=row.id, key=due.key, generation=row.generation,
+                               owner=self.owner, now=self.clock(), lease=self.lease)
+        if not claim.won:
+            result.skipped += 1
+            return
+        assert claim.ledger_id is not None
+        channel = row.channel_id
+        ts = claim.message_ts
+        if claim.status == "pending":
+            message = reminder_message(row, now, with_recovery=due.with_recovery, band=due.band)
+            sent = self._send(channel, message, result)
+            if not sent.ok:
+                self._release(claim.ledger_id, sent, result, row.id)
+                return
+            ts = sent.ts
+            result.posted += 1
+            self._audit(row, "reminder.post", due.band.value, due.key)
+            if due.with_recovery:
+                mark_posted(self.db, ledger_id=claim.ledger_id, owner=self.owner, channel_id=channel, message_ts=ts,
+                            now=self.clock(), credential_id=row.id, generation=row.generation)
+        else:
+            channel = claim.channel_id or channel
+        if due.with_recovery:
+            sent = self._send(channel, {**recovery_message(row, now), "thread_ts": ts}, result)
+            if not sent.ok:
+                self._release(claim.ledger_id, sent, result, row.id)
+                return
+            result.threads += 1
+        covered = replace(state, last_sent_at=due.covers_until,
+                          snoozed_until=None if due.snooze else state.snoozed_until)
+        if not complete_reminder(self.db, ledger_id=claim.ledger_id, owner=self.owner, channel_id=channel,
+                                 message_ts=ts, now=self.clock(), credential_id=row.id, generation=row.generation,
+                                 last_sent_at=due.covers_until, next_due_at=next_check(covered, self.schedule),
+                                 snooze=due.snooze):
+            log.warning("reminder %s for credential %s: lease lost while posting (a slow post); "
+                        "another process may post it too", due.key, row.id)
+
+    def _notice(self, row: Credential, result: TickResult) -> None:
+        key = row.notice_key
+        claim = claim_reminder(self.db, credential_id=row.id, key=key, generation=None, owner=self.owner,
+                               now=self.clock(), lease=self.lease)
+        state = self._state(row)
+        if not claim.won:
+            if claim.status == "done":
+                drop_notice(self.db, credential_id=row.id, notice_key=key, next_due_at=next_check(state, self.schedule))
+            result.skipped += 1
+            return
+        assert claim.ledger_id is not None
+        sent = self._send(row.notice_channel, {**resolved_message(row), "thread_ts": row.notice_ts}, result)
+        if not sent.ok:
+            self._release(claim.ledger_id, sent, result, row.id)
+            return
+        result.notices += 1
+        complete_notice(self.db, ledger_id=claim.ledger_id, owner=self.owner, message_ts=sent.ts, now=self.clock(),
+                        credential_id=row.id, notice_key=key, next_due_at=next_check(state, self.schedule))
+
+    # -- Slack ------------------------------------------------------------------
+    def _send(self, channel: str, message: dict[str, Any], result: TickResult) -> _Sent:
+        """Post with pacing; a 429 pauses every channel for Retry-After and retries, within limits."""
+        waited = 0.0
+        for attempt in range(1, self.attempts_per_tick + 1):
+            self.pacer.acquire(channel)
+            sent = self._post_once(channel, message)
+            if sent.retry_after is None:
+                return sent
+            result.rate_limited += 1
+            self.pacer.pause(sent.retry_after)
+            waited += sent.retry_after
+            if waited > self.max_in_tick_wait or attempt == self.attempts_per_tick:
+                return sent
+            log.info("Slack asked us to slow down (429); retrying in %.0f s", sent.retry_after)
+        return _Sent(False, error="rate_limited")  # not reached
+
+    def _post_once(self, channel: str, message: dict[str, Any]) -> _Sent:
+        try:
+            response = self.client.chat_postMessage(channel=channel, **message)
+            return _Sent(True, ts=str(response.get("ts") or ""))
+        except SlackApiError as error:
+            response = error.response
+            status = getattr(response, "status_code", 0) or 0
+            data = response.data if isinstance(getattr(response, "data", None), dict) else {}
+            code = str(data.get("error") or f"http_{status}")
+            if status == 429 or code == "ratelimited":
+                return _Sent(False, error="ratelimited", retry_after=_retry_after(getattr(response, "headers", {})))
+            if status < 500 and code in _BLOCKED:
+                log.warning("cannot post a reminder in %s: %s (retrying in an hour)", channel, code)
+                return _Sent(False, error=code, blocked=True)
+            log.warning("reminder post to %s failed: %s (retrying next tick)", channel, code)
+            return _Sent(False, error=code)
+        except Exception as error:  # timeouts, refused connections, DNS: all worth a retry
+            log.warning("reminder post to %s failed: %s (retrying next tick)", channel, type(error).__name__)
+            return _Sent(False, error=type(error).__name__)
+
+    def _release(self, ledger_id: int, sent: _Sent, result: TickResult, credential_id: int) -> None:
+        now = self.clock()
+        retry_at = None
+        if sent.retry_after is not None:
+            retry_at = now + timedelta(seconds=sent.retry_after)
+        elif sent.blocked:
+            retry_at = now + BLOCKED_BACKOFF
+        release_reminder(self.db, ledger_id=ledger_id, owner=self.owner, now=now, error=sent.error, retry_at=retry_at)
+        result.failed += 1
+
+    def _audit(self, row: Credential, action: str, outcome: str, detail: str) -> None:
+        if self.audit is not None:
+            self.audit.record(team_id=row.team_id, user_id="sso-bot", action=action, input_kinds=(row.kind,),
+                              outcome=outcome, detail=f"credential={row.id} key={detail}")
+
+
+def _retry_after(headers: Any) -> float:
+    """Seconds from a Retry-After header (Slack sends whole seconds); 1 s when missing or odd."""
+    value = None
+    try:
+        for key, raw in dict(headers or {}).items():
+            if str(key).lower() == "retry-after":
+                value = raw[0] if isinstance(raw, list) else raw
+                break
+        seconds = float(value) if value is not None else 1.0
+    except (TypeError, ValueError):
+        seconds = 1.0
+    return min(max(seconds, 0.0), 3600.0)

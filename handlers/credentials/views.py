@@ -1,0 +1,409 @@
+"""Tracked credentials in Block Kit: the track and renew modals, reminders, the recovery
+thread, the 'resolved' reply, the ``/sso tracked`` list and the App Home section.
+
+Every view takes a tracked credential (``storage.models.Credential``: label, kind, IdP,
+dates and a fingerprint, never a secret) and the time ``now``. Expiry times are shown
+with Slack's ``<!date^…>`` so each reader sees their own timezone.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timezone
+from enum import StrEnum
+from typing import Any, Sequence
+
+from slack_sdk.models.attachments import BlockAttachment
+from slack_sdk.models.blocks import (ActionsBlock, Block, ButtonElement, ConfirmObject, ContextBlock,
+                                     ConversationSelectElement, DatePickerElement, DividerBlock, HeaderBlock,
+                                     InputBlock, MarkdownTextObject, Option, PlainTextInputElement, SectionBlock,
+                                     StaticSelectElement)
+from slack_sdk.models.blocks.block_elements import ConversationFilter
+from slack_sdk.models.views import View
+
+from bot.credentials import IDP_LABELS, KIND_LABELS, LIFETIME_DAYS, MAX_LABEL, Idp, Kind
+from bot.redaction import redact_text
+from bot.reminders import (Band, band_of, days_left, entra_quarantine_clock, expiry_effect,
+                           recovery_steps, time_left)
+from handlers.ids import ActionId
+from handlers.shared.payload import row_number
+from handlers.shared.limits import (MAX_MESSAGE_BLOCKS, MAX_SECTION_TEXT, MAX_VIEW_BLOCKS, clip, escape_mrkdwn)
+from handlers.shared.modals import INPUT_ACTION, MAX_MODAL_INPUT
+from storage.models import Credential
+
+# Slack's own palette: green, yellow and red as its apps use them; a darker red once expired.
+BAND_COLOR = {Band.OK: "#2EB67D", Band.YELLOW: "#ECB22E", Band.RED: "#E01E5A", Band.EXPIRED: "#8B0000"}
+BAND_MARK = {Band.OK: ":large_green_circle:", Band.YELLOW: ":large_yellow_circle:", Band.RED: ":red_circle:",
+             Band.EXPIRED: ":rotating_light:"}
+BAND_WORD = {Band.OK: "OK", Band.YELLOW: "Yellow", Band.RED: "Red", Band.EXPIRED: "Expired"}
+SHORT_KIND = {Kind.SCIM_TOKEN: "SCIM token", Kind.CLIENT_SECRET: "client secret", Kind.SAML_CERT: "SAML certificate"}
+HOME_LIMIT = 15  # credentials listed on the Home tab (two blocks each); the rest via /sso tracked
+
+
+class CredentialAction(StrEnum):
+    """Button ids. Values: ``<credential id>:<generation>`` (untrack: the id)."""
+
+    RENEW = "credential.renew"
+    SNOOZE = "credential.snooze"
+    UNTRACK = "credential.untrack"
+    OPEN_TRACK = "credential.open_track"
+
+
+class CredentialCallback(StrEnum):
+    TRACK = "credential.track_modal"
+    RENEW = "credential.renew_modal"
+
+
+class CredentialBlock(StrEnum):
+    LABEL = "credential.label"
+    KIND = "credential.kind"
+    IDP = "credential.idp"
+    ENV = "credential.env"
+    CHANNEL = "credential.channel"
+    SECRET = "credential.secret"
+    ISSUED = "credential.issued"
+    EXPIRES = "credential.expires"
+
+
+# --------------------------------------------------------------------------- small helpers
+
+
+
+def _label(cred: Credential) -> str:
+    """A credential's label as shown: user text, so anything in it shaped like a secret is hidden (labels
+    are refused at input when they hold one; rows from before that rule are covered here)."""
+    return redact_text(cred.label)
+
+
+def _environment(cred: Credential) -> str:
+    return redact_text(cred.environment)
+
+def slack_date(moment: datetime, fmt: str = "{date_long_pretty} {time}") -> str:
+    """``<!date^unix^format|fallback>``: Slack shows it in the reader's timezone."""
+    moment = moment.astimezone(timezone.utc)
+    fallback = moment.strftime("%Y-%m-%d %H:%M UTC")
+    return f"<!date^{int(moment.timestamp())}^{fmt}|{fallback}>"
+
+
+def mention(user: str) -> str:
+    """A Slack mention for a user id; other actors (the CLI) as plain text."""
+    if user and user[0] in "UW" and user.isalnum():
+        return f"<@{user}>"
+    return escape_mrkdwn(user or "someone")
+
+
+def button_value(cred: Credential) -> str:
+    return f"{cred.id}:{cred.generation}"
+
+
+def parse_button_value(value: str) -> tuple[int, int | None]:
+    """(credential id, generation or None); raises ValueError on anything else."""
+    head, _, tail = str(value).partition(":")
+    credential_id, generation = row_number(head), row_number(tail) if tail else None
+    if credential_id is None or (tail and generation is None):
+        raise ValueError("not a credential button's value")
+    return credential_id, generation
+
+
+def _kind(cred: Credential) -> str:
+    try:
+        return KIND_LABELS[Kind(cred.kind)]
+    except ValueError:
+        return escape_mrkdwn(cred.kind)
+
+
+def _short_kind(cred: Credential) -> str:
+    try:
+        return SHORT_KIND[Kind(cred.kind)]
+    except ValueError:
+        return escape_mrkdwn(cred.kind)
+
+
+def _idp(cred: Credential) -> str:
+    try:
+        return IDP_LABELS[Idp(cred.idp)]
+    except ValueError:
+        return escape_mrkdwn(cred.idp)
+
+
+def _when(cred: Credential, now: datetime) -> str:
+    """'expires in 5 days', 'expired 2 days ago'."""
+    phrase = time_left(cred.expires_at, now)
+    return f"expired {phrase}" if band_of(cred.expires_at, now) is Band.EXPIRED else f"expires {phrase}"
+
+
+def _days_text(cred: Credential, now: datetime) -> str:
+    days = days_left(cred.expires_at, now)
+    if days >= 0 and band_of(cred.expires_at, now) is not Band.EXPIRED:
+        return f"{days} day{'s' if days != 1 else ''} left"
+    ago = -days - 1 if days < 0 else 0
+    return "expired today" if ago == 0 else f"expired {ago} day{'s' if ago != 1 else ''} ago"
+
+
+def _where(cred: Credential) -> str:
+    parts = [_kind(cred), _idp(cred)]
+    if cred.environment:
+        parts.append(f"environment `{escape_mrkdwn(_environment(cred))}`")
+    return " · ".join(parts)
+
+
+def recovery_button(cred: Credential) -> ButtonElement | None:
+    """"Start 401 recovery" (the checklists feature runs it) for SCIM tokens at Entra or Okta."""
+    if cred.kind != Kind.SCIM_TOKEN or cred.idp not in (Idp.ENTRA, Idp.OKTA):
+        return None
+    return ButtonElement(text="Start 401 recovery", action_id=ActionId.START_CHECKLIST,
+                         value=json.dumps({"checklist": "scim-401", "idp": cred.idp}))
+
+
+# --------------------------------------------------------------------------- reminders
+
+
+def reminder_message(cred: Credential, now: datetime, *, with_recovery: bool = False,
+                     band: Band | None = None) -> dict[str, Any]:
+    """chat.postMessage arguments for one reminder: a one-line text (the notification) and an
+    attachment whose colour bar is the band, holding the details and the buttons. ``band``
+    defaults to now's (the poster passes the reminder's: the 7-day one is red)."""
+    band = band or band_of(cred.expires_at, now)
+    label = escape_mrkdwn(_label(cred))
+    headline = f"{BAND_MARK[band]} *{BAND_WORD[band]}:* {_short_kind(cred)} *{label}* {_when(cred, now)}"
+    lines = [_where(cred), f"*Expires:* {slack_date(cred.expires_at)} ({_days_text(cred, now)})"]
+    if band in (Band.RED, Band.EXPIRED):
+        lines.append(expiry_effect(cred.kind) if band is Band.EXPIRED else
+                     "Rotate it now: once it expires, " + _effect_after(cred.kind))
+    elif band is Band.YELLOW:
+        lines.append("Plan the rotation now, before it turns red at 7 days.")
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=clip("\n".join(lines), MAX_SECTION_TEXT)))]
+    context = [f"Fingerprint `{escape_mrkdwn(cred.fingerprint)}`" if cred.fingerprint else "Tracked by dates only",
+               f"tracked by {mention(cred.added_by)}"]
+    if with_recovery:
+        context.append("recovery steps in the thread :thread:")
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=clip(" · ".join(context), 2000))]))
+    buttons = [ButtonElement(text="Mark renewed", action_id=CredentialAction.RENEW, value=button_value(cred),
+                             style="primary"),
+               ButtonElement(text="Snooze 1 day", action_id=CredentialAction.SNOOZE, value=button_value(cred))]
+    recovery = recovery_button(cred)
+    if recovery is not None:
+        buttons.append(recovery)
+    blocks.append(ActionsBlock(block_id=f"reminder.{cred.id}", elements=buttons))
+    fallback = clip(f"{BAND_WORD[band]}: {_label(cred)} ({_short_kind(cred)}, {_idp(cred)}) {_when(cred, now)}", 300)
+    attachment = BlockAttachment(blocks=blocks, color=BAND_COLOR[band], fallback=fallback)
+    return {"text": clip(headline, 3000), "attachments": [attachment.to_dict()], "unfurl_links": False}
+
+
+def _effect_after(kind: str) -> str:
+    text = expiry_effect(kind)
+    if kind == Kind.SCIM_TOKEN:
+        return "the IdP's provisioning calls get 401 Unauthorized and user changes stop reaching the platform."
+    return text[0].lower() + text[1:]
+
+
+def recovery_message(cred: Credential, now: datetime) -> dict[str, Any]:
+    """The thread reply posted with the first reminder at or after the expiry."""
+    title = "401 recovery" if cred.kind == Kind.SCIM_TOKEN else "Recovery"
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=clip(
+        f"*{title}: {_short_kind(cred)} at {_idp(cred)}*\n{expiry_effect(cred.kind)}", MAX_SECTION_TEXT)))]
+    steps = recovery_steps(cred.kind, cred.idp)
+    blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(
+        "\n".join(f"{i}. {step}" for i, step in enumerate(steps, start=1)), MAX_SECTION_TEXT))))
+    if cred.kind == Kind.SCIM_TOKEN and cred.idp == Idp.ENTRA:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=quarantine_text(cred.expires_at, now))))
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=(
+        "When the new credential is in place, press *Mark renewed* on the reminder so the reminders stop."))]))
+    text = f"{title} steps for {_label(cred)} ({_short_kind(cred)}, {_idp(cred)})"
+    return {"text": clip(text, 300), "blocks": [b.to_dict() for b in blocks], "unfurl_links": False}
+
+
+def quarantine_text(expires_at: datetime, now: datetime) -> str:
+    clock = entra_quarantine_clock(expires_at)
+    retries = ", ".join(slack_date(m) for m in clock.retries)
+    lines = [
+        "*Entra's quarantine clock* (counted from the expiry; Entra's first failing sync starts it):",
+        f"• Retries around {retries}, then once a day from {slack_date(clock.daily_from)}.",
+        f"• *Disabled on {slack_date(clock.disabled_at, '{date_long_pretty}')}* if the token is still not "
+        "replaced: 4 weeks of failures and Entra turns the provisioning job off, so it has to be set up again.",
+    ]
+    upcoming = clock.next_retry(now)
+    if upcoming is not None:
+        lines.append(f"• Next retry: {slack_date(upcoming)}. Restarting provisioning after the fix skips the wait.")
+    return clip("\n".join(lines), MAX_SECTION_TEXT)
+
+
+def resolved_message(cred: Credential) -> dict[str, Any]:
+    """The reply in the old reminder's thread once the credential was renewed."""
+    fp = f", fingerprint `{escape_mrkdwn(cred.fingerprint)}`" if cred.fingerprint else ""
+    text = (f":white_check_mark: *Resolved:* renewed by {mention(cred.renewed_by or cred.added_by)}. "
+            f"New expiry {slack_date(cred.expires_at)}{fp}. No more reminders for the old one.")
+    return {"text": clip(text, 3000), "unfurl_links": False}
+
+
+def snoozed_message(user: str, until: datetime) -> dict[str, Any]:
+    return {"text": f":zzz: {mention(user)} snoozed this reminder; the next one comes {slack_date(until)}.",
+            "unfurl_links": False}
+
+
+# --------------------------------------------------------------------------- lists
+
+
+def _line(cred: Credential, now: datetime, *, channel: bool = True) -> str:
+    band = band_of(cred.expires_at, now)
+    parts = [f"{BAND_MARK[band]} *{escape_mrkdwn(_label(cred))}*", _short_kind(cred), _idp(cred)]
+    if cred.environment:
+        parts.append(f"`{escape_mrkdwn(_environment(cred))}`")
+    parts.append(f"{_days_text(cred, now)} ({slack_date(cred.expires_at, '{date_short}')})")
+    if channel:
+        parts.append(f"<#{cred.channel_id}>")
+    return " · ".join(parts)
+
+
+def tracked_list(creds: Sequence[Credential], now: datetime, *, total: int | None = None) -> dict[str, Any]:
+    """The ``/sso tracked`` reply: one colour-barred attachment per band, worst first. ``total``
+    is how many are tracked when ``creds`` holds only the soonest of them."""
+    if not creds:
+        return {"text": "Nothing is tracked yet. An admin can start with `/sso track`.", "response_type": "ephemeral"}
+    by_band: dict[Band, list[Credential]] = {}
+    for cred in creds:
+        by_band.setdefault(band_of(cred.expires_at, now), []).append(cred)
+    attachments = []
+    budget = MAX_MESSAGE_BLOCKS - 2
+    for band in sorted(by_band, key=lambda b: -b.rank):
+        lines = [_line(c, now) for c in by_band[band]]
+        blocks: list[Block] = []
+        chunk: list[str] = []
+        for line in lines:
+            if sum(len(x) + 1 for x in chunk) + len(line) > MAX_SECTION_TEXT - 10:
+                blocks.append(SectionBlock(text=MarkdownTextObject(text="\n".join(chunk))))
+                chunk = []
+            chunk.append(line)
+        if chunk:
+            blocks.append(SectionBlock(text=MarkdownTextObject(text="\n".join(chunk))))
+        blocks = blocks[:max(1, budget)]
+        budget -= len(blocks)
+        attachments.append(BlockAttachment(blocks=blocks, color=BAND_COLOR[band],
+                                           fallback=f"{BAND_WORD[band]}: {len(by_band[band])}").to_dict())
+        if budget <= 0:
+            break
+    counts = ", ".join(f"{len(by_band[b])} {BAND_WORD[b].lower()}" for b in sorted(by_band, key=lambda b: -b.rank))
+    text = f"*Tracked credentials* ({counts})"
+    if total is not None and total > len(creds):
+        text = f"*Tracked credentials*: the {len(creds)} expiring soonest of {total:,} ({counts})"
+    return {"text": text, "attachments": attachments, "response_type": "ephemeral"}
+
+
+def home_section(creds: Sequence[Credential], now: datetime, total: int) -> list[Block]:
+    """The App Home's part: each credential with "Mark renewed" and "Stop tracking"."""
+    blocks: list[Block] = [
+        HeaderBlock(text="Tracked credentials"),
+        ActionsBlock(block_id="credential.home_actions", elements=[
+            ButtonElement(text="Track a credential", action_id=CredentialAction.OPEN_TRACK)]),
+    ]
+    if not creds:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=(
+            "Nothing is tracked yet. Track a SCIM token, client secret or SAML certificate and I will remind its "
+            "channel 30, 7 and 1 days before it expires."))))
+    for cred in creds[:HOME_LIMIT]:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(_line(cred, now), MAX_SECTION_TEXT))))
+        blocks.append(ActionsBlock(block_id=f"credential.home.{cred.id}", elements=[
+            ButtonElement(text="Mark renewed", action_id=CredentialAction.RENEW, value=button_value(cred)),
+            ButtonElement(text="Stop tracking", action_id=CredentialAction.UNTRACK, value=str(cred.id),
+                          style="danger", confirm=ConfirmObject(
+                              title="Stop tracking?", confirm="Stop tracking", deny="Keep",
+                              text=clip(f"No more reminders for {_label(cred)}. The audit log keeps a record.", 300))),
+        ]))
+    if total > HOME_LIMIT:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(
+            text=f"{total - HOME_LIMIT} more: `/sso tracked` lists them all.")]))
+    blocks.append(DividerBlock())
+    return blocks
+
+
+# --------------------------------------------------------------------------- modals
+
+
+def _options(labels: dict) -> list[Option]:
+    return [Option(value=str(key), label=text) for key, text in labels.items()]
+
+
+def track_modal(channel_id: str | None = None) -> View:
+    """Track a credential: paste the secret privately, or give dates; pick the channel."""
+    kind_options = _options(KIND_LABELS)
+    idp_options = _options(IDP_LABELS)
+    known = bool(channel_id) and channel_id[0] in "CG"  # type: ignore[index]
+    channel = ConversationSelectElement(
+        action_id=INPUT_ACTION, filter=ConversationFilter(include=["public", "private"], exclude_bot_users=True),
+        **({"initial_conversation": channel_id} if known else {"default_to_current_conversation": True}))
+    return View(
+        type="modal", callback_id=CredentialCallback.TRACK, title="Track a credential", submit="Track",
+        close="Cancel", private_metadata=json.dumps({"channel": channel_id or ""}),
+        blocks=[
+            SectionBlock(text=MarkdownTextObject(text=(
+                ":lock: Paste the token, certificate or metadata here, privately. I read its expiry and keep only "
+                "a fingerprint (first 8 hex of its SHA-256) and the dates; the secret itself is never stored, "
+                "logged or shown. Or leave it empty and give a date."))),
+            InputBlock(block_id=CredentialBlock.LABEL, label="Label",
+                       element=PlainTextInputElement(action_id=INPUT_ACTION, max_length=MAX_LABEL,
+                                                     placeholder="prod Entra SCIM"),
+                       hint="Tracking a label again records a renewal."),
+            InputBlock(block_id=CredentialBlock.KIND, label="Kind",
+                       element=StaticSelectElement(action_id=INPUT_ACTION, options=kind_options,
+                                                   initial_option=kind_options[0])),
+            InputBlock(block_id=CredentialBlock.IDP, label="Identity provider",
+                       element=StaticSelectElement(action_id=INPUT_ACTION, options=idp_options,
+                                                   initial_option=idp_options[0])),
+            InputBlock(block_id=CredentialBlock.ENV, label="Environment or tenant", optional=True,
+                       element=PlainTextInputElement(action_id=INPUT_ACTION, max_length=80, placeholder="prod")),
+            InputBlock(block_id=CredentialBlock.CHANNEL, label="Post reminders in", element=channel,
+                       hint="Invite me to a private channel first: /invite @sso-bot"),
+            *_source_inputs(),
+        ],
+    )
+
+
+def _source_inputs(issued_default: date | None = None) -> list[Block]:
+    issued = DatePickerElement(action_id=INPUT_ACTION, **({"initial_date": issued_default.isoformat()}
+                                                          if issued_default else {}))
+    return [
+        InputBlock(block_id=CredentialBlock.SECRET, label="Token, PEM certificate or SAML metadata", optional=True,
+                   element=PlainTextInputElement(
+                       action_id=INPUT_ACTION, multiline=True, max_length=MAX_MODAL_INPUT,
+                       placeholder="eyJ…, -----BEGIN CERTIFICATE----- or <md:EntityDescriptor …>"),
+                   hint="A JWT or certificate carries its expiry; an opaque token also needs one of the dates. "
+                        "Metadata longer than 3,000 characters: paste just its signing certificate, or use "
+                        "sso-bot credentials add --cert-file."),
+        InputBlock(block_id=CredentialBlock.ISSUED, label="Generated on", optional=True, element=issued,
+                   hint=f"Expiry = this + {LIFETIME_DAYS[Kind.SCIM_TOKEN]} days for SCIM tokens and client secrets, "
+                        "3 years for SAML certificates."),
+        InputBlock(block_id=CredentialBlock.EXPIRES, label="Or: expires on", optional=True,
+                   element=DatePickerElement(action_id=INPUT_ACTION)),
+    ]
+
+
+def renew_modal(cred: Credential, now: datetime, *, origin: dict[str, str] | None = None) -> View:
+    """Mark renewed: the new token or certificate, or its dates (generated today by default)."""
+    meta = {"id": cred.id, "gen": cred.generation, **(origin or {})}
+    default = now.date() if cred.kind != Kind.SAML_CERT else None
+    return View(
+        type="modal", callback_id=CredentialCallback.RENEW, title="Mark renewed", submit="Renewed",
+        close="Cancel", private_metadata=json.dumps(meta),
+        blocks=[
+            SectionBlock(text=MarkdownTextObject(text=clip(
+                f"*{escape_mrkdwn(_label(cred))}*: {_where(cred)}\nCurrent expiry {slack_date(cred.expires_at)} "
+                f"({_days_text(cred, now)}). Give the new credential's expiry: paste it privately (only its "
+                "fingerprint is kept), or give a date.", MAX_SECTION_TEXT))),
+            *_source_inputs(default),
+        ],
+    )
+
+
+def confirmation_modal(cred: Credential, now: datetime, *, renewed: bool, note: str = "") -> View:
+    band = band_of(cred.expires_at, now)
+    verb = "Renewed" if renewed else "Tracking"
+    lines = [f"{BAND_MARK[band]} *{verb} {escape_mrkdwn(_label(cred))}*", _where(cred),
+             f"Expires {slack_date(cred.expires_at)} ({_days_text(cred, now)}).",
+             f"Reminders post in <#{cred.channel_id}>."]
+    if cred.fingerprint:
+        lines.append(f"Fingerprint `{escape_mrkdwn(cred.fingerprint)}`; the secret itself was not kept.")
+    if note:
+        lines.append(escape_mrkdwn(note))
+    return View(type="modal", title=clip(verb, 24), close="Done",
+                blocks=[SectionBlock(text=MarkdownTextObject(text=clip("\n".join(lines), MAX_SECTION_TEXT)))]
+                [:MAX_VIEW_BLOCKS])

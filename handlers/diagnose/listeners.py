@@ -1,0 +1,201 @@
+"""/sso diagnose and its shortcuts, the private token modal, and the report buttons.
+
+Every path runs its check through ``bot.checks.run_check``, which seals the report (``bot.redaction``).
+Replies are ephemeral; "Share in channel" posts a saved, sealed copy, sealed again when read back. A token is read, checked
+and dropped: it reaches no log line, no audit row, no snapshot and no message.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import date
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.checks import run_check
+from bot.diagnostics.report import Finding
+from bot.knowledge import load_knowledge
+from bot.redaction import SafeReport, reseal
+from bot.settings import Settings
+from handlers.router.commands import CommandContext, Outcome, Router, Subcommand
+from handlers.shared.deps import Deps
+from handlers.shared.errors import UserError, report_failure
+from handlers.ids import ActionId, BlockId, CallbackId
+from handlers.shared.owned import snapshot_for
+from handlers.shared.payload import team_id, user_id
+from handlers.shared.modals import (INPUT_ACTION, diagnose_modal, entry_modal, error_modal, result_modal,
+                                   token_modal)
+from handlers.diagnose.reply import ReplyJob, explainable_codes, outcome_of, run_reply
+from handlers.shared.report import fallback_text, render_report
+from storage.snapshots import purge_snapshots
+
+log = logging.getLogger("sso_bot.diagnose")
+
+
+class DiagnoseCommands:
+    """The subcommands, bound to settings and dependencies. The diagnosis and the reply run as one
+    job on ``deps.offload`` (a worker process in production), after the router's ack."""
+
+    def __init__(self, settings: Settings, deps: Deps) -> None:
+        self.settings = settings
+        self.deps = deps
+
+    # -- subcommands --------------------------------------------------------
+    def diagnose(self, ctx: CommandContext) -> Outcome | None:
+        if not ctx.args:
+            ctx.client.views_open(trigger_id=ctx.trigger_id, view=diagnose_modal())
+            return Outcome(outcome="modal")
+        return self._reply(ctx, "diagnose")
+
+    def scim(self, ctx: CommandContext) -> Outcome | None:
+        _require(ctx.args, "Give me the SCIM base URL to check.",
+                 "Example: `/sso scim https://app.example.com/auth/realms/acme/org/<client-guid>/scim/v2`")
+        return self._reply(ctx, "scim")
+
+    def redirect(self, ctx: CommandContext) -> Outcome | None:
+        _require(ctx.args, "Give me two redirect URIs: the registered one, then the one the app sends.",
+                 "Example: `/sso redirect https://app.example.com/callback https://app.example.com/callback/`")
+        return self._reply(ctx, "redirect")
+
+    def domains(self, ctx: CommandContext) -> Outcome | None:
+        _require(ctx.args, "Give me the allowlist, and optionally an email to test against it.",
+                 "Example: `/sso domains example.com, example.co.uk jane@example.com`")
+        return self._reply(ctx, "domains")
+
+    def explain(self, ctx: CommandContext) -> Outcome | None:
+        _require(ctx.args, "Give me a code to explain.", "Example: `/sso explain AADSTS50011` or `/sso explain E0000011`")
+        return self._reply(ctx, "explain")
+
+    def token(self, ctx: CommandContext) -> Outcome:
+        ctx.client.views_open(trigger_id=ctx.trigger_id, view=token_modal())
+        return Outcome(outcome="modal")
+
+    # -- replies --------------------------------------------------------------
+    def _reply(self, ctx: CommandContext, check: str) -> Outcome | None:
+        job = ReplyJob(check=check, args=ctx.args, now=self.deps.clock(), team_id=ctx.team_id, user_id=ctx.user_id,
+                       response_url=ctx.respond.response_url or "", environments=dict(self.settings.environments))
+
+        def done(outcome: Outcome | None, error: BaseException | None) -> None:
+            if error is not None:
+                outcome = Outcome(outcome="user_error" if isinstance(error, UserError) else "error")
+                report_failure(error, ctx.respond, request=f"/sso {check}", team=ctx.team_id, user=ctx.user_id)
+            self.deps.audit.record(team_id=ctx.team_id, user_id=ctx.user_id, action=check,
+                                   input_kinds=outcome.input_kinds, outcome=outcome.outcome, detail=outcome.detail)
+
+        self.deps.offload.submit(run_reply, job, done)
+        return None  # audited by ``done`` when the reply has gone out
+
+
+def _require(args: str, message: str, hint: str) -> None:
+    if not args.strip():
+        raise UserError(message, hint)
+
+
+def register(app: App, settings: Settings, deps: Deps, router: Router) -> None:
+    commands = DiagnoseCommands(settings, deps)
+    router.add(Subcommand("diagnose", "/sso diagnose <error, code, URL or log line>",
+                          "Explain an error: likely cause, fix and where to click. No text opens a form.",
+                          run=commands.diagnose, aliases=("d", "why")))
+    router.add(Subcommand("explain", "/sso explain <code>",
+                          "What an AADSTS, Okta E0000, OAuth, HTTP or provisioning code means.", run=commands.explain))
+    router.add(Subcommand("scim", "/sso scim <SCIM base URL>", "Check a SCIM base URL and get the corrected one.",
+                          run=commands.scim))
+    router.add(Subcommand("redirect", "/sso redirect <registered URI> <sent URI>",
+                          "Compare two redirect URIs and see where they differ.", run=commands.redirect))
+    router.add(Subcommand("domains", "/sso domains <domains> [email]",
+                          "Check a login-domain allowlist, and whether an email's domain is on it.",
+                          run=commands.domains))
+    router.add(Subcommand("token", "/sso token", "Paste a token privately to see when it expires (never stored).",
+                          run=commands.token))
+    deps.scheduler.add("snapshots.purge", lambda now: purge_snapshots(deps.db, now))
+    _register_actions(app, deps)
+    _register_modals(app, settings, deps)
+
+
+def _register_actions(app: App, deps: Deps) -> None:
+    @app.action(ActionId.SHARE_REPORT)
+    def share(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        team, user = team_id(body), user_id(body)
+        channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+        snapshot = snapshot_for(deps.db, body, body["actions"][0].get("value"))
+        if snapshot is None or not channel:
+            raise UserError("That report is no longer available to share.", "Run `/sso diagnose` again to get a fresh one.")
+        findings = [Finding.from_dict(d) for d in json.loads(snapshot.findings_json)]
+        report = reseal(findings, filter(None, snapshot.inputs.split(",")))
+        try:
+            client.chat_postMessage(channel=channel, text=fallback_text(report),
+                                    blocks=render_report(report, explainable=explainable_codes(report), shared_by=user))
+        except SlackApiError as error:
+            if error.response.get("error") in ("not_in_channel", "channel_not_found", "is_archived"):
+                raise UserError("I can't post in this channel yet.",
+                                "Invite me with `/invite @sso-bot`, then press *Share in channel* again.") from error
+            raise
+        deps.audit.record(team_id=team, user_id=user, action="report.share", input_kinds=report.inputs, outcome="ok")
+
+    @app.action(ActionId.EXPLAIN_MORE)
+    def explain_more(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        entry = load_knowledge().get(str(body["actions"][0].get("value", "")))
+        view = entry_modal(entry) if entry else error_modal("That entry is no longer in the knowledge base.")
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    @app.action(ActionId.OPEN_DIAGNOSE_MODAL)
+    def open_diagnose(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        client.views_open(trigger_id=body["trigger_id"], view=diagnose_modal())
+
+    @app.action(ActionId.OPEN_TOKEN_MODAL)
+    def open_token(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        client.views_open(trigger_id=body["trigger_id"], view=token_modal())
+
+
+def _register_modals(app: App, settings: Settings, deps: Deps) -> None:
+    @app.view(CallbackId.DIAGNOSE_MODAL)
+    def diagnose_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        text = _input_value(view, BlockId.DIAGNOSE_INPUT) or ""
+        if not text.strip():
+            ack(response_action="errors", errors={BlockId.DIAGNOSE_INPUT: "Paste an error, code, URL or log line."})
+            return
+        report = run_check("diagnose", text, environments=settings.environments, now=deps.clock())
+        blocks = render_report(report, explainable=frozenset())  # no buttons: a modal has no channel to share to
+        ack(response_action="update", view=result_modal("Diagnosis", blocks))
+        _audit_view(deps, body, "diagnose.modal", report)
+
+    @app.view(CallbackId.TOKEN_MODAL)
+    def token_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        token = (_input_value(view, BlockId.TOKEN_INPUT) or "").strip()
+        issued = _date_value(view, BlockId.ISSUED_INPUT)
+        if not token:
+            ack(response_action="errors", errors={BlockId.TOKEN_INPUT: "Paste the token to check."})
+            return
+        if issued is not None and issued > deps.clock().date():
+            ack(response_action="errors", errors={BlockId.ISSUED_INPUT: "That date is in the future."})
+            return
+        report = run_check("token", token, now=deps.clock(), issued_at=issued)
+        del token  # nothing below needs it
+        ack(response_action="update", view=result_modal("Token check", render_report(report)))
+        _audit_view(deps, body, "token.modal", report)
+
+
+def _input_value(view: dict[str, Any], block_id: str) -> str | None:
+    return ((view.get("state") or {}).get("values", {}).get(block_id, {}).get(INPUT_ACTION, {}) or {}).get("value")
+
+
+def _date_value(view: dict[str, Any], block_id: str) -> date | None:
+    raw = ((view.get("state") or {}).get("values", {}).get(block_id, {}).get(INPUT_ACTION, {}) or {}).get("selected_date")
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _audit_view(deps: Deps, body: dict[str, Any], action: str, report: SafeReport) -> None:
+    outcome = outcome_of(report)
+    deps.audit.record(team_id=team_id(body), user_id=user_id(body), action=action,
+                      input_kinds=outcome.input_kinds, outcome=outcome.outcome, detail=outcome.detail)

@@ -1,0 +1,62 @@
+"""Rows named by an id that came back in a Slack payload, loaded for the request's workspace only.
+
+Our buttons, modal metadata and action values carry our own ids. Slack signs the request, but an id
+inside it says only which row a message was about, not that the person acting may touch it: a
+reminder in a channel shared with another workspace (Slack Connect) is clicked from there too. So
+every listener that loads a row by such an id loads it here, and gets it only when the row's
+workspace is the request's; otherwise a polite refusal (``OtherWorkspace``) and a log line.
+
+(Ticking a checklist box reads its run in a worker process with one query that filters on the
+workspace, ``storage.checklists.group_items``: that is the click path, kept to a single query.)
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, TypeVar
+
+from handlers.shared.errors import UserError
+from handlers.shared.payload import row_number, team_id
+from storage import Database
+from storage.checklists import RunRecord, load_run
+from storage.credentials import get_credential
+from storage.models import Credential, ReportSnapshot
+from storage.snapshots import load_snapshot
+
+log = logging.getLogger("sso_bot.owned")
+
+Row = TypeVar("Row")
+
+
+class OtherWorkspace(UserError):
+    """The row exists, in another workspace than the request's."""
+
+
+def credential_for(db: Database, body: dict[str, Any], credential_id: object) -> Credential | None:
+    """The tracked credential ``credential_id`` names; None when there is none."""
+    number = row_number(credential_id)
+    row = get_credential(db, number) if number is not None else None
+    return _mine(row, row.team_id if row else "", body, "credential", number)
+
+
+def run_for(db: Database, body: dict[str, Any], run_id: object, *, with_checks: bool = True) -> RunRecord | None:
+    """The checklist run ``run_id`` names, with its items; None when there is none."""
+    record = load_run(db, run_id, with_checks=with_checks) if isinstance(run_id, str) and run_id else None
+    return _mine(record, record.run.team_id if record else "", body, "checklist", run_id)
+
+
+def snapshot_for(db: Database, body: dict[str, Any], snapshot_id: object) -> ReportSnapshot | None:
+    """The saved report ``snapshot_id`` names (for Share in channel); None when there is none."""
+    row = load_snapshot(db, snapshot_id) if isinstance(snapshot_id, str) and snapshot_id else None
+    return _mine(row, row.team_id if row else "", body, "report", snapshot_id)
+
+
+def _mine(row: Row | None, row_team: str, body: dict[str, Any], what: str, row_id: object) -> Row | None:
+    if row is None:
+        return None
+    team = team_id(body)
+    if team and row_team == team:
+        return row
+    log.warning("refused %s %s to workspace %s: it belongs to another workspace", what, row_id, team or "?")
+    raise OtherWorkspace(f"That {what} belongs to another Slack workspace, so it can't be used from here.",
+                         "Ask someone in the workspace that set it up.")

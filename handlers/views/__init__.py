@@ -1,1 +1,0 @@
-"""Block Kit views, built only with ``slack_sdk.models`` and kept within Slack's limits."""
