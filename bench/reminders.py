@@ -39,7 +39,9 @@ from sqlalchemy import create_engine, insert, text, update  # noqa: E402
 from sqlmodel import select  # noqa: E402
 
 from bot.reminders import ReminderState, due_at, next_check, parse_schedule  # noqa: E402
-from handlers.credentials.poster import Pacer, ReminderPoster  # noqa: E402
+from handlers.app import message_hooks  # noqa: E402
+from handlers.credentials.messages import SlackMessages, WebClientPoster  # noqa: E402
+from services.reminders import Pacer, ReminderPoster  # noqa: E402
 from storage import open_database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import Credential  # noqa: E402
@@ -114,7 +116,8 @@ def run(label: str, url: str, args: argparse.Namespace, fake: FakeSlack) -> dict
     seed(db, args.credentials, args.channels, now)
     seeded_s = time.perf_counter() - started
     client = WebClient(token="xoxb-bench", base_url=fake.api_url, timeout=10, retry_handlers=[])
-    poster = ReminderPoster(db, client, SCHEDULE, pacer=Pacer(args.pace))
+    poster = ReminderPoster(db, WebClientPoster(client), SlackMessages(message_hooks()), SCHEDULE,
+                            pacer=Pacer(args.pace))
 
     empty = timed(lambda: poster.tick(now), args.repeat)
     scan = timed(lambda: full_scan_tick(db, now), 3)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 
+from bot.clock import aware
 from bot.diagnostics.text import as_text
 from bot.diagnostics.token import check_token, fingerprint
 from bot.redaction import looks_secret
@@ -81,13 +82,9 @@ def _utc_midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
-
-
 def expiry_from_issued(issued: date | datetime, kind: Kind | str, lifetime_days: int | None = None) -> datetime:
     """The generation date plus the kind's lifetime (a date means 00:00 UTC that day)."""
-    start = _aware(issued) if isinstance(issued, datetime) else _utc_midnight(issued)
+    start = aware(issued) if isinstance(issued, datetime) else _utc_midnight(issued)
     days = lifetime_days if lifetime_days is not None else LIFETIME_DAYS[Kind(kind)]
     if not 0 < days <= 36500:
         raise CredentialInputError("issued", "The lifetime must be between 1 and 36500 days.")
@@ -96,7 +93,7 @@ def expiry_from_issued(issued: date | datetime, kind: Kind | str, lifetime_days:
 
 def expiry_from_date(value: date | datetime) -> datetime:
     """A typed expiry: a date means 00:00 UTC that day, the earliest reading of it."""
-    return _aware(value) if isinstance(value, datetime) else _utc_midnight(value)
+    return aware(value) if isinstance(value, datetime) else _utc_midnight(value)
 
 
 def expiry_from_token(token: str, *, now: datetime) -> Expiry | None:
@@ -239,7 +236,7 @@ def expiry_from_input(
         raise CredentialInputError("expires", "Give either the generation date or the expiry date, not both.")
     if issued is not None:
         start = issued if isinstance(issued, date) and not isinstance(issued, datetime) else None
-        if start is not None and start > _aware(now).date() + timedelta(days=1):
+        if start is not None and start > aware(now).date() + timedelta(days=1):
             raise CredentialInputError("issued", "The generation date is in the future.")
     if secret is not None and looks_like_certificate(secret):
         if issued is not None or expires is not None:

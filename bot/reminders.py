@@ -1,6 +1,6 @@
 """Expiry reminders as pure policy: bands, the schedule, what is due at ``now``.
 
-Nothing here talks to Slack or a database. The poster (``handlers.credentials.poster``)
+Nothing here talks to Slack or a database. The poster (``services.reminders``)
 asks this module three questions about one tracked credential and stores the answers:
 
 * :func:`due_at`: is a reminder due now, under which ledger key, in which band, and
@@ -26,15 +26,17 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Iterator
 
+from bot.clock import aware
+
 __all__ = [
-    "Band", "Schedule", "Occurrence", "ReminderState", "Due", "QuarantineClock",
+    "Band", "Schedule", "Occurrence", "ReminderState", "Due",
     "DEFAULT_SCHEDULE_TEXT", "WARN_DAYS", "FAIL_DAYS", "SNOOZE",
     "parse_schedule", "band_of", "occurrences", "latest_occurrence", "due_at", "next_check",
-    "time_left", "days_left", "entra_quarantine_clock", "recovery_steps", "reminder_key", "notice_key",
+    "time_left", "days_left", "reminder_key", "notice_key",
 ]
 
 WARN_DAYS = 30
@@ -55,16 +57,10 @@ class Band(StrEnum):
         return {"ok": 0, "yellow": 1, "red": 2, "expired": 3}[self.value]
 
 
-def _aware(moment: datetime) -> datetime:
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
-
-
 def band_of(expires_at: datetime, now: datetime) -> Band:
     """The colour of a credential at ``now``: expired at or past the expiry, red under
     7 days left, yellow under 30, otherwise fine."""
-    left = _aware(expires_at) - _aware(now)
+    left = aware(expires_at) - aware(now)
     if left <= timedelta(0):
         return Band.EXPIRED
     if left < timedelta(days=FAIL_DAYS):
@@ -76,13 +72,13 @@ def band_of(expires_at: datetime, now: datetime) -> Band:
 
 def days_left(expires_at: datetime, now: datetime) -> int:
     """Whole days left (negative once expired: -1 the day after, and so on)."""
-    left = _aware(expires_at) - _aware(now)
+    left = aware(expires_at) - aware(now)
     return math.floor(left.total_seconds() / 86400)
 
 
 def time_left(expires_at: datetime, now: datetime) -> str:
     """A short human phrase: 'in 5 days', 'in 3 hours', 'today', '2 days ago'."""
-    seconds = (_aware(expires_at) - _aware(now)).total_seconds()
+    seconds = (aware(expires_at) - aware(now)).total_seconds()
     ahead = seconds > 0
     seconds = abs(seconds)
     if seconds >= 2 * 86400:
@@ -183,7 +179,7 @@ class Occurrence:
 
 def occurrences(expires_at: datetime, schedule: Schedule) -> Iterator[Occurrence]:
     """Every occurrence in time order. Infinite when the schedule is weekly."""
-    expires = _aware(expires_at)
+    expires = aware(expires_at)
     for days in sorted(set(schedule.days_before), reverse=True):
         yield Occurrence(expires - days * _DAY, -days)
     for day in range(1, schedule.daily_after + 1):
@@ -197,8 +193,8 @@ def occurrences(expires_at: datetime, schedule: Schedule) -> Iterator[Occurrence
 
 def latest_occurrence(expires_at: datetime, now: datetime, schedule: Schedule) -> Occurrence | None:
     """The last occurrence at or before ``now`` (None before the first one). Constant time."""
-    now = _aware(now)
-    expires = _aware(expires_at)
+    now = aware(now)
+    expires = aware(expires_at)
     latest: Occurrence | None = None
     for days in sorted(set(schedule.days_before), reverse=True):
         if expires - days * _DAY <= now:
@@ -219,10 +215,10 @@ def latest_occurrence(expires_at: datetime, now: datetime, schedule: Schedule) -
 
 def _first_after(expires_at: datetime, moment: datetime | None, schedule: Schedule) -> Occurrence | None:
     """The first occurrence strictly after ``moment`` (the very first when ``moment`` is None). Constant time."""
-    expires = _aware(expires_at)
+    expires = aware(expires_at)
     if moment is None:
         return next(occurrences(expires, schedule), None)
-    moment = _aware(moment)
+    moment = aware(moment)
     for days in sorted(set(schedule.days_before), reverse=True):
         if expires - days * _DAY > moment:
             return Occurrence(expires - days * _DAY, -days)
@@ -261,7 +257,7 @@ class Due:
 
 
 def _compact(moment: datetime) -> str:
-    return _aware(moment).strftime("%Y%m%dT%H%M%SZ")
+    return aware(moment).strftime("%Y%m%dT%H%M%SZ")
 
 
 def reminder_key(state: ReminderState, occurrence: str) -> str:
@@ -275,7 +271,7 @@ def notice_key(generation: int) -> str:
 
 def _snooze_pending(state: ReminderState) -> bool:
     return state.snoozed_until is not None and (state.last_sent_at is None or
-                                                _aware(state.snoozed_until) > _aware(state.last_sent_at))
+                                                aware(state.snoozed_until) > aware(state.last_sent_at))
 
 
 def due_at(state: ReminderState, now: datetime, schedule: Schedule) -> Due | None:
@@ -286,14 +282,14 @@ def due_at(state: ReminderState, now: datetime, schedule: Schedule) -> Due | Non
     pending nothing is due until it ends; then one reminder posts and covers whatever
     fell inside the snooze.
     """
-    now = _aware(now)
-    expires = _aware(state.expires_at)
+    now = aware(now)
+    expires = aware(state.expires_at)
     band = band_of(expires, now)
-    last = _aware(state.last_sent_at) if state.last_sent_at is not None else None
+    last = aware(state.last_sent_at) if state.last_sent_at is not None else None
     first_after_expiry = band is Band.EXPIRED and (last is None or last < expires)
     latest = latest_occurrence(expires, now, schedule)
     if _snooze_pending(state):
-        until = _aware(state.snoozed_until)  # type: ignore[arg-type]
+        until = aware(state.snoozed_until)  # type: ignore[arg-type]
         if now < until:
             return None
         covers = max(until, latest.at) if latest is not None else until
@@ -314,139 +310,6 @@ def next_check(state: ReminderState, schedule: Schedule) -> datetime | None:
     occurrence after what was last covered. None when nothing will ever be due.
     """
     if _snooze_pending(state):
-        return _aware(state.snoozed_until)  # type: ignore[arg-type]
+        return aware(state.snoozed_until)  # type: ignore[arg-type]
     occ = _first_after(state.expires_at, state.last_sent_at, schedule)
     return occ.at if occ is not None else None
-
-
-# --------------------------------------------------------------------------- after the expiry
-
-
-@dataclass(frozen=True)
-class QuarantineClock:
-    """Entra's quarantine timeline for a provisioning job whose token expired at ``started``.
-
-    Entra retries a quarantined job about 6, 12 and 24 hours in, then once a day, and
-    disables the job when the credentials are still failing 4 weeks on.
-    """
-
-    started: datetime
-    retries: tuple[datetime, ...]  # +6 h, +12 h, +24 h
-    daily_from: datetime  # +48 h, then every 24 h
-    disabled_at: datetime  # +28 days
-
-    def next_retry(self, now: datetime) -> datetime | None:
-        now = _aware(now)
-        if now >= self.disabled_at:
-            return None
-        for moment in self.retries:
-            if moment > now:
-                return moment
-        days = max(0, math.ceil((now - self.daily_from) / _DAY))
-        candidate = self.daily_from + days * _DAY
-        if candidate <= now:
-            candidate += _DAY
-        return candidate if candidate < self.disabled_at else None
-
-
-def entra_quarantine_clock(expires_at: datetime) -> QuarantineClock:
-    """Assume the first failing sync comes right at the expiry (Entra syncs every ~40 minutes)."""
-    start = _aware(expires_at)
-    return QuarantineClock(
-        started=start,
-        retries=(start + timedelta(hours=6), start + timedelta(hours=12), start + timedelta(hours=24)),
-        daily_from=start + timedelta(hours=48),
-        disabled_at=start + timedelta(weeks=4),
-    )
-
-
-# Recovery steps for an expired credential, per kind and IdP. Facts from the vendor guide's
-# section 6 (SCIM 401 recovery) and its Entra client-secret notes, in our own words.
-_GENERATE_SCIM = (
-    "In the platform, open *Settings → SSO & Provisioning*, check that SSO and *SCIM 2.0* are switched on, "
-    "and press *Generate Key* beside *Access Token*.",
-    "Copy the new token straight away with the copy icon (and the *SCIM Endpoint* URL too): the token is "
-    "masked as soon as you leave the page and cannot be shown again.",
-)
-_SCIM_TAIL = "Give it up to 10 minutes: the platform applies SCIM changes on a 10-minute cycle."
-_SCIM_STEPS = {
-    "entra": (
-        *_GENERATE_SCIM,
-        "In the Microsoft Entra admin center go to *Entra ID → Enterprise apps →* your app *→ Provisioning* and "
-        "open *Admin Credentials*.",
-        "Put the SCIM Endpoint in *Tenant URL* and the new token in *Secret Token*.",
-        "Press *Test Connection* and wait for it to succeed, then *Save*.",
-        "If the job is paused or in quarantine, press *Restart provisioning*.",
-        _SCIM_TAIL,
-    ),
-    "okta": (
-        *_GENERATE_SCIM,
-        "In the Okta Admin Console go to *Applications → Applications →* your app, tab *Provisioning*, "
-        "*Settings → Integration*, and press *Edit*.",
-        "Put the SCIM Endpoint in *SCIM 2.0 Base URL* and the new token in *OAuth Bearer Token*.",
-        "Press *Test API Credentials* and wait for it to succeed, then *Save*.",
-        "Check *Assignments* or *Push Groups*: pushes should succeed again on the next sync.",
-        _SCIM_TAIL,
-    ),
-    "other": (
-        *_GENERATE_SCIM,
-        "In your IdP's provisioning settings, replace the two values: the SCIM Endpoint (often called Tenant URL, "
-        "Base URL or SCIM connector base URL) and the token (Secret Token, Bearer Token or API Token).",
-        "Run the IdP's connection test, save, and resume provisioning if it was paused.",
-        _SCIM_TAIL,
-    ),
-}
-_SECRET_STEPS = {
-    "entra": (
-        "In the Microsoft Entra admin center open *App registrations →* your app *→ Certificates & secrets* and "
-        "add a *New client secret*.",
-        "Copy its *Value* at once: Entra shows it only once.",
-        "Replace the client secret in the platform's SSO settings, test a sign-in, then delete the expired secret.",
-    ),
-    "okta": (
-        "In the Okta Admin Console open *Applications →* your app *→ General → Client Credentials* and generate "
-        "a new client secret.",
-        "Replace the client secret in the platform's SSO settings and test a sign-in.",
-        "Deactivate and delete the old secret once sign-in works.",
-    ),
-    "other": (
-        "Create a new client secret for the OIDC app in your IdP and copy it at once.",
-        "Replace it in the platform's SSO settings, test a sign-in, then remove the old secret.",
-    ),
-}
-_CERT_STEPS = {
-    "entra": (
-        "In the Microsoft Entra admin center open *Enterprise apps →* your app *→ Single sign-on → SAML "
-        "Certificates* and create a new signing certificate.",
-        "Make it active, then download the new certificate (or the federation metadata XML).",
-        "Upload it to the platform's SSO settings and test a sign-in.",
-    ),
-    "okta": (
-        "In the Okta Admin Console open *Applications →* your app *→ Sign On* and generate a new SAML signing "
-        "certificate.",
-        "Activate it and give the platform the new certificate or metadata.",
-        "Test a sign-in.",
-    ),
-    "other": (
-        "Create a new SAML signing certificate in your IdP and activate it.",
-        "Give the platform the new certificate or metadata XML, then test a sign-in.",
-    ),
-}
-
-
-def recovery_steps(kind: str, idp: str) -> tuple[str, ...]:
-    """Numbered steps (Slack mrkdwn) to recover once a credential of ``kind`` expired at ``idp``."""
-    table = {"scim-token": _SCIM_STEPS, "client-secret": _SECRET_STEPS, "saml-cert": _CERT_STEPS}.get(kind, _SCIM_STEPS)
-    return table.get(idp, table["other"])
-
-
-def expiry_effect(kind: str) -> str:
-    """One sentence on what breaks when a credential of ``kind`` expires."""
-    if kind == "client-secret":
-        return ("OIDC sign-in through this app fails once its client secret expires (Entra reports "
-                "AADSTS7000222), until the new secret is in place.")
-    if kind == "saml-cert":
-        return ("SAML sign-in fails once the signing certificate expires: the platform can no longer trust "
-                "the IdP's responses.")
-    return ("The IdP's provisioning calls now get 401 Unauthorized, so new users, group changes and removals "
-            "stop reaching the platform. Sign-in itself keeps working, which is why this goes unnoticed.")

@@ -1,4 +1,9 @@
-"""Build the Bolt app: one ``register`` per listener module."""
+"""Build the Bolt app: one ``register(app, deps)`` per feature package.
+
+The order matters twice: it is the order help lists the subcommands in, and a feature that adds
+buttons to another's messages (``deps.hooks``) registers before the first message is drawn, which
+is any time after build.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +13,17 @@ from dataclasses import dataclass
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.settings import Settings
 from handlers.checklists import listeners as checklists
-from handlers.credentials import listeners as reminders
+from handlers.credentials import listeners as credentials
 from handlers.diagnose import listeners as diagnose
 from handlers.home import listeners as home
-from handlers.router import commands
+from handlers.router import listeners as router
+from handlers.router.listeners import HELP
 from handlers.shared import errors
-from handlers.router.commands import HELP, Router
+from handlers.shared.commands import Router
 from handlers.shared.deps import Deps
 from handlers.shared.errors import GuardedApp
-from handlers.home.listeners import HomeSections
+from handlers.shared.hooks import Hooks, HomeSections
 
 
 @dataclass(frozen=True)
@@ -45,13 +50,20 @@ def build_router() -> Router:
     return router
 
 
-def build_app(settings: Settings, deps: Deps, client: WebClient | None = None, *,
-              token_verification: bool = True) -> App:
-    return assemble(settings, deps, client, token_verification=token_verification).app
+def message_hooks() -> Hooks:
+    """The hooks that draw messages outside a running app (``sso-bot reminders run-once``): the same
+    buttons the app puts on them."""
+    hooks = Hooks()
+    checklists.contribute(hooks)
+    return hooks
 
 
-def assemble(settings: Settings, deps: Deps, client: WebClient | None = None, *,
-             token_verification: bool = True) -> Assembly:
+def build_app(deps: Deps, client: WebClient | None = None, *, token_verification: bool = True) -> App:
+    return assemble(deps, client, token_verification=token_verification).app
+
+
+def assemble(deps: Deps, client: WebClient | None = None, *, token_verification: bool = True) -> Assembly:
+    settings = deps.settings
     client = client or WebClient(token=settings.bot_token, base_url=settings.slack_api_url)
     bolt_logger = logging.getLogger("sso_bot.bolt")
     if not any(isinstance(f, _ExpectedClientWarning) for f in bolt_logger.filters):
@@ -71,13 +83,8 @@ def assemble(settings: Settings, deps: Deps, client: WebClient | None = None, *,
         # ack() first, slow work after it on the listener pool: Slack needs its answer within 3 s.
         process_before_response=False,
     )
-    router = build_router()
-    sections = HomeSections()
+    deps.hooks.router = build_router()
     errors.register(app)
-    commands.register(app, settings, deps, router)
-    diagnose.register(app, settings, deps, router)
-    # Feature modules register here, each with its own register(app, settings, deps, router, sections).
-    reminders.register(app, settings, deps, router, sections)
-    checklists.register(app, settings, deps, router, sections)
-    home.register(app, router, sections)
-    return Assembly(app=app, router=router, sections=sections)
+    for feature in (router, diagnose, credentials, checklists, home):
+        feature.register(app, deps)
+    return Assembly(app=app, router=deps.hooks.router, sections=deps.hooks.home_sections)

@@ -1,4 +1,8 @@
-"""Composition of a running app: settings -> database -> Bolt app -> server."""
+"""Composition of a running app: settings -> database -> Bolt app -> server, and the one shutdown order.
+
+Also the reminder poster for ``sso-bot reminders run-once``, composed from the same parts as the
+app's scheduled one.
+"""
 
 from __future__ import annotations
 
@@ -12,15 +16,21 @@ from slack_sdk.errors import SlackApiError
 
 from bot.redaction import redact_text
 from bot.settings import Settings
-from handlers.app import build_app
+from bot.reminders import parse_schedule
+from handlers.app import build_app, message_hooks
+from handlers.credentials.messages import SlackMessages, WebClientPoster
 from handlers.shared.deps import Deps
 from runtime.executor import ListenerExecutor
 from runtime.http import SlackWsgiApp
-from runtime.offload import Offload
+from runtime.jobs import BackgroundJobs
+from runtime.scheduler import Scheduler
 from runtime.server import HttpServer, serve_http, serve_socket_mode
-from storage import open_database
+from services.ports import Audit
+from services.reminders import Pacer, ReminderPoster
+from storage import Database, open_database
 from storage.audit import AuditLog
 from storage.migrate import upgrade
+from storage.types import utcnow
 
 log = logging.getLogger("sso_bot")
 
@@ -47,19 +57,36 @@ def prepare(settings: Settings) -> Runtime:
     except Exception as error:  # any driver error: say which database, not the password
         raise StartupError(f"cannot migrate the database at {db.url}: {_first_line(error)}") from error
     log.info("database %s at revision %s", db.url, revision)
-    offload = Offload(settings.database_url, settings.worker_processes, inline_db=db)
-    offload.warm_up()
-    deps = Deps(db=db, audit=AuditLog(db, scrub=redact_text), executor=ListenerExecutor(settings.listener_threads),
-                offload=offload)
+    deps = make_deps(settings, db, AuditLog(db, scrub=redact_text))
+    deps.jobs.warm_up()
     client = WebClient(token=settings.bot_token, base_url=settings.slack_api_url, timeout=10)
     try:
-        app = build_app(settings, deps, client)
+        app = build_app(deps, client)
     except SlackApiError as error:
         raise StartupError(f"Slack rejected SLACK_BOT_TOKEN ({error.response.get('error', 'unknown error')}); "
                            "copy the Bot User OAuth Token again from your app's OAuth & Permissions page") from error
     except Exception as error:
         raise StartupError(f"cannot reach the Slack Web API at {settings.slack_api_url}: {_first_line(error)}") from error
     return Runtime(deps=deps, app=app)
+
+
+def make_deps(settings: Settings, db: Database, audit: AuditLog, *, listener_threads: int | None = None) -> Deps:
+    """The listeners' outside world: the database and audit log, Bolt's listener pool, the background
+    jobs (``settings.worker_processes`` worker processes; none runs them inline) and the scheduler."""
+    return Deps(db=db, audit=audit, settings=settings,
+                executor=ListenerExecutor(listener_threads or settings.listener_threads),
+                jobs=BackgroundJobs(settings.database_url, settings.worker_processes, inline_db=db),
+                scheduler=Scheduler(utcnow))
+
+
+def reminder_poster(settings: Settings, db: Database, audit: Audit, *, pace: float | None = None) -> ReminderPoster:
+    """The reminder job as ``sso-bot reminders run-once`` runs it: the app's messages and buttons, a
+    client without slack_sdk's silent retry (the ledger retries, on the next run)."""
+    client = WebClient(token=settings.bot_token or "xoxb-dry-run", base_url=settings.slack_api_url, timeout=10,
+                       retry_handlers=[])
+    return ReminderPoster(db, WebClientPoster(client), SlackMessages(message_hooks()),
+                          parse_schedule(settings.reminder_schedule), audit=audit,
+                          pacer=Pacer(settings.reminder_pace if pace is None else pace))
 
 
 def run_http(settings: Settings, *, host: str, port: int) -> None:
@@ -82,8 +109,8 @@ def _close(runtime: Runtime) -> None:
     """After the listeners have finished: stop the scheduler, let offloaded replies finish (their
     completions write audit rows), write the last audit rows, release the database."""
     runtime.deps.scheduler.stop()
-    runtime.deps.offload.shutdown()
-    runtime.deps.offload.wait_idle()
+    runtime.deps.jobs.shutdown()
+    runtime.deps.jobs.wait_idle()
     runtime.deps.audit.close()
     runtime.deps.db.dispose()
 

@@ -1,6 +1,6 @@
 """The three live checks as use cases: plain values in, a report out.
 
-The command line (``bot.live.cli``) calls these today and the Slack modals will call the same
+The command line (``bot.cli.check``) calls these today and the Slack modals will call the same
 functions, so both surfaces send the same requests and say the same things. Each one sends its
 requests through the SSRF guard (``bot.live.probe``), hands what came back to a pure reader in
 ``bot/diagnostics/live_*.py``, and returns that reader's report with every trace of the token taken

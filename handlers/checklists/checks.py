@@ -15,14 +15,12 @@ from slack_sdk import WebClient
 from bot.checklists import Item
 from bot.checks import run_check
 from bot.redaction import SafeReport, find_secrets, named
-from bot.settings import Settings
 from handlers.checklists.common import reply, team_of, to_run, user_of
 from handlers.shared.deps import Deps
-from handlers.diagnose.listeners import explainable_codes
-from handlers.checklists import views
-from handlers.checklists.views import ChecklistIds
+import handlers.checklists.views as views
+from handlers.checklists.ids import ChecklistIds
 from handlers.shared.modals import INPUT_ACTION, error_modal, result_modal
-from handlers.shared.report import fallback_text, render_report, verdict
+from handlers.shared.report import explainable_codes, fallback_text, render_report, verdict
 from handlers.shared.owned import run_for
 from handlers.shared.payload import json_object
 from storage.checklists import RunRecord, record_check
@@ -31,8 +29,7 @@ from storage.checklists import RunRecord, record_check
 class ChecklistChecks:
     """The check modal of a step, and what its submission posts and records."""
 
-    def __init__(self, settings: Settings, deps: Deps) -> None:
-        self.settings = settings
+    def __init__(self, deps: Deps) -> None:
         self.deps = deps
 
     @property
@@ -110,7 +107,7 @@ class ChecklistChecks:
         check = _CHECKS.get(kind)
         if check is None:
             raise ValueError(f"unknown check {kind!r}")
-        return run_check(check, text, now=self.deps.clock(), environments=self.settings.environments)
+        return run_check(check, text, now=self.deps.clock(), environments=self.deps.settings.environments)
 
 
 def _pasted(view: dict[str, Any]) -> str:

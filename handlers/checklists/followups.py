@@ -16,7 +16,7 @@ from bot.checklists import NUDGE_AFTER, export_text, follow_up_due, nudge_due
 from handlers.checklists.common import NOT_THERE, log, record_from_button, reply, to_run, user_of
 from handlers.checklists.ticks import ChecklistTicks
 from handlers.shared.deps import Deps
-from handlers.checklists import views
+import handlers.checklists.views as views
 from storage.checklists import (NOTICE_FOLLOW_UP, NOTICE_NUDGE, RunRecord, claim_notice, close_run,
                                 list_follow_ups_due, list_quiet_runs, record_event, release_notice)
 
@@ -65,7 +65,7 @@ class ChecklistFollowUps:
                               "Provisioning resumed" if yes else "Provisioning not resumed",
                               views.render_follow_up_answer(user, yes))
         if not yes:
-            reply(client, record, "Next steps", views.render_next_steps(to_run(record)))
+            reply(client, record, "Next steps", views.render_next_steps(to_run(record), self.deps.hooks.next_steps))
 
     def scheduled(self, client: WebClient, now) -> dict[str, int]:
         """The scheduler's job: 401 follow-ups that are due, then nudges for quiet checklists."""

@@ -21,22 +21,20 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
+import handlers.checklists.views as views
 from bot.checklist_defs import ChecklistLibrary, load_checklists
-from bot.settings import Settings
 from handlers.checklists.checks import ChecklistChecks
-from handlers.checklists.followups import ChecklistFollowUps
 from handlers.checklists.common import to_run
-from handlers.checklists.start import ChecklistStarts, checklist_buttons
+from handlers.checklists.followups import ChecklistFollowUps
+from handlers.checklists.ids import RUN_CHECK_PATTERN, ChecklistIds
+from handlers.checklists.start import ChecklistStarts, checklist_buttons, recovery_buttons
 from handlers.checklists.ticks import ChecklistTicks
-from handlers.router.commands import Router, Subcommand
+from handlers.shared.commands import Subcommand
 from handlers.shared.deps import Deps
-from handlers.home.listeners import HomeSections
-from handlers.ids import ActionId
-from handlers.checklists import views
-from handlers.checklists.views import ChecklistIds
+from handlers.shared.hooks import Hooks
 from storage.checklists import count_open_runs, list_open_runs
 
-__all__ = ["Checklists", "SUMMARY", "USAGE", "checklist_buttons", "register", "to_run"]
+__all__ = ["Checklists", "SUMMARY", "USAGE", "contribute", "register"]
 
 _HOME_RUNS = 8
 
@@ -50,13 +48,12 @@ class Checklists:
     Closing and answering a follow-up redraw the run, so they share the ticks' busy slots.
     """
 
-    def __init__(self, settings: Settings, deps: Deps, library: ChecklistLibrary | None = None) -> None:
-        self.settings = settings
+    def __init__(self, deps: Deps, library: ChecklistLibrary | None = None) -> None:
         self.deps = deps
         self.library = library or load_checklists()
         self.starts = ChecklistStarts(deps, self.library)
         self.ticks = ChecklistTicks(deps)
-        self.checks = ChecklistChecks(settings, deps)
+        self.checks = ChecklistChecks(deps)
         self.followups = ChecklistFollowUps(deps, self.ticks)
 
     def home_section(self, team_id: str, _user_id: str) -> list:
@@ -65,10 +62,19 @@ class Checklists:
         return views.render_home_section([(to_run(r), r.run.channel_id) for r in records], more=more)
 
 
-def register(app: App, settings: Settings, deps: Deps, router: Router, sections: HomeSections) -> None:
-    feature = Checklists(settings, deps)
-    router.add(Subcommand("checklist", USAGE, SUMMARY, run=feature.starts.command, aliases=("checklists", "cl")))
-    sections.add("checklists", feature.home_section)
+def contribute(hooks: Hooks) -> None:
+    """The buttons this feature puts on others' messages: a "Start checklist" under a matching
+    diagnosis, and "Start 401 recovery" on an expiring SCIM token's reminder."""
+    hooks.report_actions.append(checklist_buttons)
+    hooks.reminder_actions.append(recovery_buttons)
+
+
+def register(app: App, deps: Deps) -> None:
+    feature = Checklists(deps)
+    deps.hooks.router.add(Subcommand("checklist", USAGE, SUMMARY, run=feature.starts.command,
+                                     aliases=("checklists", "cl")))
+    deps.hooks.home_sections.add("checklists", feature.home_section)
+    contribute(deps.hooks)
     deps.scheduler.add("checklists", lambda now: feature.followups.scheduled(app.client, now))
     _register_steps(app, feature)
     _register_wrap_up(app, feature)
@@ -77,7 +83,7 @@ def register(app: App, settings: Settings, deps: Deps, router: Router, sections:
 def _register_steps(app: App, feature: Checklists) -> None:
     """Starting a run, ticking its steps, and running a step's check."""
 
-    @app.action(ActionId.START_CHECKLIST)
+    @app.action(ChecklistIds.START)
     def on_start(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
         feature.starts.start_from_button(body, client, respond)
@@ -87,7 +93,7 @@ def _register_steps(app: App, feature: Checklists) -> None:
         ack()
         feature.ticks.tick(body, client)
 
-    @app.action(views.RUN_CHECK_PATTERN)
+    @app.action(RUN_CHECK_PATTERN)
     def on_run_check(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
         feature.checks.open_check(body, client)

@@ -17,14 +17,16 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import ButtonElement
 
 from bot.checklist_defs import IDPS, ChecklistDef, ChecklistLibrary, load_checklists, parse_idp
-from bot.checklists import Run, start_run, suggest_checklist
+from bot.checklist_suggest import suggest_checklist
+from bot.checklists import Run, start_run
+from bot.credentials import Idp, Kind
 from bot.redaction import SafeReport, require_safe
 from handlers.checklists.common import NOT_THERE, invite_error, log, team_of, user_of
-from handlers.router.commands import CommandContext, Outcome
+from handlers.shared.commands import CommandContext, Outcome
 from handlers.shared.deps import Deps
 from handlers.shared.errors import UserError
 from handlers.shared.payload import json_object
-from handlers.checklists import views
+import handlers.checklists.views as views
 from storage.checklists import NewItem, attach_messages, create_run, discard_run
 
 
@@ -41,6 +43,13 @@ def checklist_buttons(report: SafeReport) -> list[ButtonElement]:
         return []
     label = f"Start checklist: {definition.title}" + (f" ({IDPS[idp]})" if idp in IDPS else "")
     return [views.start_button(checklist_id, idp, label)]
+
+
+def recovery_buttons(kind: str, idp: str) -> list[ButtonElement]:
+    """"Start 401 recovery" on the reminder of an expiring SCIM token at Entra or Okta."""
+    if kind != Kind.SCIM_TOKEN or idp not in (Idp.ENTRA, Idp.OKTA):
+        return []
+    return [views.start_button("scim-401", idp, "Start 401 recovery")]
 
 
 class ChecklistStarts:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-from enum import StrEnum
 from typing import Sequence
 
 from slack_sdk.models.blocks import (ActionsBlock, Block, ButtonElement, CheckboxesElement, ConfirmObject,
@@ -22,26 +21,14 @@ from slack_sdk.models.views import View
 
 from bot.checklist_defs import CHECKS, IDPS, ChecklistDef, ChecklistLibrary
 from bot.checklists import (Item, Run, Summary, encode_mask, format_duration, progress_bar, state_word)
-from handlers.ids import ActionId
+from handlers.checklists.ids import ChecklistIds
 from handlers.shared.limits import (MAX_HEADER_TEXT, MAX_MESSAGE_BLOCKS, MAX_SECTION_TEXT,
                                    MAX_VIEW_BLOCKS, clip, escape_mrkdwn)
 from handlers.shared.modals import INPUT_ACTION, MAX_MODAL_INPUT
 
 
-class ChecklistIds(StrEnum):
-    TICK = "checklist.tick"
-    RUN_CHECK = "checklist.check"          # + ".<n>": action ids must be unique within a block
-    EXPORT = "checklist.export"
-    CLOSE = "checklist.close"
-    RESUMED_YES = "checklist.resumed.yes"
-    RESUMED_NO = "checklist.resumed.no"
-    CHECK_MODAL = "checklist.check_modal"
-    CHECK_INPUT = "checklist.check_input"
-
-
 TICK_BLOCK = "cl.tick"
 PICK_BLOCK = "cl.pick"
-RUN_CHECK_PATTERN = re.compile(r"^checklist\.check\.\d{1,2}$")
 _TICK_BLOCK_RE = re.compile(r"^cl\.tick\|([0-9a-f]{1,32})\|(\d{1,3})\.(\d{1,2})\|([01]{0,10})$")
 
 DONE_MARK = ":white_check_mark:"
@@ -81,7 +68,7 @@ def start_value(checklist_id: str, idp: str | None) -> str:
 
 
 def start_button(checklist_id: str, idp: str | None, label: str, *, primary: bool = False) -> ButtonElement:
-    return ButtonElement(text=clip(label, 75), action_id=ActionId.START_CHECKLIST, value=start_value(checklist_id, idp),
+    return ButtonElement(text=clip(label, 75), action_id=ChecklistIds.START, value=start_value(checklist_id, idp),
                          style="primary" if primary else None)
 
 
@@ -261,14 +248,16 @@ def render_follow_up_answer(user_id: str, resumed: bool) -> list[Block]:
     return [SectionBlock(text=MarkdownTextObject(text=text))]
 
 
-def render_next_steps(run: Run) -> list[Block]:
+def render_next_steps(run: Run, more: Sequence[ButtonElement] = ()) -> list[Block]:
+    """What to do after a 401 recovery that did not bring provisioning back; ``more`` are other features'
+    next steps (a diagnosis, through ``hooks.next_steps``)."""
     return [
         SectionBlock(text=MarkdownTextObject(text=(
             "Next: work through the SCIM quick check (URL, token, mappings, logs), or paste the newest "
             "provisioning-log error into a diagnosis to see what it means."))),
         ActionsBlock(block_id=f"cl.next|{run.id}", elements=[
             start_button("scim-quick", run.idp, "Start the SCIM checklist", primary=True),
-            ButtonElement(text="Diagnose an error", action_id=ActionId.OPEN_DIAGNOSE_MODAL),
+            *more,
         ]),
     ]
 

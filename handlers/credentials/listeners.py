@@ -22,22 +22,19 @@ from slack_sdk.errors import SlackApiError
 from bot.credentials import (CredentialInputError, Expiry, Idp, Kind, clean_environment, clean_label,
                              expiry_from_input)
 from bot.redaction import redact_text
-from bot.reminders import SNOOZE, ReminderState, band_of, next_check, parse_schedule
-from bot.settings import Settings
-from handlers.router.commands import CommandContext, Outcome, Router, Subcommand
+from bot.reminders import band_of, parse_schedule
+from handlers.credentials.ids import CredentialBlock, CredentialIds
+from handlers.credentials.messages import SlackMessages, WebClientPoster
+from handlers.credentials.views import (confirmation_modal, home_section, parse_button_value, renew_modal,
+                                        snoozed_message, track_modal, tracked_list)
+from handlers.shared.commands import CommandContext, Outcome, Subcommand
 from handlers.shared.deps import Deps
-from handlers.home.listeners import HomeSections, publish_home
-from handlers.credentials.poster import Pacer, ReminderPoster
-from handlers.credentials.views import (CredentialAction, CredentialBlock, CredentialCallback, confirmation_modal,
-                                        home_section, parse_button_value, renew_modal, snoozed_message, track_modal,
-                                        tracked_list)
 from handlers.shared.modals import INPUT_ACTION, error_modal
-from handlers.shared.payload import team_id, user_id
 from handlers.shared.owned import credential_for
-from handlers.shared.payload import json_object, row_number
-from storage.credentials import (add_credential, count_credentials, list_credentials, mark_renewed, remove_credential,
-                                 snooze_credential)
-from storage.models import Credential
+from handlers.shared.payload import json_object, row_number, team_id, user_id
+from services import credentials as service
+from services.credentials import Tracked
+from services.reminders import Pacer, ReminderPoster
 
 log = logging.getLogger("sso_bot.reminders")
 
@@ -81,32 +78,29 @@ class AdminCheck:
         return answer
 
 
-def register(app: App, settings: Settings, deps: Deps, router: Router, sections: HomeSections) -> ReminderPoster:
+def register(app: App, deps: Deps) -> ReminderPoster:
+    settings = deps.settings
     schedule = parse_schedule(settings.reminder_schedule)
     # Its own client without slack_sdk's silent retry: the ledger decides when a failed post is tried again.
     client = WebClient(token=app.client.token, base_url=app.client.base_url, timeout=10, retry_handlers=[])
-    poster = ReminderPoster(deps.db, client, schedule, clock=deps.clock, pacer=Pacer(settings.reminder_pace),
-                            audit=deps.audit)
-    assert deps.scheduler is not None
+    poster = ReminderPoster(deps.db, WebClientPoster(client), SlackMessages(deps.hooks), schedule, clock=deps.clock,
+                            pacer=Pacer(settings.reminder_pace), audit=deps.audit)
     deps.scheduler.add("reminders", poster)
-    feature = _Reminders(settings, deps, router, sections, poster, AdminCheck(settings.admins))
+    feature = _Credentials(deps, poster, AdminCheck(settings.admins))
+    router = deps.hooks.router
     router.add(Subcommand("track", "/sso track",
                           "Track an expiring SCIM token, client secret or SAML certificate; reminders post in a "
                           "channel. Admins only.", run=feature.track))
     router.add(Subcommand("tracked", "/sso tracked", "List tracked credentials with their colour and days left.",
                           run=feature.tracked))
-    sections.add("credentials", feature.home_blocks)
+    deps.hooks.home_sections.add("credentials", feature.home_blocks)
     feature.register_listeners(app)
     return poster
 
 
-class _Reminders:
-    def __init__(self, settings: Settings, deps: Deps, router: Router, sections: HomeSections,
-                 poster: ReminderPoster, admins: AdminCheck) -> None:
-        self.settings = settings
+class _Credentials:
+    def __init__(self, deps: Deps, poster: ReminderPoster, admins: AdminCheck) -> None:
         self.deps = deps
-        self.router = router
-        self.sections = sections
         self.poster = poster
         self.admins = admins
         self.schedule = poster.schedule
@@ -124,24 +118,24 @@ class _Reminders:
         return Outcome(outcome="modal")
 
     def tracked(self, ctx: CommandContext) -> Outcome:
-        creds = list_credentials(self.deps.db, team_id=ctx.team_id, limit=LIST_LIMIT)  # soonest expiry first
-        total = count_credentials(self.deps.db, team_id=ctx.team_id) if len(creds) == LIST_LIMIT else len(creds)
+        creds = service.listing(self.deps.db, team_id=ctx.team_id, limit=LIST_LIMIT)  # soonest expiry first
+        total = service.count(self.deps.db, team_id=ctx.team_id) if len(creds) == LIST_LIMIT else len(creds)
         ctx.respond(**tracked_list(creds, self.deps.clock(), total=total))
         return Outcome(outcome="ok", detail=f"count={total}")
 
     def home_blocks(self, team_id: str, user_id: str) -> list:
-        creds = list_credentials(self.deps.db, team_id=team_id, limit=50)
+        creds = service.listing(self.deps.db, team_id=team_id, limit=50)
         creds = sorted(creds, key=lambda c: (-band_of(c.expires_at, self.deps.clock()).rank, c.expires_at))
-        return home_section(creds, self.deps.clock(), count_credentials(self.deps.db, team_id=team_id))
+        return home_section(creds, self.deps.clock(), service.count(self.deps.db, team_id=team_id))
 
     # -- listeners ----------------------------------------------------------------
     def register_listeners(self, app: App) -> None:
-        app.action(CredentialAction.OPEN_TRACK)(self.on_open_track)
-        app.action(CredentialAction.RENEW)(self.on_renew_button)
-        app.action(CredentialAction.SNOOZE)(self.on_snooze)
-        app.action(CredentialAction.UNTRACK)(self.on_untrack)
-        app.view(CredentialCallback.TRACK)(self.on_track_submitted)
-        app.view(CredentialCallback.RENEW)(self.on_renew_submitted)
+        app.action(CredentialIds.OPEN_TRACK)(self.on_open_track)
+        app.action(CredentialIds.RENEW)(self.on_renew_button)
+        app.action(CredentialIds.SNOOZE)(self.on_snooze)
+        app.action(CredentialIds.UNTRACK)(self.on_untrack)
+        app.view(CredentialIds.TRACK_MODAL)(self.on_track_submitted)
+        app.view(CredentialIds.RENEW_MODAL)(self.on_renew_submitted)
 
     def on_open_track(self, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
@@ -173,12 +167,12 @@ class _Reminders:
         if cred is None or generation is None:
             self._tell(client, body, respond, "That credential is no longer tracked.")
             return
-        until = self.deps.clock() + SNOOZE
-        snoozed = snooze_credential(self.deps.db, cred.id, generation=generation, until=until)
+        snoozed = service.snooze(self.deps.db, self.deps.audit, cred, generation=generation, user_id=user,
+                                 now=self.deps.clock())
         if snoozed is None:
             self._tell(client, body, respond, "That reminder is out of date: the credential was renewed or removed.")
             return
-        self._audit(body, "credential.snooze", snoozed, "ok")
+        until = snoozed.snoozed_until
         channel = (body.get("container") or {}).get("channel_id") or (body.get("channel") or {}).get("id")
         message_ts = (body.get("container") or {}).get("message_ts")
         if channel and message_ts and not _from_home(body):
@@ -193,9 +187,7 @@ class _Reminders:
             return
         cred, _ = self._clicked(body)
         if cred is not None:
-            removed = remove_credential(self.deps.db, cred.id, removed_by=user_id(body), now=self.deps.clock())
-            if removed is not None:
-                self._audit(body, "credential.remove", removed, "ok")
+            service.remove(self.deps.db, self.deps.audit, cred, user_id=user_id(body), now=self.deps.clock())
         if _from_home(body):
             self._republish(client, body)
 
@@ -229,15 +221,12 @@ class _Reminders:
             ack(response_action="errors", errors=errors)
             return
         now = self.deps.clock()
-        added = add_credential(
-            self.deps.db, team_id=team_id(body), label=label, kind=kind, idp=idp, environment=env, channel_id=channel,
-            expires_at=expiry.expires_at, expiry_source=expiry.source, fingerprint=expiry.fingerprint,
-            added_by=user, now=now, next_due_at=next_check(ReminderState(expiry.expires_at), self.schedule))
+        added = service.track(self.deps.db, self.deps.audit, team_id=team_id(body), label=label, kind=kind, idp=idp,
+                              environment=env, channel_id=channel, expiry=expiry, user_id=user, now=now,
+                              schedule=self.schedule)
         cred = added.credential
         note = "Renewed: this label was already tracked." if added.renewed else ""
         ack(response_action="update", view=confirmation_modal(cred, now, renewed=added.renewed, note=note))
-        self._audit(body, "credential.renew" if added.renewed else "credential.track", cred,
-                    band_of(cred.expires_at, now).value, kinds=(kind, expiry.source))
         if added.renewed:
             self.poster.post_notice_now(cred.id)
 
@@ -253,7 +242,7 @@ class _Reminders:
             meta = {}
         generation = row_number(meta.get("gen"))
         # Another workspace's credential is a polite refusal (OtherWorkspace), never a renewal.
-        cred = credential_for(self.deps.db, body, meta.get("id")) if generation is not None else None
+        cred = self._credential(body, meta.get("id")) if generation is not None else None
         if cred is None or not cred.active:
             ack(response_action="update", view=error_modal("That credential is no longer tracked."))
             return
@@ -263,16 +252,13 @@ class _Reminders:
             ack(response_action="errors", errors=errors)
             return
         now = self.deps.clock()
-        renewed = mark_renewed(self.deps.db, cred.id, expires_at=expiry.expires_at, expiry_source=expiry.source,
-                               fingerprint=expiry.fingerprint, renewed_by=user, now=now, expected_generation=generation,
-                               next_due_at=next_check(ReminderState(expiry.expires_at), self.schedule))
+        renewed = service.renew(self.deps.db, self.deps.audit, cred, generation=generation, expiry=expiry, user_id=user,
+                                now=now, schedule=self.schedule)
         if renewed is None:
             ack(response_action="update", view=error_modal("Someone renewed or removed it a moment ago; "
                                                            "nothing was changed."))
             return
         ack(response_action="update", view=confirmation_modal(renewed, now, renewed=True))
-        self._audit(body, "credential.renew", renewed, band_of(renewed.expires_at, now).value,
-                    kinds=(renewed.kind, expiry.source))
         self.poster.post_notice_now(renewed.id)
         if meta.get("from") == "home":
             self._republish(client, body)
@@ -292,12 +278,16 @@ class _Reminders:
         finally:
             del secret  # nothing after this needs it
 
-    def _clicked(self, body: dict[str, Any]) -> tuple[Credential | None, int | None]:
+    def _credential(self, body: dict[str, Any], credential_id: object) -> Tracked | None:
+        row = credential_for(self.deps.db, body, credential_id)
+        return Tracked.of(row) if row is not None else None
+
+    def _clicked(self, body: dict[str, Any]) -> tuple[Tracked | None, int | None]:
         try:
             credential_id, generation = parse_button_value(body["actions"][0].get("value", ""))
         except (ValueError, KeyError, IndexError):
             return None, None
-        cred = credential_for(self.deps.db, body, credential_id)
+        cred = self._credential(body, credential_id)
         return (cred, generation) if cred is not None else (None, None)
 
     def _allowed_or_refuse(self, client: WebClient, body: dict[str, Any], respond: Respond | None) -> bool:
@@ -317,15 +307,9 @@ class _Reminders:
 
     def _republish(self, client: WebClient, body: dict[str, Any]) -> None:
         try:
-            publish_home(client, self.router, self.sections, team_id(body), user_id(body))
+            self.deps.hooks.publish_home(client, team_id(body), user_id(body))
         except SlackApiError as error:
             log.warning("could not refresh the Home tab: %s", error.response.get("error"))
-
-    def _audit(self, body: dict[str, Any], action: str, cred: Credential, outcome: str,
-               kinds: tuple[str, ...] | None = None) -> None:
-        self.deps.audit.record(team_id=team_id(body), user_id=user_id(body), action=action,
-                               input_kinds=kinds or (cred.kind,), outcome=outcome,
-                               detail=f"credential={cred.id} gen={cred.generation} fp={cred.fingerprint or '-'}")
 
 
 # --------------------------------------------------------------------------- payload helpers

@@ -1,7 +1,7 @@
 """Tracked credentials in Block Kit: the track and renew modals, reminders, the recovery
 thread, the 'resolved' reply, the ``/sso tracked`` list and the App Home section.
 
-Every view takes a tracked credential (``storage.models.Credential``: label, kind, IdP,
+Every view takes a tracked credential (``services.credentials.Tracked``: label, kind, IdP,
 dates and a fingerprint, never a secret) and the time ``now``. Expiry times are shown
 with Slack's ``<!date^…>`` so each reader sees their own timezone.
 """
@@ -9,8 +9,7 @@ with Slack's ``<!date^…>`` so each reader sees their own timezone.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
-from enum import StrEnum
+from datetime import date, datetime
 from typing import Any, Sequence
 
 from slack_sdk.models.attachments import BlockAttachment
@@ -23,13 +22,14 @@ from slack_sdk.models.views import View
 
 from bot.credentials import IDP_LABELS, KIND_LABELS, LIFETIME_DAYS, MAX_LABEL, Idp, Kind
 from bot.redaction import redact_text
-from bot.reminders import (Band, band_of, days_left, entra_quarantine_clock, expiry_effect,
-                           recovery_steps, time_left)
-from handlers.ids import ActionId
+from bot.clock import aware, utc_text
+from bot.recovery import entra_quarantine_clock, expiry_effect, recovery_steps
+from bot.reminders import FAIL_DAYS, Band, band_of, days_left, time_left
+from handlers.credentials.ids import CredentialBlock, CredentialIds
 from handlers.shared.payload import row_number
 from handlers.shared.limits import (MAX_MESSAGE_BLOCKS, MAX_SECTION_TEXT, MAX_VIEW_BLOCKS, clip, escape_mrkdwn)
 from handlers.shared.modals import INPUT_ACTION, MAX_MODAL_INPUT
-from storage.models import Credential
+from services.credentials import Tracked
 
 # Slack's own palette: green, yellow and red as its apps use them; a darker red once expired.
 BAND_COLOR = {Band.OK: "#2EB67D", Band.YELLOW: "#ECB22E", Band.RED: "#E01E5A", Band.EXPIRED: "#8B0000"}
@@ -40,49 +40,23 @@ SHORT_KIND = {Kind.SCIM_TOKEN: "SCIM token", Kind.CLIENT_SECRET: "client secret"
 HOME_LIMIT = 15  # credentials listed on the Home tab (two blocks each); the rest via /sso tracked
 
 
-class CredentialAction(StrEnum):
-    """Button ids. Values: ``<credential id>:<generation>`` (untrack: the id)."""
-
-    RENEW = "credential.renew"
-    SNOOZE = "credential.snooze"
-    UNTRACK = "credential.untrack"
-    OPEN_TRACK = "credential.open_track"
-
-
-class CredentialCallback(StrEnum):
-    TRACK = "credential.track_modal"
-    RENEW = "credential.renew_modal"
-
-
-class CredentialBlock(StrEnum):
-    LABEL = "credential.label"
-    KIND = "credential.kind"
-    IDP = "credential.idp"
-    ENV = "credential.env"
-    CHANNEL = "credential.channel"
-    SECRET = "credential.secret"
-    ISSUED = "credential.issued"
-    EXPIRES = "credential.expires"
-
-
 # --------------------------------------------------------------------------- small helpers
 
 
 
-def _label(cred: Credential) -> str:
+def _label(cred: Tracked) -> str:
     """A credential's label as shown: user text, so anything in it shaped like a secret is hidden (labels
     are refused at input when they hold one; rows from before that rule are covered here)."""
     return redact_text(cred.label)
 
 
-def _environment(cred: Credential) -> str:
+def _environment(cred: Tracked) -> str:
     return redact_text(cred.environment)
+
 
 def slack_date(moment: datetime, fmt: str = "{date_long_pretty} {time}") -> str:
     """``<!date^unix^format|fallback>``: Slack shows it in the reader's timezone."""
-    moment = moment.astimezone(timezone.utc)
-    fallback = moment.strftime("%Y-%m-%d %H:%M UTC")
-    return f"<!date^{int(moment.timestamp())}^{fmt}|{fallback}>"
+    return f"<!date^{int(aware(moment).timestamp())}^{fmt}|{utc_text(moment)}>"
 
 
 def mention(user: str) -> str:
@@ -92,7 +66,7 @@ def mention(user: str) -> str:
     return escape_mrkdwn(user or "someone")
 
 
-def button_value(cred: Credential) -> str:
+def button_value(cred: Tracked) -> str:
     return f"{cred.id}:{cred.generation}"
 
 
@@ -105,34 +79,34 @@ def parse_button_value(value: str) -> tuple[int, int | None]:
     return credential_id, generation
 
 
-def _kind(cred: Credential) -> str:
+def _kind(cred: Tracked) -> str:
     try:
         return KIND_LABELS[Kind(cred.kind)]
     except ValueError:
         return escape_mrkdwn(cred.kind)
 
 
-def _short_kind(cred: Credential) -> str:
+def _short_kind(cred: Tracked) -> str:
     try:
         return SHORT_KIND[Kind(cred.kind)]
     except ValueError:
         return escape_mrkdwn(cred.kind)
 
 
-def _idp(cred: Credential) -> str:
+def _idp(cred: Tracked) -> str:
     try:
         return IDP_LABELS[Idp(cred.idp)]
     except ValueError:
         return escape_mrkdwn(cred.idp)
 
 
-def _when(cred: Credential, now: datetime) -> str:
+def _when(cred: Tracked, now: datetime) -> str:
     """'expires in 5 days', 'expired 2 days ago'."""
     phrase = time_left(cred.expires_at, now)
     return f"expired {phrase}" if band_of(cred.expires_at, now) is Band.EXPIRED else f"expires {phrase}"
 
 
-def _days_text(cred: Credential, now: datetime) -> str:
+def _days_text(cred: Tracked, now: datetime) -> str:
     days = days_left(cred.expires_at, now)
     if days >= 0 and band_of(cred.expires_at, now) is not Band.EXPIRED:
         return f"{days} day{'s' if days != 1 else ''} left"
@@ -140,26 +114,18 @@ def _days_text(cred: Credential, now: datetime) -> str:
     return "expired today" if ago == 0 else f"expired {ago} day{'s' if ago != 1 else ''} ago"
 
 
-def _where(cred: Credential) -> str:
+def _where(cred: Tracked) -> str:
     parts = [_kind(cred), _idp(cred)]
     if cred.environment:
         parts.append(f"environment `{escape_mrkdwn(_environment(cred))}`")
     return " · ".join(parts)
 
 
-def recovery_button(cred: Credential) -> ButtonElement | None:
-    """"Start 401 recovery" (the checklists feature runs it) for SCIM tokens at Entra or Okta."""
-    if cred.kind != Kind.SCIM_TOKEN or cred.idp not in (Idp.ENTRA, Idp.OKTA):
-        return None
-    return ButtonElement(text="Start 401 recovery", action_id=ActionId.START_CHECKLIST,
-                         value=json.dumps({"checklist": "scim-401", "idp": cred.idp}))
-
-
 # --------------------------------------------------------------------------- reminders
 
 
-def reminder_message(cred: Credential, now: datetime, *, with_recovery: bool = False,
-                     band: Band | None = None) -> dict[str, Any]:
+def reminder_message(cred: Tracked, now: datetime, *, with_recovery: bool = False, band: Band | None = None,
+                     extra_buttons: Sequence[ButtonElement] = ()) -> dict[str, Any]:
     """chat.postMessage arguments for one reminder: a one-line text (the notification) and an
     attachment whose colour bar is the band, holding the details and the buttons. ``band``
     defaults to now's (the poster passes the reminder's: the 7-day one is red)."""
@@ -171,19 +137,17 @@ def reminder_message(cred: Credential, now: datetime, *, with_recovery: bool = F
         lines.append(expiry_effect(cred.kind) if band is Band.EXPIRED else
                      "Rotate it now: once it expires, " + _effect_after(cred.kind))
     elif band is Band.YELLOW:
-        lines.append("Plan the rotation now, before it turns red at 7 days.")
+        lines.append(f"Plan the rotation now, before it turns red at {FAIL_DAYS} days.")
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=clip("\n".join(lines), MAX_SECTION_TEXT)))]
     context = [f"Fingerprint `{escape_mrkdwn(cred.fingerprint)}`" if cred.fingerprint else "Tracked by dates only",
                f"tracked by {mention(cred.added_by)}"]
     if with_recovery:
         context.append("recovery steps in the thread :thread:")
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=clip(" · ".join(context), 2000))]))
-    buttons = [ButtonElement(text="Mark renewed", action_id=CredentialAction.RENEW, value=button_value(cred),
+    buttons = [ButtonElement(text="Mark renewed", action_id=CredentialIds.RENEW, value=button_value(cred),
                              style="primary"),
-               ButtonElement(text="Snooze 1 day", action_id=CredentialAction.SNOOZE, value=button_value(cred))]
-    recovery = recovery_button(cred)
-    if recovery is not None:
-        buttons.append(recovery)
+               ButtonElement(text="Snooze 1 day", action_id=CredentialIds.SNOOZE, value=button_value(cred))]
+    buttons += extra_buttons  # other features' (a checklist's "Start 401 recovery"), through the hooks
     blocks.append(ActionsBlock(block_id=f"reminder.{cred.id}", elements=buttons))
     fallback = clip(f"{BAND_WORD[band]}: {_label(cred)} ({_short_kind(cred)}, {_idp(cred)}) {_when(cred, now)}", 300)
     attachment = BlockAttachment(blocks=blocks, color=BAND_COLOR[band], fallback=fallback)
@@ -197,7 +161,7 @@ def _effect_after(kind: str) -> str:
     return text[0].lower() + text[1:]
 
 
-def recovery_message(cred: Credential, now: datetime) -> dict[str, Any]:
+def recovery_message(cred: Tracked, now: datetime) -> dict[str, Any]:
     """The thread reply posted with the first reminder at or after the expiry."""
     title = "401 recovery" if cred.kind == Kind.SCIM_TOKEN else "Recovery"
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=clip(
@@ -228,7 +192,7 @@ def quarantine_text(expires_at: datetime, now: datetime) -> str:
     return clip("\n".join(lines), MAX_SECTION_TEXT)
 
 
-def resolved_message(cred: Credential) -> dict[str, Any]:
+def resolved_message(cred: Tracked) -> dict[str, Any]:
     """The reply in the old reminder's thread once the credential was renewed."""
     fp = f", fingerprint `{escape_mrkdwn(cred.fingerprint)}`" if cred.fingerprint else ""
     text = (f":white_check_mark: *Resolved:* renewed by {mention(cred.renewed_by or cred.added_by)}. "
@@ -244,7 +208,7 @@ def snoozed_message(user: str, until: datetime) -> dict[str, Any]:
 # --------------------------------------------------------------------------- lists
 
 
-def _line(cred: Credential, now: datetime, *, channel: bool = True) -> str:
+def _line(cred: Tracked, now: datetime, *, channel: bool = True) -> str:
     band = band_of(cred.expires_at, now)
     parts = [f"{BAND_MARK[band]} *{escape_mrkdwn(_label(cred))}*", _short_kind(cred), _idp(cred)]
     if cred.environment:
@@ -255,12 +219,12 @@ def _line(cred: Credential, now: datetime, *, channel: bool = True) -> str:
     return " · ".join(parts)
 
 
-def tracked_list(creds: Sequence[Credential], now: datetime, *, total: int | None = None) -> dict[str, Any]:
+def tracked_list(creds: Sequence[Tracked], now: datetime, *, total: int | None = None) -> dict[str, Any]:
     """The ``/sso tracked`` reply: one colour-barred attachment per band, worst first. ``total``
     is how many are tracked when ``creds`` holds only the soonest of them."""
     if not creds:
         return {"text": "Nothing is tracked yet. An admin can start with `/sso track`.", "response_type": "ephemeral"}
-    by_band: dict[Band, list[Credential]] = {}
+    by_band: dict[Band, list[Tracked]] = {}
     for cred in creds:
         by_band.setdefault(band_of(cred.expires_at, now), []).append(cred)
     attachments = []
@@ -289,12 +253,12 @@ def tracked_list(creds: Sequence[Credential], now: datetime, *, total: int | Non
     return {"text": text, "attachments": attachments, "response_type": "ephemeral"}
 
 
-def home_section(creds: Sequence[Credential], now: datetime, total: int) -> list[Block]:
+def home_section(creds: Sequence[Tracked], now: datetime, total: int) -> list[Block]:
     """The App Home's part: each credential with "Mark renewed" and "Stop tracking"."""
     blocks: list[Block] = [
         HeaderBlock(text="Tracked credentials"),
         ActionsBlock(block_id="credential.home_actions", elements=[
-            ButtonElement(text="Track a credential", action_id=CredentialAction.OPEN_TRACK)]),
+            ButtonElement(text="Track a credential", action_id=CredentialIds.OPEN_TRACK)]),
     ]
     if not creds:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=(
@@ -303,8 +267,8 @@ def home_section(creds: Sequence[Credential], now: datetime, total: int) -> list
     for cred in creds[:HOME_LIMIT]:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(_line(cred, now), MAX_SECTION_TEXT))))
         blocks.append(ActionsBlock(block_id=f"credential.home.{cred.id}", elements=[
-            ButtonElement(text="Mark renewed", action_id=CredentialAction.RENEW, value=button_value(cred)),
-            ButtonElement(text="Stop tracking", action_id=CredentialAction.UNTRACK, value=str(cred.id),
+            ButtonElement(text="Mark renewed", action_id=CredentialIds.RENEW, value=button_value(cred)),
+            ButtonElement(text="Stop tracking", action_id=CredentialIds.UNTRACK, value=str(cred.id),
                           style="danger", confirm=ConfirmObject(
                               title="Stop tracking?", confirm="Stop tracking", deny="Keep",
                               text=clip(f"No more reminders for {_label(cred)}. The audit log keeps a record.", 300))),
@@ -332,7 +296,7 @@ def track_modal(channel_id: str | None = None) -> View:
         action_id=INPUT_ACTION, filter=ConversationFilter(include=["public", "private"], exclude_bot_users=True),
         **({"initial_conversation": channel_id} if known else {"default_to_current_conversation": True}))
     return View(
-        type="modal", callback_id=CredentialCallback.TRACK, title="Track a credential", submit="Track",
+        type="modal", callback_id=CredentialIds.TRACK_MODAL, title="Track a credential", submit="Track",
         close="Cancel", private_metadata=json.dumps({"channel": channel_id or ""}),
         blocks=[
             SectionBlock(text=MarkdownTextObject(text=(
@@ -377,12 +341,12 @@ def _source_inputs(issued_default: date | None = None) -> list[Block]:
     ]
 
 
-def renew_modal(cred: Credential, now: datetime, *, origin: dict[str, str] | None = None) -> View:
+def renew_modal(cred: Tracked, now: datetime, *, origin: dict[str, str] | None = None) -> View:
     """Mark renewed: the new token or certificate, or its dates (generated today by default)."""
     meta = {"id": cred.id, "gen": cred.generation, **(origin or {})}
     default = now.date() if cred.kind != Kind.SAML_CERT else None
     return View(
-        type="modal", callback_id=CredentialCallback.RENEW, title="Mark renewed", submit="Renewed",
+        type="modal", callback_id=CredentialIds.RENEW_MODAL, title="Mark renewed", submit="Renewed",
         close="Cancel", private_metadata=json.dumps(meta),
         blocks=[
             SectionBlock(text=MarkdownTextObject(text=clip(
@@ -394,7 +358,7 @@ def renew_modal(cred: Credential, now: datetime, *, origin: dict[str, str] | Non
     )
 
 
-def confirmation_modal(cred: Credential, now: datetime, *, renewed: bool, note: str = "") -> View:
+def confirmation_modal(cred: Tracked, now: datetime, *, renewed: bool, note: str = "") -> View:
     band = band_of(cred.expires_at, now)
     verb = "Renewed" if renewed else "Tracking"
     lines = [f"{BAND_MARK[band]} *{verb} {escape_mrkdwn(_label(cred))}*", _where(cred),

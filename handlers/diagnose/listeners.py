@@ -1,13 +1,12 @@
 """/sso diagnose and its shortcuts, the private token modal, and the report buttons.
 
-Every path runs its check through ``bot.checks.run_check``, which seals the report (``bot.redaction``).
+Every path runs its check through ``services.diagnose`` (``bot.checks.run_check``), which seals the report (``bot.redaction``).
 Replies are ephemeral; "Share in channel" posts a saved, sealed copy, sealed again when read back. A token is read, checked
 and dropped: it reaches no log line, no audit row, no snapshot and no message.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import date
 from typing import Any
@@ -16,21 +15,21 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.checks import run_check
-from bot.diagnostics.report import Finding
 from bot.knowledge import load_knowledge
-from bot.redaction import SafeReport, reseal
-from bot.settings import Settings
-from handlers.router.commands import CommandContext, Outcome, Router, Subcommand
+from bot.redaction import SafeReport
+from handlers.diagnose.ids import DiagnoseBlock, DiagnoseIds
+from handlers.diagnose.reply import ReplyJob, outcome_of, run_reply
+from handlers.diagnose.views import diagnose_modal, entry_modal, home_buttons, next_step_buttons, token_modal
+from handlers.shared.commands import CommandContext, Outcome, Subcommand
 from handlers.shared.deps import Deps
 from handlers.shared.errors import UserError, report_failure
-from handlers.ids import ActionId, BlockId, CallbackId
+from handlers.shared.modals import INPUT_ACTION, error_modal, result_modal
 from handlers.shared.owned import snapshot_for
 from handlers.shared.payload import team_id, user_id
-from handlers.shared.modals import (INPUT_ACTION, diagnose_modal, entry_modal, error_modal, result_modal,
-                                   token_modal)
-from handlers.diagnose.reply import ReplyJob, explainable_codes, outcome_of, run_reply
-from handlers.shared.report import fallback_text, render_report
+from handlers.shared.ids import ReportIds
+from handlers.shared.report import explainable_codes, fallback_text, render_report
+from services import diagnose as diagnosis
+from services import sharing
 from storage.snapshots import purge_snapshots
 
 log = logging.getLogger("sso_bot.diagnose")
@@ -38,10 +37,9 @@ log = logging.getLogger("sso_bot.diagnose")
 
 class DiagnoseCommands:
     """The subcommands, bound to settings and dependencies. The diagnosis and the reply run as one
-    job on ``deps.offload`` (a worker process in production), after the router's ack."""
+    job on ``deps.jobs`` (a worker process in production), after the router's ack."""
 
-    def __init__(self, settings: Settings, deps: Deps) -> None:
-        self.settings = settings
+    def __init__(self, deps: Deps) -> None:
         self.deps = deps
 
     # -- subcommands --------------------------------------------------------
@@ -77,7 +75,8 @@ class DiagnoseCommands:
     # -- replies --------------------------------------------------------------
     def _reply(self, ctx: CommandContext, check: str) -> Outcome | None:
         job = ReplyJob(check=check, args=ctx.args, now=self.deps.clock(), team_id=ctx.team_id, user_id=ctx.user_id,
-                       response_url=ctx.respond.response_url or "", environments=dict(self.settings.environments))
+                       response_url=ctx.respond.response_url or "", environments=dict(self.deps.settings.environments),
+                       report_actions=tuple(self.deps.hooks.report_actions))
 
         def done(outcome: Outcome | None, error: BaseException | None) -> None:
             if error is not None:
@@ -86,7 +85,7 @@ class DiagnoseCommands:
             self.deps.audit.record(team_id=ctx.team_id, user_id=ctx.user_id, action=check,
                                    input_kinds=outcome.input_kinds, outcome=outcome.outcome, detail=outcome.detail)
 
-        self.deps.offload.submit(run_reply, job, done)
+        self.deps.jobs.submit(run_reply, job, done)
         return None  # audited by ``done`` when the reply has gone out
 
 
@@ -95,8 +94,11 @@ def _require(args: str, message: str, hint: str) -> None:
         raise UserError(message, hint)
 
 
-def register(app: App, settings: Settings, deps: Deps, router: Router) -> None:
-    commands = DiagnoseCommands(settings, deps)
+def register(app: App, deps: Deps) -> None:
+    commands = DiagnoseCommands(deps)
+    router = deps.hooks.router
+    deps.hooks.home_buttons.extend(home_buttons())
+    deps.hooks.next_steps.extend(next_step_buttons())
     router.add(Subcommand("diagnose", "/sso diagnose <error, code, URL or log line>",
                           "Explain an error: likely cause, fix and where to click. No text opens a form.",
                           run=commands.diagnose, aliases=("d", "why")))
@@ -113,11 +115,11 @@ def register(app: App, settings: Settings, deps: Deps, router: Router) -> None:
                           run=commands.token))
     deps.scheduler.add("snapshots.purge", lambda now: purge_snapshots(deps.db, now))
     _register_actions(app, deps)
-    _register_modals(app, settings, deps)
+    _register_modals(app, deps)
 
 
 def _register_actions(app: App, deps: Deps) -> None:
-    @app.action(ActionId.SHARE_REPORT)
+    @app.action(ReportIds.SHARE)
     def share(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
         team, user = team_id(body), user_id(body)
@@ -125,8 +127,7 @@ def _register_actions(app: App, deps: Deps) -> None:
         snapshot = snapshot_for(deps.db, body, body["actions"][0].get("value"))
         if snapshot is None or not channel:
             raise UserError("That report is no longer available to share.", "Run `/sso diagnose` again to get a fresh one.")
-        findings = [Finding.from_dict(d) for d in json.loads(snapshot.findings_json)]
-        report = reseal(findings, filter(None, snapshot.inputs.split(",")))
+        report = sharing.shared_copy(snapshot)
         try:
             client.chat_postMessage(channel=channel, text=fallback_text(report),
                                     blocks=render_report(report, explainable=explainable_codes(report), shared_by=user))
@@ -137,47 +138,47 @@ def _register_actions(app: App, deps: Deps) -> None:
             raise
         deps.audit.record(team_id=team, user_id=user, action="report.share", input_kinds=report.inputs, outcome="ok")
 
-    @app.action(ActionId.EXPLAIN_MORE)
+    @app.action(ReportIds.EXPLAIN)
     def explain_more(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
         entry = load_knowledge().get(str(body["actions"][0].get("value", "")))
         view = entry_modal(entry) if entry else error_modal("That entry is no longer in the knowledge base.")
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
-    @app.action(ActionId.OPEN_DIAGNOSE_MODAL)
+    @app.action(DiagnoseIds.OPEN_DIAGNOSE_MODAL)
     def open_diagnose(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
         client.views_open(trigger_id=body["trigger_id"], view=diagnose_modal())
 
-    @app.action(ActionId.OPEN_TOKEN_MODAL)
+    @app.action(DiagnoseIds.OPEN_TOKEN_MODAL)
     def open_token(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
         client.views_open(trigger_id=body["trigger_id"], view=token_modal())
 
 
-def _register_modals(app: App, settings: Settings, deps: Deps) -> None:
-    @app.view(CallbackId.DIAGNOSE_MODAL)
+def _register_modals(app: App, deps: Deps) -> None:
+    @app.view(DiagnoseIds.DIAGNOSE_MODAL)
     def diagnose_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        text = _input_value(view, BlockId.DIAGNOSE_INPUT) or ""
+        text = _input_value(view, DiagnoseBlock.DIAGNOSE_INPUT) or ""
         if not text.strip():
-            ack(response_action="errors", errors={BlockId.DIAGNOSE_INPUT: "Paste an error, code, URL or log line."})
+            ack(response_action="errors", errors={DiagnoseBlock.DIAGNOSE_INPUT: "Paste an error, code, URL or log line."})
             return
-        report = run_check("diagnose", text, environments=settings.environments, now=deps.clock())
+        report = diagnosis.diagnose("diagnose", text, environments=deps.settings.environments, now=deps.clock())
         blocks = render_report(report, explainable=frozenset())  # no buttons: a modal has no channel to share to
         ack(response_action="update", view=result_modal("Diagnosis", blocks))
         _audit_view(deps, body, "diagnose.modal", report)
 
-    @app.view(CallbackId.TOKEN_MODAL)
+    @app.view(DiagnoseIds.TOKEN_MODAL)
     def token_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        token = (_input_value(view, BlockId.TOKEN_INPUT) or "").strip()
-        issued = _date_value(view, BlockId.ISSUED_INPUT)
+        token = (_input_value(view, DiagnoseBlock.TOKEN_INPUT) or "").strip()
+        issued = _date_value(view, DiagnoseBlock.ISSUED_INPUT)
         if not token:
-            ack(response_action="errors", errors={BlockId.TOKEN_INPUT: "Paste the token to check."})
+            ack(response_action="errors", errors={DiagnoseBlock.TOKEN_INPUT: "Paste the token to check."})
             return
         if issued is not None and issued > deps.clock().date():
-            ack(response_action="errors", errors={BlockId.ISSUED_INPUT: "That date is in the future."})
+            ack(response_action="errors", errors={DiagnoseBlock.ISSUED_INPUT: "That date is in the future."})
             return
-        report = run_check("token", token, now=deps.clock(), issued_at=issued)
+        report = diagnosis.diagnose("token", token, now=deps.clock(), issued_at=issued)
         del token  # nothing below needs it
         ack(response_action="update", view=result_modal("Token check", render_report(report)))
         _audit_view(deps, body, "token.modal", report)

@@ -8,12 +8,12 @@ from slack_sdk.models.blocks import (ActionsBlock, Block, ButtonElement, Context
                                      MarkdownTextObject, SectionBlock)
 from slack_sdk.models.views import View
 
-from handlers.ids import ActionId
 from handlers.shared.limits import MAX_SECTION_TEXT, MAX_VIEW_BLOCKS, clip, escape_mrkdwn
 
 
-def render_home(entries: Sequence[tuple[str, str]], sections: Sequence[Block] = ()) -> View:
-    """The Home tab: what sso-bot does, buttons for the two modals, the features' own sections
+def render_home(entries: Sequence[tuple[str, str]], sections: Sequence[Block] = (),
+                buttons: Sequence[ButtonElement] = ()) -> View:
+    """The Home tab: what sso-bot does, the features' buttons (the diagnose modals) and sections
     (tracked credentials, open checklists), and the commands (from the router)."""
     commands = "\n".join(f"• `{escape_mrkdwn(usage)}`: {escape_mrkdwn(summary)}" for usage, summary in entries)
     blocks: list[Block] = [
@@ -22,10 +22,7 @@ def render_home(entries: Sequence[tuple[str, str]], sections: Sequence[Block] = 
             "Paste an Entra *AADSTS* error, an Okta *E0000* code, a SCIM URL or a 401 and get the likely cause, "
             "the fix and where to click. Answers are visible only to you."
         ))),
-        ActionsBlock(elements=[
-            ButtonElement(text="Diagnose something", action_id=ActionId.OPEN_DIAGNOSE_MODAL, style="primary"),
-            ButtonElement(text="Check a token privately", action_id=ActionId.OPEN_TOKEN_MODAL),
-        ]),
+        *([ActionsBlock(elements=list(buttons))] if buttons else []),
         DividerBlock(),
         *sections,
         SectionBlock(text=MarkdownTextObject(text=clip("*Commands*\n" + commands, MAX_SECTION_TEXT))),

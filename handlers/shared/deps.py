@@ -1,32 +1,50 @@
-"""What the listeners need from the outside world, passed in rather than imported."""
+"""What the listeners need from the outside world, passed in rather than imported.
+
+The process plumbing that fills these in lives in ``runtime/`` (``runtime.compose.make_deps``); here
+are only the shapes the features rely on, so the Slack surface never imports the runtime.
+"""
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable
+from typing import Any, Callable, Protocol
 
-from runtime.executor import ListenerExecutor
-from runtime.offload import Offload
-from runtime.scheduler import Scheduler
+from bot.settings import Settings
+from handlers.shared.hooks import Hooks
 from storage import Database
 from storage.audit import AuditLog
 from storage.types import utcnow
+
+# A background job: a module-level function of (the database of the process running it, its argument).
+Job = Callable[[Database, Any], Any]
+Done = Callable[[Any, "BaseException | None"], None]
+
+
+class Jobs(Protocol):
+    """Work after ack() that costs CPU (``runtime.jobs``): in worker processes, or inline with none."""
+
+    workers: int
+
+    def submit(self, job: Job, arg: Any, on_done: Done) -> None: ...
+
+    def submit_later(self, delay: float, start: Callable[[], None]) -> None: ...
+
+
+class Periodic(Protocol):
+    """Jobs run once a minute inside ``sso-bot serve`` (``runtime.scheduler``)."""
+
+    def add(self, name: str, job: Callable[[datetime], object]) -> None: ...
 
 
 @dataclass
 class Deps:
     db: Database
     audit: AuditLog
-    executor: ListenerExecutor
+    settings: Settings
+    executor: Executor  # Bolt's listener pool
+    scheduler: Periodic
+    jobs: Jobs
     clock: Callable[[], datetime] = field(default=utcnow)
-    # Periodic jobs (reminders, checklist follow-ups); started by `sso-bot serve`, driven by hand in tests.
-    scheduler: Scheduler | None = None
-    # CPU work after ack (see runtime/offload.py); None means run it in the listener thread.
-    offload: Offload | None = None
-
-    def __post_init__(self) -> None:
-        if self.scheduler is None:
-            self.scheduler = Scheduler(self.clock)
-        if self.offload is None:
-            self.offload = Offload(self.db.engine.url.render_as_string(hide_password=False), 0, inline_db=self.db)
+    hooks: Hooks = field(default_factory=Hooks)

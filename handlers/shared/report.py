@@ -13,9 +13,11 @@ from slack_sdk.models.blocks import (ActionsBlock, Block, ButtonElement, Context
                                      MarkdownTextObject, SectionBlock)
 
 from bot.diagnostics.report import Finding, Severity
+from bot.knowledge import load_knowledge
 from bot.redaction import SafeReport, require_safe
-from handlers.ids import ActionId, BlockId
+from handlers.shared.ids import REPORT_ACTIONS_BLOCK, ReportIds
 from handlers.shared.limits import (MAX_HEADER_TEXT, MAX_MESSAGE_BLOCKS, MAX_SECTION_TEXT, clip, escape_mrkdwn)
+
 
 SEVERITY_MARK = {
     Severity.FAIL: ":red_circle:",
@@ -46,6 +48,13 @@ def verdict(report: SafeReport) -> str:
     return f"{SEVERITY_MARK[Severity.OK]} Looks right"
 
 
+def explainable_codes(report: SafeReport) -> frozenset[str]:
+    """Finding codes with a deep knowledge entry, which earn an "Explain more" button."""
+    require_safe(report)
+    kb = load_knowledge()
+    return frozenset(f.code for f in report.findings if (e := kb.get(f.code)) is not None and e.deep)
+
+
 def render_report(report: SafeReport, *, explainable: frozenset[str] = frozenset(), shared_by: str | None = None,
                   share_id: str | None = None, extra_actions: Sequence[ButtonElement] = (),
                   max_blocks: int = MAX_MESSAGE_BLOCKS) -> list[Block]:
@@ -67,10 +76,10 @@ def render_report(report: SafeReport, *, explainable: frozenset[str] = frozenset
         blocks.extend(_finding_blocks(finding, finding.code in explainable))
     if folded:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=_folded_text(folded))))
-    buttons = [ButtonElement(text="Share in channel", action_id=ActionId.SHARE_REPORT, value=share_id)] if share_id else []
+    buttons = [ButtonElement(text="Share in channel", action_id=ReportIds.SHARE, value=share_id)] if share_id else []
     buttons += list(extra_actions)[:4]
     if buttons:
-        blocks.append(ActionsBlock(block_id=BlockId.REPORT_ACTIONS, elements=buttons))
+        blocks.append(ActionsBlock(block_id=REPORT_ACTIONS_BLOCK, elements=buttons))
     return blocks[:max_blocks]
 
 
@@ -104,7 +113,7 @@ def _finding_blocks(finding: Finding, explainable: bool) -> list[Block]:
     section = SectionBlock(text=MarkdownTextObject(text=text))
     if explainable:
         section = SectionBlock(text=MarkdownTextObject(text=text), accessory=ButtonElement(
-            text="Explain more", action_id=ActionId.EXPLAIN_MORE, value=finding.code[:2000]))
+            text="Explain more", action_id=ReportIds.EXPLAIN, value=finding.code[:2000]))
     blocks: list[Block] = [section]
     tail = _fix_and_refs(finding)
     blocks.append(SectionBlock(text=MarkdownTextObject(text=tail)) if tail else DividerBlock())

@@ -11,9 +11,8 @@ import yaml
 
 from bot.settings import Settings
 from handlers.app import assemble
-from handlers.router.commands import SLASH_COMMAND
-from handlers.shared.deps import Deps
-from runtime.executor import ListenerExecutor
+from handlers.router.listeners import SLASH_COMMAND
+from runtime.compose import make_deps
 from storage import open_database
 from storage.audit import AuditLog
 from tests.conftest import REPO
@@ -27,9 +26,9 @@ EXPECTED_BOT_EVENTS = {"app_home_opened"}
 def routed(tmp_path_factory) -> list[str]:
     """Every subcommand the real app routes, with all feature modules registered."""
     db = open_database(f"sqlite:///{tmp_path_factory.mktemp('router')}/r.db")
-    deps = Deps(db=db, audit=AuditLog(db), executor=ListenerExecutor(2))
-    settings = Settings(bot_token="xoxb-contract", signing_secret="s")
-    names = [s.name for s in assemble(settings, deps, token_verification=False).router.subcommands]
+    settings = Settings(bot_token="xoxb-contract", signing_secret="s", worker_processes=0)
+    deps = make_deps(settings, db, AuditLog(db), listener_threads=2)
+    names = [s.name for s in assemble(deps, token_verification=False).router.subcommands]
     deps.audit.close()
     deps.executor.shutdown()
     db.dispose()

@@ -35,7 +35,7 @@ def _imported_names(path: Path) -> set[tuple[str, str]]:
 
 
 def _outside_the_checks() -> list[Path]:
-    return [p for p in _python("bot", "handlers", "storage")
+    return [p for p in _python("bot", "handlers", "services", "runtime", "storage")
             if not str(p.relative_to(REPO)).startswith("bot/diagnostics/")
             and str(p.relative_to(REPO)) not in CHECK_HOMES | READS_FACTS_ONLY]
 
@@ -56,7 +56,7 @@ def test_no_raw_report_is_built_around_the_boundary(path):
 
 
 def test_only_the_boundary_holds_the_key_to_a_safe_report():
-    holders = [str(p.relative_to(REPO)) for p in _python("bot", "handlers", "storage")
+    holders = [str(p.relative_to(REPO)) for p in _python("bot", "handlers", "services", "runtime", "storage")
                if any(isinstance(n, ast.Name) and n.id == "_KEY" for n in ast.walk(ast.parse(p.read_text())))]
     assert holders == ["bot/redaction/report.py"]
 
@@ -64,15 +64,18 @@ def test_only_the_boundary_holds_the_key_to_a_safe_report():
 def _sinks():
     from bot.diagnostics.render import render_json, render_text, verdict_line
     from handlers.checklists.start import checklist_buttons
-    from handlers.diagnose.reply import explainable_codes, outcome_of
-    from handlers.shared.report import fallback_text, render_report, verdict
+    from handlers.diagnose.reply import outcome_of
+    from handlers.shared.report import explainable_codes, fallback_text, render_report, verdict
+    from services.diagnose import audit_fields
+    from services.sharing import keep_for_sharing
     from storage.checklists import record_check
     from storage.snapshots import save_snapshot
 
     return {
         "render_report": render_report, "fallback_text": fallback_text, "verdict": verdict,
         "render_text": render_text, "render_json": render_json, "verdict_line": verdict_line,
-        "outcome_of": outcome_of, "checklist_buttons": checklist_buttons, "explainable_codes": explainable_codes,
+        "outcome_of": outcome_of, "audit_fields": audit_fields,
+        "keep_for_sharing": lambda r: keep_for_sharing(None, r, team_id="T", user_id="U"), "checklist_buttons": checklist_buttons, "explainable_codes": explainable_codes,
         "save_snapshot": lambda r: save_snapshot(None, team_id="T", user_id="U", report=r),
         "record_check": lambda r: record_check(None, "run", item_id="i", user_id="U", check_kind="scim_url",
                                                report=r, now=None),

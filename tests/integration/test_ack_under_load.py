@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 import handlers.app
-from handlers.router.commands import Outcome, Subcommand
+from handlers.shared.commands import Outcome, Subcommand
 from tests.support.slack_app import RunningApp
 
 SLOW_CALLS = 12

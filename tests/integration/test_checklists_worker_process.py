@@ -15,7 +15,7 @@ from tests.support.slack_app import RunningApp
 @pytest.fixture
 def worker_app(fake_slack, database_url):
     app = RunningApp(fake_slack, database_url, worker_processes=1).start()
-    assert app.runtime.deps.offload.workers == 1
+    assert app.runtime.deps.jobs.workers == 1
     yield app
     app.stop()
 

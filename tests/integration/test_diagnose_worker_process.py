@@ -20,7 +20,7 @@ def app_with_worker(fake_slack, database_url):
 
 def test_reply_comes_from_the_worker_and_keeps_every_guarantee(app_with_worker):
     app = app_with_worker
-    assert app.runtime.deps.offload.workers == 1
+    assert app.runtime.deps.jobs.workers == 1
     response = app.command(f"diagnose {REPLY_URL_MISMATCH}")
     assert response.status_code == 200
     reply = app.fake.calls_to("response_url")[-1].params

@@ -9,7 +9,7 @@ import re
 import pytest
 
 import handlers.app
-from handlers.router.commands import Outcome, Subcommand
+from handlers.shared.commands import Outcome, Subcommand
 from handlers.shared.errors import UserError
 from tests.support.slack_app import RunningApp
 

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select as sql_select
 
-import handlers.diagnose.listeners
+import services.diagnose
 from storage.models import AuditEvent
 from tests.support import payloads
 from tests.support.signing import signature
@@ -175,7 +175,7 @@ def test_a_listener_failing_before_its_ack_is_answered_not_a_500(slack_app, logs
     def broken(*_args, **_kwargs):
         raise RuntimeError("the engine broke")
 
-    monkeypatch.setattr(handlers.diagnose.listeners, "run_check", broken)  # every check runs through bot.checks.run_check
+    monkeypatch.setattr(services.diagnose, "run_check", broken)  # every check runs through bot.checks.run_check
     submission = payloads.view_submission("diagnose.modal", {"diagnose.input": {"value": {
         "type": "plain_text_input", "value": "AADSTS50105"}}})
     response = slack_app.interaction(submission)

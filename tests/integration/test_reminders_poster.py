@@ -16,13 +16,20 @@ from sqlmodel import SQLModel
 
 from bot.credentials import expiry_from_input
 from bot.reminders import ReminderState, next_check, parse_schedule
-from handlers.credentials.poster import Pacer, ReminderPoster
+from handlers.app import message_hooks
+from handlers.credentials.messages import SlackMessages, WebClientPoster
+from services.reminders import Pacer, ReminderPoster
 from storage.credentials import (add_credential, claim_reminder, get_credential, ledger_rows, mark_posted,
                                  mark_renewed)
 from tests.support.fake_slack import Fault
 from tests.unit.test_credentials import make_jwt
 
 T = datetime(2027, 3, 10, 9, 30, tzinfo=timezone.utc)
+
+
+def slack_reminders(db, client, schedule, **kwargs) -> ReminderPoster:
+    """The poster as the app composes it: posting through ``client``, the app's messages and buttons."""
+    return ReminderPoster(db, WebClientPoster(client), SlackMessages(message_hooks()), schedule, **kwargs)
 D = timedelta(days=1)
 SCHEDULE = parse_schedule("30,7,1,0,daily:7,weekly")
 
@@ -49,7 +56,7 @@ class FakeClock:
 def poster_for(db, fake, clock: FakeClock | None = None, *, pace: float = 1.0, timeout: float = 5, **kwargs):
     clock = clock or FakeClock(T)
     client = WebClient(token="xoxb-poster-test", base_url=fake.api_url, timeout=timeout, retry_handlers=[])
-    return ReminderPoster(db, client, SCHEDULE, clock=clock.wall,
+    return slack_reminders(db, client, SCHEDULE, clock=clock.wall,
                           pacer=Pacer(pace, monotonic=clock.monotonic, sleep=clock.sleep), **kwargs)
 
 
@@ -77,7 +84,7 @@ def test_band_walk_under_freezegun_posts_each_reminder_once(db, fake_slack):
     cred = track(db)
     seen = []
     with freeze_time(T - 31 * D) as frozen:
-        poster = ReminderPoster(db, WebClient(token="xoxb-t", base_url=fake_slack.api_url, retry_handlers=[]),
+        poster = slack_reminders(db, WebClient(token="xoxb-t", base_url=fake_slack.api_url, retry_handlers=[]),
                                 SCHEDULE, pacer=Pacer(0))  # the real clock, frozen
         for moment in (T - 31 * D, T - 30 * D, T - 7 * D, T - 7 * D + timedelta(hours=1), T - D, T, T + D,
                        T + 8 * D, T + 15 * D):
@@ -182,7 +189,7 @@ def test_a_timeout_is_retried_on_the_next_tick(db, fake_slack):
 def test_the_network_being_down_is_retried(db, fake_slack):
     track(db)
     clock = FakeClock(T - 5 * D)
-    down = ReminderPoster(db, WebClient(token="xoxb-t", base_url="http://127.0.0.1:9/api/", timeout=1,
+    down = slack_reminders(db, WebClient(token="xoxb-t", base_url="http://127.0.0.1:9/api/", timeout=1,
                                         retry_handlers=[]), SCHEDULE, clock=clock.wall,
                           pacer=Pacer(1, monotonic=clock.monotonic, sleep=clock.sleep))
     assert down.tick().failed == 1
@@ -254,13 +261,13 @@ def test_pacing_is_one_message_per_second_per_channel_and_serves_other_channels_
     clock = FakeClock(T - 5 * D)
     stamps: list[tuple[str, float]] = []
     poster = poster_for(db, fake_slack, clock)
-    original = poster._post_once
+    original = poster.slack.post
 
     def timed(channel, message):
         stamps.append((channel, clock.t))
         return original(channel, message)
 
-    poster._post_once = timed  # type: ignore[method-assign]
+    poster.slack.post = timed  # type: ignore[method-assign]
     assert poster.tick().posted == 4
     busy = [t for c, t in stamps if c == "C0BUSY001"]
     assert [round(b - a, 6) for a, b in zip(busy, busy[1:], strict=False)] == [1.0, 1.0]

@@ -15,9 +15,10 @@ from typing import Callable
 import pytest
 from sqlmodel import select
 
-from handlers.ids import ActionId, CallbackId
-from handlers.checklists.views import ChecklistIds
-from handlers.credentials.views import CredentialAction, CredentialCallback
+from handlers.checklists.ids import ChecklistIds
+from handlers.credentials.ids import CredentialIds
+from handlers.diagnose.ids import DiagnoseIds
+from handlers.shared.ids import ReportIds
 from storage.checklists import load_run
 from storage.credentials import add_credential, get_credential
 from storage.models import ChecklistEvent, ChecklistItem
@@ -65,7 +66,7 @@ def _snapshot(app: RunningApp) -> str:
     app.command(f"diagnose {AADSTS50011}")
     reply = app.fake.calls_to("response_url")[-1].params
     actions = next(b for b in reply["blocks"] if b["type"] == "actions")
-    return next(e["value"] for e in actions["elements"] if e["action_id"] == ActionId.SHARE_REPORT)
+    return next(e["value"] for e in actions["elements"] if e["action_id"] == ReportIds.SHARE)
 
 
 def _run(app: RunningApp) -> Started:
@@ -104,7 +105,7 @@ class Case:
 
 def _renew_submission(app: RunningApp, cred_id: int, team: str):
     return app.interaction(payloads.view_submission(
-        CredentialCallback.RENEW, {"credential.expires": {"value": {"type": "datepicker", "selected_date": "2031-01-01"}}},
+        CredentialIds.RENEW_MODAL, {"credential.expires": {"value": {"type": "datepicker", "selected_date": "2031-01-01"}}},
         team=team, user=_team_user(team), private_metadata=json.dumps({"id": cred_id, "gen": 1})))
 
 
@@ -161,23 +162,23 @@ def _opened(app: RunningApp, callback_id: str) -> bool:
 
 CASES = {
     "share a report": Case(
-        (ActionId.SHARE_REPORT,), _snapshot,
+        (ReportIds.SHARE,), _snapshot,
         lambda app, snapshot, team: app.interaction(payloads.block_actions(
-            ActionId.SHARE_REPORT, snapshot, team=team, user=_team_user(team),
+            ReportIds.SHARE, snapshot, team=team, user=_team_user(team),
             response_url=app.fake.response_url(team))),
         lambda app, _snapshot_id: any(c.params.get("channel") == payloads.CHANNEL
                                       for c in app.fake.calls_to("chat.postMessage"))),
     "mark a credential renewed (button)": Case(
-        (CredentialAction.RENEW,), _credential, _credential_button(CredentialAction.RENEW),
-        lambda app, _cred: _opened(app, CredentialCallback.RENEW)),
+        (CredentialIds.RENEW,), _credential, _credential_button(CredentialIds.RENEW),
+        lambda app, _cred: _opened(app, CredentialIds.RENEW_MODAL)),
     "snooze a credential": Case(
-        (CredentialAction.SNOOZE,), _credential, _credential_button(CredentialAction.SNOOZE),
+        (CredentialIds.SNOOZE,), _credential, _credential_button(CredentialIds.SNOOZE),
         lambda app, cred: get_credential(app.db, cred).snoozed_until is not None),
     "stop tracking a credential": Case(
-        (CredentialAction.UNTRACK,), _credential, _credential_button(CredentialAction.UNTRACK),
+        (CredentialIds.UNTRACK,), _credential, _credential_button(CredentialIds.UNTRACK),
         lambda app, cred: not get_credential(app.db, cred).active),
     "renew a credential (modal)": Case(
-        (CredentialCallback.RENEW,), _credential, _renew_submission,
+        (CredentialIds.RENEW_MODAL,), _credential, _renew_submission,
         lambda app, cred: get_credential(app.db, cred).generation == 2),
     "tick a checklist step": Case((ChecklistIds.TICK,), _run, _tick, _ticked),
     "open a step's check": Case(
@@ -199,21 +200,21 @@ CASES = {
 
 # Listeners whose payload names no row of ours, each with why.
 NO_ROW = {
-    ActionId.EXPLAIN_MORE: "names a knowledge entry, the same in every workspace",
-    ActionId.OPEN_DIAGNOSE_MODAL: "opens an empty form",
-    ActionId.OPEN_TOKEN_MODAL: "opens an empty form",
-    ActionId.START_CHECKLIST: "names a checklist definition; the run is made in the clicking workspace",
-    CallbackId.DIAGNOSE_MODAL: "carries only what was pasted",
-    CallbackId.TOKEN_MODAL: "carries only what was pasted",
-    CredentialAction.OPEN_TRACK: "opens an empty form",
-    CredentialCallback.TRACK: "finds an existing label within the request's workspace only",
+    ReportIds.EXPLAIN: "names a knowledge entry, the same in every workspace",
+    DiagnoseIds.OPEN_DIAGNOSE_MODAL: "opens an empty form",
+    DiagnoseIds.OPEN_TOKEN_MODAL: "opens an empty form",
+    ChecklistIds.START: "names a checklist definition; the run is made in the clicking workspace",
+    DiagnoseIds.DIAGNOSE_MODAL: "carries only what was pasted",
+    DiagnoseIds.TOKEN_MODAL: "carries only what was pasted",
+    CredentialIds.OPEN_TRACK: "opens an empty form",
+    CredentialIds.TRACK_MODAL: "finds an existing label within the request's workspace only",
     ChecklistIds.CHECK_INPUT: "a block id inside the check modal, not a listener",
 }
 
 
 def test_every_button_and_modal_id_is_either_isolated_here_or_names_no_row():
     covered = {i for case in CASES.values() for i in case.ids}
-    every = {*ActionId, *CallbackId, *CredentialAction, *CredentialCallback, *ChecklistIds}
+    every = {*ReportIds, *DiagnoseIds, *CredentialIds, *ChecklistIds}
     assert every == covered | set(NO_ROW), f"classify: {sorted(every - covered - set(NO_ROW))}"
     assert not covered & set(NO_ROW)
 

@@ -59,8 +59,8 @@ class RunningApp:
             self._thread.join(timeout=5)
         if self.runtime is not None:
             self.runtime.deps.executor.shutdown(wait=True)
-            self.runtime.deps.offload.shutdown()
-            self.runtime.deps.offload.wait_idle()
+            self.runtime.deps.jobs.shutdown()
+            self.runtime.deps.jobs.wait_idle()
             self.runtime.deps.audit.close()
             self.runtime.deps.db.dispose()
 
@@ -77,7 +77,7 @@ class RunningApp:
     def wait_idle(self) -> None:
         assert self.runtime is not None
         self.runtime.deps.executor.wait_idle()
-        self.runtime.deps.offload.wait_idle()
+        self.runtime.deps.jobs.wait_idle()
         self.runtime.deps.executor.wait_idle()
         self.runtime.deps.audit.flush()
 

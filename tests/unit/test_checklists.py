@@ -7,8 +7,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from bot.checklist_defs import ChecklistDef, load_checklists
+from bot.checklist_suggest import suggest_checklist
 from bot.checklists import (CHUNK, ClosedRun, decode_mask, encode_mask, export_text, follow_up_due, format_duration,
-                            nudge_due, progress_bar, selection_delta, start_run, suggest_checklist, summarise)
+                            nudge_due, progress_bar, selection_delta, start_run, summarise)
 from bot.checklists import CheckFinding, CheckRun, Progress
 from handlers.shared.limits import MAX_CHECKBOX_OPTIONS
 

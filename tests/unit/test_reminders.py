@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.reminders import (Band, ReminderState, Schedule, band_of, days_left, due_at, entra_quarantine_clock,
-                           latest_occurrence, next_check, occurrences, parse_schedule, recovery_steps, time_left)
+from bot.recovery import entra_quarantine_clock, recovery_steps
+from bot.reminders import (Band, ReminderState, Schedule, band_of, days_left, due_at, latest_occurrence, next_check,
+                           occurrences, parse_schedule, time_left)
 
 T = datetime(2027, 3, 10, 9, 30, tzinfo=timezone.utc)  # the expiry
 D = timedelta(days=1)

@@ -33,7 +33,7 @@ def test_every_saml_sample_is_recognised(corpus):
 
 
 def test_xml_escaped_by_slack_is_read_after_unescaping(corpus):
-    from handlers.router.commands import from_slack
+    from handlers.router.listeners import from_slack
 
     xml = (corpus / "tokens" / "saml_responses" / "open_saml_response.xml").read_text()
     as_slack_sends_it = xml.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -8,10 +8,12 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from slack_sdk.models.views import View
 
+from slack_sdk.models.blocks import ButtonElement
+
 from bot.checklist_defs import ChecklistDef, load_checklists
 from bot.checklists import CheckFinding, CheckRun, export_text, start_run, summarise
 from bot.checks import run_check
-from handlers.checklists.listeners import checklist_buttons
+from handlers.checklists.start import checklist_buttons
 from handlers.checklists import views
 from handlers.shared.limits import MAX_MESSAGE_BLOCKS, MAX_VIEW_BLOCKS
 
@@ -112,7 +114,8 @@ def test_pickers_summary_follow_up_nudge_and_next_steps():
     check_message(views.render_summary(run, summarise(run), texts))
     check_message(views.render_follow_up(run))
     check_message(views.render_follow_up_answer("U1", True))
-    next_steps = check_message(views.render_next_steps(run))
+    offered = ButtonElement(text="Diagnose an error", action_id="home.open_diagnose")  # another feature's, via hooks
+    next_steps = check_message(views.render_next_steps(run, [offered]))
     assert {e["action_id"] for e in next_steps[1]["elements"]} == {"checklist.start", "home.open_diagnose"}
     check_message(views.render_nudge(RUNS[0]))
 

@@ -11,18 +11,21 @@ from bot.reminders import Band
 from bot.settings import SettingsError, load_settings
 from handlers.credentials.views import (BAND_COLOR, home_section, recovery_message, renew_modal, reminder_message,
                                         resolved_message, slack_date, track_modal, tracked_list)
+from handlers.app import message_hooks
+from handlers.credentials.messages import SlackMessages
+from services.credentials import Tracked
 from storage.models import Credential
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
 
 
-def cred(days: float, **fields) -> Credential:
+def cred(days: float, **fields) -> Tracked:
     base = dict(id=7, team_id="T1", label="prod Entra SCIM", label_key="prod entra scim", kind="scim-token",
                 idp="entra", environment="prod", channel_id="C0REMIND1", expires_at=NOW + timedelta(days=days),
                 expiry_source="jwt", fingerprint="ab12cd34", generation=3, active=True, added_by="U0ADMIN01",
                 added_at=NOW - timedelta(days=170))
     base.update(fields)
-    return Credential(**base)
+    return Tracked.of(Credential(**base))
 
 
 def test_settings_for_reminders():
@@ -54,7 +57,8 @@ def test_slack_date_shows_the_readers_timezone_with_a_utc_fallback():
 
 @pytest.mark.parametrize("days, band", [(20, Band.YELLOW), (5, Band.RED), (-2, Band.EXPIRED)])
 def test_a_reminder_has_the_band_colour_label_idp_days_and_buttons(days, band):
-    message = reminder_message(cred(days), NOW)
+    recovery = message_hooks().buttons_for_reminder("scim-token", "entra")  # the checklist feature's, via hooks
+    message = reminder_message(cred(days), NOW, extra_buttons=recovery)
     [attachment] = message["attachments"]
     assert attachment["color"] == BAND_COLOR[band]
     dumped = json.dumps(message)
@@ -82,10 +86,15 @@ def test_the_band_passed_in_wins_at_the_exact_boundary():
 
 
 def test_no_401_button_for_other_kinds_or_idps():
+    messages = SlackMessages(message_hooks())  # as the app draws them: with the checklist feature's buttons
+
+    def drawn(c):
+        return messages.reminder(c, NOW, with_recovery=False, band=Band.RED)
+
     for extra in ({"kind": "saml-cert"}, {"kind": "client-secret"}, {"idp": "other"}):
-        actions = reminder_message(cred(3, **extra), NOW)["attachments"][0]["blocks"][-1]
+        actions = drawn(cred(3, **extra))["attachments"][0]["blocks"][-1]
         assert [e["action_id"] for e in actions["elements"]] == ["credential.renew", "credential.snooze"]
-    okta = reminder_message(cred(3, idp="okta"), NOW)["attachments"][0]["blocks"][-1]["elements"][2]
+    okta = drawn(cred(3, idp="okta"))["attachments"][0]["blocks"][-1]["elements"][2]
     assert json.loads(okta["value"]) == {"checklist": "scim-401", "idp": "okta"}
 
 

@@ -12,10 +12,10 @@ from slack_sdk.models.views import View
 from bot.checks import run_check
 from bot.diagnostics.report import Finding, Report, Severity
 from bot.redaction import seal
-from handlers.diagnose.listeners import explainable_codes
+from handlers.diagnose.views import diagnose_modal, entry_modal, home_buttons, token_modal
 from handlers.home.views import render_home
-from handlers.shared.modals import diagnose_modal, entry_modal, result_modal, token_modal
-from handlers.shared.report import fallback_text, format_detail, render_report, verdict
+from handlers.shared.modals import result_modal
+from handlers.shared.report import explainable_codes, fallback_text, format_detail, render_report, verdict
 from tests.conftest import REPO
 
 GOLDEN = REPO / "tests" / "golden"
@@ -109,7 +109,7 @@ def test_mrkdwn_control_characters_are_escaped():
     assert "<!channel>" not in text and "&lt;!channel&gt;" in text
 
 
-@pytest.mark.parametrize("view", [diagnose_modal(), token_modal(), render_home([("/sso help", "help")])],
+@pytest.mark.parametrize("view", [diagnose_modal(), token_modal(), render_home([("/sso help", "help")], buttons=home_buttons())],
                          ids=["diagnose", "token", "home"])
 def test_modals_and_home_are_valid_views(view: View):
     view.validate_json()

@@ -1,7 +1,8 @@
 """``sso-bot check scim|oidc|saml``: the live checks on the command line.
 
-Registered by ``bot.cli`` with one call (:func:`add_check_command`). The token comes only from
-standard input (or a hidden prompt on a terminal), never from an argument, and is never printed.
+The ``check`` command group of ``bot.cli``, registered with one call (:func:`add_check_command`). The
+token comes only from standard input (or a hidden prompt on a terminal), never from an argument, and is
+never printed.
 Exit status as for ``diagnose``: 0 when nothing failed, 1 when a finding failed, 2 on a usage error.
 """
 
@@ -11,7 +12,8 @@ import argparse
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+from bot.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+
 _MAX_INPUT = 1_000_000
 
 __all__ = ["add_check_command"]

@@ -34,13 +34,11 @@ import time
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any, Callable
+from typing import Any, Callable, Protocol
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-
-from bot.reminders import ReminderState, Schedule, due_at, next_check
-from handlers.credentials.views import recovery_message, reminder_message, resolved_message
+from bot.reminders import Band, ReminderState, Schedule, due_at, next_check
+from services.credentials import Tracked
+from services.ports import Audit, Posted, SlackPoster
 from storage import Database
 from storage.credentials import (claim_reminder, complete_notice, complete_reminder, drop_notice, get_credential,
                                  list_due_credentials, mark_posted, release_reminder, set_next_due)
@@ -49,11 +47,18 @@ from storage.types import utcnow
 
 log = logging.getLogger("sso_bot.reminders")
 
-# Errors a retry next minute cannot fix: back off for an hour instead of hammering Slack.
-_BLOCKED = frozenset({"channel_not_found", "not_in_channel", "is_archived", "invalid_auth", "account_inactive",
-                      "token_revoked", "missing_scope", "restricted_action", "invalid_blocks", "msg_too_long",
-                      "no_permission", "ekm_access_denied", "team_access_not_granted"})
+# A post that a retry next minute cannot fix (``Posted.blocked``) backs off for an hour instead.
 BLOCKED_BACKOFF = timedelta(hours=1)
+
+
+class ReminderMessages(Protocol):
+    """The three messages a reminder tick posts, as ``chat.postMessage`` arguments (handlers/credentials)."""
+
+    def reminder(self, cred: Tracked, now: datetime, *, with_recovery: bool, band: Band) -> dict[str, Any]: ...
+
+    def recovery(self, cred: Tracked, now: datetime) -> dict[str, Any]: ...
+
+    def resolved(self, cred: Tracked) -> dict[str, Any]: ...
 
 
 class Pacer:
@@ -126,15 +131,6 @@ class TickResult:
                 + ")")
 
 
-@dataclass(frozen=True)
-class _Sent:
-    ok: bool
-    ts: str = ""
-    error: str = ""
-    retry_after: float | None = None  # set on 429
-    blocked: bool = False
-
-
 def _default_owner() -> str:
     return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
@@ -142,13 +138,14 @@ def _default_owner() -> str:
 class ReminderPoster:
     """The reminder job. Call it with ``now`` (the scheduler does) or use :meth:`tick`."""
 
-    def __init__(self, db: Database, client: WebClient, schedule: Schedule, *,
-                 clock: Callable[[], datetime] = utcnow, pacer: Pacer | None = None, audit: Any = None,
+    def __init__(self, db: Database, slack: SlackPoster, messages: ReminderMessages, schedule: Schedule, *,
+                 clock: Callable[[], datetime] = utcnow, pacer: Pacer | None = None, audit: Audit | None = None,
                  owner: str | None = None, page_size: int = 100, max_pending: int = 300,
                  lease: timedelta = timedelta(minutes=10), max_in_tick_wait: float = 30.0,
                  attempts_per_tick: int = 3, tick_budget: float | None = 50.0) -> None:
         self.db = db
-        self.client = client
+        self.slack = slack
+        self.messages = messages
         self.schedule = schedule
         self.clock = clock
         self.pacer = pacer or Pacer()
@@ -257,7 +254,7 @@ class ReminderPoster:
         channel = row.channel_id
         ts = claim.message_ts
         if claim.status == "pending":
-            message = reminder_message(row, now, with_recovery=due.with_recovery, band=due.band)
+            message = self.messages.reminder(Tracked.of(row), now, with_recovery=due.with_recovery, band=due.band)
             sent = self._send(channel, message, result)
             if not sent.ok:
                 self._release(claim.ledger_id, sent, result, row.id)
@@ -271,7 +268,7 @@ class ReminderPoster:
         else:
             channel = claim.channel_id or channel
         if due.with_recovery:
-            sent = self._send(channel, {**recovery_message(row, now), "thread_ts": ts}, result)
+            sent = self._send(channel, {**self.messages.recovery(Tracked.of(row), now), "thread_ts": ts}, result)
             if not sent.ok:
                 self._release(claim.ledger_id, sent, result, row.id)
                 return
@@ -296,7 +293,7 @@ class ReminderPoster:
             result.skipped += 1
             return
         assert claim.ledger_id is not None
-        sent = self._send(row.notice_channel, {**resolved_message(row), "thread_ts": row.notice_ts}, result)
+        sent = self._send(row.notice_channel, {**self.messages.resolved(Tracked.of(row)), "thread_ts": row.notice_ts}, result)
         if not sent.ok:
             self._release(claim.ledger_id, sent, result, row.id)
             return
@@ -305,12 +302,12 @@ class ReminderPoster:
                         credential_id=row.id, notice_key=key, next_due_at=next_check(state, self.schedule))
 
     # -- Slack ------------------------------------------------------------------
-    def _send(self, channel: str, message: dict[str, Any], result: TickResult) -> _Sent:
+    def _send(self, channel: str, message: dict[str, Any], result: TickResult) -> Posted:
         """Post with pacing; a 429 pauses every channel for Retry-After and retries, within limits."""
         waited = 0.0
         for attempt in range(1, self.attempts_per_tick + 1):
             self.pacer.acquire(channel)
-            sent = self._post_once(channel, message)
+            sent = self.slack.post(channel, message)
             if sent.retry_after is None:
                 return sent
             result.rate_limited += 1
@@ -319,29 +316,9 @@ class ReminderPoster:
             if waited > self.max_in_tick_wait or attempt == self.attempts_per_tick:
                 return sent
             log.info("Slack asked us to slow down (429); retrying in %.0f s", sent.retry_after)
-        return _Sent(False, error="rate_limited")  # not reached
+        return Posted(error="rate_limited")  # not reached
 
-    def _post_once(self, channel: str, message: dict[str, Any]) -> _Sent:
-        try:
-            response = self.client.chat_postMessage(channel=channel, **message)
-            return _Sent(True, ts=str(response.get("ts") or ""))
-        except SlackApiError as error:
-            response = error.response
-            status = getattr(response, "status_code", 0) or 0
-            data = response.data if isinstance(getattr(response, "data", None), dict) else {}
-            code = str(data.get("error") or f"http_{status}")
-            if status == 429 or code == "ratelimited":
-                return _Sent(False, error="ratelimited", retry_after=_retry_after(getattr(response, "headers", {})))
-            if status < 500 and code in _BLOCKED:
-                log.warning("cannot post a reminder in %s: %s (retrying in an hour)", channel, code)
-                return _Sent(False, error=code, blocked=True)
-            log.warning("reminder post to %s failed: %s (retrying next tick)", channel, code)
-            return _Sent(False, error=code)
-        except Exception as error:  # timeouts, refused connections, DNS: all worth a retry
-            log.warning("reminder post to %s failed: %s (retrying next tick)", channel, type(error).__name__)
-            return _Sent(False, error=type(error).__name__)
-
-    def _release(self, ledger_id: int, sent: _Sent, result: TickResult, credential_id: int) -> None:
+    def _release(self, ledger_id: int, sent: Posted, result: TickResult, credential_id: int) -> None:
         now = self.clock()
         retry_at = None
         if sent.retry_after is not None:
@@ -355,17 +332,3 @@ class ReminderPoster:
         if self.audit is not None:
             self.audit.record(team_id=row.team_id, user_id="sso-bot", action=action, input_kinds=(row.kind,),
                               outcome=outcome, detail=f"credential={row.id} key={detail}")
-
-
-def _retry_after(headers: Any) -> float:
-    """Seconds from a Retry-After header (Slack sends whole seconds); 1 s when missing or odd."""
-    value = None
-    try:
-        for key, raw in dict(headers or {}).items():
-            if str(key).lower() == "retry-after":
-                value = raw[0] if isinstance(raw, list) else raw
-                break
-        seconds = float(value) if value is not None else 1.0
-    except (TypeError, ValueError):
-        seconds = 1.0
-    return min(max(seconds, 0.0), 3600.0)

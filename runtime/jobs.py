@@ -33,14 +33,14 @@ def _init_worker(database_url: str) -> None:
     load_knowledge()  # pay the knowledge base's load once per worker, not on the first request
 
 
-def worker_db() -> Database:
-    """The database handle of the process running a job (the worker's own, or the app's when inline)."""
+def _with_db(job: Callable[[Database, Any], Any], arg: Any) -> Any:
+    """Run ``job`` with the database of the process it runs in (the worker's own, or the app's inline)."""
     if _worker_db is None:
-        raise RuntimeError("no worker database: Offload was not started")
-    return _worker_db
+        raise RuntimeError("no worker database: BackgroundJobs was not started")
+    return job(_worker_db, arg)
 
 
-class Offload:
+class BackgroundJobs:
     def __init__(self, database_url: str, workers: int, inline_db: Database | None = None) -> None:
         self.workers = workers
         self._pool: ProcessPoolExecutor | None = None
@@ -59,10 +59,11 @@ class Offload:
         if self._pool is not None:
             self._pool.submit(_noop).result(timeout=120)
 
-    def submit(self, job: Callable[..., Any], arg: Any, done: Callable[[Any, BaseException | None], None]) -> None:
-        """Run ``job(arg)`` (a module-level function; ``arg`` is pickled) without waiting for it.
+    def submit(self, job: Callable[[Database, Any], Any], arg: Any,
+               on_done: Callable[[Any, BaseException | None], None]) -> None:
+        """Run ``job(db, arg)`` (a module-level function; ``arg`` is pickled) without waiting for it.
 
-        ``done(result, error)`` runs in this process when the job ends. The listener that
+        ``on_done(result, error)`` runs in this process when the job ends. The listener that
         submitted returns at once, so a busy worker never holds a listener thread (and with it
         the ack of the next request)."""
         finished = threading.Event()
@@ -71,7 +72,7 @@ class Offload:
 
         def settle(result: Any, error: BaseException | None) -> None:
             try:
-                done(result, error)
+                on_done(result, error)
             except Exception:
                 log.exception("the completion of an offloaded job failed")
             finally:
@@ -81,13 +82,13 @@ class Offload:
 
         if self._pool is None:
             try:
-                result = job(arg)
+                result = _with_db(job, arg)
             except Exception as error:  # handed to ``done``, like a worker's failure
                 settle(None, error)
             else:
                 settle(result, None)
             return
-        future = self._pool.submit(job, arg)
+        future = self._pool.submit(_with_db, job, arg)
         future.add_done_callback(lambda f: settle(*_outcome(f)))
 
     def submit_later(self, delay: float, start: Callable[[], None]) -> None:

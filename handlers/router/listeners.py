@@ -1,108 +1,30 @@
-"""The one ``/sso`` listener and its table of subcommands.
+"""The one ``/sso`` listener: it routes every subcommand through the table the features filled
+(``deps.hooks.router``) and answers help, and unknown words, itself.
 
-Bolt runs only the first listener that matches a command, so every
-subcommand is routed from here. The same table produces the help text and is
-what the manifest test compares against, so help can never list a command
-that does not exist.
+Bolt runs only the first listener that matches a command, so every subcommand is routed from here.
 """
 
 from __future__ import annotations
 
-import difflib
 import logging
 import re
-from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.diagnostics.extract import unwrap_slack_links
 from bot.redaction import looks_secret
-from bot.settings import Settings
+from handlers.router.help import help_fallback_text, render_help
+from handlers.shared.commands import CommandContext, Outcome, Router, Subcommand
 from handlers.shared.deps import Deps
 from handlers.shared.errors import UserError
-from handlers.router.views import help_fallback_text, render_help
 
 log = logging.getLogger("sso_bot.commands")
 
 SLASH_COMMAND = "/sso"
 # Slack caps slash-command text far below this; anything longer is not a real paste worth reading.
 MAX_COMMAND_TEXT = 100_000
-
-
-@dataclass
-class CommandContext:
-    """Everything a subcommand needs; built once per /sso call."""
-
-    args: str
-    user_id: str
-    team_id: str
-    channel_id: str
-    trigger_id: str
-    respond: Respond
-    client: WebClient
-    deps: Deps
-    settings: Settings
-
-
-@dataclass
-class Outcome:
-    """What the audit log records about a call: kinds recognised, never the text."""
-
-    input_kinds: Sequence[str] = ()
-    outcome: str = "ok"
-    detail: str = ""
-
-
-@dataclass(frozen=True)
-class Subcommand:
-    name: str
-    usage: str
-    summary: str
-    # Returns the Outcome to audit, or None when the subcommand audits later itself (offloaded work).
-    run: Callable[[CommandContext], Outcome | None] | None = None
-    aliases: tuple[str, ...] = ()
-
-
-@dataclass
-class Router:
-    """The subcommand table. ``help`` is built in; others are added by feature modules."""
-
-    subcommands: list[Subcommand] = field(default_factory=list)
-    _help: tuple[int, dict[str, Any]] | None = field(default=None, repr=False)
-
-    def add(self, sub: Subcommand) -> None:
-        taken = {n for s in self.subcommands for n in (s.name, *s.aliases)}
-        clash = taken & {sub.name, *sub.aliases}
-        if clash:
-            raise ValueError(f"subcommand name already taken: {sorted(clash)}")
-        self.subcommands.append(sub)
-
-    def find(self, name: str) -> Subcommand | None:
-        name = name.lower()
-        return next((s for s in self.subcommands if name == s.name or name in s.aliases), None)
-
-    def suggest(self, name: str) -> str | None:
-        names = [n for s in self.subcommands for n in (s.name, *s.aliases)]
-        close = difflib.get_close_matches(name.lower(), names, n=1, cutoff=0.6)
-        if not close:
-            return None
-        found = self.find(close[0])
-        return found.name if found else None
-
-    def help_entries(self) -> list[tuple[str, str]]:
-        return [(s.usage, s.summary) for s in self.subcommands]
-
-    def plain_help(self) -> dict[str, Any]:
-        """The help message as Slack JSON, built once per table: /sso help is the most frequent call,
-        and its answer goes out in the ack, where every millisecond counts."""
-        if self._help is None or self._help[0] != len(self.subcommands):
-            entries = self.help_entries()
-            message = {"text": help_fallback_text(entries), "blocks": [b.to_dict() for b in render_help(entries)]}
-            self._help = (len(self.subcommands), message)
-        return self._help[1]
-
 
 HELP = Subcommand(name="help", usage="/sso help", summary="List what sso-bot can do (this message).")
 
@@ -129,14 +51,17 @@ def from_slack(text: str) -> str:
 _ECHOABLE = re.compile(r"[A-Za-z][A-Za-z_-]{0,23}")
 
 
-def register(app: App, settings: Settings, deps: Deps, router: Router) -> None:
+def register(app: App, deps: Deps) -> None:
+    router = deps.hooks.router
+    help_message = _HelpMessage(router)
+
     @app.command(SLASH_COMMAND)
     def on_sso(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
         text = str(command.get("text") or "")
         name, args = split_command(text[:MAX_COMMAND_TEXT])
         sub = router.find(name) if name else HELP
         if sub is None or sub is HELP or sub.run is None:
-            _answer_with_help(ack, router, name if sub is None else None)
+            _answer_with_help(ack, help_message, name if sub is None else None)
             _audit(deps, command, "help" if sub is not None else "unknown", Outcome(outcome="help"))
             return
         ack()
@@ -148,8 +73,6 @@ def register(app: App, settings: Settings, deps: Deps, router: Router) -> None:
             trigger_id=str(command.get("trigger_id", "")),
             respond=respond,
             client=client,
-            deps=deps,
-            settings=settings,
         )
         try:
             outcome = sub.run(ctx)
@@ -163,9 +86,26 @@ def register(app: App, settings: Settings, deps: Deps, router: Router) -> None:
             _audit(deps, command, sub.name, outcome)
 
 
-def _answer_with_help(ack: Ack, router: Router, unknown: str | None) -> None:
+class _HelpMessage:
+    """The help message as Slack JSON, built once per table: /sso help is the most frequent call,
+    and its answer goes out in the ack, where every millisecond counts."""
+
+    def __init__(self, router: Router) -> None:
+        self.router = router
+        self._built: tuple[int, dict[str, Any]] | None = None
+
+    def plain(self) -> dict[str, Any]:
+        if self._built is None or self._built[0] != len(self.router.subcommands):
+            entries = self.router.help_entries()
+            message = {"text": help_fallback_text(entries), "blocks": [b.to_dict() for b in render_help(entries)]}
+            self._built = (len(self.router.subcommands), message)
+        return self._built[1]
+
+
+def _answer_with_help(ack: Ack, help_message: _HelpMessage, unknown: str | None) -> None:
+    router = help_message.router
     if unknown is None:
-        ack(response_type="ephemeral", **router.plain_help())
+        ack(response_type="ephemeral", **help_message.plain())
         return
     entries = router.help_entries()
     shown = unknown if _ECHOABLE.fullmatch(unknown) and not looks_secret(unknown) else ""

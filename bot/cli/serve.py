@@ -1,0 +1,92 @@
+"""``sso-bot serve`` (the Slack app, Socket Mode or HTTP) and ``sso-bot db upgrade``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bot.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, own_command
+from bot.settings import Settings, load_settings
+
+_SETUP_HELP = {
+    "SLACK_BOT_TOKEN": "Bot User OAuth Token (xoxb-...): api.slack.com/apps > your app > OAuth & Permissions",
+    "SLACK_SIGNING_SECRET": "api.slack.com/apps > your app > Basic Information > App Credentials > Signing Secret",
+    "SLACK_APP_TOKEN": "App-level token (xapp-...) for Socket Mode: Basic Information > App-Level Tokens, "
+                       "scope connections:write",
+}
+
+
+def add_serve_command(sub) -> None:
+    serve = sub.add_parser("serve", help="run the Slack app (Socket Mode if SLACK_APP_TOKEN is set, else HTTP)")
+    mode = serve.add_mutually_exclusive_group()
+    mode.add_argument("--http", action="store_true", help="serve POST /slack/events and GET /healthz over HTTP")
+    mode.add_argument("--socket", action="store_true", help="connect to Slack over Socket Mode")
+    serve.add_argument("--port", type=int, default=None, help="HTTP port (default: $PORT, else 3000)")
+    serve.add_argument("--host", default="0.0.0.0", help="HTTP interface to listen on (default: all)")
+    serve.set_defaults(handler=_serve)
+
+
+def add_db_command(sub) -> None:
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(title="db commands", metavar="ACTION")
+    db_upgrade = db_sub.add_parser("upgrade", help="apply migrations to DATABASE_URL (the app also does this at start)")
+    db_upgrade.set_defaults(handler=_db_upgrade)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    socket_mode = args.socket or (not args.http and settings.app_token is not None)
+    missing = settings.missing_for_socket() if socket_mode else settings.missing_for_http()
+    if missing:
+        _print_setup_help(missing, socket_mode)
+        return EXIT_USAGE
+    from bot.knowledge import load_knowledge
+    from bot.logs import configure_logging
+    from runtime.compose import StartupError, run_http, run_socket_mode
+
+    configure_logging(settings.log_level)
+    load_knowledge(validate=True)  # the server start always validates the knowledge (and refreshes its cache)
+    try:
+        if socket_mode:
+            run_socket_mode(settings)
+        else:
+            run_http(settings, host=args.host, port=args.port if args.port is not None else settings.port)
+    except StartupError as error:
+        print(f"sso-bot: cannot start: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def _print_setup_help(missing: list[str], socket_mode: bool) -> None:
+    mode = "Socket Mode" if socket_mode else "HTTP mode"
+    lines = [f"sso-bot cannot start in {mode}: these environment variables are not set:"]
+    lines += [f"  {name:<21} {_SETUP_HELP[name]}" for name in missing]
+    lines += [
+        "",
+        "Create the Slack app from manifest.yml first (README: 'Create the Slack app'), then export the values",
+        "above, or put them in a .env file that `make run` reads.",
+        "Socket Mode needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN; HTTP mode needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET.",
+        "",
+        f"No Slack at hand? The diagnosis works offline:  {own_command()} diagnose 'AADSTS50011 ...'",
+    ]
+    print("\n".join(lines), file=sys.stderr)
+
+
+
+def _db_upgrade(_args: argparse.Namespace) -> int:
+    settings: Settings = load_settings()
+    from storage import open_database
+    from storage.migrate import upgrade
+
+    db = open_database(settings.database_url)
+    try:
+        revision = upgrade(db)
+    except Exception as error:
+        print(f"sso-bot: cannot migrate {db.url}: {str(error).splitlines()[0] if str(error) else error!r}",
+              file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        db.dispose()
+    print(f"database {db.url} is at revision {revision}")
+    return EXIT_OK
+

@@ -1,0 +1,29 @@
+"""The credentials feature's ids: Slack sends them back, so they are part of our contract."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class CredentialIds(StrEnum):
+    """Buttons (values: ``<credential id>:<generation>``; untrack: the id) and modals."""
+
+    RENEW = "credential.renew"
+    SNOOZE = "credential.snooze"
+    UNTRACK = "credential.untrack"
+    OPEN_TRACK = "credential.open_track"
+    TRACK_MODAL = "credential.track_modal"
+    RENEW_MODAL = "credential.renew_modal"
+
+
+class CredentialBlock(StrEnum):
+    """Input blocks inside the track and renew modals (no listener of their own)."""
+
+    LABEL = "credential.label"
+    KIND = "credential.kind"
+    IDP = "credential.idp"
+    ENV = "credential.env"
+    CHANNEL = "credential.channel"
+    SECRET = "credential.secret"
+    ISSUED = "credential.issued"
+    EXPIRES = "credential.expires"

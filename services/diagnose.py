@@ -1,0 +1,26 @@
+"""Diagnose (any check): the use case behind ``sso-bot diagnose``, the ``/sso`` subcommands and the
+diagnose and token modals. Every report comes from ``bot.checks.run_check``, which seals it
+(``bot.redaction``). Nothing here touches storage, so ``sso-bot diagnose`` loads no SQL.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Mapping
+
+from bot.checks import run_check
+from bot.redaction import SafeReport, require_safe
+
+
+def diagnose(check: str, text: str, *, now: datetime | None = None, environments: Mapping[str, str] | None = None,
+             expected_env: str | None = None, issued_at: date | datetime | None = None) -> SafeReport:
+    """One check (``diagnose``, ``explain``, ``scim``, ``redirect``, ``domains`` or ``token``) on what was pasted."""
+    return run_check(check, text, now=now, environments=dict(environments or {}), expected_env=expected_env,
+                     issued_at=issued_at)
+
+
+def audit_fields(report: SafeReport) -> tuple[tuple[str, ...], str, str]:
+    """What the audit log keeps of a report: the kinds recognised, the verdict and the finding codes."""
+    require_safe(report)
+    codes = ",".join(dict.fromkeys(f.code for f in report.findings))
+    return tuple(report.inputs), report.worst.value, codes
