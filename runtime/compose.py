@@ -20,9 +20,8 @@ from bot.reminders import parse_schedule
 from handlers.app import build_app, message_hooks
 from handlers.credentials.messages import SlackMessages, WebClientPoster
 from handlers.shared.deps import Deps
-from runtime.executor import ListenerExecutor
 from runtime.http import SlackWsgiApp
-from runtime.jobs import BackgroundJobs
+from runtime.jobs import BackgroundJobs, ListenerExecutor
 from runtime.scheduler import Scheduler
 from runtime.server import HttpServer, serve_http, serve_socket_mode
 from services.ports import Audit
@@ -93,26 +92,35 @@ def run_http(settings: Settings, *, host: str, port: int) -> None:
     runtime = prepare(settings)
     server = HttpServer(runtime.wsgi(settings.signing_secret or ""), host=host, port=port)
     runtime.deps.scheduler.start()
-    serve_http(server, runtime.deps.executor, on_ready=lambda p: _ready(f"http://{host}:{p}/slack/events"))
-    _close(runtime)
+    try:
+        serve_http(server, on_ready=lambda p: _ready(f"http://{host}:{p}/slack/events"))
+    finally:
+        close(runtime)
 
 
 def run_socket_mode(settings: Settings) -> None:
     runtime = prepare(settings)
     runtime.deps.scheduler.start()
-    serve_socket_mode(runtime.app, settings.app_token or "", runtime.deps.executor,
-                      on_ready=lambda: _ready("Socket Mode"))
-    _close(runtime)
+    try:
+        serve_socket_mode(runtime.app, settings.app_token or "", on_ready=lambda: _ready("Socket Mode"))
+    finally:
+        close(runtime)
 
 
-def _close(runtime: Runtime) -> None:
-    """After the listeners have finished: stop the scheduler, let offloaded replies finish (their
-    completions write audit rows), write the last audit rows, release the database."""
-    runtime.deps.scheduler.stop()
-    runtime.deps.jobs.shutdown()
-    runtime.deps.jobs.wait_idle()
-    runtime.deps.audit.close()
-    runtime.deps.db.dispose()
+def close(runtime: Runtime) -> None:
+    """The one shutdown order, once nothing new arrives (the server or the Socket Mode connection is
+    closed): stop the scheduler, let running listeners finish (they may submit jobs), let background
+    jobs and their completions finish (those write audit rows), write the last audit rows, release
+    the database."""
+    deps = runtime.deps
+    deps.scheduler.stop()
+    log.info("stopping: finishing listeners already running")
+    deps.executor.shutdown(wait=True, cancel_futures=False)
+    deps.jobs.shutdown()
+    deps.jobs.wait_idle()
+    deps.audit.close()
+    deps.db.dispose()
+    log.info("stopped")
 
 
 def _ready(where: str) -> None:

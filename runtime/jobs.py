@@ -1,4 +1,11 @@
-"""Work after ack() that costs CPU, run in worker processes.
+"""All background work of a running app, in one place: Bolt's listener pool and the jobs after ack().
+
+Listeners (``ListenerExecutor``) run on a thread pool sized well above the HTTP server's threads:
+Bolt answers Slack only once a listener calls ``ack()``, and a pool whose threads all sleep out a
+429 could not even start the next listener before Slack's 3-second deadline. ``wait_idle()`` lets
+tests wait for the work that continues after ``ack()`` without sleeping and polling.
+
+Jobs after ack() that cost CPU (``BackgroundJobs``) run in worker processes.
 
 A listener's ack and its later work share one interpreter lock. When many
 /sso diagnose calls arrive together, the diagnosis, the rendering and the reply
@@ -14,7 +21,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import threading
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from typing import Any, Callable
 
 from storage import Database, open_database
@@ -136,3 +143,32 @@ def _noop() -> None:
 def _outcome(future: Future) -> tuple[Any, BaseException | None]:
     error = future.exception()
     return (None, error) if error is not None else (future.result(), None)
+
+
+class ListenerExecutor(ThreadPoolExecutor):
+    def __init__(self, max_workers: int = 32) -> None:
+        super().__init__(max_workers=max_workers, thread_name_prefix="listener")
+        self._lock = threading.Lock()
+        self._pending: set[Future] = set()
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        future = super().submit(fn, *args, **kwargs)
+        with self._lock:
+            self._pending.add(future)
+        future.add_done_callback(self._forget)
+        return future
+
+    def _forget(self, future: Future) -> None:
+        with self._lock:
+            self._pending.discard(future)
+
+    def wait_idle(self, timeout: float = 10.0) -> None:
+        """Block until every submitted listener (and any it submitted in turn) has finished."""
+        while True:
+            with self._lock:
+                pending = set(self._pending)
+            if not pending:
+                return
+            done, not_done = wait(pending, timeout=timeout)
+            if not_done:
+                raise TimeoutError(f"{len(not_done)} listener(s) still running after {timeout}s")

@@ -34,7 +34,6 @@ from waitress.channel import HTTPChannel
 from waitress.parser import HTTPRequestParser
 from waitress.server import TcpWSGIServer
 
-from runtime.executor import ListenerExecutor
 from runtime.http import MAX_BODY_BYTES, SlackWsgiApp
 from runtime.inbound import Refused, read_socket_mode
 
@@ -141,19 +140,14 @@ def _overdue(channel: HTTPChannel, now: float, deadline: float) -> bool:
     return channel.last_activity == channel.creation_time and now - channel.creation_time > deadline
 
 
-def serve_http(server: HttpServer, executor: ListenerExecutor, on_ready: Callable[[int], None]) -> None:
-    """Serve until SIGTERM or SIGINT, then let running listeners finish."""
+def serve_http(server: HttpServer, on_ready: Callable[[int], None]) -> None:
+    """Serve until SIGTERM or SIGINT (the caller then shuts down in order: ``runtime.compose.close``)."""
     _raise_system_exit_on(signal.SIGTERM)
     on_ready(server.port)
-    try:
-        server.run()  # returns when the signal handler raises SystemExit inside waitress's loop
-    finally:
-        log.info("stopping: finishing listeners already running")
-        executor.shutdown(wait=True, cancel_futures=False)
-        log.info("stopped")
+    server.run()  # returns when the signal handler raises SystemExit inside waitress's loop
 
 
-def serve_socket_mode(app: App, app_token: str, executor: ListenerExecutor, on_ready: Callable[[], None]) -> None:
+def serve_socket_mode(app: App, app_token: str, on_ready: Callable[[], None]) -> None:
     """Socket Mode: Slack pushes requests over a WebSocket; no public URL needed."""
     handler = _checked_socket_mode_handler()(app, app_token)
     stopping = threading.Event()
@@ -168,7 +162,6 @@ def serve_socket_mode(app: App, app_token: str, executor: ListenerExecutor, on_r
     stopping.wait()
     log.info("stopping: closing the Socket Mode connection")
     handler.close()
-    executor.shutdown(wait=True, cancel_futures=False)
 
 
 def _checked_socket_mode_handler():

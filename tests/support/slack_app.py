@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 import httpx
 
 from bot.settings import Settings
-from runtime.compose import Runtime, prepare
+from runtime.compose import Runtime, close, prepare
 from runtime.server import HttpServer
 from tests.support.fake_slack import TEAM_ID, FakeSlack
 from tests.support.signing import signed_headers
@@ -58,11 +58,7 @@ class RunningApp:
         if self._thread is not None:
             self._thread.join(timeout=5)
         if self.runtime is not None:
-            self.runtime.deps.executor.shutdown(wait=True)
-            self.runtime.deps.jobs.shutdown()
-            self.runtime.deps.jobs.wait_idle()
-            self.runtime.deps.audit.close()
-            self.runtime.deps.db.dispose()
+            close(self.runtime)  # the production shutdown order
 
     @property
     def db(self):
