@@ -138,7 +138,9 @@ def test_diagnose_goes_through_the_same_service_function(app, spy, capsys):
     assert spy.take() == ["diagnose"] and "AADSTS50011" in app.fake.everything_sent()
 
 
-def test_posting_due_reminders_goes_through_the_same_service_function(app, spy, capsys):
+def test_posting_due_reminders_goes_through_the_same_service_function(app, spy, capsys, monkeypatch):
+    # run-once sets up the process's logging (a stderr handler on the root logger): not this test process's.
+    monkeypatch.setattr("bot.logs.configure_logging", lambda *_args, **_kwargs: None)
     assert _cli("credentials", "add", "--label", "due now", "--kind", "scim-token", "--idp", "entra",
                 "--channel", "C0REMIND1", "--team", TEAM_ID,
                 "--expires-at", (date.today() + timedelta(days=3)).isoformat()) == 0
