@@ -55,7 +55,7 @@ class Scan:
 
 
 FINDING = Carrier(code_index=0, code_name="code", severity_index=1, severity_name="severity")
-#: Helpers imported from another module that pass their code on to a Finding (live_shared.live_finding).
+#: Helpers imported from another module that pass their code on to a Finding (live/shared.live_finding).
 IMPORTED_CARRIERS = {"live_finding": FINDING}
 
 
@@ -265,8 +265,8 @@ def scan_module(source: str, filename: str) -> Scan:
 
 def scan_diagnostics() -> Scan:
     total = Scan()
-    for path in sorted(DIAGNOSTICS.glob("*.py")):
-        scan = scan_module(path.read_text(encoding="utf-8"), path.name)
+    for path in sorted(DIAGNOSTICS.rglob("*.py")):
+        scan = scan_module(path.read_text(encoding="utf-8"), path.relative_to(DIAGNOSTICS).as_posix())
         total.sites += [(code, sev, line) for code, sev, line in scan.sites]
         total.problems += scan.problems
     return total
