@@ -32,15 +32,15 @@ from collections.abc import Mapping
 from datetime import date, datetime, timezone
 from typing import Any
 
-from bot.diagnostics.report import Finding, Report, Severity
+from bot.diagnostics.explain import check_finding
+from bot.diagnostics.report import Finding, Report
 from bot.diagnostics.text import as_text as _as_text
 from bot.diagnostics.text import without_invisible
 from bot.diagnostics.token.expiry import DEFAULT_LIFETIME_DAYS, FAIL_DAYS, WARN_DAYS
 from bot.diagnostics.token.jwt import check_jwt, looks_like_jwt
 from bot.diagnostics.token.opaque import check_opaque
 from bot.diagnostics.token.paste import fingerprint, is_masked, stray_characters, strip_wrapping
-from bot.diagnostics.token.shared import (RECOVERY_STEPS, REF_BEARER, REF_ENTRA_QUARANTINE, REF_JWE,  # noqa: F401
-                                          REF_JWS, REF_JWS_ALG, REF_JWT, REF_JWT_BCP, aware)
+from bot.diagnostics.token.shared import aware
 
 __all__ = ["check_token", "fingerprint", "DEFAULT_LIFETIME_DAYS", "WARN_DAYS", "FAIL_DAYS"]
 
@@ -69,14 +69,7 @@ def check_token(
         findings = _check(raw, clock, issued_at, lifetime_days)
     except Exception:
         findings = [
-            Finding(
-                code="token-unreadable",
-                severity=Severity.INFO,
-                title="This token could not be analysed",
-                detail="Something in the pasted value stopped the check. Nothing from it is shown here.",
-                fix=("Paste only the token, on its own, through the secret modal.",),
-                facts={"fingerprint": fingerprint(raw)},
-            )
+            check_finding("token-unreadable", {"fingerprint": fingerprint(raw)})
         ]
     return Report(subject=SUBJECT, findings=tuple(findings), inputs=("token",), secret_seen=True)
 
@@ -88,13 +81,7 @@ def _check(raw: str, now: datetime, issued_at: date | datetime | None, lifetime_
     base_facts = {"fingerprint": fingerprint(raw)}
     if not token:
         return [
-            Finding(
-                code="token-empty",
-                severity=Severity.INFO,
-                title="No token to check",
-                detail="The value was empty once spaces, quotes and a 'Bearer' prefix were removed.",
-                fix=("Paste the token (or a JWT) through the secret modal, or give the date it was generated.",),
-            )
+            check_finding("token-empty")
         ]
     findings: list[Finding] = []
     stray = stray_characters(token)
@@ -113,34 +100,8 @@ def _check(raw: str, now: datetime, issued_at: date | datetime | None, lifetime_
 
 
 def _stray(stray: str, base_facts: Mapping[str, str]) -> Finding:
-    return Finding(
-        code="token-stray-characters",
-        severity=Severity.WARN,
-        title="The token has characters a token never contains",
-        detail=(
-            f"Found {stray} inside it. A bearer token is one unbroken run of letters, digits and "
-            "'-._~+/='. If the IdP field holds these too, the server rejects the token and "
-            "provisioning fails with 401 Unauthorized."
-        ),
-        fix=(
-            "Copy the token again with the copy icon next to the Access Token field, not by selecting text.",
-            "Paste it into the IdP's Secret Token / OAuth Bearer Token field with nothing before or after it.",
-        ),
-        refs=(REF_BEARER,),
-        facts=dict(base_facts),
-    )
+    return check_finding("token-stray-characters", dict(base_facts), values={"stray": stray})
 
 
 def _masked(base_facts: Mapping[str, str]) -> Finding:
-    return Finding(
-        code="token-masked",
-        severity=Severity.FAIL,
-        title="This is the masked placeholder, not the token",
-        detail=(
-            "The Access Token field is masked once you leave the SSO & Provisioning page and cannot be "
-            "revealed again. Pasting the mask into the IdP sends a wrong token, so every SCIM call "
-            "gets 401 Unauthorized."
-        ),
-        fix=RECOVERY_STEPS,
-        facts=dict(base_facts),
-    )
+    return check_finding("token-masked", dict(base_facts))

@@ -13,10 +13,11 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from bot.diagnostics.report import Finding, Severity
+from bot.diagnostics.explain import check_finding
+from bot.diagnostics.report import Finding
 from bot.diagnostics.text import clip, marked
 from bot.diagnostics.token.expiry import band, from_issued, issued
-from bot.diagnostics.token.shared import CLOCK_SKEW, REF_JWS, REF_JWS_ALG, REF_JWT, REF_JWT_BCP, fmt, span
+from bot.diagnostics.token.shared import CLOCK_SKEW, fmt, span
 
 _MAX_CLAIM_LEN = 120
 # Under a day is a sign-in's access or ID token, not a SCIM bearer token.
@@ -64,50 +65,18 @@ def header_findings(header: Mapping[str, Any], signature: str, facts: Mapping[st
     if isinstance(alg, str) and alg.strip().lower() == "none":
         return [_alg_none(facts)]
     if not isinstance(alg, str) or not alg.strip():
-        return [
-            Finding(
-                code="token-jwt-bad-header",
-                severity=Severity.WARN,
-                title="The JWT header has no 'alg'",
-                detail="Every JWS header must name its signing algorithm (RFC 7515 §4.1.1); servers reject a header "
-                "without one.",
-                refs=(REF_JWS_ALG,),
-                facts=dict(facts),
-            )
-        ]
+        return [check_finding("token-jwt-bad-header", dict(facts))]
     if signature == "":
         return [_no_signature(alg, facts)]
     return []
 
 
 def _alg_none(facts: Mapping[str, str]) -> Finding:
-    return Finding(
-        code="token-jwt-alg-none",
-        severity=Severity.FAIL,
-        title="Unsigned JWT: alg is 'none'",
-        detail=(
-            "The header says the token carries no signature, so anyone could have written it. Servers "
-            "must reject such tokens (RFC 8725 §2.1); a real SCIM or access token is always signed."
-        ),
-        fix=("Do not use this token. Generate a new one from the product or the IdP.",),
-        refs=(REF_JWT_BCP, REF_JWS_ALG),
-        facts={**facts, "alg": "none"},
-    )
+    return check_finding("token-jwt-alg-none", {**facts, "alg": "none"})
 
 
 def _no_signature(alg: str, facts: Mapping[str, str]) -> Finding:
-    return Finding(
-        code="token-jwt-no-signature",
-        severity=Severity.WARN,
-        title="The JWT's signature part is empty",
-        detail=(
-            f"The header says it is signed with {claim_text(alg)}, but nothing follows the last dot. "
-            "The token was probably cut off when it was copied, and the server will reject it."
-        ),
-        fix=("Copy the whole token again.",),
-        refs=(REF_JWS,),
-        facts=dict(facts),
-    )
+    return check_finding("token-jwt-no-signature", dict(facts), values={"alg": claim_text(alg)})
 
 
 def decoded_finding(header: Mapping[str, Any], payload: Mapping[str, Any], facts: Mapping[str, str]) -> Finding:
@@ -125,18 +94,7 @@ def decoded_finding(header: Mapping[str, Any], payload: Mapping[str, Any], facts
         moment = numeric_date(payload.get(claim))
         if moment is not None:
             found[label] = fmt(moment)
-    return Finding(
-        code="token-jwt-decoded",
-        severity=Severity.INFO,
-        title="JWT decoded; signature NOT verified",
-        detail=(
-            "The header and claims below were read by base64url-decoding the token. The signature was not "
-            "checked (no key is available here), so these values show what the token claims, not that it is "
-            "genuine. The token itself is not shown, only its fingerprint."
-        ),
-        refs=(REF_JWT,),
-        facts=found,
-    )
+    return check_finding("token-jwt-decoded", found)
 
 
 # --------------------------------------------------------------------------- the date claims
@@ -192,73 +150,20 @@ def _date_claims(payload: Mapping[str, Any]) -> tuple[dict[str, datetime | None]
 
 
 def _bad_claim(bad: list[str], facts: Mapping[str, str]) -> Finding:
-    return Finding(
-        code="token-jwt-bad-claim",
-        severity=Severity.WARN,
-        title=f"Unreadable date claim: {', '.join(bad)}",
-        detail=(
-            "Date claims must be NumericDate values, seconds since 1970 (RFC 7519 §2). These are not "
-            "numbers, or are out of range, so they were ignored."
-        ),
-        refs=(REF_JWT,),
-        facts={**facts, "claims": ", ".join(bad)},
-    )
+    return check_finding("token-jwt-bad-claim", {**facts, "claims": ", ".join(bad)})
 
 
 def _short_lived(lifetime: timedelta, base: dict[str, str]) -> Finding:
-    return Finding(
-        code="token-short-lived",
-        severity=Severity.INFO,
-        title=f"Short-lived token: valid for {span(lifetime)}",
-        detail=(
-            "Its lifetime (exp - iat) is under a day, which is typical of an OAuth access or ID token "
-            "from a sign-in, not of a SCIM bearer token (180 days). Check that this is the token "
-            "configured for provisioning."
-        ),
-        refs=(REF_JWT,),
-        facts=dict(base),
-    )
+    return check_finding("token-short-lived", dict(base))
 
 
 def _not_yet_valid(nbf: datetime, now: datetime, base: dict[str, str]) -> Finding:
-    return Finding(
-        code="token-not-yet-valid",
-        severity=Severity.FAIL,
-        title=f"Not valid yet: usable from {fmt(nbf)}",
-        detail=(
-            f"The nbf (not before) claim is {span(nbf - now)} in the future (RFC 7519 §4.1.5), so servers "
-            "reject it until then. A few minutes usually means clock skew between the issuer and the server."
-        ),
-        fix=("Check the clocks of the issuing and receiving systems (NTP).", "Or wait until the nbf time."),
-        refs=(REF_JWT,),
-        facts={**base, "not_before": fmt(nbf)},
-    )
+    return check_finding("token-not-yet-valid", {**base, "not_before": fmt(nbf)}, values={"ahead": span(nbf - now)})
 
 
 def _issued_in_future(iat: datetime, now: datetime, base: dict[str, str]) -> Finding:
-    return Finding(
-        code="token-issued-in-future",
-        severity=Severity.WARN,
-        title="Issued in the future",
-        detail=(
-            f"The iat (issued at) claim is {fmt(iat)}, {span(iat - now)} from now. The issuer's clock "
-            "is probably wrong."
-        ),
-        refs=(REF_JWT,),
-        facts={**base, "issued_at": fmt(iat)},
-    )
+    return check_finding("token-issued-in-future", {**base, "issued_at": fmt(iat)}, values={"ahead": span(iat - now)})
 
 
 def _no_exp(base: dict[str, str]) -> Finding:
-    return Finding(
-        code="token-no-exp",
-        severity=Severity.WARN,
-        title="The JWT has no readable exp claim",
-        detail=(
-            "Nothing in the token says when it expires (RFC 7519 §4.1.4). The server may still enforce "
-            "an expiry, such as the 180 days of the product's SCIM tokens."
-        ),
-        fix=("Track the expiry from the date the token was generated.",),
-        refs=(REF_JWT,),
-        facts=dict(base),
-    )
+    return check_finding("token-no-exp", dict(base))

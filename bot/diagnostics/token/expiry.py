@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
+from bot.diagnostics.explain import check_finding
 from bot.diagnostics.report import Finding, Severity
-from bot.diagnostics.token.shared import CLOCK_SKEW, RECOVERY_STEPS, REF_ENTRA_QUARANTINE, REF_JWT, aware, fmt, span
+from bot.diagnostics.token.shared import CLOCK_SKEW, aware, fmt, span
 
 DEFAULT_LIFETIME_DAYS = 180
 WARN_DAYS = 30
@@ -39,17 +40,7 @@ def _lifetime(lifetime_days: Any) -> int:
 
 
 def unknown_expiry(facts: Mapping[str, str]) -> Finding:
-    return Finding(
-        code="token-expiry-unknown",
-        severity=Severity.INFO,
-        title="When was this token generated?",
-        detail=(
-            "Without the generation date the expiry is unknown. Give the date and I will work out the expiry "
-            "(generation date + 180 days) and whether it is in the yellow (under 30 days) or red (under 7 days) band."
-        ),
-        fix=("Re-run the check with the date the token was generated, e.g. 2026-06-01.",),
-        facts=dict(facts),
-    )
+    return check_finding("token-expiry-unknown", dict(facts))
 
 
 def from_issued(
@@ -65,16 +56,7 @@ def from_issued(
     extra = {**facts, "issued_at": fmt(start), "lifetime_days": str(days), "expiry_source": "estimated"}
     if start > now + CLOCK_SKEW:
         findings.append(
-            Finding(
-                code="token-issued-in-future",
-                severity=Severity.WARN,
-                title="The generation date is in the future",
-                detail=(
-                    f"It says {fmt(start)}, which is {span(start - now)} from now. Check the date (day and month "
-                    "swapped?) or the clock of the system that issued the token."
-                ),
-                facts=dict(extra),
-            )
+            check_finding("token-issued-in-future", dict(extra), values={"ahead": span(start - now)})
         )
     findings.append(band(expires, now, extra, f"estimated from {source} + {days} days"))
     return findings
@@ -86,66 +68,11 @@ def band(expires: datetime, now: datetime, facts: Mapping[str, str], how: str) -
     facts = {**facts, "expires_at": fmt(expires)}
     if left <= timedelta(0):
         facts["expired_ago"] = span(left)
-        return _expired(expires, left, facts, how)
+        return check_finding("token-expired", facts, values={"how": how})
     facts["days_left"] = str(left.days)
     facts["time_left"] = span(left)
     if left < timedelta(days=FAIL_DAYS):
-        return _red(expires, left, facts, how)
+        return check_finding("token-expiring-critical", facts, values={"how": how})
     if left < timedelta(days=WARN_DAYS):
-        return _yellow(expires, left, facts, how)
-    return Finding(
-        code="token-valid",
-        severity=Severity.OK,
-        title=f"Not expired: {span(left)} left",
-        detail=f"The token expires on {fmt(expires)} ({how}).",
-        fix=(f"Set a reminder at least {WARN_DAYS} days before {fmt(expires)}.",),
-        refs=(REF_JWT,),
-        facts=facts,
-    )
-
-
-def _expired(expires: datetime, left: timedelta, facts: dict[str, str], how: str) -> Finding:
-    return Finding(
-        code="token-expired",
-        severity=Severity.FAIL,
-        title=f"Expired {span(left)} ago",
-        detail=(
-            f"The token expired on {fmt(expires)} ({how}). If it is the SCIM token, the IdP's provisioning "
-            "calls now get 401 Unauthorized: Entra puts the job into quarantine (retries at 6, 12 and 24 hours, "
-            "then daily, disabled after 4 weeks) and Okta's Test API Credentials fails. SSO sign-in is not "
-            "affected."
-        ),
-        fix=RECOVERY_STEPS,
-        refs=(REF_JWT, REF_ENTRA_QUARANTINE),
-        facts=facts,
-    )
-
-
-def _red(expires: datetime, left: timedelta, facts: dict[str, str], how: str) -> Finding:
-    return Finding(
-        code="token-expiring-critical",
-        severity=Severity.FAIL,
-        title=f"Red: expires in {span(left)}",
-        detail=(
-            f"The token expires on {fmt(expires)} ({how}), less than {FAIL_DAYS} days away. After that "
-            "every SCIM call from the IdP gets 401 Unauthorized."
-        ),
-        fix=("Rotate it now, before it expires:", *RECOVERY_STEPS),
-        refs=(REF_JWT,),
-        facts=facts,
-    )
-
-
-def _yellow(expires: datetime, left: timedelta, facts: dict[str, str], how: str) -> Finding:
-    return Finding(
-        code="token-expiring-soon",
-        severity=Severity.WARN,
-        title=f"Yellow: expires in {span(left)}",
-        detail=(
-            f"The token expires on {fmt(expires)} ({how}), less than {WARN_DAYS} days away. Plan the rotation "
-            "now so provisioning does not stop."
-        ),
-        fix=("Schedule the rotation before the expiry date:", *RECOVERY_STEPS),
-        refs=(REF_JWT,),
-        facts=facts,
-    )
+        return check_finding("token-expiring-soon", facts, values={"how": how})
+    return check_finding("token-valid", facts, severity=Severity.OK, values={"how": how})

@@ -14,10 +14,10 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from bot.diagnostics.report import Finding, Severity
+from bot.diagnostics.explain import check_finding
+from bot.diagnostics.report import Finding
 from bot.diagnostics.token.claims import claim_findings, decoded_finding, header_findings
 from bot.diagnostics.token.expiry import from_issued, issued, unknown_expiry
-from bot.diagnostics.token.shared import REF_JWE, REF_JWS, REF_JWT
 
 _B64URL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 _NAMES = ("header", "payload", "signature")
@@ -90,17 +90,7 @@ def _encrypted(now: datetime, issued_at: date | datetime | None, lifetime_days: 
                facts: dict[str, str]) -> list[Finding]:
     """A JWE: nothing can be read, so the expiry is the generation date's band alone."""
     findings = [
-        Finding(
-            code="token-jwe",
-            severity=Severity.INFO,
-            title="Encrypted JWT (JWE): its claims cannot be read",
-            detail=(
-                "It has five parts, so its claims are encrypted for the receiving server. Its expiry "
-                "cannot be read here."
-            ),
-            refs=(REF_JWE,),
-            facts=dict(facts),
-        )
+        check_finding("token-jwe", dict(facts))
     ]
     start = issued(issued_at)
     findings.append(
@@ -112,18 +102,7 @@ def _encrypted(now: datetime, issued_at: date | datetime | None, lifetime_days: 
 
 
 def _malformed(parts: list[str], facts: dict[str, str]) -> Finding:
-    return Finding(
-        code="token-jwt-malformed",
-        severity=Severity.FAIL,
-        title=f"Looks like a JWT but has {len(parts)} part{'s' if len(parts) != 1 else ''}, not 3",
-        detail=(
-            "A signed JWT is header.payload.signature. A part is missing or extra, which usually "
-            "means the token was cut short or two values were pasted together. The server will reject it."
-        ),
-        fix=("Copy the whole token again, in one piece.",),
-        refs=(REF_JWS,),
-        facts=dict(facts),
-    )
+    return check_finding("token-jwt-malformed", dict(facts), values={"count": str(len(parts))})
 
 
 def _decode_parts(parts: list[str], facts: dict[str, str]) -> tuple[dict[str, bytes | None], list[Finding]]:
@@ -150,33 +129,11 @@ def _decode_parts(parts: list[str], facts: dict[str, str]) -> tuple[dict[str, by
 
 
 def _bad_base64(bad_b64: list[str], facts: dict[str, str]) -> Finding:
-    return Finding(
-        code="token-jwt-bad-base64",
-        severity=Severity.FAIL,
-        title=f"The JWT {' and '.join(bad_b64)} {'is' if len(bad_b64) == 1 else 'are'} not valid base64url",
-        detail=(
-            "Each part must be base64url text (RFC 7515 §2). A damaged part means the token was changed "
-            "while it was copied, and the server will reject it."
-        ),
-        fix=("Copy the token again from its source, in one piece.",),
-        refs=(REF_JWS,),
-        facts={**facts, "parts": ", ".join(bad_b64)},
-    )
+    return check_finding("token-jwt-bad-base64", {**facts, "parts": ", ".join(bad_b64)})
 
 
 def _padding(padded: list[str], facts: dict[str, str]) -> Finding:
-    return Finding(
-        code="token-jwt-padding",
-        severity=Severity.INFO,
-        title="The JWT carries '=' padding",
-        detail=(
-            f"The {' and '.join(padded)} ends with '='. JWTs use base64url without padding (RFC 7515 §2); "
-            "strict libraries reject it, lenient ones ignore it. Microsoft's published v1.0 sample token "
-            "has the same padding."
-        ),
-        refs=(REF_JWS,),
-        facts={**facts, "parts": ", ".join(padded)},
-    )
+    return check_finding("token-jwt-padding", {**facts, "parts": ", ".join(padded)})
 
 
 def _json_parts(decoded: Mapping[str, bytes | None]) -> tuple[dict[str, Any] | None, dict[str, Any] | None, list[str]]:
@@ -200,12 +157,4 @@ def _json_parts(decoded: Mapping[str, bytes | None]) -> tuple[dict[str, Any] | N
 
 def _not_json(not_json: list[str], facts: dict[str, str]) -> Finding:
     text = "; ".join(not_json)
-    return Finding(
-        code="token-jwt-not-json",
-        severity=Severity.FAIL,
-        title="A JWT part does not decode to a JSON object",
-        detail=text[:1].upper() + text[1:] + ". The header and the claims must be JSON objects (RFC 7519 §7.2).",
-        fix=("Copy the token again from its source, in one piece.",),
-        refs=(REF_JWT,),
-        facts=dict(facts),
-    )
+    return check_finding("token-jwt-not-json", dict(facts), values={"problem": text[:1].upper() + text[1:]})

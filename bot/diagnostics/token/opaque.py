@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 
-from bot.diagnostics.report import Finding, Severity
+from bot.diagnostics.explain import check_finding
+from bot.diagnostics.report import Finding
 from bot.diagnostics.token.expiry import from_issued, issued, unknown_expiry
-from bot.diagnostics.token.shared import REF_BEARER
 
 
 def check_opaque(
@@ -33,33 +33,8 @@ def check_opaque(
 
 
 def _opaque(facts: dict[str, str]) -> Finding:
-    return Finding(
-        code="token-opaque",
-        severity=Severity.INFO,
-        title="Opaque token: its expiry cannot be read from it",
-        detail=(
-            "This is not a JWT, so it carries no readable dates; only the server that issued it knows "
-            "when it expires. The product's SCIM tokens last 180 days from the day they are generated. "
-            "The token itself is not shown here, only its fingerprint."
-        ),
-        fix=(
-            "Look up the Token Expiry next to the Access Token under Settings → SSO & Provisioning, "
-            "or tell me the date the token was generated.",
-        ),
-        refs=(REF_BEARER,),
-        facts=facts,
-    )
+    return check_finding("token-opaque", facts)
 
 
 def _too_short(token: str, facts: dict[str, str]) -> Finding:
-    return Finding(
-        code="token-suspiciously-short",
-        severity=Severity.WARN,
-        title="The token looks too short to be complete",
-        detail=(
-            f"It has {len(token)} characters. Generated bearer tokens are much longer, so part of it "
-            "was probably lost when it was copied."
-        ),
-        fix=("Copy it again with the copy icon next to the Access Token field.",),
-        facts=dict(facts),
-    )
+    return check_finding("token-suspiciously-short", dict(facts), values={"length": str(len(token))})
