@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 from bot.diagnostics.report import Finding, Severity
 from bot.knowledge import Entry, load_knowledge
+from bot.knowledge.schema import OPTIONAL_PART
 
 _CHECK_LABELS = {
     "check:scim_url": "check the SCIM base URL (paste it to `/sso diagnose`)",
@@ -90,7 +91,21 @@ class _Facts(dict):
 
 
 def _fill(template: str, values: Mapping[str, str]) -> str | None:
-    """``template`` with its ``{name}`` fields filled from ``values``; None when one of them is missing."""
+    """``template`` with its ``{name}`` fields filled from ``values``; None when one of them is missing,
+    outside a ``[[...]]`` part: such a part is left out when a fact it names is missing."""
+    parts: list[str] = []
+    start = 0
+    for optional in OPTIONAL_PART.finditer(template):
+        parts += [template[start:optional.start()], optional.group(1)]
+        start = optional.end()
+    parts.append(template[start:])
+    filled = [_fill_part(part, values) for part in parts]
+    if any(text is None for text in filled[0::2]):
+        return None
+    return "".join(text or "" for text in filled)
+
+
+def _fill_part(template: str, values: Mapping[str, str]) -> str | None:
     try:
         return template.format_map(_Facts(values))
     except _Missing:
@@ -103,12 +118,13 @@ def check_finding(code: str, facts: Mapping[str, str] | None = None, *, severity
     all in ``bot/knowledge/data/checks.toml``) filled with ``facts``, which the finding also shows, and
     ``values``, which only the text uses (a count, a list the title already names). A fact that is missing
     costs only its own text: the title falls back to the entry's name, the detail to its summary, and a
-    fix step that needs it is left out. ``severity`` overrides the entry's (which has no "ok")."""
+    fix step that needs it is left out, and so is a ``[[...]]`` part of a text. An empty fact counts as
+    missing. ``severity`` overrides the entry's (which has no "ok")."""
     entry = load_knowledge().get(code)
     if entry is None or entry.title is None:  # the data tests make this impossible in a shipped build
         raise LookupError(f"knowledge entry {code} is missing or has no title template")
     shown = dict(facts or {})
-    filled = {**(values or {}), **shown}
+    filled = {name: value for name, value in {**(values or {}), **shown}.items() if value}  # "" says nothing
     detail = "" if entry.detail is None else _fill(entry.detail, filled)
     steps = (_fill(step, filled) for step in entry.fix)
     return Finding(

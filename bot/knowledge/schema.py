@@ -77,13 +77,16 @@ CHECKS = frozenset({"check:scim_url", "check:token", "check:redirect", "check:do
 CONTEXTS = frozenset({"scim", "sso"})
 
 _FIELD_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+#: A part of a finding template that is left out when a fact it names is missing: ``[[ Only {x} is.]]``.
+OPTIONAL_PART = re.compile(r"\[\[(.*?)\]\]", re.DOTALL)
 
 
 def template_fields(template: str) -> set[str]:
-    """The ``{name}`` fields of a finding template (``{{`` and ``}}`` are literal braces). A field is a plain
-    lower-case name: no attribute, index, conversion or format spec, so a template can only place a fact."""
+    """The ``{name}`` fields of a finding template (``{{`` and ``}}`` are literal braces; ``[[...]]`` marks a
+    part left out when its facts are missing). A field is a plain lower-case name: no attribute, index,
+    conversion or format spec, so a template can only place a fact."""
     try:
-        parts = list(string.Formatter().parse(template))
+        parts = list(string.Formatter().parse(OPTIONAL_PART.sub(r"\1", template)))
     except ValueError as exc:
         raise ValueError(f"template {template!r} is not well-formed: {exc}") from None
     names: set[str] = set()

@@ -26,13 +26,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from bot.diagnostics.explain import check_finding
 from bot.diagnostics.domains.email import email_finding
 from bot.diagnostics.domains.entries import split_domain_entries
 from bot.diagnostics.domains.findings import problem_findings
 from bot.diagnostics.domains.normalise import Entry, normalise
-from bot.diagnostics.domains.shared import REF_HOST_SYNTAX, joined
-# Defined here before the split; still importable from here.
-from bot.diagnostics.domains.shared import REF_DNS_CASE, REF_DNS_SYNTAX, REF_IDNA  # noqa: F401
+from bot.diagnostics.domains.shared import joined
 from bot.diagnostics.report import Finding, Report, Severity
 from bot.diagnostics.text import as_text as _as_text
 
@@ -51,15 +50,7 @@ def check_domains(text_or_list: Any, *, email: str | None = None, now: datetime 
     try:
         findings = _check(text_or_list, email)
     except Exception:
-        findings = [
-            Finding(
-                code="domains-unreadable",
-                severity=Severity.INFO,
-                title="This domain list could not be analysed",
-                detail="Something in the pasted value stopped the check.",
-                fix=("Paste the domains separated by commas, e.g. yourcompany.com, subsidiary.co.uk.",),
-            )
-        ]
+        findings = [check_finding("domains-unreadable")]
     return Report(subject=SUBJECT, findings=tuple(findings), inputs=("domain_list",))
 
 
@@ -97,26 +88,9 @@ def _cleaned(entries: list[Entry]) -> tuple[list[str], list[str]]:
 
 
 def _empty() -> Finding:
-    return Finding(
-        code="domains-empty",
-        severity=Severity.FAIL,
-        title="The domain list is empty",
-        detail="No domains were found. Users whose email domain is not listed may not be routed to SSO.",
-        fix=("Add every corporate email domain (the part after '@'), e.g. yourcompany.com.",),
-        refs=(REF_HOST_SYNTAX,),
-    )
+    return check_finding("domains-empty")
 
 
 def _looks_right(cleaned: list[str], cleaned_text: str) -> Finding:
     count = len(cleaned)
-    return Finding(
-        code="domains-ok",
-        severity=Severity.OK,
-        title=f"{count} domain{'s' if count != 1 else ''} look{'s' if count == 1 else ''} right",
-        detail=(
-            "Checked each entry: a bare domain (no '@', scheme, path, port or wildcard), valid labels, "
-            "no trailing dot, no duplicates."
-        ),
-        refs=(REF_HOST_SYNTAX,),
-        facts={"cleaned": cleaned_text, "count": str(count)},
-    )
+    return check_finding("domains-ok", {"cleaned": cleaned_text, "count": str(count)}, severity=Severity.OK)

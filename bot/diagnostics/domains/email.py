@@ -7,7 +7,8 @@ taken as the same domain, with a note that the platform may compare them as type
 
 from __future__ import annotations
 
-from bot.diagnostics.domains.shared import REF_HOST_SYNTAX, WRAPPERS, clip, joined, unwrap_link
+from bot.diagnostics.explain import check_finding
+from bot.diagnostics.domains.shared import WRAPPERS, clip, joined, unwrap_link
 from bot.diagnostics.report import Finding, Severity
 from bot.diagnostics.text import is_invisible
 
@@ -16,22 +17,16 @@ def email_finding(email: str, cleaned: list[str]) -> Finding:
     """Allowed, not covered by a parent domain, not allowed, or not an email address at all."""
     domain = _email_domain(email)
     if domain is None:
-        return Finding(
-            code="domains-email-invalid",
-            severity=Severity.WARN,
-            title="That does not look like an email address",
-            detail="To test the list, give a full address such as jane@yourcompany.com.",
-            facts={"email": clip(email, 120)},
-        )
+        return check_finding("domains-email-invalid", {"email": clip(email, 120)})
     facts = {"email_domain": clip(domain, 120), "cleaned": joined(cleaned)}
     ascii_domain = _ascii(domain)
     if domain in cleaned or ascii_domain in {_ascii(d) for d in cleaned}:
         return _allowed(domain, domain in cleaned, facts)
     parents = [d for d in cleaned if ascii_domain.endswith("." + _ascii(d))]
     if parents:
-        return _subdomain_not_covered(domain, parents, facts)
+        return _subdomain_not_covered(parents, facts)
     children = [d for d in cleaned if _ascii(d).endswith("." + ascii_domain)]
-    return _not_allowed(domain, children, facts)
+    return _not_allowed(children, facts)
 
 
 def _email_domain(email: str) -> str | None:
@@ -57,45 +52,13 @@ def _ascii(domain: str) -> str:
 
 
 def _allowed(domain: str, same_form: bool, facts: dict[str, str]) -> Finding:
-    return Finding(
-        code="domains-email-allowed",
-        severity=Severity.OK,
-        title=f"{clip(domain, 80)} is in the list",
-        detail=(
-            "The email's domain matches an entry exactly, so this user is routed to SSO."
-            if same_form
-            else "The email's domain matches an entry once both are in punycode form; add the form the users' "
-            "addresses use if the platform compares them as typed."
-        ),
-        facts=facts,
-    )
+    values = {} if same_form else {"email_domain_ascii": clip(_ascii(domain), 120)}
+    return check_finding("domains-email-allowed", facts, severity=Severity.OK, values=values)
 
 
-def _subdomain_not_covered(domain: str, parents: list[str], facts: dict[str, str]) -> Finding:
-    return Finding(
-        code="domains-email-subdomain-not-covered",
-        severity=Severity.FAIL,
-        title=f"{clip(domain, 80)} is a subdomain of a listed domain, which does not cover it",
-        detail=(
-            f"{clip(', '.join(parents), 200)} is listed, but the allowlist matches the part after '@' exactly: "
-            f"a listed domain does not include its subdomains, so {clip(domain, 80)} is not allowed."
-        ),
-        fix=(f"Add {clip(domain, 120)} to the list.",),
-        refs=(REF_HOST_SYNTAX,),
-        facts={**facts, "listed_parent": clip(", ".join(parents), 200)},
-    )
+def _subdomain_not_covered(parents: list[str], facts: dict[str, str]) -> Finding:
+    return check_finding("domains-email-subdomain-not-covered", {**facts, "listed_parent": clip(", ".join(parents), 200)})
 
 
-def _not_allowed(domain: str, children: list[str], facts: dict[str, str]) -> Finding:
-    detail = f"No entry equals {clip(domain, 80)}, so this user is not routed to SSO."
-    if children:
-        detail += f" Only its subdomain(s) {clip(', '.join(children), 200)} are listed, which do not cover it."
-    return Finding(
-        code="domains-email-not-allowed",
-        severity=Severity.FAIL,
-        title=f"{clip(domain, 80)} is not in the list",
-        detail=detail,
-        fix=(f"Add {clip(domain, 120)} if these users should sign in with SSO.",),
-        refs=(REF_HOST_SYNTAX,),
-        facts=facts,
-    )
+def _not_allowed(children: list[str], facts: dict[str, str]) -> Finding:
+    return check_finding("domains-email-not-allowed", facts, values={"listed_children": clip(", ".join(children), 200)})

@@ -1,5 +1,5 @@
-"""What every step of the login-domain check shares: its references, the characters that wrap an
-entry in a paste, chat link markup, and how entries are shown in a finding."""
+"""What every step of the login-domain check shares: the characters that wrap an entry in a paste, chat
+link markup, and how entries are shown in a finding."""
 
 from __future__ import annotations
 
@@ -7,11 +7,6 @@ import re
 
 from bot.diagnostics.text import clip as _clip
 from bot.diagnostics.text import marked
-
-REF_DNS_SYNTAX = "https://www.rfc-editor.org/rfc/rfc1035#section-2.3.1"
-REF_HOST_SYNTAX = "https://www.rfc-editor.org/rfc/rfc1123#section-2.1"
-REF_DNS_CASE = "https://www.rfc-editor.org/rfc/rfc4343"
-REF_IDNA = "https://www.rfc-editor.org/rfc/rfc5890"
 
 # Quotes and brackets people put around a domain; never part of one.
 WRAPPERS = "\"'`“”‘’«»()[]<>"

@@ -14,7 +14,7 @@ from bot.knowledge.schema import Entry, template_fields
 from tests.conftest import REPO
 
 #: Check families whose findings all come from their entries; their modules build no Finding themselves.
-FROM_THE_KNOWLEDGE = ("token",)
+FROM_THE_KNOWLEDGE = ("token", "domains")
 
 
 def test_a_finding_is_its_entry_filled_with_facts(kb):
@@ -91,6 +91,17 @@ def test_the_family_writes_no_finding_text_of_its_own(family):
 
 @pytest.mark.parametrize("family", FROM_THE_KNOWLEDGE)
 def test_every_entry_of_the_family_has_its_finding_text(kb, family):
-    prefix = {"token": "token-"}[family]
+    prefix = {"token": "token-", "domains": "domains-"}[family]
     entries = [e for e in kb.entries() if e.system == "check" and e.id.startswith(prefix)]
     assert entries and all(e.title for e in entries), [e.id for e in entries if not e.title]
+
+
+def test_an_optional_part_shows_only_with_its_facts():
+    facts = {"email_domain": "contoso.com"}
+    alone = check_finding("domains-email-not-allowed", facts)
+    assert alone.detail == "No entry equals contoso.com, so this user is not routed to SSO."
+    beside = check_finding("domains-email-not-allowed", facts, values={"listed_children": "eu.contoso.com"})
+    assert beside.detail == alone.detail + " Only its subdomain(s) eu.contoso.com are listed, which do not cover it."
+    empty = check_finding("domains-email-not-allowed", facts, values={"listed_children": ""})
+    assert empty.detail == alone.detail  # an empty fact says nothing
+    assert alone.fix == ("Add contoso.com if these users should sign in with SSO.",)
