@@ -25,8 +25,9 @@ from bot.knowledge import KnowledgeBase
 from bot.knowledge.schema import CODED_SYSTEMS
 
 # A cheap cue before the SAML finder runs, besides the word "saml": a run of base64 long enough to be a
-# message (a bare SAMLResponse value, deflated or in UTF-16, says "saml" nowhere).
-_LONG_BASE64 = re.compile(r"[A-Za-z0-9+/%_\-]{32}")
+# message (a bare SAMLResponse value, deflated or in UTF-16, says "saml" nowhere). 40 characters: fewer
+# than the lines of wrapped base64 (60, 64, 76), more than the GUIDs and hex ids most pastes hold (32-36).
+_LONG_BASE64 = re.compile(r"[A-Za-z0-9+/%_\-]{40}")
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 
 
