@@ -25,12 +25,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from bot.diagnostics.explain import check_finding
 from bot.diagnostics.redirect.compare import compare, diverge_at
 from bot.diagnostics.redirect.parse import parse_pair
-from bot.diagnostics.redirect.shared import FIX_REGISTER, REF_RFC6749_COMPARE, clip
-# Defined here before the split; still importable from here.
-from bot.diagnostics.redirect.shared import REF_ENTRA_REPLY_URL, REF_RFC3986_COMPARE, REF_RFC6749_REDIRECT  # noqa: F401
-from bot.diagnostics.report import Finding, Report, Severity
+from bot.diagnostics.redirect.shared import clip
+from bot.diagnostics.report import Finding, Report
 from bot.diagnostics.text import as_text as _as_text
 
 __all__ = ["check_redirect", "check_redirect_text", "diverge_at", "parse_redirect_pair"]
@@ -53,13 +52,7 @@ def check_redirect(registered: Any, sent: Any, *, now: datetime | None = None) -
         findings = compare(_as_text(registered), _as_text(sent))
     except Exception:
         findings = [
-            Finding(
-                code="redirect-unreadable",
-                severity=Severity.INFO,
-                title="These redirect URIs could not be compared",
-                detail="Something in the pasted values stopped the check.",
-                fix=FIX_REGISTER,
-            )
+            check_finding("redirect-unreadable")
         ]
     return Report(subject=SUBJECT, findings=tuple(findings), inputs=_INPUTS)
 
@@ -98,27 +91,9 @@ def _parse(text: Any) -> tuple[str, str, str] | None:
 
 
 def _pair_not_found() -> Finding:
-    return Finding(
-        code="redirect-pair-not-found",
-        severity=Severity.INFO,
-        title="Two redirect URIs are needed to compare",
-        detail="I could not find two URLs in the text. Give the registered one and the one the app sends.",
-        fix=("For example: `registered https://app.example.com/callback, app sends "
-             "http://app.example.com/callback/`.",),
-        refs=(REF_RFC6749_COMPARE,),
-    )
+    return check_finding("redirect-pair-not-found")
 
 
 def _order_assumed(registered: str, sent: str) -> Finding:
     """Said when the text gave no roles: the differences hold either way, only the labels would swap."""
-    return Finding(
-        code="redirect-order-assumed",
-        severity=Severity.INFO,
-        title="Assumed the first URL is the registered one",
-        detail=(
-            "The text does not say which URL is registered at the IdP and which one the app sends, so the first "
-            "was taken as registered. The differences are the same either way; only the labels would swap."
-        ),
-        fix=("To be explicit, write `registered <url>, app sends <url>`.",),
-        facts={"registered": clip(registered), "sent": clip(sent)},
-    )
+    return check_finding("redirect-order-assumed", {"registered": clip(registered), "sent": clip(sent)})

@@ -8,10 +8,10 @@ fragment (path).
 
 from __future__ import annotations
 
+from bot.diagnostics.explain import check_finding
 from bot.diagnostics.redirect.origin import origin_differences
 from bot.diagnostics.redirect.path import fragment_findings, path_differences, query_differences
-from bot.diagnostics.redirect.shared import (FIX_REGISTER, REF_RFC6749_COMPARE, REF_RFC6749_REDIRECT, Uri, clip,
-                                             split_uri, visible)
+from bot.diagnostics.redirect.shared import Uri, clip, split_uri, visible
 from bot.diagnostics.report import Finding, Severity
 from bot.diagnostics.text import is_invisible
 
@@ -46,45 +46,15 @@ def compare(registered: str, sent: str) -> list[Finding]:
 
 def _missing(registered: str, sent: str, facts: dict[str, str]) -> Finding:
     missing = " and ".join(n for n, v in (("registered", registered), ("sent", sent)) if not v.strip())
-    return Finding(
-        code="redirect-missing",
-        severity=Severity.INFO,
-        title=f"The {missing} redirect URI is empty",
-        detail="Both values are needed: the one registered at the IdP and the one the app sends (the "
-        "redirect_uri parameter of the sign-in request, visible in a HAR trace or in the IdP's error).",
-        fix=("Paste both, e.g. `registered https://app.example.com/callback, app sends https://...`.",),
-        refs=(REF_RFC6749_COMPARE,),
-        facts=facts,
-    )
+    return check_finding("redirect-missing", facts, values={"missing": missing})
 
 
 def _match(uri: str) -> Finding:
-    return Finding(
-        code="redirect-match",
-        severity=Severity.OK,
-        title="The redirect URIs match exactly",
-        detail="Both strings are identical, character for character, which is what Entra, Okta and Keycloak "
-        "require. If sign-in still fails, look at the tenant routing, the client ID and secret, or the "
-        "logout URL.",
-        fix=(),
-        refs=(REF_RFC6749_COMPARE,),
-        facts={"uri": clip(uri)},
-    )
+    return check_finding("redirect-match", {"uri": clip(uri)}, severity=Severity.OK)
 
 
 def _mismatch(registered: str, sent: str, position: int, facts: dict[str, str]) -> Finding:
-    return Finding(
-        code="redirect-mismatch",
-        severity=Severity.FAIL,
-        title=f"The redirect URIs differ from character {position}",
-        detail="The IdP compares the redirect URI as a plain string, so they must be identical. They part here:\n"
-        + _snippet(registered, sent, position)
-        + "\nA mismatch gives AADSTS50011 in Entra or a redirect_uri error in Okta, and in the product a "
-        "503, a redirect loop, or a sign-in that passes the metadata test but fails for users.",
-        fix=FIX_REGISTER,
-        refs=(REF_RFC6749_COMPARE,),
-        facts=facts,
-    )
+    return check_finding("redirect-mismatch", facts, values={"snippet": _snippet(registered, sent, position)})
 
 
 def _snippet(registered: str, sent: str, position: int) -> str:
@@ -120,17 +90,7 @@ def _whitespace_findings(registered: str, sent: str, facts: dict[str, str]) -> l
     if not ws:
         return []
     return [
-        Finding(
-            code="redirect-whitespace",
-            severity=Severity.FAIL,
-            title="Spaces or invisible characters in a redirect URI",
-            detail="; ".join(f"the {name} value has them {where}" for name, where in ws)
-            + ". They are part of the string the IdP compares, so the URIs no longer match. Invisible "
-            "characters (non-breaking or zero-width spaces) often come from copying out of documents or chat.",
-            fix=("Retype or re-paste the value in the IdP and in the app configuration, with nothing around it.",),
-            refs=(REF_RFC6749_COMPARE,),
-            facts=facts,
-        )
+        check_finding("redirect-whitespace", facts, values={f"{name}_whitespace": where for name, where in ws})
     ]
 
 
@@ -160,15 +120,6 @@ def _not_absolute(a: Uri, b: Uri, facts: dict[str, str]) -> list[Finding]:
     for name, uri in (("registered", a), ("sent", b)):
         if uri.scheme is None or uri.authority is None:
             return [
-                Finding(
-                    code="redirect-not-absolute",
-                    severity=Severity.WARN,
-                    title=f"The {name} redirect URI is not an absolute URI",
-                    detail="A redirect URI must be absolute, with a scheme and a host (RFC 6749 §3.1.2), e.g. "
-                    "https://app.example.com/callback.",
-                    fix=FIX_REGISTER,
-                    refs=(REF_RFC6749_REDIRECT,),
-                    facts={**facts, "which": name},
-                )
+                check_finding("redirect-not-absolute", {**facts, "which": name})
             ]
     return []

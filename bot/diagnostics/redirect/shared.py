@@ -1,9 +1,8 @@
-"""What every step of the redirect URI comparison shares: its references, the usual fix, how a value
-is shown in a finding, and how a URI splits into its parts.
+"""What every step of the redirect URI comparison shares: how a value is shown in a finding, and how a
+URI splits into its parts.
 
-Each step writes its findings as literal ``Finding(code="redirect-...", severity=...)`` calls, which
-tests/unit/knowledge/test_check_codes.py reads to match every code with its knowledge entry; most
-of them take ``FIX_REGISTER`` as their fix and ``REF_RFC6749_COMPARE`` as their reference.
+Each step emits its findings as ``check_finding("redirect-...", facts)``; their titles, details, fix
+steps and references are the entries of bot/knowledge/data/checks.toml.
 """
 
 from __future__ import annotations
@@ -14,18 +13,6 @@ from dataclasses import dataclass
 
 from bot.diagnostics.text import clip as _clip
 from bot.diagnostics.text import is_invisible
-
-REF_RFC6749_REDIRECT = "https://www.rfc-editor.org/rfc/rfc6749#section-3.1.2"
-REF_RFC6749_COMPARE = "https://www.rfc-editor.org/rfc/rfc6749#section-3.1.2.3"
-REF_RFC3986_COMPARE = "https://www.rfc-editor.org/rfc/rfc3986#section-6.2"
-REF_ENTRA_REPLY_URL = "https://learn.microsoft.com/en-us/entra/identity-platform/reply-url"
-
-FIX_REGISTER = (
-    "Decide which of the two is right, then make the other identical, character for character.",
-    "Entra: App registrations → your app → Authentication → Redirect URIs. Okta: Applications → your app → "
-    "General → Sign-in redirect URIs. Keycloak: Clients → your client → Valid redirect URIs.",
-    "Or change the redirect/callback URI the product (or your app) sends, if that one is wrong.",
-)
 
 _MAX_SHOWN = 300
 
