@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping
 
-from bot.diagnostics.explain import finding_from_entry
+from bot.diagnostics.explain import check_finding, finding_from_entry
 from bot.diagnostics.report import Finding, Severity
 from bot.diagnostics.text import cut
 from bot.knowledge import KnowledgeBase
@@ -223,33 +223,10 @@ def event_finding(what: str, outcome: str, facts: Mapping[str, str]) -> Finding:
     """
     good = outcome.upper() in _OKTA_GOOD_OUTCOMES
     reason = facts.get("reason") or facts.get("failureReason") or ""
+    values = {"event": what, "outcome": outcome.upper(), "reason_shown": reason[:120]}
     if good:
-        return Finding(
-            code="log-event-succeeded",
-            severity=Severity.OK,
-            title=f"{what} succeeded, so it is not the failure you are after",
-            detail=("Nothing went wrong in this event. Look for an event of the same user and minute whose outcome "
-                    "is FAILURE or DENY (Okta) or whose error code is not 0 (Entra), and paste that one."),
-            fix=(_WHERE_LOGS,),
-            facts=dict(facts),
-        )
-    title = f"{what} ended in {outcome.upper()}"
-    if reason:
-        title += f": {reason[:120]}"
-    return Finding(
-        code="log-event-failed",
-        severity=Severity.WARN,
-        title=title,
-        detail=("sso-bot has no notes on this event type, so the reason in the event is the best lead. If it names "
-                "an error code, an HTTP status or a message, paste that part on its own for a specific answer."),
-        fix=(_WHERE_LOGS, "Check whether the same event repeats for other users: one user points at that user's "
-                          "data or assignment, many users at the app's configuration."),
-        facts=dict(facts),
-    )
-
-
-_WHERE_LOGS = ("Okta: Admin Console → Reports → System Log, filtered on the user and the event type. Entra: "
-               "Entra admin center → Entra ID → Monitoring & health → Sign-in logs or Provisioning logs.")
+        return check_finding("log-event-succeeded", dict(facts), severity=Severity.OK, values=values)
+    return check_finding("log-event-failed", dict(facts), values=values)
 
 
 READERS: tuple[Callable[..., Reading | None], ...] = (

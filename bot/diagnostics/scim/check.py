@@ -27,13 +27,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Mapping
 
+from bot.diagnostics.explain import check_finding
 from bot.diagnostics.report import Finding, Report, Severity
 from bot.diagnostics.scim.env import environment
 from bot.diagnostics.scim.origin import check_host, check_userinfo, read_scheme, split_url
 from bot.diagnostics.scim.paste import check_placeholders, nothing_to_check, peel
 from bot.diagnostics.scim.path import path_findings, path_segments, query_and_fragment
-from bot.diagnostics.scim.shared import (EXPECTED_SHAPE, REF_SCIM_VERSION, SCIM_PATH_TEMPLATE, WHERE, Problem,
-                                             clip)
+from bot.diagnostics.scim.shared import EXPECTED_SHAPE, SCIM_PATH_TEMPLATE, Problem, clip
 from bot.diagnostics.text import as_text as _as_text
 
 __all__ = ["check_scim_url", "SCIM_PATH_TEMPLATE"]
@@ -60,13 +60,7 @@ def check_scim_url(
         findings = _check(_as_text(url), environments, expected_env)
     except Exception:
         findings = [
-            Finding(
-                code="scim-url-unreadable",
-                severity=Severity.INFO,
-                title="This SCIM URL could not be analysed",
-                detail="Something in the pasted value stopped the check.",
-                fix=(WHERE,),
-            )
+            check_finding("scim-url-unreadable")
         ]
     return Report(subject=SUBJECT, findings=tuple(findings), inputs=("scim_url",))
 
@@ -161,14 +155,11 @@ def _with_correction(problem: Problem, corrected: str | None, changed: bool) -> 
     if not problem.structural or (corrected is not None and not changed):
         return finding
     facts = dict(finding.facts)
-    fix = tuple(finding.fix)
     if corrected is not None:
         facts["corrected_url"] = corrected
-        fix += (f"Use this URL: {corrected}",)
     else:
         facts.setdefault("expected_shape", EXPECTED_SHAPE)
-    return Finding(code=finding.code, severity=finding.severity, title=finding.title, detail=finding.detail,
-                   fix=fix, refs=finding.refs, facts=facts)
+    return check_finding(finding.code, facts, severity=finding.severity, values=problem.values)
 
 
 def _ok_finding(cleaned: str, realm: str | None, guid: str | None, env_name: str | None) -> Finding:
@@ -179,15 +170,4 @@ def _ok_finding(cleaned: str, realm: str | None, guid: str | None, env_name: str
         facts["client_guid"] = guid
     if env_name:
         facts["environment"] = clip(env_name, 40)
-    return Finding(
-        code="scim-url-ok",
-        severity=Severity.OK,
-        title="The SCIM base URL has the expected shape",
-        detail=(
-            "Checked: https, a valid host, /auth/realms/<realm>/org/<client_guid>/scim/v2 in that order "
-            "and case, a GUID-shaped client id, and nothing pasted before, after or inside it. Whether "
-            "this realm and GUID are yours only the product's SCIM Endpoint field can confirm."
-        ),
-        refs=(REF_SCIM_VERSION,),
-        facts=facts,
-    )
+    return check_finding("scim-url-ok", facts, severity=Severity.OK)

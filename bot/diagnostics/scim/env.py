@@ -10,9 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
-from bot.diagnostics.report import Finding, Severity
 from bot.diagnostics.scim.origin import split_authority
-from bot.diagnostics.scim.shared import SCHEME_RE, Problem, clip
+from bot.diagnostics.scim.shared import SCHEME_RE, Problem, clip, problem
 from bot.diagnostics.text import as_text
 
 
@@ -38,13 +37,7 @@ def environment(
     best = _best_match(host, port, raw_path, origins)
     known = ", ".join(f"{n} ({environments[n] if n in environments else ''})" for n in list(origins)[:10])
     if expected_env is not None and expected_env not in origins:
-        infos.append(Problem(Finding(
-            code="scim-url-expected-env-unknown",
-            severity=Severity.INFO,
-            title=f"No environment called '{clip(as_text(expected_env), 40)}' is configured",
-            detail="The URL could not be compared with the environment you expected.",
-            facts={"known_environments": clip(known, 300)},
-        ), structural=False))
+        infos.append(problem("scim-url-expected-env-unknown", {"known_environments": clip(known, 300)}, values={"expected": clip(as_text(expected_env), 40)}, structural=False))
     if best is None:
         problems.append(_unknown_environment(host, known))
         return None, ()
@@ -53,13 +46,7 @@ def environment(
         problems.append(_wrong_environment(name, expected_env, environments))
     else:
         base = as_text(environments.get(name, ""))
-        infos.append(Problem(Finding(
-            code="scim-url-environment",
-            severity=Severity.INFO,
-            title=f"Environment: {clip(name, 40)}",
-            detail=f"The host matches the '{clip(name, 40)}' environment ({clip(base, 120)}).",
-            facts={"environment": clip(name, 40)},
-        ), structural=False))
+        infos.append(problem("scim-url-environment", {"environment": clip(name, 40)}, values={"base": clip(base, 120)}, structural=False))
     return name, origin.path_segments
 
 
@@ -118,32 +105,10 @@ def _parse_origin(base: str) -> _Origin | None:
 
 
 def _unknown_environment(host: str, known: str) -> Problem:
-    return Problem(Finding(
-        code="scim-url-unknown-environment",
-        severity=Severity.WARN,
-        title="The host matches none of your environments",
-        detail=f"'{clip(host, 80)}' is not the address of any configured environment ({clip(known, 300)}). "
-        "A URL from the wrong environment (dev instead of prod) gives 404 or a failed Test Connection.",
-        fix=("Copy the SCIM Endpoint from the console of the environment this IdP app should provision.",),
-        facts={"host": clip(host, 120), "known_environments": clip(known, 300)},
-    ), structural=False)
+    return problem("scim-url-unknown-environment", {"host": clip(host, 120), "known_environments": clip(known, 300)}, structural=False)
 
 
 def _wrong_environment(name: str, expected_env: str, environments: Mapping[str, str]) -> Problem:
     base = as_text(environments.get(name, ""))
     wanted = as_text(environments.get(expected_env, ""))
-    return Problem(Finding(
-        code="scim-url-wrong-environment",
-        severity=Severity.WARN,
-        title=f"This is the {clip(name, 40)} URL, not {clip(expected_env, 40)}",
-        detail=f"The host belongs to '{clip(name, 40)}' ({clip(base, 120)}), but you expected "
-        f"'{clip(expected_env, 40)}' ({clip(wanted, 120)}). Users would be provisioned into the wrong "
-        "environment, or the call fails with 404 because the client GUID differs there.",
-        fix=(
-            (
-                f"Open the {clip(expected_env, 40)} console and copy its SCIM Endpoint (it starts with "
-                f"{clip(wanted, 120)}); the realm and client GUID may differ between environments."
-            ),
-        ),
-        facts={"environment": clip(name, 40), "expected_environment": clip(expected_env, 40)},
-    ), structural=False)
+    return problem("scim-url-wrong-environment", {"environment": clip(name, 40), "expected_environment": clip(expected_env, 40)}, values={"base": clip(base, 120), "wanted": clip(wanted, 120)}, structural=False)

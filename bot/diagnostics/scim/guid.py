@@ -6,8 +6,7 @@ reported and written correctly in the corrected URL. Anything else is reported a
 
 from __future__ import annotations
 
-from bot.diagnostics.report import Finding, Severity
-from bot.diagnostics.scim.shared import EFFECT, GUID_RE, HEX32_RE, REF_ENTRA_SCIM, WHERE, Problem, clip
+from bot.diagnostics.scim.shared import GUID_RE, HEX32_RE, Problem, clip, problem
 
 _HEX = "0123456789abcdefABCDEF"
 _BRACES = (("{", "}"), ("%7B", "%7D"), ("%7b", "%7d"))
@@ -26,16 +25,7 @@ def client_guid(raw: str, problems: list[Problem], placeholders: list[str]) -> s
     if HEX32_RE.fullmatch(value):
         value = _add_hyphens(value, problems)
     if braces and GUID_RE.fullmatch(value):
-        problems.append(Problem(Finding(
-            code="scim-url-guid-braces",
-            severity=Severity.FAIL,
-            title="The client GUID is wrapped in braces",
-            detail=f"'{clip(raw, 50)}' carries the {{ }} of the registry/.NET format. The path uses the bare GUID. "
-            + EFFECT,
-            fix=(f"Remove the braces: {value}.",),
-            refs=(REF_ENTRA_SCIM,),
-            facts={"client_guid": value},
-        )))
+        problems.append(problem("scim-url-guid-braces", {"client_guid": value}, values={"pasted": clip(raw, 50)}))
     if GUID_RE.fullmatch(value):
         return value
     problems.append(_not_a_guid(value))
@@ -52,16 +42,7 @@ def _without_braces(raw: str) -> tuple[str, bool]:
 
 def _add_hyphens(value: str, problems: list[Problem]) -> str:
     fixed = f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
-    problems.append(Problem(Finding(
-        code="scim-url-guid-no-hyphens",
-        severity=Severity.FAIL,
-        title="The client GUID is missing its hyphens",
-        detail=f"'{clip(value, 40)}' has the 32 hex digits of a GUID but not the 8-4-4-4-12 hyphens the path "
-        f"uses: {fixed}. " + EFFECT,
-        fix=(f"Write the GUID as {fixed}.",),
-        refs=(REF_ENTRA_SCIM,),
-        facts={"client_guid": fixed},
-    )))
+    problems.append(problem("scim-url-guid-no-hyphens", {"client_guid": fixed}, values={"pasted": clip(value, 40)}))
     return fixed
 
 
@@ -71,12 +52,4 @@ def _not_a_guid(value: str) -> Problem:
     reason = f"{len(value)} characters ({hex_digits} hex digits); a GUID has 36: 32 hex digits in groups 8-4-4-4-12"
     if others:
         reason += f"; it contains non-hex characters ({clip(''.join(others[:10]), 20)})"
-    return Problem(Finding(
-        code="scim-url-guid-invalid",
-        severity=Severity.FAIL,
-        title="The client GUID is not a GUID",
-        detail=f"'{clip(value, 60)}' is {reason}. It was probably mistyped or cut short. " + EFFECT,
-        fix=(WHERE,),
-        refs=(REF_ENTRA_SCIM,),
-        facts={"client_guid": clip(value, 60), "reason": reason},
-    ), structural=False)
+    return problem("scim-url-guid-invalid", {"client_guid": clip(value, 60), "reason": reason}, structural=False)

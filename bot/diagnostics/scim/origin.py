@@ -11,8 +11,7 @@ import ipaddress
 import re
 from dataclasses import dataclass
 
-from bot.diagnostics.report import Finding, Severity
-from bot.diagnostics.scim.shared import EFFECT, REF_ENTRA_SCIM, REF_URI_SYNTAX, SCHEME_RE, WHERE, Problem, clip
+from bot.diagnostics.scim.shared import SCHEME_RE, Problem, clip, problem
 
 _LABEL_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?")
 
@@ -39,53 +38,21 @@ def read_scheme(s: str, placeholders: list[str], problems: list[Problem]) -> tup
         pasted, slashes, rest = match.group(1), match.group(2), s[match.end() :]
         _not_https(pasted, problems)
         if len(slashes) != 2:
-            problems.append(Problem(Finding(
-                code="scim-url-scheme-slashes",
-                severity=Severity.FAIL,
-                title=f"{len(slashes)} slash{'es' if len(slashes) != 1 else ''} after '{clip(pasted, 32)}:', not 2",
-                detail="A URL's host follows exactly two slashes after the scheme (https://host). With any other "
-                "number the host is read wrongly or not at all.",
-                fix=("Write https:// followed by the host.",),
-                refs=(REF_URI_SYNTAX,),
-            )))
+            problems.append(problem("scim-url-scheme-slashes", values={"scheme": clip(pasted, 32), "count": str(len(slashes))}))
             if len(slashes) >= 3 and rest.lower().startswith(("auth/", "realms/")):
                 rest = "/" + rest  # "https:///auth/..." : the host is simply missing
         return pasted, rest
     if any(s.startswith(p) for p in placeholders):
         return "", s  # "{environment_base_url}/auth/...": the placeholder finding says it all
-    problems.append(Problem(Finding(
-        code="scim-url-no-scheme",
-        severity=Severity.FAIL,
-        title="The URL has no https:// at the start",
-        detail="Without a scheme the IdP cannot use the value as a URL, or treats it as relative.",
-        fix=("Add https:// at the start.",),
-        refs=(REF_URI_SYNTAX,),
-    )))
+    problems.append(problem("scim-url-no-scheme"))
     return "", s[2:] if s.startswith("//") else s
 
 
 def _not_https(pasted: str, problems: list[Problem]) -> None:
     if pasted.lower() == "http":
-        problems.append(Problem(Finding(
-            code="scim-url-not-https",
-            severity=Severity.FAIL,
-            title="The URL uses http, not https",
-            detail="The SCIM endpoint is served over https only, and Entra and Okta require https for "
-            "provisioning. With http the call is refused or redirected, and Test Connection fails.",
-            fix=("Use https:// at the start.",),
-            refs=(REF_ENTRA_SCIM,),
-            facts={"scheme": "http"},
-        )))
+        problems.append(problem("scim-url-not-https", {"scheme": "http"}))
     elif pasted.lower() != "https":
-        problems.append(Problem(Finding(
-            code="scim-url-not-https",
-            severity=Severity.FAIL,
-            title=f"The URL starts with '{clip(pasted, 32)}:', not https:",
-            detail="A SCIM base URL must be an https URL.",
-            fix=("Use https:// at the start.",),
-            refs=(REF_ENTRA_SCIM,),
-            facts={"scheme": clip(pasted, 32)},
-        )))
+        problems.append(problem("scim-url-not-https", {"scheme": clip(pasted, 32)}))
 
 
 def split_url(rest: str) -> Parts:
@@ -121,15 +88,7 @@ def split_authority(authority: str) -> tuple[str, str, str]:
 
 def check_userinfo(parts: Parts, problems: list[Problem]) -> None:
     if parts.userinfo:
-        problems.append(Problem(Finding(
-            code="scim-url-userinfo",
-            severity=Severity.FAIL,
-            title="The URL carries a user name or password before the host",
-            detail="Something@ precedes the host. The SCIM endpoint authenticates with the bearer token, not "
-            "with credentials in the URL, and a secret in a URL ends up in logs. It is not shown here.",
-            fix=("Remove everything between https:// and the @ (and the @), and rotate that secret if it was one.",),
-            refs=(REF_URI_SYNTAX,),
-        )))
+        problems.append(problem("scim-url-userinfo"))
 
 
 def check_host(parts: Parts, placeholders: list[str], problems: list[Problem]) -> bool:
@@ -152,40 +111,15 @@ def check_host(parts: Parts, placeholders: list[str], problems: list[Problem]) -
 
 
 def _no_host() -> Problem:
-    return Problem(Finding(
-        code="scim-url-no-host",
-        severity=Severity.FAIL,
-        title="The URL has no host",
-        detail="Nothing names the server between https:// and the path. It should be your environment's "
-        "address, e.g. https://app.example.com.",
-        fix=(WHERE,),
-        refs=(REF_URI_SYNTAX,),
-    ), structural=False)
+    return problem("scim-url-no-host", structural=False)
 
 
 def _bad_host(name: str, reason: str) -> Problem:
-    return Problem(Finding(
-        code="scim-url-bad-host",
-        severity=Severity.FAIL,
-        title="The host name is not valid",
-        detail=f"'{clip(name, 80)}' cannot be a host: {reason}. " + EFFECT,
-        fix=(WHERE,),
-        refs=(REF_URI_SYNTAX,),
-        facts={"host": clip(name, 120), "reason": reason},
-    ), structural=False)
+    return problem("scim-url-bad-host", {"host": clip(name, 120), "reason": reason}, structural=False)
 
 
 def _host_not_public(name: str, reason: str) -> Problem:
-    return Problem(Finding(
-        code="scim-url-host-not-public",
-        severity=Severity.WARN,
-        title="The host is not reachable from the internet",
-        detail=f"'{clip(name, 80)}': {reason}. Entra and Okta call the SCIM endpoint from their cloud, "
-        "so it must resolve and answer publicly.",
-        fix=("Use your environment's public URL, as shown in the product's SCIM Endpoint field.",),
-        refs=(REF_ENTRA_SCIM,),
-        facts={"host": clip(name, 120)},
-    ), structural=False)
+    return problem("scim-url-host-not-public", {"host": clip(name, 120)}, values={"reason": reason}, structural=False)
 
 
 def _host_problem(host: str, port: str) -> tuple[str, str] | None:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 
-from bot.diagnostics.report import Finding, Severity
-from bot.diagnostics.scim.shared import (EFFECT, EXPECTED_SHAPE, GUID_RE, HEX32_RE, REF_ENTRA_SCIM, REF_URI_SYNTAX,
-                                             SCHEME_RE, SCIM_PATH_TEMPLATE, WHERE, Problem, clip)
+from bot.diagnostics.explain import check_finding
+from bot.diagnostics.report import Finding
+from bot.diagnostics.scim.shared import EXPECTED_SHAPE, GUID_RE, HEX32_RE, SCHEME_RE, Problem, clip, problem
 from bot.diagnostics.text import is_invisible
 
 _QUOTES = "\"'`“”‘’«»„"
@@ -23,56 +23,17 @@ _PLACEHOLDER_RE = re.compile(
 )
 _TEMPLATE_WORDS = ("environment_base_url", "client_guid", "your-realm", "your_realm", "yourrealm")
 
-# One finding per kind of debris, in this order: (kind, severity, title, detail, fix).
-_DEBRIS = {
-    "scim-url-whitespace": (
-        "whitespace",
-        Severity.WARN,
-        "Spaces or invisible characters around or inside the URL",
-        (
-            "The paste carried spaces, line breaks or invisible characters (non-breaking or zero-width "
-            "spaces, often picked up from chat or documents). If the IdP field has them too, the URL does "
-            "not match and provisioning calls fail."
-        ),
-        "Clear the IdP field and paste the URL again, with nothing before or after it.",
-    ),
-    "scim-url-quotes": (
-        "quotes",
-        Severity.WARN,
-        "Quotes pasted with the URL",
-        "Quote characters came with the URL. They are not part of it; in the IdP field they make an invalid URL.",
-        "Remove the quotes in the IdP field.",
-    ),
-    "scim-url-angle-brackets": (
-        "angle",
-        Severity.WARN,
-        "Angle brackets around the URL",
-        (
-            "The URL was wrapped in < > (chat link formatting). They are not part of it; in the IdP field "
-            "they make an invalid URL."
-        ),
-        "Remove the < and > in the IdP field.",
-    ),
-    "scim-url-trailing-punctuation": (
-        "trailing",
-        Severity.WARN,
-        "Punctuation after the URL",
-        (
-            "A period, comma or similar follows the URL, probably from the sentence it was copied from. "
-            "In the IdP field it becomes part of the path and the endpoint is not found."
-        ),
-        "Remove the trailing punctuation in the IdP field.",
-    ),
-}
+# One finding per kind of debris, in this order (their texts are the entries of checks.toml).
+_DEBRIS = {"scim-url-whitespace": "whitespace", "scim-url-quotes": "quotes", "scim-url-angle-brackets": "angle",
+           "scim-url-trailing-punctuation": "trailing"}
 
 
 def peel(text: str, problems: list[Problem]) -> str:
     """Remove what was pasted around the URL, one finding per kind of debris."""
     s, found = _strip_debris(text)
-    for code, (kind, severity, title, detail, fix) in _DEBRIS.items():
+    for code, kind in _DEBRIS.items():
         if kind in found:
-            problems.append(Problem(Finding(code=code, severity=severity, title=title, detail=detail, fix=(fix,),
-                                            refs=(REF_URI_SYNTAX,))))
+            problems.append(problem(code))
     return s
 
 
@@ -123,24 +84,9 @@ def _unwrap_chat_link(s: str) -> str:
 def nothing_to_check(s: str) -> Finding | None:
     """The one finding for a value that is empty once cleaned, or has nothing of a URL; else None."""
     if not s:
-        return Finding(
-            code="scim-url-empty",
-            severity=Severity.FAIL,
-            title="No SCIM URL to check",
-            detail="The value was empty once spaces and quotes were removed.",
-            fix=(WHERE,),
-            refs=(REF_ENTRA_SCIM,),
-        )
+        return check_finding("scim-url-empty")
     if "/" not in s and "." not in s and ":" not in s:
-        return Finding(
-            code="scim-url-not-a-url",
-            severity=Severity.FAIL,
-            title="This does not look like a URL",
-            detail=f"A SCIM base URL looks like https://app.example.com{SCIM_PATH_TEMPLATE}.",
-            fix=(WHERE,),
-            refs=(REF_ENTRA_SCIM,),
-            facts={"value": clip(s, 80), "expected_shape": EXPECTED_SHAPE},
-        )
+        return check_finding("scim-url-not-a-url", {"value": clip(s, 80), "expected_shape": EXPECTED_SHAPE})
     return None
 
 
@@ -148,16 +94,7 @@ def check_placeholders(s: str, problems: list[Problem]) -> list[str]:
     """The template placeholders left in the URL (reported once, together)."""
     found = _find_placeholders(s)
     if found:
-        problems.append(Problem(Finding(
-            code="scim-url-placeholder",
-            severity=Severity.FAIL,
-            title="Template placeholders left in the URL",
-            detail=f"{', '.join(clip(p, 60) for p in found[:5])} must be replaced with your real values. "
-            "The simplest way is to copy the SCIM Endpoint the product shows, which has them filled in. " + EFFECT,
-            fix=(WHERE,),
-            refs=(REF_ENTRA_SCIM,),
-            facts={"placeholders": clip(", ".join(found[:10]))},
-        ), structural=False))
+        problems.append(problem("scim-url-placeholder", {"placeholders": clip(", ".join(found[:10]))}, values={"listed": ", ".join(clip(p, 60) for p in found[:5])}, structural=False))
     return found
 
 

@@ -11,11 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.diagnostics.report import Finding, Severity
 from bot.diagnostics.scim.guid import client_guid, looks_like_guid
-from bot.diagnostics.scim.shared import (EFFECT, EXPECTED_SHAPE, REF_ENTRA_COMPAT, REF_ENTRA_SCIM,
-                                             REF_SCIM_ENDPOINTS, REF_SCIM_VERSION, REF_URI_COMPARE, REF_URI_SYNTAX,
-                                             SCIM_PATH_TEMPLATE, WHERE, Problem, clip)
+from bot.diagnostics.scim.shared import EXPECTED_SHAPE, Problem, clip, problem
 
 _KEYWORDS = ("auth", "realms", "org", "scim")
 _RESOURCES = {
@@ -37,25 +34,9 @@ def path_segments(raw_path: str, problems: list[Problem]) -> list[str]:
     """The path's segments, after reporting doubled slashes and a trailing slash."""
     segments = [seg for seg in raw_path.split("/") if seg]
     if "//" in raw_path:
-        problems.append(Problem(Finding(
-            code="scim-url-double-slash",
-            severity=Severity.FAIL,
-            title="Doubled slashes in the path",
-            detail="The path has '//' where one slash belongs, usually from joining a base URL that ends in '/' "
-            "with a path that starts with '/'. Servers treat it as a different path. " + EFFECT,
-            fix=("Use a single slash between segments.",),
-            refs=(REF_URI_SYNTAX,),
-        )))
+        problems.append(problem("scim-url-double-slash"))
     if raw_path.endswith("/") and segments:
-        problems.append(Problem(Finding(
-            code="scim-url-trailing-slash",
-            severity=Severity.WARN,
-            title="Trailing slash at the end",
-            detail="The IdP appends /Users and /Groups to the base URL, so a trailing slash produces "
-            "'.../scim/v2//Users', which may not be found.",
-            fix=("Remove the slash at the end.",),
-            refs=(REF_SCIM_ENDPOINTS,),
-        )))
+        problems.append(problem("scim-url-trailing-slash"))
     return segments
 
 
@@ -101,28 +82,11 @@ def path_findings(segments: list[str], problems: list[Problem],
 def _realm(path: _Path, problems: list[Problem]) -> str | None:
     realm = path.value_after("realms")
     if realm is None:
-        problems.append(Problem(Finding(
-            code="scim-url-missing-realm",
-            severity=Severity.FAIL,
-            title="The /auth/realms/<realm> part is missing" if "realms" not in path.spots
-            else "No realm name after /realms",
-            detail="The path must name the realm: " + SCIM_PATH_TEMPLATE + ". " + EFFECT,
-            fix=(WHERE,),
-            refs=(REF_ENTRA_SCIM,),
-            facts={"expected_shape": EXPECTED_SHAPE},
-        ), structural=False))
+        problems.append(problem("scim-url-missing-realm", {"expected_shape": EXPECTED_SHAPE}, structural=False))
         return None
     path.used.add(path.spots["realms"] + 1)
     if "auth" not in path.spots:
-        problems.append(Problem(Finding(
-            code="scim-url-missing-auth-prefix",
-            severity=Severity.FAIL,
-            title="The /auth segment before /realms is missing",
-            detail="The endpoint lives under /auth/realms/<realm>; without /auth the server has no such path. "
-            + EFFECT,
-            fix=("Insert /auth before /realms.",),
-            refs=(REF_ENTRA_SCIM,),
-        )))
+        problems.append(problem("scim-url-missing-auth-prefix"))
     return realm
 
 
@@ -135,16 +99,7 @@ def _client_guid(path: _Path, problems: list[Problem], placeholders: list[str]) 
     elif "org" not in path.spots:
         raw = _bare_guid(path)
     if not after_org:
-        problems.append(Problem(Finding(
-            code="scim-url-missing-org",
-            severity=Severity.FAIL,
-            title="The /org/<client_guid> part is missing" if "org" not in path.spots else "No client GUID after /org",
-            detail="The path must name your organisation's client GUID after /org: " + SCIM_PATH_TEMPLATE + ". "
-            + EFFECT,
-            fix=("Insert /org/<client_guid> after the realm." if raw is None else "Insert /org before the GUID.",),
-            refs=(REF_ENTRA_SCIM,),
-            facts={"expected_shape": EXPECTED_SHAPE},
-        ), structural=raw is not None))
+        problems.append(problem("scim-url-missing-org", {"expected_shape": EXPECTED_SHAPE}, structural=raw is not None))
     return client_guid(raw, problems, placeholders) if raw is not None else None
 
 
@@ -161,15 +116,7 @@ def _scim_and_version(path: _Path, problems: list[Problem], wrong_case: list[str
     """/scim, the version segment after it, and a resource path pasted after that."""
     i_scim = path.spots.get("scim")
     if i_scim is None:
-        problems.append(Problem(Finding(
-            code="scim-url-missing-scim-path",
-            severity=Severity.FAIL,
-            title="The path does not contain /scim/v2",
-            detail="This is not the SCIM endpoint: the base URL ends in /scim/v2. It may be the console or sign-in "
-            "URL instead. " + EFFECT,
-            fix=("Append /scim/v2 after the client GUID, or copy the SCIM Endpoint field.",),
-            refs=(REF_SCIM_VERSION,),
-        )))
+        problems.append(problem("scim-url-missing-scim-path"))
         return
     after = i_scim + 1
     version = path.segments[after] if after < len(path.segments) else None
@@ -178,39 +125,15 @@ def _scim_and_version(path: _Path, problems: list[Problem], wrong_case: list[str
         _version(version, problems, wrong_case)
         _resource_path(path, after + 1, problems)
         return
-    problems.append(Problem(Finding(
-        code="scim-url-missing-v2",
-        severity=Severity.FAIL,
-        title="The URL ends at /scim without /v2",
-        detail="The SCIM 2.0 base URL ends in /scim/v2 (RFC 7644 §3.13); without /v2 requests go to a path "
-        "that does not exist. " + EFFECT,
-        fix=("Add /v2 after /scim.",),
-        refs=(REF_SCIM_VERSION,),
-    )))
+    problems.append(problem("scim-url-missing-v2"))
     _resource_path(path, after, problems)
 
 
 def _version(version: str, problems: list[Problem], wrong_case: list[str]) -> None:
     if version.lower() == "v1":
-        problems.append(Problem(Finding(
-            code="scim-url-v1",
-            severity=Severity.FAIL,
-            title="The URL points to /scim/v1",
-            detail="The endpoint speaks SCIM 2.0 and lives at /scim/v2 (RFC 7644 §3.13). " + EFFECT,
-            fix=("Change /scim/v1 to /scim/v2.",),
-            refs=(REF_SCIM_VERSION,),
-            facts={"version": version},
-        )))
+        problems.append(problem("scim-url-v1", {"version": version}))
     elif version.lower() != "v2":
-        problems.append(Problem(Finding(
-            code="scim-url-wrong-version",
-            severity=Severity.FAIL,
-            title=f"Unexpected version segment '/{clip(version, 10)}'",
-            detail="The SCIM 2.0 endpoint's version segment is exactly /v2 (RFC 7644 §3.13). " + EFFECT,
-            fix=("Use /scim/v2.",),
-            refs=(REF_SCIM_VERSION,),
-            facts={"version": clip(version, 10)},
-        )))
+        problems.append(problem("scim-url-wrong-version", {"version": clip(version, 10)}))
     elif version != "v2":
         wrong_case.append(version)
 
@@ -222,32 +145,14 @@ def _resource_path(path: _Path, start: int, problems: list[Problem]) -> None:
         return
     path.used.update(range(start, len(path.segments)))
     resource = _RESOURCES[tail[0].lower()]
-    problems.append(Problem(Finding(
-        code="scim-url-resource-path",
-        severity=Severity.FAIL,
-        title=f"A resource path (/{resource}) is pasted after the base URL",
-        detail="The base URL stops at /scim/v2; the IdP adds /Users, /Groups and the rest itself, so this "
-        f"would call '.../{resource}/{resource}'. " + EFFECT,
-        fix=(f"Remove /{clip('/'.join(tail), 80)} from the end.",),
-        refs=(REF_SCIM_ENDPOINTS,),
-        facts={"resource_path": clip("/" + "/".join(tail), 120)},
-    )))
+    problems.append(problem("scim-url-resource-path", {"resource_path": clip("/" + "/".join(tail), 120)}, values={"resource": resource}))
 
 
 def _unexpected_segments(path: _Path, problems: list[Problem], placeholders: list[str]) -> None:
     extra = [path.segments[i] for i in range(len(path.segments)) if i not in path.used]
     extra = [seg for seg in extra if not any(seg in p or p in seg for p in placeholders)]
     if extra:
-        problems.append(Problem(Finding(
-            code="scim-url-unexpected-segments",
-            severity=Severity.FAIL,
-            title="The path has segments that do not belong",
-            detail=f"Not part of {SCIM_PATH_TEMPLATE}: {clip(', '.join('/' + seg for seg in extra[:8]), 160)}. "
-            + EFFECT,
-            fix=("Remove them.",),
-            refs=(REF_ENTRA_SCIM,),
-            facts={"unexpected": clip(", ".join(extra[:20]), 160)},
-        )))
+        problems.append(problem("scim-url-unexpected-segments", {"unexpected": clip(", ".join(extra[:20]), 160)}, values={"listed": clip(", ".join("/" + seg for seg in extra[:8]), 160)}))
 
 
 def _segment_order(path: _Path, problems: list[Problem]) -> None:
@@ -257,29 +162,12 @@ def _segment_order(path: _Path, problems: list[Problem]) -> None:
     if i_auth is not None and i_realms is not None and i_realms != i_auth + 1:
         order_ok = False  # /realms must follow /auth directly
     if not order_ok:
-        problems.append(Problem(Finding(
-            code="scim-url-segment-order",
-            severity=Severity.FAIL,
-            title="The path segments are in the wrong order",
-            detail=f"Found {clip(' → '.join('/' + k for k, _ in sorted(present, key=lambda x: x[1])), 80)}; "
-            f"the order must be {SCIM_PATH_TEMPLATE}. " + EFFECT,
-            fix=("Rearrange the path as /auth/realms/<realm>/org/<client_guid>/scim/v2.",),
-            refs=(REF_ENTRA_SCIM,),
-        )))
+        problems.append(problem("scim-url-segment-order", values={"found": clip(" → ".join("/" + k for k, _ in sorted(present, key=lambda x: x[1])), 80)}))
 
 
 def _path_case(wrong_case: list[str], problems: list[Problem]) -> None:
     if wrong_case:
-        problems.append(Problem(Finding(
-            code="scim-url-path-case",
-            severity=Severity.FAIL,
-            title="Upper-case letters in the fixed path segments",
-            detail=f"{clip(', '.join('/' + seg for seg in wrong_case), 80)}: paths are case-sensitive "
-            "(RFC 3986 §6.2.2.1), and the endpoint's fixed segments are all lower case. " + EFFECT,
-            fix=("Write /auth/realms/.../org/.../scim/v2 in lower case (the realm name keeps its own case).",),
-            refs=(REF_URI_COMPARE,),
-            facts={"segments": clip(", ".join(wrong_case), 120)},
-        )))
+        problems.append(problem("scim-url-path-case", {"segments": clip(", ".join(wrong_case), 120)}, values={"listed": clip(", ".join("/" + seg for seg in wrong_case), 80)}))
 
 
 # -- query and fragment ---------------------------------------------------------------------
@@ -290,15 +178,7 @@ def query_and_fragment(query: str | None, fragment: str | None, problems: list[P
     """Report a query or fragment; returns whether the URL carries Entra's compatibility flag (kept in the fix)."""
     keep_flag = _query(query, problems, infos) if query is not None else False
     if fragment is not None:
-        problems.append(Problem(Finding(
-            code="scim-url-fragment",
-            severity=Severity.FAIL,
-            title="A '#' fragment is attached to the URL",
-            detail="A fragment is never sent to the server, and anything the IdP appends ends up inside it.",
-            fix=("Remove everything from the '#' on.",),
-            refs=(REF_URI_SYNTAX,),
-            facts={"fragment": clip("#" + fragment, 120)},
-        )))
+        problems.append(problem("scim-url-fragment", {"fragment": clip("#" + fragment, 120)}))
     return keep_flag
 
 
@@ -309,24 +189,7 @@ def _query(query: str, problems: list[Problem], infos: list[Problem]) -> bool:
     flagged = [p for p in params if p.lower() == _ENTRA_FLAG]
     others = [p for p in params if p.lower() != _ENTRA_FLAG]
     if flagged:
-        infos.append(Problem(Finding(
-            code="scim-url-entra-flag",
-            severity=Severity.INFO,
-            title="Entra SCIM compatibility flag ?aadOptscim062020",
-            detail="This query parameter is Microsoft's switch that makes the Entra provisioning service follow "
-            "SCIM 2.0 more strictly (for example in PATCH requests). It is an Entra-side setting, not a "
-            "mistake; keep it only if you meant to turn that behaviour on.",
-            refs=(REF_ENTRA_COMPAT,),
-        ), structural=False))
+        infos.append(problem("scim-url-entra-flag", structural=False))
     if others or not flagged:
-        problems.append(Problem(Finding(
-            code="scim-url-query",
-            severity=Severity.FAIL,
-            title="A query string is attached to the base URL",
-            detail="The base URL takes no '?...' part: the IdP appends /Users and /Groups after it, which puts "
-            "the query in the middle of the request path. " + EFFECT,
-            fix=("Remove everything from the '?' on.",),
-            refs=(REF_SCIM_ENDPOINTS,),
-            facts={"query": clip("?" + "&".join(others), 120) if others else "?"},
-        )))
+        problems.append(problem("scim-url-query", {"query": clip("?" + "&".join(others), 120) if others else "?"}))
     return bool(flagged)

@@ -1,41 +1,25 @@
-"""What every step of the SCIM URL check shares: the expected shape, its references and wording,
-and the ``Problem`` record each step reports.
+"""What every step of the SCIM URL check shares: the expected shape, and the ``Problem`` record each
+step reports.
 
-A step writes each problem as the ``Finding`` it will become (``Finding(code="scim-url-...", ...)``,
-which tests/unit/knowledge/test_check_codes.py reads to match every code with its knowledge entry);
-``Problem`` adds whether the corrected URL fixes it, known only once every step has run.
+A step reports each problem with ``problem("scim-url-...", facts)``: its finding's title, detail, fix
+steps and references are the code's entry in bot/knowledge/data/checks.toml. ``Problem`` adds whether
+the corrected URL fixes it, known only once every step has run (then the finding is filled again, with
+the corrected URL as a fact, which the entry's last fix step shows).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
-from bot.diagnostics.report import Finding
+from bot.diagnostics.explain import check_finding
+from bot.diagnostics.report import Finding, Severity
 from bot.diagnostics.text import clip as _clip
 from bot.diagnostics.text import marked
 
 SCIM_PATH_TEMPLATE = "/auth/realms/<realm>/org/<client_guid>/scim/v2"
 EXPECTED_SHAPE = "{environment_base_url}" + SCIM_PATH_TEMPLATE
-
-REF_SCIM_VERSION = "https://www.rfc-editor.org/rfc/rfc7644#section-3.13"
-REF_SCIM_ENDPOINTS = "https://www.rfc-editor.org/rfc/rfc7644#section-3.2"
-REF_URI_SYNTAX = "https://www.rfc-editor.org/rfc/rfc3986#section-3"
-REF_URI_COMPARE = "https://www.rfc-editor.org/rfc/rfc3986#section-6.2.2"
-REF_ENTRA_SCIM = (
-    "https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups"
-)
-REF_ENTRA_COMPAT = (
-    "https://learn.microsoft.com/en-us/entra/identity/app-provisioning/"
-    "application-provisioning-config-problem-scim-compatibility"
-)
-
-WHERE = (
-    "Copy the SCIM Endpoint from the product (Settings → SSO & Provisioning → SCIM 2.0) with its copy icon, "
-    "and paste it as the Tenant URL (Entra: Enterprise apps → your app → Provisioning → Admin Credentials) "
-    "or the SCIM 2.0 Base URL (Okta: Applications → your app → Provisioning → Integration)."
-)
-EFFECT = "The IdP gets 404 Not Found, and Test Connection / Test API Credentials fails."
 
 SCHEME_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]{0,31}):(/*)")
 GUID_RE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -46,11 +30,19 @@ _MAX_SHOWN = 200
 
 @dataclass
 class Problem:
-    """One problem a step found: its finding, and whether the corrected URL addresses it (then the
-    finding gets that URL in its facts and fix; otherwise the expected shape, when no URL can be built)."""
+    """One problem a step found: its finding, whether the corrected URL addresses it (then the finding
+    gets that URL in its facts and fix; otherwise the expected shape, when no URL can be built), and the
+    values its text was filled with besides the facts."""
 
     finding: Finding
     structural: bool = True
+    values: Mapping[str, str] = field(default_factory=dict)
+
+
+def problem(code: str, facts: Mapping[str, str] | None = None, *, severity: Severity | None = None,
+            values: Mapping[str, str] | None = None, structural: bool = True) -> Problem:
+    """The problem ``code``, its finding filled from the knowledge entry (``explain.check_finding``)."""
+    return Problem(check_finding(code, facts, severity=severity, values=values), structural, dict(values or {}))
 
 
 def clip(text: str, limit: int = _MAX_SHOWN) -> str:
