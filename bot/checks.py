@@ -18,7 +18,7 @@ from bot.diagnostics.engine import diagnose
 from bot.diagnostics.extract import find_emails
 from bot.diagnostics.redirect import check_redirect_text
 from bot.diagnostics.report import Report
-from bot.diagnostics.scim_url import check_scim_url
+from bot.diagnostics.scim import check_scim_url
 from bot.diagnostics.text import as_text
 from bot.diagnostics.token import check_token
 from bot.knowledge import KnowledgeBase

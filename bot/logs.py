@@ -29,3 +29,7 @@ def configure_logging(level: str = "INFO", stream: TextIO | None = None) -> None
     # Bolt logs request bodies at DEBUG; keep it at INFO whatever our level is.
     logging.getLogger("slack_bolt").setLevel(max(logging.INFO, logging.getLevelName(level)))
     logging.getLogger("slack_sdk").setLevel(logging.WARNING)
+    # httpx logs each URL at INFO and httpcore every header at DEBUG, a server's echo of a token included;
+    # the live checks say what they asked and got in their reports instead.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)

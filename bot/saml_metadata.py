@@ -1,7 +1,7 @@
 """Read SAML 2.0 metadata (an IdP's or an SP's) into plain values, behind the one XML guard.
 
 Used by ``bot.credentials`` (the expiry of a tracked SAML certificate) and by the metadata check
-(``bot.diagnostics.live_saml``). What is read (SAML 2.0 Metadata, OASIS saml-metadata-2.0-os):
+(``bot.diagnostics.live.saml``). What is read (SAML 2.0 Metadata, OASIS saml-metadata-2.0-os):
 
 * ``EntityDescriptor`` elements, alone or inside ``EntitiesDescriptor``, with ``entityID``,
   ``validUntil`` and ``cacheDuration`` (§2.3.1, §2.3.2; also on the enclosing ``EntitiesDescriptor``);

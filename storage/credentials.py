@@ -29,6 +29,7 @@ from sqlmodel import col, select
 
 from storage.engine import Database
 from storage.models import Credential, ReminderLedger
+from storage.probes import drop_in_session
 
 __all__ = [
     "AddResult", "Claim", "add_credential", "mark_renewed", "remove_credential", "snooze_credential",
@@ -114,6 +115,7 @@ def mark_renewed(db: Database, credential_id: int, *, expires_at: datetime, expi
             row.notice_key = f"{row.generation}:resolved"
             row.notice_channel, row.notice_ts = row.thread_channel, row.thread_ts
         row.generation += 1
+        drop_in_session(session, credential_id)  # the old token's ciphertext goes with its generation
         row.expires_at = expires_at
         row.expiry_source = expiry_source[:16]
         row.fingerprint = fingerprint[:8]
@@ -137,6 +139,7 @@ def remove_credential(db: Database, credential_id: int, *, removed_by: str, now:
         row.active = False
         row.removed_by, row.removed_at = removed_by[:32], now
         row.next_due_at = None
+        drop_in_session(session, credential_id)  # no sealed token outlives the tracking
         row.notice_key = row.notice_channel = row.notice_ts = ""
         session.flush()
         session.refresh(row)

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 from bot.diagnostics.report import Finding, Severity
 from bot.knowledge import Entry, load_knowledge
+from bot.knowledge.schema import OPTIONAL_PART
 
 _CHECK_LABELS = {
     "check:scim_url": "check the SCIM base URL (paste it to `/sso diagnose`)",
@@ -80,6 +81,63 @@ def _next_label(item: str) -> str:
     return f"see {short_label(other)} ({other.id})"
 
 
+class _Missing(KeyError):
+    """A template names a fact the check did not give."""
+
+
+class _Facts(dict):
+    def __missing__(self, key: str) -> str:
+        raise _Missing(key)
+
+
+def _fill(template: str, values: Mapping[str, str]) -> str | None:
+    """``template`` with its ``{name}`` fields filled from ``values``; None when one of them is missing,
+    outside a ``[[...]]`` part: such a part is left out when a fact it names is missing."""
+    parts: list[str] = []
+    start = 0
+    for optional in OPTIONAL_PART.finditer(template):
+        parts += [template[start:optional.start()], optional.group(1)]
+        start = optional.end()
+    parts.append(template[start:])
+    filled = [_fill_part(part, values) for part in parts]
+    if any(text is None for text in filled[0::2]):
+        return None
+    return "".join(text or "" for text in filled)
+
+
+def _fill_part(template: str, values: Mapping[str, str]) -> str | None:
+    try:
+        return template.format_map(_Facts(values))
+    except _Missing:
+        return None
+
+
+def check_finding(code: str, facts: Mapping[str, str] | None = None, *, severity: Severity | str | None = None,
+                  values: Mapping[str, str] | None = None) -> Finding:
+    """The finding a check emits: the knowledge entry ``code`` (its title, detail, fix steps and references,
+    all in ``bot/knowledge/data/checks.toml``) filled with ``facts``, which the finding also shows, and
+    ``values``, which only the text uses (a count, a list the title already names). A fact that is missing
+    costs only its own text: the title falls back to the entry's name, the detail to its summary, and a
+    fix step that needs it is left out, and so is a ``[[...]]`` part of a text. An empty fact counts as
+    missing. ``severity`` overrides the entry's (which has no "ok")."""
+    entry = load_knowledge().get(code)
+    if entry is None or entry.title is None:  # the data tests make this impossible in a shipped build
+        raise LookupError(f"knowledge entry {code} is missing or has no title template")
+    shown = dict(facts or {})
+    filled = {name: value for name, value in {**(values or {}), **shown}.items() if value}  # "" says nothing
+    detail = "" if entry.detail is None else _fill(entry.detail, filled)
+    steps = (_fill(step, filled) for step in entry.fix)
+    return Finding(
+        code=entry.id,
+        severity=Severity(severity) if severity is not None else Severity(entry.severity),
+        title=_fill(entry.title, filled) or entry.name,
+        detail=entry.summary if detail is None else detail,
+        fix=tuple(step for step in steps if step is not None),
+        refs=tuple(entry.refs),
+        facts=shown,
+    )
+
+
 def finding_from_entry(
     entry: Entry,
     *,
@@ -99,4 +157,4 @@ def finding_from_entry(
     )
 
 
-__all__ = ["detail_for", "finding_from_entry", "short_label", "title_for"]
+__all__ = ["check_finding", "detail_for", "finding_from_entry", "short_label", "title_for"]

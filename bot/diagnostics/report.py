@@ -40,7 +40,7 @@ class Finding:
 
     ``confidence`` (0..1) says how sure the diagnosis is that this finding is
     the cause: 1.0 for what a check computed from the value itself, less for
-    a status code or a free-text match (``engine_candidates`` sets it).
+    a status code or a free-text match (``engine.candidates`` sets it).
     """
 
     code: str

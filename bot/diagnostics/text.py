@@ -1,10 +1,11 @@
-"""Small text helpers every check shares: turn any pasted value into a string, spot invisible characters."""
+"""Small text helpers every check shares: turn any pasted value into a string, spot invisible characters,
+and clip a value for a finding."""
 
 from __future__ import annotations
 
 import codecs
 import unicodedata
-from typing import Any
+from typing import Any, Callable
 
 
 def as_text(value: Any) -> str:
@@ -71,3 +72,27 @@ def has_hidden_characters(text: str) -> bool:
     if text.isascii() and (text.isprintable() or all(ch.isprintable() or ch in " \t\r\n\f\v" for ch in text)):
         return False
     return any((not ch.isspace()) and is_invisible(ch) for ch in text)
+
+
+def cut(text: str, limit: int) -> str:
+    """``text`` at most ``limit`` characters; a longer one ends in "…"."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def marked(ch: str) -> str:
+    """An invisible character (other than a space) as '?': a reader in chat then sees something is there."""
+    return "?" if ch != " " and is_invisible(ch) else ch
+
+
+def clip(text: str | None, limit: int, *, show: Callable[[str], str] | None = None, one_line: bool = False) -> str:
+    """``text`` as a finding shows it: each character through ``show`` (``marked``, say), with ``one_line``
+    every run of white space made one space, and cut to ``limit`` characters. With ``show``, only the
+    start of ``text`` is looked at (twice the limit on one line, as runs of space shrink): the rest
+    would be cut anyway, and a pasted value can be a megabyte long."""
+    if not text:
+        return ""
+    if show is not None:
+        text = "".join(map(show, text[: limit * 2 + 1] if one_line else text[: limit + 1]))
+    if one_line:
+        text = " ".join(text.split())
+    return cut(text, limit)

@@ -4,7 +4,7 @@ Many entries hold for one product only: Keycloak's own messages, AD FS's, ASP.NE
 admin page's, Entra's 40-minute provisioning cycle. Such an entry is a good answer when the paste
 comes from that product and a poor guess otherwise: "not showing up in the app yet" in a paste about
 Okta is not Entra's cycle. The engine uses this module to scope those entries (see
-``bot/diagnostics/engine_phrases.py`` and ``engine_rank.py``), and ``KnowledgeBase.match_text`` to
+``bot/diagnostics/engine/phrases.py`` and ``engine/rank.py``), and ``KnowledgeBase.match_text`` to
 order two entries that match at the same place (the one whose product the text does not show goes
 second).
 

@@ -56,9 +56,11 @@ class _Piece:
         return self.most is not None and self.most > 1
 
 
-def backtracking_problem(pattern: str, flags: int = 0) -> str | None:
+def backtracking_problem(pattern: str | bytes, flags: int = 0) -> str | None:
     """Why ``pattern`` can backtrack polynomially on some input, or None. Raises ``re.error`` when it does
-    not compile."""
+    not compile. A bytes pattern is judged as the same pattern over Latin-1 characters."""
+    if isinstance(pattern, bytes):
+        pattern = pattern.decode("latin-1")
     fold = bool(flags & re.IGNORECASE) or pattern.startswith("(?i")
     parsed = list(_p.parse(pattern, flags))
     return _check(parsed, fold, at_end=True)

@@ -11,6 +11,7 @@ Rules that concern a single entry live here; rules that need the whole set
 from __future__ import annotations
 
 import re
+import string
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
@@ -74,6 +75,29 @@ CHECKS = frozenset({"check:scim_url", "check:token", "check:redirect", "check:do
 
 #: Where an HTTP status was seen; ``http-401-scim`` and ``http-401-sso`` refine ``http-401``.
 CONTEXTS = frozenset({"scim", "sso"})
+
+_FIELD_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+#: A part of a finding template that is left out when a fact it names is missing: ``[[ Only {x} is.]]``.
+OPTIONAL_PART = re.compile(r"\[\[(.*?)\]\]", re.DOTALL)
+
+
+def template_fields(template: str) -> set[str]:
+    """The ``{name}`` fields of a finding template (``{{`` and ``}}`` are literal braces; ``[[...]]`` marks a
+    part left out when its facts are missing). A field is a plain lower-case name: no attribute, index,
+    conversion or format spec, so a template can only place a fact."""
+    try:
+        parts = list(string.Formatter().parse(OPTIONAL_PART.sub(r"\1", template)))
+    except ValueError as exc:
+        raise ValueError(f"template {template!r} is not well-formed: {exc}") from None
+    names: set[str] = set()
+    for _literal, name, spec, conversion in parts:
+        if name is None:
+            continue
+        if not _FIELD_RE.match(name) or spec or conversion:
+            raise ValueError(f"template field {{{name}}} must be a plain lower-case name, like {{days_left}}")
+        names.add(name)
+    return names
+
 
 ID_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[A-Za-z0-9_]+)+$")
 
@@ -219,6 +243,10 @@ class Entry(BaseModel):
     #: The product the entry holds for, when its id prefix does not say it (``products.PRODUCTS``): the
     #: engine guesses it from free text only when the paste shows that product.
     product: str | None = None
+    #: A check finding's own title and detail (system ``check`` only): templates whose ``{name}`` fields
+    #: the check's facts fill (``bot.diagnostics.explain.check_finding``); ``fix`` lines may hold fields too.
+    title: str | None = None
+    detail: str | None = None
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -333,6 +361,13 @@ class Entry(BaseModel):
             raise ValueError(f"unknown product {value!r}; expected one of {sorted(PRODUCTS)}")
         return value
 
+    @field_validator("title", "detail")
+    @classmethod
+    def _template(cls, value: str | None) -> str | None:
+        if value is not None:
+            template_fields(value)
+        return value
+
     @field_validator("http_status")
     @classmethod
     def _status_range(cls, value: int | None) -> int | None:
@@ -346,6 +381,8 @@ class Entry(BaseModel):
     def _consistent(self) -> "Entry":
         if self.system == CHECK_SYSTEM:
             return self._consistent_check()
+        if self.title is not None or self.detail is not None:
+            raise ValueError("only entries of system 'check' have a title or detail template")
         prefix = ID_PREFIX[self.system]
         if not self.id.startswith(prefix):
             raise ValueError(f"id {self.id!r} of system {self.system!r} must start with {prefix!r}")
@@ -392,8 +429,13 @@ class Entry(BaseModel):
                 raise ValueError(f"entries of system 'check' are found by id; drop {name!r}")
         if self.id in self.related or self.id in self.next_checks:
             raise ValueError("an entry must not refer to itself")
-        if self.fix and not self.causes:
-            raise ValueError("an entry with fix steps must also list likely causes")
+        if self.fix and not self.causes and self.detail is None:
+            raise ValueError("an entry with fix steps must also list likely causes (or, for a check, a detail)")
+        if self.title is not None or self.detail is not None:  # a finding's own text: its fix steps are templates
+            if self.title is None or "\n" in self.title:
+                raise ValueError("a check entry with a detail template needs a one-line title template")
+            for item in self.fix:
+                template_fields(item)
         return self
 
     # -- convenience ----------------------------------------------------------

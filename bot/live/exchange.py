@@ -1,6 +1,6 @@
 """What one live request saw: the response, or why there was none. Plain data, no network code.
 
-The probe (``bot.live.probe``) fills these in; the readers in ``bot/diagnostics/live_*.py`` turn them
+The probe (``bot.live.probe``) fills these in; the readers in ``bot/diagnostics/live/`` turn them
 into findings. Nothing here holds a credential: the request's headers are not kept at all.
 """
 

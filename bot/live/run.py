@@ -3,7 +3,7 @@
 The command line (``bot.cli.check``) calls these today and the Slack modals will call the same
 functions, so both surfaces send the same requests and say the same things. Each one sends its
 requests through the SSRF guard (``bot.live.probe``), hands what came back to a pure reader in
-``bot/diagnostics/live_*.py``, and returns that reader's report with every trace of the token taken
+``bot/diagnostics/live/``, and returns that reader's report with every trace of the token taken
 out by the one redaction boundary (``bot.redaction.seal``). Input mistakes raise :class:`LiveInputError`, whose message never repeats the token.
 """
 
@@ -13,12 +13,10 @@ from datetime import datetime, timezone
 from typing import Callable
 from urllib.parse import urlsplit
 
-from bot.diagnostics.live_oidc import discovery_url, jwks_uri_of, read_discovery
-from bot.diagnostics.live_saml import read_fetched_metadata, read_saml_metadata
-from bot.diagnostics.live_scim import read_scim_answers, stops_the_replay
-from bot.diagnostics.live_shared import short_url
+from bot.diagnostics.live import (discovery_url, jwks_uri_of, read_discovery, read_fetched_metadata,
+                                  read_saml_metadata, read_scim_answers, short_url, stops_the_replay)
 from bot.diagnostics.text import as_text
-from bot.diagnostics.token_paste import strip_wrapping
+from bot.diagnostics.token import strip_wrapping
 from bot.live.exchange import Exchange
 from bot.live.policy import ProbePolicy
 from bot.live.probe import Probe
@@ -99,7 +97,7 @@ def _scim_request_url(base: str, step: Step) -> str:
 
 
 def run_oidc_check(issuer: str, *, policy: ProbePolicy | None = None, now: datetime | None = None) -> SafeReport:
-    """Fetch ``issuer``'s discovery document and its JWKS, and judge both (``live_oidc``)."""
+    """Fetch ``issuer``'s discovery document and its JWKS, and judge both (``live.oidc``)."""
     expected = _url(issuer, "url", "issuer URL")
     probe = Probe(policy)
     discovery = probe.get(discovery_url(expected), {"Accept": "application/json"})

@@ -14,7 +14,7 @@ from typing import Any, Iterable
 
 from bot.diagnostics.report import Finding, Report, Severity
 from bot.diagnostics.text import as_text, without_invisible
-from bot.diagnostics.token_paste import strip_wrapping  # the token check's own idea of a paste's wrapping
+from bot.diagnostics.token import strip_wrapping  # the token check's own idea of a paste's wrapping
 from bot.redaction.scrub import Scrubber
 from bot.redaction.shapes import Secret, find_secrets
 

@@ -130,13 +130,15 @@ _FIELD_KINDS = (
 _FIELD_CUES = ("secret", "pass", "key", "token", "assertion", "saml")
 _FIELD_NAMES = "|".join(f"(?P<k{i}>{pattern})" for i, (pattern, _) in enumerate(_FIELD_KINDS))
 _QUOTED = r"\\\"([^\"\\\r\n]+)\\\"|\"((?:[^\"\\\r\n]|\\.)+)\"|'([^'\r\n]+)'"
-_BARE = r"([^\s\"'`&,;<>(){}\[\]|\\]+)"
+_BARE = r"([^\s\"'`&,;<>(){}\[\]|\\…]+)"  # … : where a display clipped the value
+# A quoted value whose closing quote was cut off (a clipped log line, a header shortened for display).
+_CUT_QUOTE = r"[\"']([^\s\"'\\…]{8,}?)(?=…|\.\.\.|\s|$)"
 _FIELD = re.compile(
     rf"(?i)(?<![A-Za-z0-9_.-])(?:{_FIELD_NAMES})(?![A-Za-z0-9_-])(?:\\?[\"'])?[ \t]*[:=][ \t]*"
-    rf"(?:{_QUOTED}|{_BARE})")
+    rf"(?:{_QUOTED}|{_BARE}|{_CUT_QUOTE})")
 
 # An OAuth authorization code on a redirect URI or in a token request's form body (RFC 6749 §4.1.2).
-_CODE = re.compile(r"(?i)(?:^|(?<=[?&#\s]))code=([^\s&#\"'<>]+)")
+_CODE = re.compile(r"(?i)(?:^|(?<=[?&#\s]))code=([^\s&#\"'<>…]+)")
 
 # A URL's userinfo (RFC 3986 §3.2.1): "user:password@" or a token standing in as the user.
 _USERINFO = re.compile(r"(?i)(?<![A-Za-z0-9+.-])[a-z][a-z0-9+.-]{0,31}://([^\s/?#@\"'<>|\\]{1,512})@")
@@ -196,6 +198,10 @@ def _all(text: str) -> Iterator[Secret]:
             value = m.group(0).rstrip(".=")
             if "." in value and len(value) >= 10:
                 yield Secret(value, "jwt", m.start(), m.start() + len(value))
+        # A JWT cut off before its first dot (a clipped display, a line break) is still one.
+        for m in _JWT_PIECE.finditer(text):
+            if text[m.end():m.end() + 1] != ".":
+                yield Secret(m.group(0), "jwt", m.start(), m.end())
     if "xox" in lowered or "xapp-" in lowered:
         for m in _SLACK.finditer(text):
             value = m.group(0).rstrip("-")
@@ -209,7 +215,7 @@ def _all(text: str) -> Iterator[Secret]:
             yield from _valued(m, 1, "authorization", _credential_like)
     for m in (_FIELD.finditer(text) if any(cue in lowered for cue in _FIELD_CUES) else ()):
         kind = next(k for i, (_, k) in enumerate(_FIELD_KINDS) if m.group(f"k{i}") is not None)
-        group = next(g for g in range(len(_FIELD_KINDS) + 1, len(_FIELD_KINDS) + 5) if m.group(g) is not None)
+        group = next(g for g in range(len(_FIELD_KINDS) + 1, len(_FIELD_KINDS) + 6) if m.group(g) is not None)
         yield from _valued(m, group, kind, _plausible)
     if "code=" in lowered:
         for m in _CODE.finditer(text):

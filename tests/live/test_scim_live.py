@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from bot.diagnostics.report import Severity
-from bot.diagnostics.token_paste import fingerprint
+from bot.diagnostics.token import fingerprint
 from bot.live.run import LiveInputError, run_scim_check
 from bot.live.scim_plan import plan_for
 from tests.live.peers import Answer, LoopbackServer, json_answer, scim2_server

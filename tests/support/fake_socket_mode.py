@@ -45,7 +45,9 @@ class FakeSocketMode:
                 except OSError:
                     pass
 
-    def wait_connected(self, timeout: float = 15) -> None:
+    def wait_connected(self, timeout: float = 90) -> None:
+        # Only a failure waits this long: a loaded CI machine can take tens of seconds to start a process
+        # that imports the engine and migrates PostgreSQL; a connected app returns at once.
         if not self._connected.wait(timeout):
             raise TimeoutError("the app did not open a Socket Mode connection")
 

@@ -1,5 +1,5 @@
 """The one XML guard (bot.safe_xml) and both places that read XML from outside through it: a pasted
-SAML message (bot.diagnostics.saml_xml) and SAML metadata for a tracked certificate (bot.credentials).
+SAML message (bot.diagnostics.saml.parsing) and SAML metadata for a tracked certificate (bot.credentials).
 
 Every attack document is built here and sent through all three. The network ones point at a
 listening socket on loopback: a parser that fetched anything would leave a connection waiting there.

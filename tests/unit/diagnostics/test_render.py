@@ -87,7 +87,7 @@ def test_json_keeps_non_ascii_readable():
 
 
 def test_every_paste_renders(tmp_path):
-    from tests.unit.diagnostics.test_engine_pastes import EXPECTED, PASTES
+    from tests.unit.diagnostics.engine.test_engine_pastes import EXPECTED, PASTES
 
     for case in EXPECTED:
         report = run_check("diagnose", (PASTES / case["file"]).read_bytes())

@@ -168,7 +168,7 @@ def test_every_entry_has_a_one_line_summary_and_a_valid_severity(kb):
 
 
 def test_entries_the_diagnosis_engine_fetches_by_id(kb):
-    # bot/diagnostics/engine.py shows these when a paste is unrecognised or too long
+    # bot/diagnostics/engine/diagnosis.py shows these when a paste is unrecognised or too long
     menu = kb.get("engine-menu")
     assert menu is not None and len(menu.fix) >= 6
     assert kb.get("engine-input-truncated") is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.diagnostics.engine_phrases import literal_starts
+from bot.diagnostics.engine.phrases import literal_starts
 from bot.knowledge.cues import Cues, CueSet, Scanner, literal_start
 
 

@@ -295,7 +295,7 @@ def test_microsofts_provisioning_table_codes_resolve(kb):
 def test_symptom_and_scim_patterns_open_with_a_literal(kb):
     """The engine runs a pattern only when its literal opening occurs in the paste; a pattern without
     one (a leading class, or alternatives sharing under three letters) is run on every paste."""
-    from bot.diagnostics.engine_phrases import literal_prefixes
+    from bot.diagnostics.engine.phrases import literal_prefixes
 
     for entry in kb.entries():
         if entry.system in {"symptom", "scim"}:

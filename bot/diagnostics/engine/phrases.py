@@ -1,0 +1,307 @@
+"""Error messages and symptoms in words: the knowledge base's phrase patterns, matched fast.
+
+``phrase_matches`` returns what ``KnowledgeBase.match_text`` returns, several times faster (see
+``_Phrases``); ``read_phrases`` turns the matches into findings, leaving out a message that only
+restates a code found beside it, and scoping the entries of one product to pastes that show it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+import weakref
+from pathlib import Path
+from collections.abc import Mapping
+from typing import Any
+
+
+try:  # Python 3.11+: the regex parser is private but stable; used only to read a pattern's literal prefix
+    from re import _constants as _sre_constants
+    from re import _parser as _sre_parser
+except ImportError:  # pragma: no cover - older interpreters
+    import sre_constants as _sre_constants  # type: ignore[no-redef]
+    import sre_parse as _sre_parser  # type: ignore[no-redef]
+
+from bot.diagnostics.engine.candidates import Candidate, Evidence, Paste, from_entry
+from bot.diagnostics.engine.codes import FLOW_LITERALS, code_spans, vocabulary_literals
+from bot.diagnostics.engine.text import lower
+from bot.knowledge import Entry, KnowledgeBase
+from bot.knowledge.loader import match_order
+from bot.knowledge import cache as knowledge_cache
+from bot.knowledge.cues import Scanner
+from bot.knowledge.products import hedged, product_of, ruled_out, shown, signs
+
+# A phrase related to one of these, when that entry was found, only restates it.
+_RESTATED_PREFIXES = ("aadsts-", "entra-prov-", "scim-type-", "okta-event-")
+
+
+class _Phrases:
+    """Every pattern of a knowledge base, compiled for the lower-cased paste, behind one prefilter.
+
+    ``KnowledgeBase.match_text`` searches with IGNORECASE, which keeps the regex engine from jumping
+    to a pattern's literal prefix; a pattern written in lower case (they all are) finds the same
+    matches, case-sensitively, in a copy of the text whose ASCII letters are lower-cased, several
+    times faster. Patterns with other letters keep IGNORECASE and run on the text as pasted.
+
+    Almost every pattern opens with literal text, one of a few alternatives (``literal_prefixes``): a
+    match can only start where one of them occurs. One Aho-Corasick pass (pyahocorasick) over the
+    lower-cased paste (``bot.knowledge.cues.Scanner``) finds where each of the thousand-odd prefixes first occurs; only the patterns
+    whose prefixes occur are searched, each from the first place it could match. The few patterns
+    with no literal prefix are searched every time. The test suite checks that the results equal
+    ``match_text``'s.
+    """
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        # (entry, pattern, runs on the lower-cased text) per pattern; an entry with several patterns
+        # reports its earliest match. Patterns are compiled when first needed: compiling all of them
+        # cost most of a cold ``sso-bot diagnose``, and a paste needs a few dozen at most.
+        owners = [(entry, pattern) for entry in kb.entries() for pattern in entry.patterns]
+        self.sources = [pattern for _entry, pattern in owners]
+        self.entries = [entry for entry, _pattern in owners]
+        self.on_lowered = [_lower_case(pattern) for pattern in self.sources]
+        self._compiled: list[re.Pattern[str] | None] = [None] * len(owners)
+        self.always: list[int] = []  # patterns with no literal prefix: searched every time
+        by_prefix: dict[str, list[int]] = {}
+        for index, prefixes in enumerate(_prefix_table(self.sources, self.on_lowered)):
+            if not prefixes:
+                self.always.append(index)
+            for prefix in prefixes:
+                by_prefix.setdefault(prefix, []).append(index)
+        self.by_prefix = {prefix: tuple(indexes) for prefix, indexes in sorted(by_prefix.items())}
+        self.scanner = Scanner(self.by_prefix)
+        # One pass finds the prefixes and every other literal a reader asks about (code words, product
+        # signs, flow words): ``scan``.
+        self.paste_scanner = Scanner(set(self.by_prefix) | vocabulary_literals(kb) | signs().literals | FLOW_LITERALS)
+
+    def pattern(self, index: int) -> re.Pattern[str]:
+        rx = self._compiled[index]
+        if rx is None:
+            source = self.sources[index]
+            rx = self._compiled[index] = re.compile(source) if self.on_lowered[index] else \
+                re.compile(source, re.IGNORECASE)
+        return rx
+
+    def _starts(self, lowered: str, first: Mapping[str, int] | None) -> dict[int, int]:
+        """Pattern index -> the first place one of its prefixes occurs (no match of it can start before)."""
+        starts = dict.fromkeys(self.always, 0)
+        if first is None:
+            first = self.scanner.first(lowered)
+        for prefix, start in first.items():
+            for index in self.by_prefix.get(prefix, ()):
+                if starts.get(index, start) >= start:
+                    starts[index] = start
+        return starts
+
+    def matches(self, text: str, lowered: str, products: frozenset[str] | None = None,
+                first: Mapping[str, int] | None = None) -> list[tuple[Entry, int]]:
+        best: dict[str, tuple[int, Entry]] = {}
+        for index, start in self._starts(lowered, first).items():
+            entry = self.entries[index]
+            m = self.pattern(index).search(lowered if self.on_lowered[index] else text, start)
+            if m is not None:
+                known = best.get(entry.id)
+                if known is None or m.start() < known[0]:
+                    best[entry.id] = (m.start(), entry)
+        order = match_order(text, products)
+        found = sorted((order(entry, start), entry) for start, entry in best.values())
+        return [(entry, key[0]) for key, entry in found]
+
+
+def _lower_case(pattern: str) -> bool:
+    """Whether the pattern's letters are all ASCII lower case (then it runs on the lower-cased paste)."""
+    letters = re.sub(r"\\.", "", pattern) if "\\" in pattern else pattern  # escapes (\s, \W ...) are not letters
+    if letters.isascii():  # nearly all: one search instead of a look at each character (cold start)
+        return _ASCII_UPPER.search(letters) is None
+    return all(not ch.isalpha() or (ch.isascii() and ch.islower()) for ch in letters)
+
+
+_ASCII_UPPER = re.compile(r"[A-Z]")
+
+
+_PREFIX_FORMAT = "literal_starts 1"
+
+
+def _prefix_table(patterns: list[str], on_lowered: list[bool]) -> list[tuple[str, ...]]:
+    """``literal_starts`` of each pattern (none for a pattern that keeps IGNORECASE). Parsing a thousand
+    patterns takes a cold process a few hundred milliseconds, so the table is kept in the knowledge
+    cache's folder, keyed by the patterns themselves (bot/knowledge/cache.py says where)."""
+    digest = hashlib.sha256("\0".join([_PREFIX_FORMAT, *patterns]).encode()).hexdigest()
+    path = knowledge_cache.cache_dir() / f"prefixes-{digest[:32]}.json" if knowledge_cache.enabled() else None
+    if path is not None:
+        try:
+            table = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(table, list) and len(table) == len(patterns):
+                return [tuple(str(prefix) for prefix in row) for row in table]
+        except (OSError, ValueError, TypeError):
+            pass
+    table = [literal_starts(pattern) if lower else () for pattern, lower in zip(patterns, on_lowered)]
+    if path is not None:
+        _write_atomically(path, json.dumps([list(row) for row in table]))
+    return table
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        olds = sorted(path.parent.glob("prefixes-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in olds[7:]:  # tables of other knowledge versions (several checkouts may share one home)
+            old.unlink(missing_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".prefixes-", suffix=".json", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except OSError:  # a read-only home: the next process parses again
+        pass
+
+
+_MAX_STARTS = 16
+
+
+def literal_starts(pattern: str) -> tuple[str, ...]:
+    """Like ``literal_prefixes``, but carried on through the alternatives that follow the literal text, as
+    long as they are literal too and stay few: ``the (?:app|portal) yet`` -> ("the app yet", "the portal
+    yet"). Longer prefixes rule out more patterns before any regex runs."""
+    try:
+        parsed = list(_sre_parser.parse(pattern))
+    except re.error:
+        return ()
+    starts = _starts_of(parsed, [""])
+    if not starts or any(len(start) < 3 for start in starts):
+        return literal_prefixes(pattern)
+    return tuple(dict.fromkeys(starts))
+
+
+def _starts_of(items: list[Any], starts: list[str]) -> list[str]:
+    """The texts every match of ``items`` starts with, each following one of ``starts``."""
+    for op, value in items:
+        if op is _sre_constants.LITERAL:
+            starts = [start + chr(value) for start in starts]
+            continue
+        branches: list[list[Any]] | None = None
+        if op is _sre_constants.SUBPATTERN:
+            branches = [list(value[-1])]
+        elif op is _sre_constants.BRANCH:
+            branches = [list(branch) for branch in value[1]]
+        if branches is None:
+            return starts
+        whole = [_whole_literal(branch) for branch in branches]
+        if any(text is None for text in whole) or len(starts) * len(whole) > _MAX_STARTS:
+            # Not all literal: each branch adds its own opening, and the starts end there.
+            grown = []
+            for branch in branches:
+                grown += _starts_of(branch, starts) if len(grown) <= _MAX_STARTS else starts
+            return grown if len(grown) <= _MAX_STARTS else starts
+        starts = [start + text for start in starts for text in whole if text is not None]
+    return starts
+
+
+def _whole_literal(items: list[Any]) -> str | None:
+    """The text ``items`` match when they are literal throughout (alternatives of one text), else None."""
+    chars = []
+    for op, value in items:
+        if op is not _sre_constants.LITERAL:
+            return None
+        chars.append(chr(value))
+    return "".join(chars)
+
+
+def literal_prefixes(pattern: str) -> tuple[str, ...]:
+    """Literals one of which every match starts with: ("reply url specified",) for a plain pattern,
+    ("assertion", "response", "token") for one opening with (?:assertion|response|token). Empty when
+    some way into the pattern starts with fewer than three fixed characters (then nothing is skipped)."""
+    try:
+        parsed = list(_sre_parser.parse(pattern))
+    except re.error:
+        return ()
+    return tuple(_leading(parsed) or ())
+
+
+def _leading(items: list[Any]) -> list[str] | None:
+    chars: list[str] = []
+    for op, value in items:
+        if op is _sre_constants.LITERAL:
+            chars.append(chr(value))
+            continue
+        if chars:
+            break
+        if op is _sre_constants.SUBPATTERN:
+            return _leading(list(value[-1]))
+        if op is _sre_constants.BRANCH:
+            found: list[str] = []
+            for branch in value[1]:
+                sub = _leading(list(branch))
+                if sub is None:
+                    return None
+                found += sub
+            return found
+        return None
+    text = "".join(chars)
+    return [text] if len(text) >= 3 else None
+
+
+_phrases_cache: "weakref.WeakKeyDictionary[KnowledgeBase, _Phrases]" = weakref.WeakKeyDictionary()
+
+
+def _phrases(kb: KnowledgeBase) -> _Phrases:
+    phrases = _phrases_cache.get(kb)
+    if phrases is None:
+        phrases = _phrases_cache[kb] = _Phrases(kb)
+    return phrases
+
+
+def phrase_matches(kb: KnowledgeBase, text: str, lowered: str | None = None,
+                   products: frozenset[str] | None = None, first: Mapping[str, int] | None = None,
+                   ) -> list[tuple[Entry, int]]:
+    """(entry, start) for every entry whose patterns occur in ``text``, in text order: what
+    ``kb.match_text`` returns, computed faster. ``products`` and ``first`` (``scan``): when already known."""
+    if not text:
+        return []
+    return _phrases(kb).matches(text, lower(text) if lowered is None else lowered, products, first)
+
+
+def scan(kb: KnowledgeBase, lowered: str) -> dict[str, int]:
+    """Where each literal the readers look for first occurs in the lower-cased paste, in one pass: the
+    patterns' prefixes, the code words (``codes``), the products' signs and the flow words."""
+    return _phrases(kb).paste_scanner.first(lowered)
+
+
+# -- the reader -----------------------------------------------------------------------------
+
+
+def read_phrases(paste: Paste) -> list[Candidate]:
+    """Error messages without a code, and symptoms in words.
+
+    A phrase adds nothing when it only restates a code already found (``paste.found``: the codes the
+    readers before this one found): either its entry is related to a found code entry (the reply-URL message
+    beside AADSTS50011), or it sits inside the description that follows an AADSTS or Okta code on the
+    same line ("AADSTS50012: ... an invalid signature").
+
+    Entries of one product (``bot.knowledge.products``) are scoped: one whose identity provider is ruled
+    out by another's in the paste is left out (Okta's admin-page message in an Entra paste); a symptom in
+    words counts only when the paste shows its product (Entra's provisioning cycle is not Okta's); a
+    library's message in a paste from another library is kept but ``hedged`` (less sure, and not
+    decisive: the free text is ranked too), since both may print the same words.
+    """
+    text, lowered = paste.words, paste.lowered
+    spans = code_spans(text, lowered)
+    products = paste.products
+    candidates: list[Candidate] = []
+    found = set(paste.found)
+    for entry, start in phrase_matches(paste.kb, text, lowered, products, paste.first):
+        product = product_of(entry)
+        if ruled_out(product, products):
+            continue  # the same words in another identity provider's product mean that one's message
+        if any(related in found for related in entry.related if related.startswith(_RESTATED_PREFIXES)):
+            continue
+        if any(low <= start < high for low, high in spans):
+            continue
+        symptom = entry.system == "symptom"
+        if symptom and not shown(product, products):
+            continue
+        evidence = Evidence.SYMPTOM if symptom else Evidence.MESSAGE
+        candidates.append(from_entry(entry, evidence, start, hedged=hedged(product, products)))
+        found.add(entry.id)
+    return candidates

@@ -1,0 +1,383 @@
+"""Free text ranked against the knowledge: the answer when no code, name or exact message decides.
+
+How it works:
+
+* **Documents**: every knowledge entry a person can run into (not the checks' own finding codes and
+  not the engine's notes). Its fields are weighted by repeating them: ``phrases`` (how people say it)
+  three times, ``name`` twice, ``summary`` and ``causes`` once.
+* **Words**: CamelCase and snake_case split (``InvalidNonceException`` -> invalid nonce exception),
+  folded to lower case, each synonym (one or several words) replaced by its group's first word
+  (``data/lexicon/synonyms.toml``: sign-in, logon -> login; matched on the word list, not by a regex of
+  every variant), stop words dropped, then stemmed with the Snowball English stemmer (PyStemmer, each
+  word stemmed once per process).
+* **Ranking**: Okapi BM25 (bm25s, k1=1.2, b=0.75) over those words, plus ``PHRASE_WEIGHT`` times the
+  BM25 score of the entry's best phrase in a second index of the phrases alone (a paste that says most
+  of one phrase is said the way people describe that problem). bm25s builds both indexes; a paste's
+  scores are the sum of its words' columns (one ``bincount``).
+* **Products**: an entry of one product (``bot/knowledge/products.py``: Keycloak, AD FS, ASP.NET, Okta,
+  Entra ...) is an answer only when the paste shows that product; it is masked out before the best
+  entries are taken.
+* **Symptoms said in words**: the symptoms whose patterns matched the paste (``said``) get
+  ``SYMPTOM_BOOST`` times the best score on top, and are ordered with the rest.
+* **Confidence**: BM25 scores have no fixed scale, so the confidence of the best match is built from
+  what the paste and the entry share: ``strength``, the summed IDF of the distinct paste words the
+  entry holds (rare, specific words such as "inresponseto" or "keycloak" weigh much more than "error"
+  or "page"), and how far the entry stands above the next one (``lead = 1 - second/best``):
+  ``confidence = CAP * (1 - exp(-strength / STRENGTH_SCALE)) * (0.75 + 0.25 * lead)``; the entries after
+  the best get the best one's confidence scaled by their score. CAP (0.65) keeps a ranked guess below
+  any exact match. An answer is given when the confidence reaches ``THRESHOLD`` and the entry shares at
+  least ``MIN_MATCHED`` words with the paste; otherwise the engine shows its menu.
+  ``THRESHOLD`` (0.2, a strength of about 4.5) was chosen on the evaluation cases (bench/accuracy.py)
+  and on garbage (lorem ipsum, random bytes, chatter with no SSO content, SCIM resources that are not
+  errors, other tools' errors): the garbage reaches a strength of at most about 5, the right answers
+  from about 4 up, most above 6. A JSON document is never ranked: its words are keys and values, not a
+  description, and the JSON reader has already said what it could about it. Text with no word of
+  sign-in or provisioning at all (the ``domain`` list of the lexicon) is answered only when its best
+  match is strong (``OFF_TOPIC_STRENGTH``: several rare words in common, as a proxy's own error line
+  shares with the entry that describes it).
+* **Symptoms first**: when a symptom entry (the guide's plain-words troubleshooting) scores within
+  ``SYMPTOM_MARGIN`` of the best entry, it leads: the paste said a symptom in words and nothing more
+  specific was found.
+
+bm25s and PyStemmer take about 165 ms to import, so they are imported on the first paste that needs
+ranking, never on the path of a paste with a code; the index of a knowledge base is built once.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import threading
+import weakref
+from dataclasses import dataclass
+from typing import Any
+
+from bot.diagnostics.engine.candidates import UMBRELLAS, Candidate, Evidence, Paste, from_entry
+from bot.diagnostics.engine.text import lower
+from bot.knowledge import Entry, KnowledgeBase
+from bot.knowledge.lexicon import load_lexicon
+from bot.knowledge.products import product_of
+
+CAP = 0.65
+STRENGTH_SCALE = 8.0
+OFF_TOPIC_STRENGTH = 12.0
+THRESHOLD = 0.2
+MIN_MATCHED = 2
+SYMPTOM_MARGIN = 0.8
+MAX_RESULTS = 3
+PHRASE_WEIGHT = 0.5
+SYMPTOM_BOOST = 0.25
+MIN_WORDS = 3
+MAX_QUERY_CHARS = 4_000  # a symptom or an error line fits many times over; bounds the work on a log export
+_WEIGHTS = (("phrases", 3), ("name", 2), ("summary", 1), ("causes", 1))
+_SKIP_SYSTEMS = frozenset({"check", "engine"})
+_WORD_SYSTEMS = frozenset({"message", "symptom", "scim"})
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+# Words that carry no meaning for telling one problem from another (plus the usual English ones).
+_STOP = frozenset("""
+a about above after again against all am an and any are aren't as at be because been before being below between
+both but by can can't cannot could couldn't did didn't do does doesn't doing don't down during each few for from
+further had hadn't has hasn't have haven't having he her here hers herself him himself his how i i'm if in into is
+isn't it it's its itself just let's me more most mustn't my myself no nor not now of off on once only or other ought
+our ours ourselves out over own same she should shouldn't so some such than that that's the their theirs them
+themselves then there there's these they this those through to too under until up very was wasn't we were weren't
+what when where which while who whom why will with won't would wouldn't you your yours yourself yourselves also
+get gets got getting still even really please thanks thank hi hello help anyone someone something anything way
+like want need trying try tried see seems seem using use used one two us able know just via per etc e g ie
+""".split())
+
+
+@dataclass(frozen=True)
+class Ranked:
+    entry: Entry
+    score: float
+    confidence: float
+
+
+class Ranker:
+    """The BM25 indexes of one knowledge base's entries: one of whole entries, one of their phrases."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        import bm25s  # lazily: see the module docstring
+        import numpy
+        import Stemmer
+
+        self._numpy = numpy
+        self._stemmer = Stemmer.Stemmer("english")
+        self._stems: dict[str, str] = {}
+        lexicon = load_lexicon()
+        # Synonyms are matched on words, not on the text: variant words -> the group's first one's words.
+        self._synonyms: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for variant, canonical in lexicon.synonyms.items():
+            words = tuple(_raw_words(variant))
+            if words:
+                self._synonyms[words] = tuple(_raw_words(canonical))
+        self._synonym_starts: dict[str, int] = {}  # first word -> the longest variant opening with it
+        for words in self._synonyms:
+            self._synonym_starts[words[0]] = max(len(words), self._synonym_starts.get(words[0], 0))
+        # The domain words, stemmed as the paste's words are, to tell SSO text from other chatter.
+        self._domain = frozenset(w for phrase in lexicon.domain for w in self.words(phrase, fold=False))
+        # Every entry takes part in the word statistics (so "error" or "login" weigh little), but only
+        # the rankable ones can be an answer (the others are masked out of the scores).
+        self.entries = [e for e in kb.entries() if e.system not in _SKIP_SYSTEMS]
+        corpus = [self.words(_document(entry)) for entry in self.entries]
+        self._mask = numpy.array([1.0 if _rankable(e) else 0.0 for e in self.entries], dtype=numpy.float32)
+        # Entries of one product are answers only for a paste that shows it (bot/knowledge/products.py).
+        owners = [product_of(e) for e in self.entries]
+        self._neutral = numpy.array([owner is None for owner in owners], dtype=numpy.float32)
+        self._of_product = {name: numpy.array([owner == name for owner in owners], dtype=numpy.float32)
+                            for name in set(owners) - {None}}
+        self._bm25 = bm25s.BM25(k1=1.2, b=0.75)
+        self._bm25.index(corpus, show_progress=False)
+        self._vocab: dict[str, int] = dict(self._bm25.vocab_dict)
+        # The phrases on their own: a paste that says most of one phrase's words is said the way people
+        # describe that problem, whatever the rest of the entry holds.
+        phrases: list[list[str]] = []
+        owner_of_phrase: list[int] = []
+        for index, entry in enumerate(self.entries):
+            for phrase in entry.phrases:
+                words = self.words(phrase)
+                if words:
+                    phrases.append(words)
+                    owner_of_phrase.append(index)
+        self._phrase_bm25 = bm25s.BM25(k1=1.2, b=0.75) if phrases else None
+        if self._phrase_bm25 is not None:
+            self._phrase_bm25.index(phrases, show_progress=False)
+        self._phrase_vocab: dict[str, int] = dict(self._phrase_bm25.vocab_dict) if self._phrase_bm25 else {}
+        self._phrase_owner = numpy.array(owner_of_phrase, dtype=numpy.int64)
+        runs = sorted(set(owner_of_phrase))
+        self._phrase_runs = numpy.array(runs, dtype=numpy.int64)  # entries with phrases, in order
+        self._phrase_starts = numpy.array([owner_of_phrase.index(owner) for owner in runs], dtype=numpy.int64)
+        documents = len(corpus)
+        frequency: dict[str, int] = {}
+        for words in corpus:
+            for word in set(words):
+                frequency[word] = frequency.get(word, 0) + 1
+        # Inverse document frequency (BM25's own form), for the coverage part of the confidence.
+        self._idf = {w: math.log(1 + (documents - n + 0.5) / (n + 0.5)) for w, n in frequency.items()}
+        self._doc_words = [frozenset(words) for words in corpus]
+        self._index = {entry.id: index for index, entry in enumerate(self.entries)}
+
+    def words(self, text: str, *, fold: bool = True) -> list[str]:
+        """The stemmed, synonym-folded (unless ``fold`` is false), stop-word-free words of ``text``."""
+        raw = _raw_words(text)
+        if fold:
+            raw = self._fold(raw)
+        stems = self._stems
+        out = []
+        for word in raw:
+            if word in _STOP:
+                continue
+            stem = stems.get(word)
+            if stem is None:
+                stem = stems[word] = self._stemmer.stemWord(word)
+                if len(stems) > _MAX_STEMS:  # a paste of random words must not grow the cache for ever
+                    stems.clear()
+            out.append(stem)
+        return out
+
+    def _fold(self, words: list[str]) -> list[str]:
+        """Each synonym variant (one or several words, the longest first) replaced by its group's first one."""
+        out: list[str] = []
+        starts, synonyms = self._synonym_starts, self._synonyms
+        i, n = 0, len(words)
+        while i < n:
+            longest = starts.get(words[i], 0)
+            for size in range(min(longest, n - i), 0, -1):
+                canonical = synonyms.get(tuple(words[i:i + size]))
+                if canonical is not None:
+                    out += canonical
+                    i += size
+                    break
+            else:
+                out.append(words[i])
+                i += 1
+        return out
+
+    def rank(self, text: str, products: frozenset[str] = frozenset(), said: frozenset[str] = frozenset()
+             ) -> list[Ranked]:
+        """The best entries for ``text`` with their confidence, best first; empty when nothing fits. Entries
+        of a product are considered only when ``products`` (those the paste shows) holds it; the entries
+        ``said`` (symptoms whose patterns matched) get SYMPTOM_BOOST times the best score on top."""
+        words = list(dict.fromkeys(self.words(text[:MAX_QUERY_CHARS])))
+        query = [w for w in words if w in self._vocab]
+        if not query:
+            return []
+        on_topic = not self._domain.isdisjoint(query)
+        scores = _bm25_scores(self._bm25, [self._vocab[w] for w in query], len(self.entries)) \
+            + PHRASE_WEIGHT * self._phrase_scores(words)
+        scores = scores * self._mask * self._allowed(products)
+        boosted = [self._index[code] for code in said if code in self._index]
+        if boosted:
+            lift = SYMPTOM_BOOST * max(float(scores.max()), 1.0)
+            for index in boosted:
+                if scores[index] > 0.0:
+                    scores[index] += lift
+        order = self._top(scores, MAX_RESULTS + 1)
+        if not order:
+            return []
+        best = float(scores[order[0]])
+        ranked: list[Ranked] = []
+        top: float | None = None
+        for place, index in enumerate(order[:MAX_RESULTS]):
+            score = float(scores[index])
+            if score <= 0.0:
+                break
+            matched = [w for w in query if w in self._doc_words[index]]
+            if len(matched) < MIN_MATCHED:
+                continue
+            if top is None:
+                following = float(scores[order[place + 1]]) if place + 1 < len(order) else 0.0
+                strength = sum(self._idf.get(w, 0.0) for w in matched)
+                if not on_topic and strength < OFF_TOPIC_STRENGTH:
+                    return []  # no word of sign-in or provisioning, and no strong match: not ours to guess
+                lead = 1.0 - following / score
+                top = CAP * (1.0 - math.exp(-strength / STRENGTH_SCALE)) * (0.75 + 0.25 * lead)
+                confidence = top
+            else:
+                confidence = top * score / best
+            ranked.append(Ranked(self.entries[int(index)], score, confidence))
+        return _symptom_first(ranked)
+
+    def _top(self, scores: Any, k: int) -> list[int]:
+        """The indexes of the ``k`` best positive scores, best first (ties: the earlier entry). Most scores
+        are zero: only the others are sorted (a full argsort of every entry costs more than the scoring)."""
+        numpy = self._numpy
+        found = numpy.flatnonzero(scores > 0.0)
+        if len(found) > 4 * k:
+            found = found[numpy.argpartition(scores[found], -k)[-k:]]
+        return sorted(found.tolist(), key=lambda i: (-float(scores[i]), i))[:k]
+
+    def _phrase_scores(self, words: list[str]) -> Any:
+        """Per entry, the BM25 score of its best phrase for ``words``."""
+        numpy = self._numpy
+        best = numpy.zeros(len(self.entries), dtype=numpy.float32)
+        ids = [self._phrase_vocab[w] for w in words if w in self._phrase_vocab]
+        if self._phrase_bm25 is None or not ids:
+            return best
+        scores = _bm25_scores(self._phrase_bm25, ids, len(self._phrase_owner))
+        # The phrases of one entry are consecutive: the best of each run is one reduceat.
+        best[self._phrase_runs] = numpy.maximum.reduceat(scores, self._phrase_starts)
+        return best
+
+    def _allowed(self, products: frozenset[str]) -> Any:
+        allowed = self._neutral
+        for name in products:
+            if name in self._of_product:
+                allowed = allowed + self._of_product[name]
+        return allowed
+
+
+def _bm25_scores(bm25: Any, token_ids: list[int], documents: int) -> Any:
+    """Each document's BM25 score for the tokens: the sum of the per-token scores bm25s computed when it
+    built the index (its column-compressed matrix). ``BM25.get_scores`` sums them with ``numpy.add.at``,
+    several times slower than one ``bincount`` over the tokens' columns."""
+    import numpy
+
+    matrix = bm25.scores
+    data, indices, indptr = matrix["data"], matrix["indices"], matrix["indptr"]
+    if not token_ids:
+        return numpy.zeros(documents, dtype=numpy.float32)
+    rows = numpy.concatenate([indices[indptr[t]:indptr[t + 1]] for t in token_ids])
+    weights = numpy.concatenate([data[indptr[t]:indptr[t + 1]] for t in token_ids])
+    return numpy.bincount(rows, weights=weights, minlength=documents).astype(numpy.float32)
+
+
+# Words: letters and digits (a run of three digits or more); CamelCase and snake_case split first.
+_WORD = re.compile(r"[a-z][a-z0-9]*|\d{3,}")
+_MAX_STEMS = 50_000
+
+
+def _raw_words(text: str) -> list[str]:
+    return [w for w in _WORD.findall(lower(_CAMEL.sub(" ", text))) if len(w) > 1 or w.isdigit()]
+
+
+def _symptom_first(ranked: list[Ranked]) -> list[Ranked]:
+    if not ranked or ranked[0].entry.system == "symptom":
+        return ranked
+    for place, item in enumerate(ranked[1:], start=1):
+        if item.entry.system == "symptom" and item.score >= SYMPTOM_MARGIN * ranked[0].score:
+            lead = Ranked(item.entry, item.score, max(item.confidence, ranked[0].confidence))
+            return [lead] + [r for i, r in enumerate(ranked) if i != place]
+    return ranked
+
+
+def _rankable(entry: Entry) -> bool:
+    """Messages, symptoms and SCIM behaviours; an entry found by code only when it says in ``phrases`` how
+    people describe it (a code's name and summary alone match too much ordinary prose). Never an umbrella
+    ("the app returned an error; the reason follows"): it frames a paste, it is no guess at a cause."""
+    if entry.system in _SKIP_SYSTEMS or entry.id in UMBRELLAS:
+        return False
+    return entry.system in _WORD_SYSTEMS or entry.code is None or bool(entry.phrases)
+
+
+def _document(entry: Entry) -> str:
+    parts: list[str] = []
+    for name, times in _WEIGHTS:
+        value: Any = getattr(entry, name)
+        text = " ".join(value) if isinstance(value, list) else str(value)
+        parts += [text] * times
+    return "\n".join(parts)
+
+
+_rankers: "weakref.WeakKeyDictionary[KnowledgeBase, Ranker]" = weakref.WeakKeyDictionary()
+_lock = threading.Lock()
+
+
+def ranker(kb: KnowledgeBase) -> Ranker:
+    with _lock:
+        found = _rankers.get(kb)
+        if found is None:
+            found = _rankers[kb] = Ranker(kb)
+        return found
+
+
+def rank_free_text(paste: Paste, said: frozenset[str] = frozenset()) -> list[Candidate]:
+    """Entries ranked for the paste's words, those at or above THRESHOLD, with their confidence. ``said``:
+    symptoms whose patterns the paste matched (boosted by SYMPTOM_BOOST)."""
+    if _is_json(paste.scan):
+        return []
+    # The paste as written (not the parameters decoded from its URLs, which are values): its prose.
+    prose = _prose(paste.scan[:MAX_QUERY_CHARS * 2])
+    if not _has_words(lower(prose)):
+        return []
+    results = ranker(paste.kb).rank(prose, paste.products, said)
+    return [from_entry(r.entry, Evidence.RANKED, place, confidence=round(r.confidence, 3))
+            for place, r in enumerate(results) if r.confidence >= THRESHOLD]
+
+
+# URLs, email addresses and blanked tokens are values the checks read, not words describing a problem.
+# Each value starts where a word starts, and an address's parts cannot take its "@": two repeats that could
+# trade characters (``\S+@\S+``) took minutes on "a@a@a@..." (bot/knowledge/regex_cost.py).
+_VALUES = re.compile(r"(?<![a-zA-Z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]{1,20}://\S+|(?<!\S)[^\s@]+@[^\s@]+\.\w+"
+                     r"|\[token\]|\[saml (?:response|message)\]")
+
+
+def _prose(text: str) -> str:
+    return _VALUES.sub(" ", text)
+
+
+def _is_json(text: str) -> bool:
+    stripped = text.strip()
+    if not stripped.startswith(("{", "[")) or not stripped.endswith(("}", "]")):
+        return False
+    try:
+        json.loads(stripped)
+    except (ValueError, RecursionError):
+        return False
+    return True
+
+
+_LETTERS = re.compile(r"[a-z]{3,}")
+
+
+def _has_words(lowered: str) -> bool:
+    """Some words to rank: at least three runs of three letters (binary, numbers and a lone value have none)."""
+    found = 0
+    for _ in _LETTERS.finditer(lowered, 0, MAX_QUERY_CHARS):
+        found += 1
+        if found >= MIN_WORDS:
+            return True
+    return False
