@@ -13,6 +13,7 @@ from handlers.checklists import listeners as checklists
 from handlers.credentials import listeners as reminders
 from handlers.diagnose import listeners as diagnose
 from handlers.home import listeners as home
+from handlers.live import listeners as live
 from handlers.router import commands
 from handlers.shared import errors
 from handlers.router.commands import HELP, Router
@@ -76,6 +77,7 @@ def assemble(settings: Settings, deps: Deps, client: WebClient | None = None, *,
     errors.register(app)
     commands.register(app, settings, deps, router)
     diagnose.register(app, settings, deps, router)
+    live.register(app, settings, deps, router)
     # Feature modules register here, each with its own register(app, settings, deps, router, sections).
     reminders.register(app, settings, deps, router, sections)
     checklists.register(app, settings, deps, router, sections)
