@@ -17,6 +17,7 @@ from handlers.checklists import listeners as checklists
 from handlers.credentials import listeners as credentials
 from handlers.diagnose import listeners as diagnose
 from handlers.home import listeners as home
+from handlers.live import listeners as live
 from handlers.router import listeners as router
 from handlers.router.listeners import HELP
 from handlers.shared import errors
@@ -85,6 +86,6 @@ def assemble(deps: Deps, client: WebClient | None = None, *, token_verification:
     )
     deps.hooks.router = build_router()
     errors.register(app)
-    for feature in (router, diagnose, credentials, checklists, home):
+    for feature in (router, diagnose, live, credentials, checklists, home):
         feature.register(app, deps)
     return Assembly(app=app, router=deps.hooks.router, sections=deps.hooks.home_sections)

@@ -1,0 +1,13 @@
+"""The live-check feature's Slack ids: one enum, nothing else defines them."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class LiveId(StrEnum):
+    SCIM_MODAL = "live.scim_modal"
+    URL_BLOCK = "live.url"
+    TOKEN_BLOCK = "live.token"
+    IDP_BLOCK = "live.idp"
+    OPEN_SCIM_MODAL = "live.open_scim_modal"

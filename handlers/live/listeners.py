@@ -1,0 +1,138 @@
+"""``/sso check scim|oidc|saml``: the live, read-only checks from Slack.
+
+The same use cases as ``sso-bot check`` (``bot.live.run``): the same requests through the same SSRF
+guard, the same sealed report. The SCIM check needs a token, so it always goes through a private
+modal: a token typed into the slash command is refused unread. The requests take up to 10 seconds, so
+they run after the ack, on the listener pool; the modal shows "Checking…" meanwhile and is updated with
+the answer, and the other two answer privately through ``response_url``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.live.policy import ProbePolicy
+from bot.live.run import IDPS, LiveInputError, run_oidc_check, run_saml_check, run_scim_check
+from bot.redaction import SafeReport, looks_secret
+from handlers.live.ids import LiveId
+from handlers.live.views import INPUT_ACTION, checking_modal, scim_modal, usage_blocks
+from handlers.shared.commands import CommandContext, Outcome, Subcommand
+from handlers.shared.deps import Deps
+from handlers.shared.errors import UserError
+from handlers.shared.modals import result_modal
+from handlers.shared.payload import team_id, user_id
+from handlers.shared.report import fallback_text, render_report
+
+log = logging.getLogger("sso_bot.live")
+
+
+class LiveChecks:
+    def __init__(self, deps: Deps) -> None:
+        self.settings = deps.settings
+        self.deps = deps
+
+    def policy(self) -> ProbePolicy:
+        return ProbePolicy(allow=self.settings.probe_allow, ca_file=self.settings.probe_ca_file)
+
+    # -- /sso check ... ------------------------------------------------------
+    def command(self, ctx: CommandContext) -> Outcome | None:
+        what, _, rest = ctx.args.strip().partition(" ")
+        what, rest = what.lower(), rest.strip()
+        if what == "scim":
+            return self._open_scim(ctx, rest)
+        if what in ("oidc", "saml"):
+            if not rest:
+                raise UserError(f"Give me the {'issuer' if what == 'oidc' else 'metadata'} URL to check.",
+                                "Example: `/sso check oidc https://login.microsoftonline.com/<tenant id>/v2.0`"
+                                if what == "oidc" else "Example: `/sso check saml https://idp.example.com/metadata`")
+            return self._answer(ctx, what, rest.split()[0])
+        ctx.respond(response_type="ephemeral", text="Which check?", blocks=usage_blocks(
+            "*Which live check?* `scim`, `oidc` or `saml`."))
+        return Outcome(outcome="help")
+
+    def _open_scim(self, ctx: CommandContext, rest: str) -> Outcome:
+        words = rest.split()
+        if len(words) > 1 or any(looks_secret(w) for w in words if "://" not in w):
+            # Slack has already shown this text to nobody but us; we neither use nor repeat it.
+            ctx.respond(response_type="ephemeral", text="Never type a token into a command.", blocks=usage_blocks(
+                ":lock: *Never type a token into a command:* I did not use it. Enter it in the private form "
+                "that `/sso check scim` opens. If it was a real token, it has only reached sso-bot."))
+            return Outcome(outcome="user_error", detail="token-in-command")
+        ctx.client.views_open(trigger_id=ctx.trigger_id, view=scim_modal(url=words[0] if words else ""))
+        return Outcome(outcome="modal")
+
+    def _answer(self, ctx: CommandContext, what: str, target: str) -> Outcome:
+        ctx.respond(response_type="ephemeral", text=f"Checking {target[:200]}… (up to 10 seconds)")
+        run: Callable[[], SafeReport] = (
+            (lambda: run_oidc_check(target, policy=self.policy(), now=self.deps.clock())) if what == "oidc" else
+            (lambda: run_saml_check(url=target, policy=self.policy(), now=self.deps.clock())))
+        try:
+            report = run()
+        except LiveInputError as error:
+            raise UserError(error.message, "Check the URL and try again.") from None
+        ctx.respond(response_type="ephemeral", replace_original=True, text=fallback_text(report),
+                    blocks=render_report(report))
+        return _outcome(report)
+
+    # -- the SCIM modal --------------------------------------------------------
+    def scim_submitted(self, ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        url = (_value(view, LiveId.URL_BLOCK) or "").strip()
+        token = (_value(view, LiveId.TOKEN_BLOCK) or "").strip()
+        idp = _selected(view, LiveId.IDP_BLOCK) or "entra"
+        errors = {}
+        if not url:
+            errors[LiveId.URL_BLOCK] = "Give the SCIM base URL."
+        if not token:
+            errors[LiveId.TOKEN_BLOCK] = "Give the bearer token the IdP sends."
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
+        ack(response_action="update", view=checking_modal(url))
+        try:
+            report = run_scim_check(url, token, idp=idp if idp in IDPS else "entra", policy=self.policy(),
+                                    now=self.deps.clock())
+        except LiveInputError as error:
+            report = None
+            message = error.message
+        finally:
+            del token
+        view_id = str((body.get("view") or {}).get("id", ""))
+        if report is None:
+            client.views_update(view_id=view_id, view=scim_modal(url=url, idp=idp, problem=message))
+            outcome = Outcome(outcome="user_error", detail="live-input")
+        else:
+            client.views_update(view_id=view_id, view=result_modal("SCIM check", render_report(report)))
+            outcome = _outcome(report)
+        self.deps.audit.record(team_id=team_id(body), user_id=user_id(body), action="check.scim",
+                               input_kinds=outcome.input_kinds, outcome=outcome.outcome, detail=outcome.detail)
+
+
+def _outcome(report: SafeReport) -> Outcome:
+    codes = ",".join(dict.fromkeys(f.code for f in report.findings))
+    return Outcome(input_kinds=tuple(report.inputs), outcome=report.worst.value, detail=codes[:200])
+
+
+def _value(view: dict[str, Any], block: str) -> str | None:
+    return ((view.get("state") or {}).get("values", {}).get(block, {}).get(INPUT_ACTION) or {}).get("value")
+
+
+def _selected(view: dict[str, Any], block: str) -> str | None:
+    state = ((view.get("state") or {}).get("values", {}).get(block, {}).get(INPUT_ACTION) or {})
+    return (state.get("selected_option") or {}).get("value")
+
+
+def register(app: App, deps: Deps) -> None:
+    checks = LiveChecks(deps)
+    deps.hooks.router.add(Subcommand("check", "/sso check scim | oidc <issuer> | saml <metadata URL>",
+                          "Check it live, read-only: a SCIM endpoint as the IdP calls it, OIDC discovery, SAML "
+                          "metadata.", run=checks.command))
+    app.view(LiveId.SCIM_MODAL)(checks.scim_submitted)
+
+    @app.action(LiveId.OPEN_SCIM_MODAL)
+    def open_scim(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        client.views_open(trigger_id=body["trigger_id"], view=scim_modal())
