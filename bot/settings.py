@@ -21,6 +21,7 @@ from pydantic_settings import (BaseSettings, EnvSettingsSource, NoDecode, Pydant
                                SettingsConfigDict)
 
 from bot.live.policy import Allowance, AllowanceError, parse_allowance
+from bot.live.vault import Vault, VaultError
 from bot.reminders import DEFAULT_SCHEDULE_TEXT, parse_schedule
 
 DEFAULT_DATABASE_URL = "sqlite:///sso-bot.db"
@@ -57,6 +58,8 @@ class Settings:
     # bundle to trust instead of the public roots (an internal CA); see bot.live.policy.
     probe_allow: Allowance = field(default_factory=Allowance)
     probe_ca_file: str | None = None
+    # The key that seals SCIM tokens kept for the opt-in daily live check (bot.live.vault); None: not offered.
+    probe_key: str | None = field(default=None, repr=False)
 
     def missing_for_http(self) -> list[str]:
         return [name for name, value in (
@@ -83,7 +86,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
                     port=read.PORT, environments=read.SSO_BOT_ENVIRONMENTS, listener_threads=read.SSO_BOT_LISTENER_THREADS,
                     worker_processes=read.SSO_BOT_WORKER_PROCESSES, log_level=read.LOG_LEVEL, admins=read.SSO_BOT_ADMINS,
                     reminder_schedule=read.SSO_BOT_REMINDER_SCHEDULE, reminder_pace=read.SSO_BOT_REMINDER_PACE,
-                    probe_allow=read.SSO_BOT_PROBE_ALLOW, probe_ca_file=read.SSO_BOT_PROBE_CA_FILE)
+                    probe_allow=read.SSO_BOT_PROBE_ALLOW, probe_ca_file=read.SSO_BOT_PROBE_CA_FILE,
+                    probe_key=read.SSO_BOT_PROBE_KEY)
 
 
 def _first_message(error: ValidationError) -> str:
@@ -121,6 +125,7 @@ class _Environment(BaseSettings):
     SSO_BOT_REMINDER_PACE: float = 1.0
     SSO_BOT_PROBE_ALLOW: Annotated[InstanceOf[Allowance], Raw] = Allowance()
     SSO_BOT_PROBE_CA_FILE: str | None = None
+    SSO_BOT_PROBE_KEY: str | None = None
 
     @classmethod
     def reading(cls, env: Mapping[str, str]) -> type["_Environment"]:
@@ -267,6 +272,20 @@ class _Environment(BaseSettings):
         if not 0 <= pace <= 60:
             raise ValueError(f"SSO_BOT_REMINDER_PACE must be between 0 and 60 seconds, got {value!r}")
         return pace
+
+    @field_validator("SSO_BOT_PROBE_KEY", mode="before")
+    @classmethod
+    def _probe_key(cls, raw: Any) -> str | None:
+        value = _blank(raw)
+        if value is None:
+            return None
+        try:
+            Vault.from_text(value)
+        except VaultError:
+            # Never echo the value: it is a key.
+            raise ValueError("SSO_BOT_PROBE_KEY must be 32 random bytes in URL-safe base64 (44 characters); make "
+                             "one with: python -c 'import base64,os;print(base64.urlsafe_b64encode(os.urandom(32)).decode())'") from None
+        return value
 
     @field_validator("SSO_BOT_PROBE_ALLOW", mode="before")
     @classmethod

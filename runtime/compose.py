@@ -18,7 +18,8 @@ from bot.redaction import redact_text
 from bot.settings import Settings
 from bot.reminders import parse_schedule
 from handlers.app import build_app, message_hooks
-from handlers.credentials.messages import SlackMessages, WebClientPoster
+from handlers.credentials.messages import SlackMessages
+from handlers.shared.slack_api import WebClientPoster
 from handlers.shared.deps import Deps
 from runtime.http import SlackWsgiApp
 from runtime.jobs import BackgroundJobs, ListenerExecutor

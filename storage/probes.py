@@ -19,7 +19,7 @@ from storage.engine import Database
 from storage.models import Credential, ProbeSecret
 
 __all__ = ["DueProbe", "keep_probe_secret", "drop_probe_secret", "drop_in_session", "probe_for", "probes_due",
-           "record_probe", "claim_alert", "count_probes"]
+           "record_probe", "claim_alert", "release_alert", "count_probes"]
 
 
 @dataclass(frozen=True)
@@ -104,4 +104,14 @@ def claim_alert(db: Database, probe_id: int, *, generation: int) -> bool:
             .where(col(ProbeSecret.id) == probe_id, col(ProbeSecret.generation) == generation,
                    col(ProbeSecret.alerted_generation) < generation)
             .values(alerted_generation=generation))
+        return bool(result.rowcount)
+
+
+def release_alert(db: Database, probe_id: int, *, generation: int) -> bool:
+    """Give a claimed alert back after its post failed, so the next night posts it again."""
+    with db.session() as session:
+        result = session.exec(
+            update(ProbeSecret)
+            .where(col(ProbeSecret.id) == probe_id, col(ProbeSecret.alerted_generation) == generation)
+            .values(alerted_generation=generation - 1))
         return bool(result.rowcount)

@@ -24,7 +24,8 @@ from bot.credentials import (CredentialInputError, Expiry, Idp, Kind, clean_envi
 from bot.redaction import redact_text
 from bot.reminders import band_of, parse_schedule
 from handlers.credentials.ids import CredentialBlock, CredentialIds
-from handlers.credentials.messages import SlackMessages, WebClientPoster
+from handlers.credentials.messages import SlackMessages
+from handlers.shared.slack_api import WebClientPoster
 from handlers.credentials.views import (confirmation_modal, home_section, parse_button_value, renew_modal,
                                         snoozed_message, track_modal, tracked_list)
 from handlers.shared.commands import CommandContext, Outcome, Subcommand

@@ -10,4 +10,5 @@ class LiveId(StrEnum):
     URL_BLOCK = "live.url"
     TOKEN_BLOCK = "live.token"
     IDP_BLOCK = "live.idp"
+    KEEP_BLOCK = "live.keep"
     OPEN_SCIM_MODAL = "live.open_scim_modal"

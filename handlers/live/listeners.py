@@ -16,16 +16,21 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.live.policy import ProbePolicy
+from bot.live.vault import Vault
 from bot.live.run import IDPS, LiveInputError, run_oidc_check, run_saml_check, run_scim_check
 from bot.redaction import SafeReport, looks_secret
 from handlers.live.ids import LiveId
-from handlers.live.views import INPUT_ACTION, checking_modal, scim_modal, usage_blocks
+from handlers.live.views import INPUT_ACTION, checking_modal, rejected_message, scim_modal, usage_blocks
 from handlers.shared.commands import CommandContext, Outcome, Subcommand
 from handlers.shared.deps import Deps
 from handlers.shared.errors import UserError
 from handlers.shared.modals import result_modal
 from handlers.shared.payload import team_id, user_id
 from handlers.shared.report import fallback_text, render_report
+from handlers.shared.slack_api import WebClientPoster
+from services import credentials as tracked
+from services.credentials import Tracked
+from services.probes import keep_for_daily_check, run_daily_checks
 
 log = logging.getLogger("sso_bot.live")
 
@@ -34,9 +39,16 @@ class LiveChecks:
     def __init__(self, deps: Deps) -> None:
         self.settings = deps.settings
         self.deps = deps
+        self.vault = Vault.from_text(deps.settings.probe_key) if deps.settings.probe_key else None
 
     def policy(self) -> ProbePolicy:
         return ProbePolicy(allow=self.settings.probe_allow, ca_file=self.settings.probe_ca_file)
+
+    def keep_choices(self, team_id: str) -> list[tuple[int, str]]:
+        """Tracked SCIM tokens a token may be kept for; none without a key (the daily check is not offered)."""
+        if self.vault is None:
+            return []
+        return [(c.id, c.label) for c in tracked.listing(self.deps.db, team_id=team_id) if c.kind == "scim-token"]
 
     # -- /sso check ... ------------------------------------------------------
     def command(self, ctx: CommandContext) -> Outcome | None:
@@ -62,7 +74,8 @@ class LiveChecks:
                 ":lock: *Never type a token into a command:* I did not use it. Enter it in the private form "
                 "that `/sso check scim` opens. If it was a real token, it has only reached sso-bot."))
             return Outcome(outcome="user_error", detail="token-in-command")
-        ctx.client.views_open(trigger_id=ctx.trigger_id, view=scim_modal(url=words[0] if words else ""))
+        ctx.client.views_open(trigger_id=ctx.trigger_id, view=scim_modal(url=words[0] if words else "",
+                                                                        keep_choices=self.keep_choices(ctx.team_id)))
         return Outcome(outcome="modal")
 
     def _answer(self, ctx: CommandContext, what: str, target: str) -> Outcome:
@@ -83,6 +96,7 @@ class LiveChecks:
         url = (_value(view, LiveId.URL_BLOCK) or "").strip()
         token = (_value(view, LiveId.TOKEN_BLOCK) or "").strip()
         idp = _selected(view, LiveId.IDP_BLOCK) or "entra"
+        keep_for = _selected(view, LiveId.KEEP_BLOCK)
         errors = {}
         if not url:
             errors[LiveId.URL_BLOCK] = "Give the SCIM base URL."
@@ -92,9 +106,12 @@ class LiveChecks:
             ack(response_action="errors", errors=errors)
             return
         ack(response_action="update", view=checking_modal(url))
+        kept = None
         try:
             report = run_scim_check(url, token, idp=idp if idp in IDPS else "entra", policy=self.policy(),
                                     now=self.deps.clock())
+            if keep_for and keep_for.isdigit():
+                kept = self._keep(body, int(keep_for), url, token, report)
         except LiveInputError as error:
             report = None
             message = error.message
@@ -102,13 +119,48 @@ class LiveChecks:
             del token
         view_id = str((body.get("view") or {}).get("id", ""))
         if report is None:
-            client.views_update(view_id=view_id, view=scim_modal(url=url, idp=idp, problem=message))
+            client.views_update(view_id=view_id, view=scim_modal(url=url, idp=idp, problem=message,
+                                                                 keep_choices=self.keep_choices(team_id(body))))
             outcome = Outcome(outcome="user_error", detail="live-input")
         else:
-            client.views_update(view_id=view_id, view=result_modal("SCIM check", render_report(report)))
+            blocks = render_report(report) + (usage_blocks(kept)[:1] if kept else [])
+            client.views_update(view_id=view_id, view=result_modal("SCIM check", blocks))
             outcome = _outcome(report)
         self.deps.audit.record(team_id=team_id(body), user_id=user_id(body), action="check.scim",
                                input_kinds=outcome.input_kinds, outcome=outcome.outcome, detail=outcome.detail)
+
+
+    def _keep(self, body: dict[str, Any], credential_id: int, url: str, token: str, report: SafeReport) -> str:
+        """Keep the token for the daily check, unless today's check already failed; what to tell the user."""
+        if self.vault is None:
+            return ""
+        if report.failed:
+            return (":information_source: Not kept for the daily check: fix what this check found first, then "
+                    "check again with the working token.")
+        result = keep_for_daily_check(self.deps.db, self.vault, self.deps.audit, team_id=team_id(body),
+                                      user_id=user_id(body), credential_id=credential_id, base_url=url, token=token,
+                                      now=self.deps.clock())
+        return (":white_check_mark: " if result.kept else ":warning: ") + result.message
+
+    def daily(self, client: WebClient) -> Callable:
+        """The scheduler job: tonight's due checks, with alerts drawn here and posted through ``client``."""
+        messages = _Messages(self.deps)
+        poster = WebClientPoster(client)
+
+        def job(now):
+            return run_daily_checks(self.deps.db, self.vault, poster, messages, now=now, policy=self.policy())
+
+        return job
+
+
+class _Messages:
+    """The daily check's alert, with the buttons other features put on reminders (the 401 checklist)."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.hooks = deps.hooks
+
+    def rejected(self, cred: Tracked, report: SafeReport, now) -> dict[str, Any]:
+        return rejected_message(cred, report, now, self.hooks.buttons_for_reminder(cred.kind, cred.idp))
 
 
 def _outcome(report: SafeReport) -> Outcome:
@@ -131,8 +183,10 @@ def register(app: App, deps: Deps) -> None:
                           "Check it live, read-only: a SCIM endpoint as the IdP calls it, OIDC discovery, SAML "
                           "metadata.", run=checks.command))
     app.view(LiveId.SCIM_MODAL)(checks.scim_submitted)
+    if checks.vault is not None:
+        deps.scheduler.add("live.daily", checks.daily(app.client))
 
     @app.action(LiveId.OPEN_SCIM_MODAL)
     def open_scim(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
-        client.views_open(trigger_id=body["trigger_id"], view=scim_modal())
+        client.views_open(trigger_id=body["trigger_id"], view=scim_modal(keep_choices=checks.keep_choices(team_id(body))))

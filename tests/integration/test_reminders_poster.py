@@ -17,7 +17,8 @@ from sqlmodel import SQLModel
 from bot.credentials import expiry_from_input
 from bot.reminders import ReminderState, next_check, parse_schedule
 from handlers.app import message_hooks
-from handlers.credentials.messages import SlackMessages, WebClientPoster
+from handlers.credentials.messages import SlackMessages
+from handlers.shared.slack_api import WebClientPoster
 from services.reminders import Pacer, ReminderPoster
 from storage.credentials import (add_credential, claim_reminder, get_credential, ledger_rows, mark_posted,
                                  mark_renewed)

@@ -232,9 +232,10 @@ def _process(command: list[str], ready: str, cwd: Path | None = None) -> Iterato
 
 
 @contextlib.contextmanager
-def scim2_server(*tokens: str) -> Iterator[str]:
-    """The scim2-server package's own server on loopback; yields its SCIM base URL (``http://127.0.0.1:P/v2``)."""
-    port = _free_port()
+def scim2_server(*tokens: str, port: int | None = None) -> Iterator[str]:
+    """The scim2-server package's own server on loopback; yields its SCIM base URL (``http://127.0.0.1:P/v2``).
+    ``port``: start it where an earlier one ran (the same endpoint, restarted with other tokens)."""
+    port = port or _free_port()
     command = [sys.executable, "-m", "scim2_server.testserver.cli", "--hostname", "127.0.0.1", "--port", str(port)]
     for token in tokens:
         command += ["--bearer-token", token]
