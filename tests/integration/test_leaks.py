@@ -38,6 +38,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from sqlalchemy import inspect, text
 
+from bot.live.policy import parse_allowance
+from bot.live.vault import new_key
 from bot.logs import configure_logging
 from tests.support.fake_slack import TEAM_ID
 from tests.support.secrets import Leaks, Pasted, one_of_each, strings_in
@@ -147,12 +149,16 @@ def database_dump(db, database_url: str) -> dict[str, str]:
 def observed(fake_slack, database_url):
     fake_slack.add_user(ADMIN, is_admin=True)
     root = logging.getLogger()
-    saved = root.handlers[:], root.level, {name: logging.getLogger(name).level for name in ("slack_bolt", "slack_sdk")}
+    saved = root.handlers[:], root.level, {name: logging.getLogger(name).level
+                                           for name in ("slack_bolt", "slack_sdk", "httpx", "httpcore")}
     log = io.StringIO()
     raw = RawRecords()
     configure_logging("DEBUG", stream=log)  # production's handler and formatter, at DEBUG
     root.addHandler(raw)
-    app = RunningApp(fake_slack, database_url, reminder_pace=0.0).start()
+    # Live checks may reach loopback (the echoing servers below), and the daily check is on, so its
+    # sealed tokens and alerts are searched like everything else.
+    app = RunningApp(fake_slack, database_url, reminder_pace=0.0, probe_allow=parse_allowance("127.0.0.1"),
+                     probe_key=new_key()).start()
     try:
         yield Observed(app, log, raw, database_url)
     finally:
@@ -285,6 +291,61 @@ def test_no_secret_leaks_through_checklist_run_check_and_export(observed, pasted
                 observed.interaction(_check_submission(modal, paste.text))
         export = next((b, e) for b, e in _buttons(parent.get("blocks")) if e["action_id"] == "checklist.export")
         observed.interaction(_button(observed, *export, thread_ts=None))
+    observed.assert_nothing_leaked(pasted)
+
+
+@LEAK_TEST
+@given(pasted=one_of_each())
+def test_no_secret_leaks_through_live_checks_and_the_daily_check(observed, pasted):
+    """Every secret is the token of a SCIM check from the modal (kept for the daily check), and every paste
+    is echoed back by the endpoint, the discovery document and the metadata; then the night's check finds
+    the token rejected and posts its alert."""
+    from datetime import timedelta
+
+    from bot.credentials import Expiry
+    from bot.reminders import parse_schedule
+    from services import credentials as tracked
+    from services.ports import DirectAudit
+    from tests.live.peers import LoopbackServer, json_answer
+
+    observed.reset()
+    echo = " | ".join(p.text for p in pasted)[:20_000]
+    state = {"rejecting": False}
+
+    def scim(seen):
+        said = f"{seen.headers.get('authorization', '')} {echo}"
+        if state["rejecting"]:
+            return json_answer(json.dumps({"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"],
+                                           "status": "401", "detail": said}), status=401)
+        return json_answer(json.dumps({"schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+                                       "totalResults": 0, "startIndex": 1, "itemsPerPage": 0, "Resources": [],
+                                       "echo": said}))
+
+    def discovery(seen):
+        return json_answer(json.dumps({"issuer": echo[:500], "jwks_uri": echo[:300], "error_description": echo}),
+                           media="application/json")
+
+    now = observed.app.runtime.deps.clock()
+    cred = tracked.track(observed.app.db, DirectAudit(observed.app.db), team_id=TEAM_ID, label="leak test SCIM",
+                         kind="scim-token", idp="entra", environment="", channel_id=CHANNEL,
+                         expiry=Expiry(now + timedelta(days=90), "typed"), user_id=ADMIN, now=now,
+                         schedule=parse_schedule("30,7,1,0")).credential
+    routes = {"/scim/v2/Users": scim, "/scim/v2/Groups": scim, "/.well-known/openid-configuration": discovery,
+              "/metadata": lambda seen: json_answer(echo, media="application/xml")}
+    with LoopbackServer(routes) as server:
+        for paste in pasted:
+            observed.interaction(_view_submission("live.scim_modal", {
+                "live.url": {"value": {"type": "plain_text_input", "value": server.url("/scim/v2")}},
+                "live.token": {"value": {"type": "plain_text_input", "value": paste.secrets[0]}},
+                "live.idp": {"value": {"type": "static_select", "selected_option": {"value": "entra"}}},
+                "live.keep": {"value": {"type": "static_select", "selected_option": {"value": str(cred.id)}}}}))
+        observed.command(f"check oidc {server.url('')}")
+        observed.command(f"check saml {server.url('/metadata')}")
+        observed.command(f"check scim {server.url('/scim/v2')} {pasted[0].secrets[0]}")
+        observed.app.wait_idle()
+        state["rejecting"] = True
+        night = observed.app.runtime.deps.scheduler.run_once()["live.daily"]
+    assert night.checked == 1 and night.alerts == 1, night  # the kept token (the last one) was checked and alarmed
     observed.assert_nothing_leaked(pasted)
 
 
