@@ -12,6 +12,7 @@ class CredentialIds(StrEnum):
     SNOOZE = "credential.snooze"
     UNTRACK = "credential.untrack"
     OPEN_TRACK = "credential.open_track"
+    TRACK_CERTIFICATE = "credential.track_certificate"
     TRACK_MODAL = "credential.track_modal"
     RENEW_MODAL = "credential.renew_modal"
 

@@ -10,6 +10,7 @@ the modal's submission, turned into an expiry and a fingerprint, and dropped.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from datetime import date
@@ -23,6 +24,7 @@ from bot.credentials import (CredentialInputError, Expiry, Idp, Kind, clean_envi
                              expiry_from_input)
 from bot.redaction import redact_text
 from bot.reminders import band_of, parse_schedule
+from handlers.credentials.certificates import on_track_certificate, track_certificate_buttons
 from handlers.credentials.ids import CredentialBlock, CredentialIds
 from handlers.credentials.messages import SlackMessages
 from handlers.shared.slack_api import WebClientPoster
@@ -95,7 +97,9 @@ def register(app: App, deps: Deps) -> ReminderPoster:
     router.add(Subcommand("tracked", "/sso tracked", "List tracked credentials with their colour and days left.",
                           run=feature.tracked))
     deps.hooks.home_sections.add("credentials", feature.home_blocks)
+    deps.hooks.report_actions.append(track_certificate_buttons)
     feature.register_listeners(app)
+    app.action(re.compile(rf"^{re.escape(CredentialIds.TRACK_CERTIFICATE)}\.\d$"))(on_track_certificate)
     return poster
 
 

@@ -287,9 +287,11 @@ def _options(labels: dict) -> list[Option]:
     return [Option(value=str(key), label=text) for key, text in labels.items()]
 
 
-def track_modal(channel_id: str | None = None) -> View:
-    """Track a credential: paste the secret privately, or give dates; pick the channel."""
+def track_modal(channel_id: str | None = None, *, label: str = "", kind: str = "", expires: date | None = None) -> View:
+    """Track a credential: paste the secret privately, or give dates; pick the channel. ``label``, ``kind``
+    and ``expires`` pre-fill the form (a certificate found by a SAML metadata check)."""
     kind_options = _options(KIND_LABELS)
+    kind_initial = next((o for o in kind_options if o.value == kind), kind_options[0])
     idp_options = _options(IDP_LABELS)
     known = bool(channel_id) and channel_id[0] in "CG"  # type: ignore[index]
     channel = ConversationSelectElement(
@@ -305,11 +307,11 @@ def track_modal(channel_id: str | None = None) -> View:
                 "logged or shown. Or leave it empty and give a date."))),
             InputBlock(block_id=CredentialBlock.LABEL, label="Label",
                        element=PlainTextInputElement(action_id=INPUT_ACTION, max_length=MAX_LABEL,
-                                                     placeholder="prod Entra SCIM"),
+                                                     placeholder="prod Entra SCIM", initial_value=label or None),
                        hint="Tracking a label again records a renewal."),
             InputBlock(block_id=CredentialBlock.KIND, label="Kind",
                        element=StaticSelectElement(action_id=INPUT_ACTION, options=kind_options,
-                                                   initial_option=kind_options[0])),
+                                                   initial_option=kind_initial)),
             InputBlock(block_id=CredentialBlock.IDP, label="Identity provider",
                        element=StaticSelectElement(action_id=INPUT_ACTION, options=idp_options,
                                                    initial_option=idp_options[0])),
@@ -317,12 +319,12 @@ def track_modal(channel_id: str | None = None) -> View:
                        element=PlainTextInputElement(action_id=INPUT_ACTION, max_length=80, placeholder="prod")),
             InputBlock(block_id=CredentialBlock.CHANNEL, label="Post reminders in", element=channel,
                        hint="Invite me to a private channel first: /invite @sso-bot"),
-            *_source_inputs(),
+            *_source_inputs(expires_default=expires),
         ],
     )
 
 
-def _source_inputs(issued_default: date | None = None) -> list[Block]:
+def _source_inputs(issued_default: date | None = None, expires_default: date | None = None) -> list[Block]:
     issued = DatePickerElement(action_id=INPUT_ACTION, **({"initial_date": issued_default.isoformat()}
                                                           if issued_default else {}))
     return [
@@ -337,7 +339,8 @@ def _source_inputs(issued_default: date | None = None) -> list[Block]:
                    hint=f"Expiry = this + {LIFETIME_DAYS[Kind.SCIM_TOKEN]} days for SCIM tokens and client secrets, "
                         "3 years for SAML certificates."),
         InputBlock(block_id=CredentialBlock.EXPIRES, label="Or: expires on", optional=True,
-                   element=DatePickerElement(action_id=INPUT_ACTION)),
+                   element=DatePickerElement(action_id=INPUT_ACTION, **({"initial_date": expires_default.isoformat()}
+                                                                        if expires_default else {}))),
     ]
 
 

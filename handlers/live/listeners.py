@@ -87,8 +87,9 @@ class LiveChecks:
             report = run()
         except LiveInputError as error:
             raise UserError(error.message, "Check the URL and try again.") from None
-        ctx.respond(response_type="ephemeral", replace_original=True, text=fallback_text(report),
-                    blocks=render_report(report))
+        # Other features' buttons under the answer (the credentials feature's *Track certificate*).
+        blocks = render_report(report, extra_actions=self.deps.hooks.buttons_for_report(report)[:4])
+        ctx.respond(response_type="ephemeral", replace_original=True, text=fallback_text(report), blocks=blocks)
         return _outcome(report)
 
     # -- the SCIM modal --------------------------------------------------------

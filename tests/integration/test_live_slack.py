@@ -120,3 +120,41 @@ def test_the_ssrf_guard_refuses_a_metadata_address_from_slack(fake_slack, databa
     finally:
         app.stop()
     assert "Not contacted" in final and "metadata" in final.lower()
+
+
+def _button(blocks: list, prefix: str) -> dict:
+    return next(e for b in blocks if b["type"] == "actions" for e in b["elements"]
+                if e.get("action_id", "").startswith(prefix))
+
+
+def test_a_valid_signing_certificate_can_be_tracked_from_the_saml_check(live_app, corpus, fake_slack):
+    from tests.support.payloads import block_actions
+
+    fake_slack.add_user("U0ADMIN01", is_admin=True)
+    metadata = (corpus / "saml_metadata" / "okta_idp_metadata_crewjam.xml").read_bytes()
+    with LoopbackServer({"/metadata": Answer(200, metadata, {"Content-Type": "application/samlmetadata+xml"})}) as server:
+        live_app.command(f"check saml {server.url('/metadata')}")
+        live_app.wait_idle()
+    reply = live_app.fake.calls_to("response_url")[-1].params
+    button = _button(reply["blocks"], "credential.track_certificate")
+    expires = json.loads(button["value"])["expires"]
+    live_app.interaction(block_actions(button["action_id"], button["value"]))
+    live_app.wait_idle()
+    form = json.dumps(live_app.fake.calls_to("views.open")[-1].params)
+    assert "credential.track_modal" in form and f'"initial_date": "{expires}"' in form and "saml-cert" in form
+
+    values = {"credential.label": {"value": {"type": "plain_text_input", "value": "Okta SAML signing"}},
+              "credential.kind": {"value": {"type": "static_select", "selected_option": {"value": "saml-cert"}}},
+              "credential.idp": {"value": {"type": "static_select", "selected_option": {"value": "okta"}}},
+              "credential.env": {"value": {"type": "plain_text_input", "value": ""}},
+              "credential.channel": {"value": {"type": "conversations_select", "selected_conversation": "C0SSO0001"}},
+              "credential.secret": {"value": {"type": "plain_text_input", "value": None}},
+              "credential.issued": {"value": {"type": "datepicker", "selected_date": None}},
+              "credential.expires": {"value": {"type": "datepicker", "selected_date": expires}}}
+    live_app.interaction(view_submission("credential.track_modal", values,
+                                         private_metadata=json.dumps({"channel": "C0SSO0001"})))
+    live_app.wait_idle()
+    from services import credentials as tracked
+
+    [cred] = tracked.listing(live_app.db, team_id="T0SSOBOT1")
+    assert cred.kind == "saml-cert" and cred.expires_at.date().isoformat() == expires
