@@ -92,3 +92,18 @@ def test_without_a_key_the_daily_check_is_not_offered(slack_app):
     slack_app.wait_idle()
     assert "live.keep" not in json.dumps(slack_app.fake.calls_to("views.open")[-1].params)
     assert "live.daily" not in slack_app.runtime.deps.scheduler.jobs
+
+
+def test_another_workspaces_credential_is_never_kept_for(keyed_app):
+    cred = _track(keyed_app)
+    values = {"live.url": {"value": {"type": "plain_text_input", "value": "https://127.0.0.1:9/scim/v2"}},
+              "live.token": {"value": {"type": "plain_text_input", "value": TOKEN}},
+              "live.idp": {"value": {"type": "static_select", "selected_option": {"value": "entra"}}},
+              "live.keep": {"value": {"type": "static_select", "selected_option": {"value": str(cred.id)}}}}
+    with scim2_server(TOKEN) as base:
+        values["live.url"]["value"]["value"] = base
+        keyed_app.interaction(view_submission("live.scim_modal", values, team="T0OTHER01", user="U0OTHER01"))
+        keyed_app.wait_idle()
+    with keyed_app.db.session() as session:
+        assert session.exec(select(ProbeSecret)).all() == []
+    assert "no longer tracked in this workspace" in json.dumps(keyed_app.fake.calls_to("views.update")[-1].params)
