@@ -104,7 +104,7 @@ def truncated_finding(exchange: Exchange, what: str, limit_bytes: int) -> Findin
 
 
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
-_PASSWORD_FIELD = re.compile(r"<input[^>]{0,200}type\s*=\s*[\"']?password", re.IGNORECASE)
+_PASSWORD_FIELD = re.compile(r"<input[^>]{0,200}type\s{0,8}=\s{0,8}[\"']?password", re.IGNORECASE)
 _SIGN_IN_WORDS = re.compile(r"\b(?:sign[ -]?in|log[ -]?in|logon|single sign-on|authenticate)\b", re.IGNORECASE)
 
 
