@@ -1,0 +1,73 @@
+"""Recognisers added after the December 2026 survey of causes people hit (issue 10, accuracy pass).
+
+Each message is fed as the software prints it (the source file or page is named beside it) through
+``match_text``; the entry for its cause must come first, and look-alike text must not bring it up.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.knowledge import load_knowledge
+
+NEW_IDS = ("msg-shibboleth-address-mismatch", "msg-saml-relaystate-missing", "msg-saml-metadata-fetch-failed",
+           "msg-auth0-failed-exchange-app-type", "msg-adfs-problem-accessing-site")
+
+# (text as printed, entry that must come first, where the text comes from)
+CASES = [
+    ("opensaml::FatalProfileException at (https://sp.example.edu/Shibboleth.sso/SAML2/POST)\n"
+     "Your client's current address (192.0.2.7) differs from the one used when you authenticated to your "
+     "identity provider. To correct this problem, you may need to bypass a proxy server.",
+     "msg-shibboleth-address-mismatch", "Shibboleth SP 3 sessionError.html / SessionCache address check"),
+    ("<p>Found. Redirecting to </p>\n", "msg-saml-relaystate-missing",
+     "Express res.redirect() body when the target (the RelayState) is empty"),
+    ("ERROR XMLTooling.libcurl.InputStream : error while fetching https://md.example.org/federation.xml: "
+     "(60) SSL certificate problem: unable to get local issuer certificate", "msg-saml-metadata-fetch-failed",
+     "Shibboleth SP XMLTooling libcurl InputStream"),
+    ("org.opensaml.saml2.metadata.provider.MetadataProviderException: Error retrieving metadata from "
+     "https://idp.example.com/metadata", "msg-saml-metadata-fetch-failed", "OpenSAML 2 HTTPMetadataProvider"),
+    ('{"date":"2021-11-02T03:18:02.729Z","type":"feacft","description":"Unauthorized","client_id":null}',
+     "msg-auth0-failed-exchange-app-type", "Auth0 log event (type feacft: Failed Exchange)"),
+    ("Oops... Unauthorized", "msg-auth0-failed-exchange-app-type", "auth0-react sample error view"),
+    ("There was a problem accessing the site. Try to browse to the site again.\nIf the problem persists, contact "
+     "the administrator of this site and provide the reference number to identify the problem.",
+     "msg-adfs-problem-accessing-site", "AD FS 2.0 error page (KB 2521057)"),
+    ('oidc_authenticate_user: the URL scheme (https) of the configured OIDCRedirectURI does not match the URL '
+     'scheme of the URL being accessed (http): the "state" and "session" cookies will not be shared between the two!',
+     "msg-proxy-tls-termination", "mod_auth_openidc src/mod_auth_openidc.c"),
+    ('oidc_authenticate_user: the URL hostname (localhost.localdomain) of the configured OIDCRedirectURI does not '
+     'match the URL hostname of the URL being accessed (engine.example.com): the "state" and "session" cookies '
+     'will not be shared between the two!', "msg-proxy-forwarded-host", "mod_auth_openidc src/mod_auth_openidc.c"),
+]
+
+NOT_THESE = [
+    ("Found. Redirecting to /dashboard", "msg-saml-relaystate-missing"),
+    ("The metadata endpoint answered 200 and the keys loaded fine.", "msg-saml-metadata-fetch-failed"),
+    ("Unauthorized", "msg-auth0-failed-exchange-app-type"),
+    ("Your address book differs from the one used last week.", "msg-shibboleth-address-mismatch"),
+]
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load_knowledge()
+
+
+@pytest.mark.parametrize(("text", "expected", "source"), CASES, ids=[f"{c[1]}:{i}" for i, c in enumerate(CASES)])
+def test_the_message_leads_to_its_entry(kb, text, expected, source):
+    found = [m.entry.id for m in kb.match_text(text)]
+    assert found and found[0] == expected, f"{source}: expected {expected} first, got {found}"
+
+
+@pytest.mark.parametrize(("text", "unwanted"), NOT_THESE)
+def test_look_alike_text_does_not_bring_up_the_entry(kb, text, unwanted):
+    assert unwanted not in [m.entry.id for m in kb.match_text(text)]
+
+
+def test_the_new_entries_are_deep_and_described_in_words(kb):
+    tested = {case[1] for case in CASES}
+    for entry_id in NEW_IDS:
+        entry = kb.get(entry_id)
+        assert entry is not None and entry.deep and entry.refs and entry.where, entry_id
+        assert 5 <= len(entry.phrases) <= 12 and len(entry.name) <= 90, entry_id
+        assert entry_id in tested, entry_id
