@@ -26,3 +26,19 @@ def test_a_bad_lexicon_is_refused(tmp_path, text, problem):
     path.write_text(text)
     with pytest.raises(KnowledgeError, match=problem):
         load_lexicon(path)
+
+
+@pytest.mark.parametrize("variant, canonical", [
+    ("chiclet", "tile"), ("my apps portal", "tile"), ("white page", "blank page"), ("inprivate", "incognito"),
+    ("private window", "incognito"), ("logs me back in", "signed back in"), ("no such user", "user not found"),
+    ("after the update", "upgrade"), ("system clock", "clock skew"),
+])
+def test_words_people_use_for_one_thing_share_a_group(variant, canonical):
+    # From the December 2026 survey's threads: each variant is how someone described the canonical thing.
+    assert load_lexicon().synonyms[variant] == canonical
+
+
+def test_a_private_window_said_in_other_words_reaches_the_same_symptom():
+    from bot.diagnostics.engine import diagnose
+    said = [f.code for f in diagnose("SSO login only works in an InPrivate window, the normal one fails").findings]
+    assert "symptom-works-in-incognito-only" in said[:2]
