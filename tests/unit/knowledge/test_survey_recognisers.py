@@ -11,7 +11,7 @@ import pytest
 from bot.knowledge import load_knowledge
 
 NEW_IDS = ("msg-shibboleth-address-mismatch", "msg-saml-relaystate-missing", "msg-saml-metadata-fetch-failed",
-           "msg-auth0-failed-exchange-app-type", "msg-adfs-problem-accessing-site")
+           "msg-auth0-failed-exchange-app-type", "msg-adfs-problem-accessing-site", "msg-oidc-id-token-missing")
 
 # (text as printed, entry that must come first, where the text comes from)
 CASES = [
@@ -38,12 +38,46 @@ CASES = [
     ('oidc_authenticate_user: the URL hostname (localhost.localdomain) of the configured OIDCRedirectURI does not '
      'match the URL hostname of the URL being accessed (engine.example.com): the "state" and "session" cookies '
      'will not be shared between the two!', "msg-proxy-forwarded-host", "mod_auth_openidc src/mod_auth_openidc.c"),
+    ("The user or administrator has not consented to use the application with ID '3f1c'.", "aadsts-65001",
+     "Entra sign-in error text (AADSTS65001) without its code"),
+    ("User is not a member of any group allowed to access this application.", "msg-user-not-assigned",
+     "an SP's access denial worded after the IdP's assignment"),
+    ("Your login attempt has timed out. Login will start from the beginning.", "msg-keycloak-login-page-expired",
+     "Keycloak messages_en.properties loginTimeout"),
+    ("Sign in with Google temporarily disabled for this app", "msg-google-app-blocked-sensitive",
+     "Google sign-in page for an unverified app asking for sensitive scopes"),
+    ("Error: Failed to fetch discovery document from https://idp.example.com/.well-known/openid-configuration",
+     "msg-idp-unreachable-from-app", "oidc client libraries (angular-oauth2-oidc, oidc-client-ts)"),
+    ("Attribute 'emails' is required", "scim-required-attributes", "SCIM servers' invalidValue detail"),
+    ("The group already exists in the target application", "scim-type-uniqueness", "SCIM group create conflict"),
+    ("The provided value for the input parameter 'response_type' is not allowed for this client. "
+     "Expected value is 'code'. response_type 'id_token' is not enabled for the application.", "aadsts-700054",
+     "Entra AADSTS700054 message text"),
+    ("SAMLRequest or SAMLResponse must be present as query string parameters in HTTP request for SAML Redirect "
+     "binding.", "aadsts-750054", "Entra AADSTS750054 message text"),
+    ("The requested federation realm object 'urn:federation:contoso' does not exist.", "aadsts-50107",
+     "Entra AADSTS50107 message text"),
+    ("Skip reason: the user is not effectively entitled to the application", "entra-prov-EntrySynchronizationSkipped",
+     "Entra provisioning log, Skipped"),
+    ("Access to XMLHttpRequest at 'https://login.example.com/api/v1/sessions/me' from origin "
+     "'https://app.example.com' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header",
+     "msg-okta-trusted-origin-missing", "browser console, Okta custom domain"),
+    ("TypeError: id_token not present in TokenSet\n    at TokenSet.claims (node_modules/openid-client/lib/token_set.js)",
+     "msg-oidc-id-token-missing", "openid-client lib/token_set.js"),
+    ("Missing (required) ID Token in Token Response for Client Registration: github",
+     "msg-oidc-id-token-missing", "Spring Security OidcAuthorizationCodeAuthenticationProvider"),
+    ("TokenExpiredError: jwt expired\n    at /app/node_modules/jsonwebtoken/verify.js:190:21",
+     "msg-oidc-token-expired-at-validation", "jsonwebtoken verify.js"),
+    ("System.Net.Http.HttpRequestException: The SSL connection could not be established, see inner exception.",
+     "msg-tls-untrusted-idp-cert", ".NET SocketsHttpHandler"),
 ]
 
 NOT_THESE = [
     ("Found. Redirecting to /dashboard", "msg-saml-relaystate-missing"),
     ("The metadata endpoint answered 200 and the keys loaded fine.", "msg-saml-metadata-fetch-failed"),
     ("Unauthorized", "msg-auth0-failed-exchange-app-type"),
+    ("the id_token is present and valid", "msg-oidc-id-token-missing"),
+    ("the jwt expired field in our dashboard is green", "msg-oidc-token-expired-at-validation"),
     ("Your address book differs from the one used last week.", "msg-shibboleth-address-mismatch"),
 ]
 
