@@ -42,3 +42,14 @@ def test_a_private_window_said_in_other_words_reaches_the_same_symptom():
     from bot.diagnostics.engine import diagnose
     said = [f.code for f in diagnose("SSO login only works in an InPrivate window, the normal one fails").findings]
     assert "symptom-works-in-incognito-only" in said[:2]
+
+
+def test_provisioning_admins_own_words_make_a_paste_about_sign_in_or_provisioning():
+    # "Test connection" and attributes are what Entra and Okta admins talk about; such a paste is ranked, not
+    # sent to the menu for want of a sign-in word.
+    from bot.diagnostics.engine import diagnose
+    assert {"test connection", "attribute"} <= load_lexicon().domain
+    codes = [f.code for f in diagnose("Manager attribute not populated in the app").findings]
+    assert "scim-manager-reference" in codes[:2]
+    codes = [f.code for f in diagnose("Test connection works but no users are created").findings]
+    assert "symptom-users-not-provisioned" in codes[:2]
