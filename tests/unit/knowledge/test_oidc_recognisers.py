@@ -22,6 +22,8 @@ CASES = [
     # -- openid-client lib/token_set.js (also under NextAuth) and Spring Security's
     #    OidcAuthorizationCodeAuthenticationProvider: no ID token in the token response.
     ("TypeError: id_token not present in TokenSet", "msg-oidc-id-token-missing", "openid-client lib/token_set.js"),
+    ('{"error":"invalid_request","error_description":"Missing parameter: code_challenge_method"}', "msg-pkce-required",
+     "Keycloak AuthorizationEndpointChecker (PKCE enforced for the client)"),
     ("Missing (required) ID Token in Token Response for Client Registration: github", "msg-oidc-id-token-missing",
      "Spring Security OidcAuthorizationCodeAuthenticationProvider"),
     # -- Auth.js / NextAuth. v4: packages/next-auth/src/utils/logger.ts prints "[next-auth][error][CODE]",

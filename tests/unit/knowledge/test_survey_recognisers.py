@@ -11,7 +11,8 @@ import pytest
 from bot.knowledge import load_knowledge
 
 NEW_IDS = ("msg-shibboleth-address-mismatch", "msg-saml-relaystate-missing", "msg-saml-metadata-fetch-failed",
-           "msg-auth0-failed-exchange-app-type", "msg-adfs-problem-accessing-site", "msg-oidc-id-token-missing")
+           "msg-auth0-failed-exchange-app-type", "msg-adfs-problem-accessing-site", "msg-oidc-id-token-missing",
+           "msg-pkce-required")
 
 # (text as printed, entry that must come first, where the text comes from)
 CASES = [
@@ -62,6 +63,20 @@ CASES = [
     ("Access to XMLHttpRequest at 'https://login.example.com/api/v1/sessions/me' from origin "
      "'https://app.example.com' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header",
      "msg-okta-trusted-origin-missing", "browser console, Okta custom domain"),
+    ('{"error":"invalid_request","error_description":"Missing parameter: code_challenge_method"}', "msg-pkce-required",
+     "Keycloak AuthorizationEndpointChecker, PKCE enforced for the client"),
+    ("org.opensaml.xml.security.SecurityException: Signature trust establishment failed for metadata entry "
+     "https://idp.example.com/metadata", "msg-saml-signature-invalid", "Spring SAML extension / OpenSAML 2"),
+    ("Authentication statement is too old to be used with value 2024-01-01T09:00:00.000Z",
+     "msg-saml-authn-instant-too-old", "Spring SAML extension WebSSOProfileConsumerImpl"),
+    ("Response doesn't have any valid assertion which would pass subject validation",
+     "msg-saml-subject-confirmation-failed", "Spring SAML extension WebSSOProfileConsumerImpl"),
+    ("SigningKeyNotFoundError: Unable to find a signing key that matches 'nOo3ZDrODXEK1jKWhXslHR_KXEg'",
+     "msg-oidc-jwt-signature-invalid", "node-jwks-rsa"),
+    ("FetchError: request to http://localhost:8080/realms/demo/.well-known/openid-configuration failed, "
+     "reason: connect ECONNREFUSED 127.0.0.1:8080", "msg-idp-unreachable-from-app", "node-fetch inside a container"),
+    ("Cookies are not enabled in current environment.\nError: Cookies are blocked or not supported by your browser.",
+     "msg-third-party-cookies-blocked", "Google Sign-In (gapi.auth2) initialisation"),
     ("TypeError: id_token not present in TokenSet\n    at TokenSet.claims (node_modules/openid-client/lib/token_set.js)",
      "msg-oidc-id-token-missing", "openid-client lib/token_set.js"),
     ("Missing (required) ID Token in Token Response for Client Registration: github",
