@@ -77,6 +77,17 @@ CASES = [
      "reason: connect ECONNREFUSED 127.0.0.1:8080", "msg-idp-unreachable-from-app", "node-fetch inside a container"),
     ("Cookies are not enabled in current environment.\nError: Cookies are blocked or not supported by your browser.",
      "msg-third-party-cookies-blocked", "Google Sign-In (gapi.auth2) initialisation"),
+    ("You can't sign in because Example App sent an invalid request. You can try again later, or contact the "
+     "developer about this issue.", "msg-google-oob-retired", "Google Error 400: invalid_request page"),
+    ("post_assert: SAML Response is not valid for this audience", "msg-saml-invalid-audience", "saml2-js lib/saml2.js"),
+    ("AUTHZ_001 Sorry, you're not authorized to access the requested resource. Check that you belong to one of the "
+     "authorized groups.", "msg-user-not-assigned", "PingOne application access error page"),
+    ("org.opensaml.common.SAMLException: InResponseToField of the Response doesn't correspond to sent message "
+     "a1b2c3d4", "msg-saml-inresponseto", "Spring SAML extension WebSSOProfileConsumerImpl"),
+    ("User: jane@example.com not found", "msg-sso-identifier-mismatch", "ServiceNow syslog, source SAML2"),
+    ("requests.exceptions.HTTPError: 401 Client Error: Unauthorized for url: "
+     "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/token", "msg-client-secret-invalid",
+     "python requests raise_for_status on the token call"),
     ("TypeError: id_token not present in TokenSet\n    at TokenSet.claims (node_modules/openid-client/lib/token_set.js)",
      "msg-oidc-id-token-missing", "openid-client lib/token_set.js"),
     ("Missing (required) ID Token in Token Response for Client Registration: github",
