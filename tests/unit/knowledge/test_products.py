@@ -92,3 +92,4 @@ def test_a_guess_about_one_proxy_is_not_offered_for_another_proxys_paste():
     assert codes and not any(code.startswith(("msg-grafana-", "msg-vault-", "msg-omniauth-")) for code in codes)
     named = [f.code for f in diagnose("Grafana login: missing saved oauth state after the callback").findings]
     assert "msg-grafana-oauth-state-missing" in named[:2]
+

@@ -12,7 +12,9 @@ from bot.knowledge import load_knowledge
 
 NEW_IDS = ("msg-shibboleth-address-mismatch", "msg-saml-relaystate-missing", "msg-saml-metadata-fetch-failed",
            "msg-auth0-failed-exchange-app-type", "msg-adfs-problem-accessing-site", "msg-oidc-id-token-missing",
-           "msg-pkce-required")
+           "msg-pkce-required", "msg-entra-b2c-forgot-password", "msg-entra-b2c-user-cancelled",
+           "msg-entra-b2c-code-challenge-required", "msg-entra-b2c-redirect-not-registered",
+           "msg-entra-b2c-federated-idp-error", "msg-entra-b2c-grant-other-policy")
 
 # (text as printed, entry that must come first, where the text comes from)
 CASES = [
@@ -88,6 +90,19 @@ CASES = [
     ("requests.exceptions.HTTPError: 401 Client Error: Unauthorized for url: "
      "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/token", "msg-client-secret-invalid",
      "python requests raise_for_status on the token call"),
+    # Azure AD B2C error texts (learn.microsoft.com azure/active-directory-b2c/error-codes).
+    ("AADB2C90118: The user has forgotten their password.\nCorrelation ID: 1c2d", "msg-entra-b2c-forgot-password",
+     "B2C user flow error redirect"),
+    ("access_denied: AADB2C90091: The user has cancelled entering self-asserted information.",
+     "msg-entra-b2c-user-cancelled", "B2C user flow error redirect"),
+    ("AADB2C99059: The supplied request must present a code_challenge", "msg-entra-b2c-code-challenge-required",
+     "B2C authorize endpoint"),
+    ("AADB2C90006: The redirect URI 'https://localhost:44316/' provided in the request is not registered for the "
+     "client id '5f1e'.", "msg-entra-b2c-redirect-not-registered", "B2C authorize endpoint"),
+    ("AADB2C90289: We encountered an 'invalid_client' error connecting to the identity provider. Please try again "
+     "later.", "msg-entra-b2c-federated-idp-error", "B2C federation with an OIDC identity provider"),
+    ("AADB2C90088: The provided grant has not been issued for this endpoint. Actual Value : B2C_1_signin and "
+     "Expected Value : B2C_1_edit", "msg-entra-b2c-grant-other-policy", "B2C token endpoint"),
     ("TypeError: id_token not present in TokenSet\n    at TokenSet.claims (node_modules/openid-client/lib/token_set.js)",
      "msg-oidc-id-token-missing", "openid-client lib/token_set.js"),
     ("Missing (required) ID Token in Token Response for Client Registration: github",
