@@ -25,7 +25,7 @@ import json
 import sys
 import time
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable
@@ -40,6 +40,9 @@ FAMILIES = ("idp-code", "idp-message", "library", "proxy", "scim", "symptom")
 _REQUIRED = {"id": str, "family": str, "paste": str, "expect": list, "has_code": bool}
 NEW = "new:"
 SPLITS = ("dev", "holdout")
+#: A case file may set ``split = "survey"`` (README.md "Dev and holdout"): its cases were gathered after the
+#: dev/holdout split was tuned on, are held back like holdout cases and are reported in a column of their own.
+FILE_SPLITS = ("survey",)
 # The split rule (tests/data/eval/README.md): a case is held out when the SHA-256 of "<salt>:<case id>" is 0
 # modulo 4. The salt was picked once among "holdout-0" ... "holdout-1999" for the most even share per family
 # and per code/no-code (looking at counts only); a case keeps its side whatever else is added.
@@ -66,10 +69,11 @@ class Case:
     source: str = ""
     file: str = ""
     guide: bool = False  # written from the vendor guide, not a real paste: reported apart
+    held: str = ""  # a split named by the case's file (FILE_SPLITS), which overrides the hash rule
 
     @property
     def split(self) -> str:
-        return split_of(self.id)
+        return self.held or split_of(self.id)
 
 
 @dataclass
@@ -143,10 +147,13 @@ def load_cases(folders: Iterable[Path] = (EVAL,)) -> list[Case]:
             doc = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as error:
             raise CaseError(f"{path.name}: not valid TOML: {error}") from error
+        held = doc.get("split", "")
+        if held and held not in FILE_SPLITS:
+            raise CaseError(f"{path.name}: split {held!r} is not one of {FILE_SPLITS}")
         for raw in doc.get("case", []):
             if isinstance(raw, dict) and doc.get("kind") == "guide":
                 raw = {"kind": "guide", **raw}  # a file of cases written from the guide marks them all
-            cases.append(_case(raw, path.name, seen))
+            cases.append(replace(_case(raw, path.name, seen), held=held))
     return cases
 
 
@@ -208,14 +215,22 @@ def _cells(tally: Tally) -> str:
     return f"{tally.n:>4} {tally.rate('top1'):6.1%} {tally.rate('top2'):6.1%}"
 
 
+def splits(results: Results) -> tuple[str, ...]:
+    """The splits the results hold cases of: dev and holdout always, a file's split (survey) when present."""
+    present = {o.case.split for o in results.outcomes}
+    return SPLITS + tuple(s for s in FILE_SPLITS if s in present)
+
+
 def _row(label: str, results: Results, **where: Any) -> str:
-    cells = "   ".join(_cells(results.tally(split=split, **where)) for split in (*SPLITS, None))
+    cells = "   ".join(_cells(results.tally(split=split, **where)) for split in (*splits(results), None))
     return f"  {label:<22} {cells}"
 
 
 def table(results: Results) -> list[str]:
-    head = "   ".join(f"{name:>4}  top-1  top-2" for name in ("dev", "hold", "all"))
-    lines = [f"  {'':<22} {head}", f"  {'':<22} {'(dev: tuned on; hold: held out; all: both)'}"]
+    names = {"holdout": "hold", "survey": "surv"}
+    head = "   ".join(f"{names.get(name, name):>4}  top-1  top-2" for name in (*splits(results), "all"))
+    note = "(dev: tuned on; hold: held out; surv: survey, held out; all: together)"
+    lines = [f"  {'':<22} {head}", f"  {'':<22} {note}"]
     for family in FAMILIES:
         if results.tally(family).n:
             lines.append(_row(family, results, family=family))
@@ -246,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     results = evaluate(cases)
     if args.json:
         figures: dict[str, Any] = {}
-        for split in (*SPLITS, None):
+        for split in (*splits(results), None):
             where = {family: vars(results.tally(family, split=split)) for family in FAMILIES}
             where |= {"with_code": vars(results.tally(has_code=True, split=split)),
                       "without_code": vars(results.tally(has_code=False, split=split)),

@@ -82,6 +82,19 @@ PRODUCTS: dict[str, Product] = {p.name: p for p in (
     Product("shibboleth", ("msg-shibboleth-",), False, signs=("shibboleth",), words=("shibd",)),
     Product("simplesamlphp", ("msg-simplesamlphp-",), False, signs=("simplesaml",)),
     Product("allauth", ("msg-allauth-",), False, signs=("allauth",)),
+    # Proxies and frameworks with entries of their own: a guess about Grafana's or Vault's settings is a poor
+    # answer to a paste that never mentions them, however close its words (state, cookie, callback).
+    Product("grafana", ("msg-grafana-",), False, signs=("grafana",)),
+    Product("vault", ("msg-vault-",), False, signs=("hashicorp", "vault write auth/", "auth/oidc", "vault login"),
+            words=("vault",)),
+    Product("oauth2-proxy", ("msg-oauth2-proxy-",), False, signs=("oauth2-proxy", "oauth2_proxy", "oauthproxy.go")),
+    Product("mod-auth-openidc", ("msg-mod-auth-openidc-",), False,
+            signs=("auth_openidc", "mod_auth_openidc", "oidcredirecturi", "oidc_authenticate_user", "oidccryptopassphrase",
+                   "oidc_util_")),
+    Product("omniauth", ("msg-omniauth-",), False, signs=("omniauth",)),
+    Product("socialite", ("msg-laravel-",), False, signs=("socialite", "laravel")),
+    Product("social-auth", ("msg-social-auth-",), False,
+            signs=("social_core", "social-auth", "social_django", "python-social-auth", "social.apps", "socialauth")),
 )}
 
 #: Products that appear together in one paste as a matter of course, so neither rules the other out.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.accuracy import EVAL, FAMILIES, CaseError, evaluate, expected_codes, floor, load_cases, split_of
+from bench.accuracy import EVAL, FAMILIES, CaseError, evaluate, expected_codes, floor, load_cases, split_of, table
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +59,7 @@ def test_a_miss_is_a_miss(tmp_path):
 
 
 def test_the_split_is_fixed_by_the_case_id_and_holds_about_a_quarter_of_each_family():
-    cases = load_cases([EVAL])
+    cases = [c for c in load_cases([EVAL]) if not c.held]  # a file's own split (survey) is tested below
     assert [split_of(c.id) for c in cases] == [c.split for c in cases]
     assert split_of("ms-001") == split_of("ms-001") and {split_of(f"x-{i}") for i in range(50)} == {"dev", "holdout"}
     for family in FAMILIES:
@@ -77,3 +77,22 @@ def test_misses_are_listed_for_dev_cases_unless_asked(tmp_path):
     assert {o.case.split for o in results.misses()} == {"dev"}
     assert {o.case.split for o in results.misses(None)} == {"dev", "holdout"}
     assert results.tally(split="dev").n + results.tally(split="holdout").n == results.tally().n == 40
+
+
+def test_a_file_split_holds_its_cases_back_from_the_dev_misses(tmp_path):
+    body = "".join(f'[[case]]\nid = "s-{i:02}"\nfamily = "symptom"\nhas_code = false\n'
+                   f'paste = "AADSTS50011: reply URL mismatch"\nexpect = ["aadsts-50105"]\n' for i in range(8))
+    (tmp_path / "survey.toml").write_text('split = "survey"\n' + body)
+    results = evaluate(load_cases([tmp_path]))
+    assert {o.case.split for o in results.outcomes} == {"survey"}
+    assert results.misses() == [] and len(results.misses(None)) == 8
+    assert results.tally(split="survey").n == 8 and "surv" in table(results)[0]
+    (tmp_path / "survey.toml").write_text('split = "later"\n' + body)
+    with pytest.raises(CaseError, match="split 'later'"):
+        load_cases([tmp_path])
+
+
+def test_the_survey_file_is_held_back_and_large_enough():
+    survey = [c for c in load_cases([EVAL]) if c.file == "survey.toml"]
+    assert len(survey) >= 60 and {c.split for c in survey} == {"survey"}
+    assert all(c.source.startswith("https://") for c in survey)

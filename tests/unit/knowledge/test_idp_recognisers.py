@@ -133,6 +133,8 @@ CASES = [
     ("Cookie not found. Please make sure cookies are enabled in your browser.", "msg-keycloak-cookie-not-found",
      "messages_en.properties cookieNotFoundMessage (entry in messages.toml)"),
     # -- Auth0: hosted error pages, authentication API, SDKs.
+    ('{"error":"access_denied","error_description":"Unauthorized"}', "msg-auth0-failed-exchange-app-type",
+     "Auth0 /oauth/token refusing a code exchange (log type feacft, Failed Exchange)"),
     ("Callback URL mismatch.\nThe provided redirect_uri is not in the list of allowed callback URLs.",
      "msg-auth0-callback-url-mismatch", "Auth0 hosted error page"),
     ('The "returnTo" querystring parameter "http://localhost:3000" is not defined as a valid URL in '

@@ -19,6 +19,13 @@ OIDC_FILE = "oidc_libraries.toml"
 
 # (text as printed, entry that must come first, where the text comes from)
 CASES = [
+    # -- openid-client lib/token_set.js (also under NextAuth) and Spring Security's
+    #    OidcAuthorizationCodeAuthenticationProvider: no ID token in the token response.
+    ("TypeError: id_token not present in TokenSet", "msg-oidc-id-token-missing", "openid-client lib/token_set.js"),
+    ('{"error":"invalid_request","error_description":"Missing parameter: code_challenge_method"}', "msg-pkce-required",
+     "Keycloak AuthorizationEndpointChecker (PKCE enforced for the client)"),
+    ("Missing (required) ID Token in Token Response for Client Registration: github", "msg-oidc-id-token-missing",
+     "Spring Security OidcAuthorizationCodeAuthenticationProvider"),
     # -- Auth.js / NextAuth. v4: packages/next-auth/src/utils/logger.ts prints "[next-auth][error][CODE]",
     #    a docs link and the message; core/lib/oauth/checks.ts; core/pages/signin.tsx.
     #    v5: packages/core/src/errors.ts, lib/utils/logger.ts ("[auth][error] Type: message"),

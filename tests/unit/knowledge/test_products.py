@@ -73,3 +73,23 @@ def test_a_ranked_guess_names_a_product_only_when_the_paste_does(now):
     assert any(f.code.startswith("msg-keycloak-") for f in diagnose(said, now=now).findings)
     unsaid = "users are logged out after a few minutes although the app session is longer"
     assert not any(f.code.startswith("msg-keycloak-") for f in diagnose(unsaid, now=now).findings)
+
+
+def test_proxies_and_frameworks_with_entries_of_their_own_are_products(kb):
+    assert product_of(kb.get("msg-grafana-oauth-state-missing")) == "grafana"
+    assert product_of(kb.get("msg-mod-auth-openidc-state-cookie-missing")) == "mod-auth-openidc"
+    assert product_of(kb.get("msg-oauth2-proxy-csrf-cookie-missing")) == "oauth2-proxy"
+    assert products_in("[auth_openidc:error] oidc_authenticate_user: state cookie") >= {"mod-auth-openidc"}
+    assert "grafana" in products_in("t=2024 lvl=eror msg=login.oauthlogin logger=context grafana.ini root_url")
+    assert "vault" not in products_in("the vaultwarden sso button is missing")
+
+
+def test_a_guess_about_one_proxy_is_not_offered_for_another_proxys_paste():
+    # mod_auth_openidc's state message once brought Grafana's "missing saved oauth state" entry up second.
+    paste = ('[auth_openidc:error] oidc_authorization_response_match_state: unable to restore state\n'
+             'login fails with a state cookie error behind our apache')
+    codes = [f.code for f in diagnose(paste).findings]
+    assert codes and not any(code.startswith(("msg-grafana-", "msg-vault-", "msg-omniauth-")) for code in codes)
+    named = [f.code for f in diagnose("Grafana login: missing saved oauth state after the callback").findings]
+    assert "msg-grafana-oauth-state-missing" in named[:2]
+
