@@ -34,7 +34,8 @@ class _Group:
     count: int = 0
     first: datetime | None = None
     last: datetime | None = None
-    users: set[str] = field(default_factory=set)
+    users: set[int] = field(default_factory=set)  # hashes of the raw names: counted, never shown
+    masked: dict[str, None] = field(default_factory=dict)  # what is shown
     codes: dict[str, None] = field(default_factory=dict)
     apps: dict[str, None] = field(default_factory=dict)
     sample: Event | None = None
@@ -45,7 +46,9 @@ class _Group:
             self.first = event.when if self.first is None or event.when < self.first else self.first
             self.last = event.when if self.last is None or event.when > self.last else self.last
         if event.user and len(self.users) < _USERS_KEPT:
-            self.users.add(mask_user(event.user))
+            self.users.add(hash(event.user.lower()))
+            if len(self.masked) < USERS_SHOWN:
+                self.masked[mask_user(event.user)] = None
         if event.code and len(self.codes) < 20:
             self.codes[event.code] = None
         if event.app and len(self.apps) < 20:
@@ -60,6 +63,9 @@ class _Group:
                 self.first = moment if self.first is None or moment < self.first else self.first
                 self.last = moment if self.last is None or moment > self.last else self.last
         self.users |= other.users
+        for name in other.masked:
+            if len(self.masked) < USERS_SHOWN:
+                self.masked[name] = None
         self.codes.update(other.codes)
         self.apps.update(other.apps)
 
@@ -154,12 +160,12 @@ def _summary(tally: Tally, causes: int) -> Finding:
                    facts={"events": str(tally.events), "failed": str(failed), "causes": str(causes)})
 
 def _cause_finding(code: str, group: _Group, explanation: Finding | None) -> Finding:
-    users = sorted(group.users)
-    shown = ", ".join(users[:USERS_SHOWN]) + (f" and {len(users) - USERS_SHOWN} more" if len(users) > USERS_SHOWN else "")
+    users = group.users
+    shown = ", ".join(sorted(group.masked)) + (", …" if len(users) > len(group.masked) else "")
     sample = group.sample
     title = explanation.title if explanation is not None else _raw_title(sample)
     lines = [f"First seen {_when(group.first)}, last seen {_when(group.last)}." if group.first else "",
-             f"Users: {shown}." if users else "",
+             f"Users ({len(users)}{'+' if len(users) >= _USERS_KEPT else ''}): {shown}." if users else "",
              f"Error code{'s' if len(group.codes) > 1 else ''}: {', '.join(list(group.codes)[:5])}." if group.codes else "",
              f"App: {', '.join(list(group.apps)[:3])}." if group.apps else ""]
     detail = " ".join(x for x in lines if x)

@@ -102,7 +102,8 @@ def _errors_in_flow(flow: list[Step], number: Numbering) -> list[Finding]:
                 continue
             seen.add((error, params.get("error_description", "")[:60]))
             description = params.get("error_description", "")
-            source = idp_name(step.location_host if where == "redirect" else step.host, step.path) or "the IdP"
+            sender = step.host if where == "redirect" else ""  # a redirect's sender is the host that answered
+            source = idp_name(sender, step.path) or "the IdP"
             out.append(Finding("har-oidc-error", Severity.FAIL, f"Step {number(step)}: {source} sent "
                                f"error={short(error, 40)} in the {where}",
                                short(description, 400) or "No error_description came with it.",
