@@ -137,6 +137,7 @@ def _take(entry: dict, capture: Capture) -> None:
         return
     host = (parts.hostname or "").lower()
     capture.hosts.add(host)
+    _collect_credentials(request, response, capture.secrets)
     started = _time(entry.get("startedDateTime"))
     response_headers = _headers(response.get("headers"))
     _note_clock(capture, host, started, response_headers.get("date"))
@@ -224,6 +225,24 @@ def _body_error(content: Any) -> str:
     code = next((str(body[k]) for k in _ERROR_KEYS if isinstance(body.get(k), (str, int))), "")
     words = next((str(body[k]) for k in _DESCRIPTION_KEYS if isinstance(body.get(k), str) and str(body[k]) != code), "")
     return redact_text(f"{code}: {words}" if code and words else code or words)[:300]
+
+
+def _collect_credentials(request: dict, response: dict, bag: SecretBag) -> None:
+    """Every cookie value and Authorization credential of the entry, for the boundary only: they are never
+    read for anything else, but a body or an error text elsewhere may echo them."""
+    for item in [*(request.get("headers") or ()), *(response.get("headers") or ())]:
+        if not isinstance(item, dict):
+            continue
+        name = str(item.get("name") or "").lower()
+        if name in ("authorization", "proxy-authorization"):
+            bag.add(str(item.get("value") or "").split(" ")[-1], ambient=True)
+        elif name in ("cookie", "set-cookie"):
+            for line in str(item.get("value") or "").split("\n"):
+                for pair in (line.split(";") if name == "cookie" else line.split(";")[:1]):
+                    bag.add(pair.partition("=")[2].strip().strip('"'), ambient=True)
+    for cookie in [*(request.get("cookies") or ()), *(response.get("cookies") or ())]:
+        if isinstance(cookie, dict):
+            bag.add(str(cookie.get("value") or ""), ambient=True)
 
 
 def entry_error(response: dict) -> str:

@@ -32,17 +32,21 @@ _MAX_BAG = 400
 
 
 class SecretBag:
-    """The raw secret values met while reading, for the redaction boundary only (bounded)."""
+    """The raw secret values met while reading, for the redaction boundary only (bounded). Values from the
+    sign-in steps and the ambient ones (every request's cookies and Authorization header) have a budget
+    each, so a large capture's cookies cannot crowd out the flow's codes and tokens."""
 
     def __init__(self) -> None:
         self.values: dict[str, None] = {}
+        self.ambient: dict[str, None] = {}
 
-    def add(self, value: str) -> None:
-        if value and len(value) >= 8 and len(self.values) < _MAX_BAG:
-            self.values[value] = None
+    def add(self, value: str, *, ambient: bool = False) -> None:
+        kept = self.ambient if ambient else self.values
+        if value and len(value) >= 8 and len(kept) < _MAX_BAG:
+            kept[value] = None
 
     def __iter__(self):
-        return iter(self.values)
+        return iter({**self.values, **self.ambient})
 
 
 def hint(kind: str, value: str) -> str:
