@@ -17,6 +17,7 @@ from typing import IO
 from bot.diagnostics.report import Finding, Severity
 from bot.files.detect import HEAD_BYTES, Sniffed, sniff
 from bot.files.export import ExportUnreadable, analyse_export
+from bot.files.export_read import Utf8Reader, text_stream
 from bot.files.har import analyse_har
 from bot.files.har_read import HarUnreadable
 from bot.files.report import sealed_report
@@ -52,12 +53,10 @@ def analyse_stream(stream: IO[bytes], *, name: str = "", size: int | None = None
     stream.seek(0)
     try:
         if sniffed.kind == "har":
-            if sniffed.encoding != "utf-8":
-                from bot.files.export_read import _Recoded, _text
-
-                stream = _Recoded(_text(stream, sniffed.encoding)) if sniffed.encoding != "utf-8-sig" else stream
-                if sniffed.encoding == "utf-8-sig":
-                    stream.read(3)
+            if sniffed.encoding == "utf-8-sig":
+                stream.read(3)  # the byte-order mark (mitmproxy's with-bom.har has one)
+            elif sniffed.encoding != "utf-8":  # ijson reads UTF-8: a UTF-16 capture is re-encoded as it streams
+                stream = Utf8Reader(text_stream(stream, sniffed.encoding))
             result = analyse_har(stream, now=now)
             return sealed_report(SUBJECT, result.findings, result.inputs, result.secrets)
         findings, inputs = analyse_export(stream, sniffed.kind, sniffed.encoding, head, now=now)

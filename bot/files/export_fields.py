@@ -40,8 +40,17 @@ class Event:
     action: str
 
 
+_NORMED: dict[str, str] = {}
+
+
 def _norm(key: str) -> str:
-    return _NOT_ALNUM.sub("", _SIEM_SUFFIX.sub("", key).lower())
+    """``key`` without case, punctuation or a SIEM type suffix (cached: exports repeat their keys)."""
+    normed = _NORMED.get(key)
+    if normed is None:
+        normed = _NOT_ALNUM.sub("", _SIEM_SUFFIX.sub("", key).lower())
+        if len(_NORMED) < 50_000:
+            _NORMED[key] = normed
+    return normed
 
 
 class _Fields:
@@ -50,8 +59,16 @@ class _Fields:
     def __init__(self, record: dict) -> None:
         self.record = record
         self._flat: dict[str, Any] | None = None
+        self._nested = any(isinstance(v, (dict, list)) for v in record.values())
+        self._maps: dict[int, dict[str, Any]] = {}  # id(dict) -> its items by normalised key, built on a miss
 
     def get(self, *paths: str) -> Any:
+        if not self._nested:
+            for column in _columns_for(tuple(self.record), paths):
+                value = self.record[column]
+                if value not in (None, ""):
+                    return value
+            return None
         for path in paths:
             value = self._walk(path)
             if value not in (None, ""):
@@ -59,6 +76,8 @@ class _Fields:
         return None
 
     def _walk(self, path: str) -> Any:
+        if not self._nested:  # a CSV row or a SIEM's flattened copy: one look-up by normalised name
+            return self._flat_index().get(_norm(path))
         node: Any = self.record
         for part in path.split("."):
             if isinstance(node, list):
@@ -68,17 +87,35 @@ class _Fields:
                 break
             value = node.get(part)
             if value is None:
-                wanted = _norm(part)
-                value = next((v for k, v in node.items() if _norm(k) == wanted), None)
+                normalised = self._maps.get(id(node))
+                if normalised is None:
+                    normalised = self._maps[id(node)] = {_norm(k): v for k, v in node.items()}
+                value = normalised.get(_norm(part))
             node = value
-        if node is not None:
-            return node
-        return self._flat_index().get(_norm(path))
+        return node
 
     def _flat_index(self) -> dict[str, Any]:
         if self._flat is None:
             self._flat = {_norm(k): v for k, v in self.record.items() if not isinstance(v, (dict, list))}
         return self._flat
+
+
+_COLUMNS: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[str, ...]] = {}
+
+
+def _columns_for(header: tuple[str, ...], paths: tuple[str, ...]) -> tuple[str, ...]:
+    """The columns of a flat record that ``paths`` name, in the order asked (cached: every row of a CSV
+    has the same header)."""
+    key = (header, paths)
+    found = _COLUMNS.get(key)
+    if found is None:
+        by_name = {}
+        for column in header:
+            by_name.setdefault(_norm(column), column)
+        found = tuple(by_name[_norm(p)] for p in paths if _norm(p) in by_name)
+        if len(_COLUMNS) < 10_000:
+            _COLUMNS[key] = found
+    return found
 
 
 def unwrap(record: dict) -> dict:
@@ -185,21 +222,21 @@ def _s(value: Any) -> str:
 
 
 def _time(value: Any) -> datetime | None:
+    """An event's time: ISO 8601 as the APIs write it (Python 3.11 reads 'Z' and Entra's 7 fractional digits),
+    or the portal's US-style local rendering; a time without a zone is taken as UTC."""
     if value in (None, ""):
         return None
-    text = str(value).strip().replace("Z", "+00:00")
-    if " " in text and "T" not in text[:11]:
-        text = text.replace(" ", "T", 1)
-    text = re.sub(r"(\.\d{6})\d+", r"\1", text)  # Entra writes 7 fractional digits
+    text = str(value).strip()
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
+        moment = None
         for pattern in ("%m/%d/%Y, %I:%M:%S %p", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M", "%d/%m/%Y %H:%M:%S"):
             try:
-                moment = datetime.strptime(str(value).strip(), pattern)
+                moment = datetime.strptime(text, pattern)
                 break
             except ValueError:
                 continue
-        else:
+        if moment is None:
             return None
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

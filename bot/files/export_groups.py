@@ -93,7 +93,7 @@ class Tally:
             self.first = event.when if self.first is None or event.when < self.first else self.first
             self.last = event.when if self.last is None or event.when > self.last else self.last
         if event.outcome == FAILED:
-            key = (event.source, event.code, _VARIABLE.sub("…", event.reason)[:200])
+            key = (event.source, event.code, _generic(event.reason))
             group = self.failures.get(key)
             if group is None:
                 group = self.failures[key] = _Group()
@@ -101,6 +101,20 @@ class Tally:
         elif event.outcome == SKIPPED:
             reason = short(event.reason or event.code or "no reason given", 80)
             self.skips[reason] = self.skips.get(reason, 0) + 1
+
+_GENERIC: dict[str, str] = {}
+
+
+def _generic(reason: str) -> str:
+    """``reason`` with its ids, addresses, quoted values and long numbers taken out, so one cause is one key
+    (cached: an export repeats its reasons)."""
+    found = _GENERIC.get(reason)
+    if found is None:
+        found = _VARIABLE.sub("…", reason)[:200]
+        if len(_GENERIC) < 20_000:
+            _GENERIC[reason] = found
+    return found
+
 
 def findings_of(tally: Tally, *, now: datetime | None = None) -> list[Finding]:
     """The summary, then one finding per cause (most frequent first), skips, and the quarantine clock."""

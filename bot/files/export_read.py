@@ -16,7 +16,7 @@ import ijson
 
 from bot.files.detect import top_keys
 
-__all__ = ["records", "ExportUnreadable"]
+__all__ = ["records", "ExportUnreadable", "Utf8Reader", "text_stream"]
 
 csv.field_size_limit(1 << 20)
 
@@ -38,12 +38,12 @@ def records(stream: IO[bytes], kind: str, encoding: str, head: bytes) -> Iterato
         yield from _json(stream, encoding, head)
 
 
-def _text(stream: IO[bytes], encoding: str) -> io.TextIOWrapper:
+def text_stream(stream: IO[bytes], encoding: str) -> io.TextIOWrapper:
     return io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="")
 
 
 def _csv(stream: IO[bytes], encoding: str) -> Iterator[dict]:
-    text = _text(stream, encoding)
+    text = text_stream(stream, encoding)
     first = text.readline()
     delimiter = max(",\t;", key=first.count)
     header = next(csv.reader([first], delimiter=delimiter), [])
@@ -54,7 +54,7 @@ def _csv(stream: IO[bytes], encoding: str) -> Iterator[dict]:
 
 
 def _jsonl(stream: IO[bytes], encoding: str) -> Iterator[dict]:
-    for line in _text(stream, encoding):
+    for line in text_stream(stream, encoding):
         line = line.strip()
         if not line:
             continue
@@ -68,7 +68,7 @@ def _jsonl(stream: IO[bytes], encoding: str) -> Iterator[dict]:
 
 def _json(stream: IO[bytes], encoding: str, head: bytes) -> Iterator[dict]:
     if not encoding.startswith("utf-8"):  # ijson reads UTF-8 bytes: re-encode a UTF-16 download on the fly
-        stream = _Recoded(_text(stream, encoding))
+        stream = Utf8Reader(text_stream(stream, encoding))
     elif encoding == "utf-8-sig":
         stream.read(3)
     text = head.decode(encoding, "replace").lstrip("\ufeff \t\r\n")
@@ -92,7 +92,7 @@ def _json(stream: IO[bytes], encoding: str, head: bytes) -> Iterator[dict]:
                                "Download the export again; do not edit it by hand.") from error
 
 
-class _Recoded(io.RawIOBase):
+class Utf8Reader(io.RawIOBase):
     """A text stream read back as UTF-8 bytes."""
 
     def __init__(self, text: IO[str]) -> None:

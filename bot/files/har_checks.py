@@ -304,8 +304,11 @@ def _after_callback(flow: list[Step], number: Numbering) -> list[Finding]:
 
 
 def _clock_skew(flow: list[Step], capture: Capture) -> list[Finding]:
-    hosts = list(dict.fromkeys(s.host for s in flow))
-    offsets = {h: statistics.median(capture.clock[h]) for h in hosts if capture.clock.get(h)}
+    seen: dict[str, list[float]] = {}
+    for step in flow:
+        if step.clock_offset is not None:
+            seen.setdefault(step.host, []).append(step.clock_offset)
+    offsets = {host: statistics.median(values) for host, values in seen.items()}
     if len(offsets) < 2:
         return []
     fast = max(offsets, key=offsets.get)

@@ -103,7 +103,7 @@ def describe(step: Step, saml_note: str = "") -> str:
     elif "logout" in step.path.lower() or "signout" in step.path.lower():
         what = "sign-out"
     else:
-        what = f"{step.method} {short(step.path, 60)}"
+        what = short(step.path, 60)
     return what + _outcome(step)
 
 

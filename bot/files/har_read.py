@@ -82,6 +82,7 @@ class Step:
     id_token_nonce_fp: str = ""
     saml_response: str = field(default="", repr=False)  # raw, for the SAML checks only; never shown
     content_type: str = ""
+    clock_offset: float | None = None
     error_text: str = ""
     body_error: str = ""  # "code: description" from a JSON error body of a failed answer, redacted
     flowish: bool = False
@@ -94,7 +95,6 @@ class Capture:
     steps: list[Step] = field(default_factory=list)
     entries: int = 0
     hosts: set[str] = field(default_factory=set)
-    clock: dict[str, list[float]] = field(default_factory=dict)  # host -> Date header minus start, seconds
     truncated: str = ""
     dropped: int = 0
     secrets: SecretBag = field(default_factory=SecretBag)
@@ -127,21 +127,30 @@ def _entries(stream: IO[bytes], capture: Capture) -> Iterator[Any]:
     return ijson.items(stream, "log.entries.item", use_float=True, buf_size=256 * 1024)
 
 
+# Cheap signs, looked for in the lower-cased URL before anything is parsed, that a request may be part of
+# a sign-in; most entries of a capture (scripts, images, API calls) have none and cost a few microseconds.
+_URL_MARKS = ("client_id", "redirect_uri", "code=", "token", "error", "samlre", "relaystate", "state=", "wresult",
+              "wa=wsignin", "/authorize", "/oauth", "/saml", "/sso", "/signin", "/sign-in", "/callback", "/acs",
+              "/login", "/logout", "/adfs/", "/openid", "/realms/", "/auth")
+
+
 def _take(entry: dict, capture: Capture) -> None:
     request = entry.get("request") or {}
     response = entry.get("response") or {}
     url = str(request.get("url") or "")
+    status = _int(response.get("status"))
+    _collect_credentials(request, response, capture.secrets)
+    lowered = url.lower()
+    if 200 <= status < 300 and not request.get("postData") and not any(m in lowered for m in _URL_MARKS):
+        capture.hosts.add(_host_of(lowered))
+        return  # an answered GET of an ordinary resource: not part of the sign-in story
     try:
         parts = urlsplit(url)
     except ValueError:
         return
     host = (parts.hostname or "").lower()
     capture.hosts.add(host)
-    _collect_credentials(request, response, capture.secrets)
-    started = _time(entry.get("startedDateTime"))
     response_headers = _headers(response.get("headers"))
-    _note_clock(capture, host, started, response_headers.get("date"))
-    status = _int(response.get("status"))
     location = str(response.get("redirectURL") or response_headers.get("location") or "")
     query = parse_qsl(parts.query, keep_blank_values=True)
     fragment = parse_qsl(parts.fragment, keep_blank_values=True) if "=" in parts.fragment else []
@@ -156,8 +165,16 @@ def _take(entry: dict, capture: Capture) -> None:
     if len(capture.steps) >= MAX_STEPS:
         capture.dropped += 1
         return
-    capture.steps.append(_step(capture, capture.entries, started, request, response, response_headers, parts,
-                               host, status, location, query, fragment, form, flowish))
+    started = _time(entry.get("startedDateTime"))
+    step = _step(capture, capture.entries, started, request, response, response_headers, parts, host, status,
+                 location, query, fragment, form, flowish)
+    step.clock_offset = _clock_offset(started, response_headers.get("date"))
+    capture.steps.append(step)
+
+
+def _host_of(lowered_url: str) -> str:
+    rest = lowered_url.partition("://")[2]
+    return rest.split("/", 1)[0].split("?", 1)[0].rsplit("@", 1)[-1].split(":", 1)[0]
 
 
 def _step(capture, number, started, request, response, headers, parts, host, status, location, query, fragment,
@@ -230,19 +247,20 @@ def _body_error(content: Any) -> str:
 def _collect_credentials(request: dict, response: dict, bag: SecretBag) -> None:
     """Every cookie value and Authorization credential of the entry, for the boundary only: they are never
     read for anything else, but a body or an error text elsewhere may echo them."""
+    for cookie in [*(request.get("cookies") or ()), *(response.get("cookies") or ())]:
+        if isinstance(cookie, dict):
+            bag.add(str(cookie.get("value") or ""), ambient=True)
     for item in [*(request.get("headers") or ()), *(response.get("headers") or ())]:
-        if not isinstance(item, dict):
+        name = item.get("name") if isinstance(item, dict) else None
+        if not name or name[0] not in "aAcCsSpP":  # authorization, cookie, set-cookie, proxy-authorization
             continue
-        name = str(item.get("name") or "").lower()
+        name = name.lower()
         if name in ("authorization", "proxy-authorization"):
             bag.add(str(item.get("value") or "").split(" ")[-1], ambient=True)
         elif name in ("cookie", "set-cookie"):
             for line in str(item.get("value") or "").split("\n"):
                 for pair in (line.split(";") if name == "cookie" else line.split(";")[:1]):
                     bag.add(pair.partition("=")[2].strip().strip('"'), ambient=True)
-    for cookie in [*(request.get("cookies") or ()), *(response.get("cookies") or ())]:
-        if isinstance(cookie, dict):
-            bag.add(str(cookie.get("value") or ""), ambient=True)
 
 
 def entry_error(response: dict) -> str:
@@ -347,18 +365,17 @@ def _jwt_nonce_fp(token: str) -> str:
     return fingerprint(str(nonce)) if nonce else ""
 
 
-def _note_clock(capture: Capture, host: str, started: datetime | None, date: str | None) -> None:
-    if not started or not date or not host:
-        return
+def _clock_offset(started: datetime | None, date: str | None) -> float | None:
+    """The answering server's ``Date`` header minus the browser's start time, in seconds."""
+    if not started or not date:
+        return None
     try:
         server = parsedate_to_datetime(date)
     except (TypeError, ValueError):
-        return
+        return None
     if server.tzinfo is None:
         server = server.replace(tzinfo=timezone.utc)
-    offsets = capture.clock.setdefault(host, [])
-    if len(offsets) < 64 and len(capture.clock) <= 500:
-        offsets.append((server - started).total_seconds())
+    return (server - started).total_seconds()
 
 
 def _time(value: Any) -> datetime | None:

@@ -58,7 +58,7 @@ def test_a_clean_entra_code_flow_is_told_step_by_step(tmp_path, now):
     report = analyse_file(hb.write(tmp_path / "ok.har", hb.har(hb.code_flow())), now=now)
     lines = finding(report, "har-timeline").detail.splitlines()
     assert len(lines) == 4  # the landing page (200, no sign-in parameters) is not a step of the sign-in
-    assert lines[0].startswith("1. 11:59:00 app.example.com GET 302: GET /account/login; redirects to "
+    assert lines[0].startswith("1. 11:59:00 app.example.com GET 302: /account/login; redirects to "
                                "https://login.microsoftonline.com/")
     assert lines[1] == (f"2. 11:59:00 login.microsoftonline.com GET 200: authorize request to Entra, client {hb.CLIENT}, "
                         "redirect_uri https://app.example.com/signin-oidc, response_type code, response_mode query")
