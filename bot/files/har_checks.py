@@ -327,4 +327,5 @@ def _clock_skew(flow: list[Step], capture: Capture) -> list[Finding]:
 
 
 def _signed(seconds: float) -> str:
-    return f"{'+' if seconds >= 0 else '-'}{abs(round(seconds))} s"
+    whole = round(seconds)
+    return f"{'+' if whole >= 0 else '-'}{abs(whole)} s"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -18,7 +19,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import ijson
 
-from bot.files.redact import SecretBag, clean_params, clean_url
+from bot.files.redact import SecretBag, clean_params, clean_url, mask_opaque
 from bot.redaction import fingerprint, redact_text
 
 __all__ = ["Step", "CookieSet", "Capture", "read_har", "MAX_STEPS", "HarUnreadable"]
@@ -129,9 +130,9 @@ def _entries(stream: IO[bytes], capture: Capture) -> Iterator[Any]:
 
 # Cheap signs, looked for in the lower-cased URL before anything is parsed, that a request may be part of
 # a sign-in; most entries of a capture (scripts, images, API calls) have none and cost a few microseconds.
-_URL_MARKS = ("client_id", "redirect_uri", "code=", "token", "error", "samlre", "relaystate", "state=", "wresult",
-              "wa=wsignin", "/authorize", "/oauth", "/saml", "/sso", "/signin", "/sign-in", "/callback", "/acs",
-              "/login", "/logout", "/adfs/", "/openid", "/realms/", "/auth")
+_URL_MARKS = re.compile(r"client_id=|redirect_uri=|code=|token=|error=|samlre|relaystate=|state=|wresult=|wa=wsignin"
+                        r"|/authorize|/oauth|/saml|/sso|/signin|/sign-in|/callback|/acs|/login|/logout|/adfs/"
+                        r"|/openid|/realms/|/token")
 
 
 def _take(entry: dict, capture: Capture) -> None:
@@ -139,11 +140,11 @@ def _take(entry: dict, capture: Capture) -> None:
     response = entry.get("response") or {}
     url = str(request.get("url") or "")
     status = _int(response.get("status"))
-    _collect_credentials(request, response, capture.secrets)
     lowered = url.lower()
-    if 200 <= status < 300 and not request.get("postData") and not any(m in lowered for m in _URL_MARKS):
+    if 200 <= status < 300 and not request.get("postData") and not _URL_MARKS.search(lowered):
         capture.hosts.add(_host_of(lowered))
-        return  # an answered GET of an ordinary resource: not part of the sign-in story
+        return  # an answered GET of an ordinary resource: not part of the sign-in story, its cookies not read
+    _collect_credentials(request, response, capture.secrets)
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -152,8 +153,8 @@ def _take(entry: dict, capture: Capture) -> None:
     capture.hosts.add(host)
     response_headers = _headers(response.get("headers"))
     location = str(response.get("redirectURL") or response_headers.get("location") or "")
-    query = parse_qsl(parts.query, keep_blank_values=True)
-    fragment = parse_qsl(parts.fragment, keep_blank_values=True) if "=" in parts.fragment else []
+    query = _pairs_if_wanted(parts.query)
+    fragment = _pairs_if_wanted(parts.fragment) if "=" in parts.fragment else []
     form = _form(request.get("postData"))
     names = {n.lower() for n, _ in query + fragment + form}
     location_names = _param_names(location)
@@ -172,6 +173,17 @@ def _take(entry: dict, capture: Capture) -> None:
     capture.steps.append(step)
 
 
+_NAME = re.compile(r"(?:^|[&;])([^=&;]{1,40})=")
+
+
+def _pairs_if_wanted(text: str) -> list[tuple[str, str]]:
+    """The fields of a query or fragment, parsed only when one of them is a field the checks read: the
+    names are found with one regular expression, so a tracking pixel's sixty fields cost next to nothing."""
+    if not text or not any(name.lower() in _KEPT_PARAMS for name in _NAME.findall(text)):
+        return []
+    return parse_qsl(text, keep_blank_values=True)
+
+
 def _host_of(lowered_url: str) -> str:
     rest = lowered_url.partition("://")[2]
     return rest.split("/", 1)[0].split("?", 1)[0].rsplit("@", 1)[-1].split(":", 1)[0]
@@ -186,6 +198,8 @@ def _step(capture, number, started, request, response, headers, parts, host, sta
     for where, pairs in (("query", query), ("fragment", fragment), ("form", form)):
         for name, value in pairs:
             key = name.lower()
+            if key == "error_description":
+                value = mask_opaque(value, bag)
             if key == "state" and value:
                 step.state_fp = fingerprint(value)
             elif key == "nonce" and value:
@@ -204,7 +218,8 @@ def _step(capture, number, started, request, response, headers, parts, host, sta
         pairs = parse_qsl(loc.query, keep_blank_values=True)
         if "=" in loc.fragment:
             pairs += parse_qsl(loc.fragment, keep_blank_values=True)
-        step.location_params = {k.lower(): v for k, v in clean_params(pairs, bag) if k.lower() in _KEPT_PARAMS}
+        step.location_params = {k.lower(): (mask_opaque(v, bag) if k.lower() == "error_description" else v)
+                                for k, v in clean_params(pairs, bag) if k.lower() in _KEPT_PARAMS}
         for name, value in pairs:
             if name.lower() == "state" and value:
                 step.location_params["state_fp"] = fingerprint(value)
@@ -241,23 +256,32 @@ def _body_error(content: Any) -> str:
         return ""
     code = next((str(body[k]) for k in _ERROR_KEYS if isinstance(body.get(k), (str, int))), "")
     words = next((str(body[k]) for k in _DESCRIPTION_KEYS if isinstance(body.get(k), str) and str(body[k]) != code), "")
-    return redact_text(f"{code}: {words}" if code and words else code or words)[:300]
+    return mask_opaque(redact_text(f"{code}: {words}" if code and words else code or words))[:300]
 
 
 def _collect_credentials(request: dict, response: dict, bag: SecretBag) -> None:
     """Every cookie value and Authorization credential of the entry, for the boundary only: they are never
-    read for anything else, but a body or an error text elsewhere may echo them."""
-    for cookie in [*(request.get("cookies") or ()), *(response.get("cookies") or ())]:
+    read for anything else, but a body or an error text elsewhere may echo them. HAR 1.2 lists the cookies
+    apart (``request.cookies``, ``response.cookies``); the headers are read for them only when a tool left
+    those lists empty."""
+    sent, set_ = request.get("cookies"), response.get("cookies")
+    for cookie in [*(sent or ()), *(set_ or ())]:
         if isinstance(cookie, dict):
             bag.add(str(cookie.get("value") or ""), ambient=True)
-    for item in [*(request.get("headers") or ()), *(response.get("headers") or ())]:
+    _from_headers(request.get("headers"), bag, cookies=not sent)
+    if not set_:
+        _from_headers(response.get("headers"), bag, cookies=True)
+
+
+def _from_headers(headers: Any, bag: SecretBag, *, cookies: bool) -> None:
+    for item in headers or ():
         name = item.get("name") if isinstance(item, dict) else None
         if not name or name[0] not in "aAcCsSpP":  # authorization, cookie, set-cookie, proxy-authorization
             continue
         name = name.lower()
         if name in ("authorization", "proxy-authorization"):
             bag.add(str(item.get("value") or "").split(" ")[-1], ambient=True)
-        elif name in ("cookie", "set-cookie"):
+        elif cookies and name in ("cookie", "set-cookie"):
             for line in str(item.get("value") or "").split("\n"):
                 for pair in (line.split(";") if name == "cookie" else line.split(";")[:1]):
                     bag.add(pair.partition("=")[2].strip().strip('"'), ambient=True)
@@ -347,11 +371,8 @@ def _form(post: Any) -> list[tuple[str, str]]:
 def _param_names(url: str) -> set[str]:
     if not url or ("?" not in url and "#" not in url):
         return set()
-    parts = urlsplit(url)
-    names = {k.lower() for k, _ in parse_qsl(parts.query, keep_blank_values=True)}
-    if "=" in parts.fragment:
-        names |= {k.lower() for k, _ in parse_qsl(parts.fragment, keep_blank_values=True)}
-    return names
+    rest = url.split("?", 1)[1] if "?" in url else url.split("#", 1)[1]
+    return {name.lower() for name in _NAME.findall(rest.replace("#", "&"))}
 
 
 def _jwt_nonce_fp(token: str) -> str:

@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
 
 from bot.redaction import Secret, fingerprint
 
-__all__ = ["SECRET_PARAMS", "clean_url", "clean_params", "hint", "mask_user", "mask_emails", "SecretBag", "short"]
+__all__ = ["SECRET_PARAMS", "clean_url", "clean_params", "hint", "mask_user", "mask_emails", "mask_opaque", "SecretBag", "short"]
 
 # Query, fragment and form fields whose value is a credential (RFC 6749 §4.1.2 code, §4.2.2 tokens;
 # OIDC Core §3.2.2.5 id_token; SAML Bindings §3.4/§3.5 SAMLResponse/SAMLRequest; form logins' password).
@@ -80,6 +80,11 @@ def clean_url(url: str, bag: SecretBag | None = None) -> str:
         parts = urlsplit(url)
     except ValueError:
         return short(url.split("?", 1)[0], 200)
+    if not parts.query and not parts.fragment and "@" not in parts.netloc:
+        return url
+    names = {n.lower() for n in _NAME.findall(f"{parts.query}&{parts.fragment}")}
+    if "@" not in parts.netloc and not names & (SECRET_PARAMS.keys() | FINGERPRINTED):
+        return url  # nothing to hide: kept as it came
     netloc = parts.netloc.rsplit("@", 1)[-1]
     query = _clean_pairs_text(parts.query, bag)
     fragment = _clean_pairs_text(parts.fragment, bag) if "=" in parts.fragment else parts.fragment
@@ -106,6 +111,26 @@ def mask_user(user: str) -> str:
     if at and local and domain:
         return f"{local[0]}***@{domain}"
     return f"{user[0]}***"
+
+
+_NAME = re.compile(r"(?:^|[&;])([^=&;]{1,40})=")
+_OPAQUE = re.compile(r"(?<![\w~.+/=-])[\w~.+/=-]{20,}(?![\w~.+/=-])")
+_GUID = re.compile(r"^[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}$", re.I)
+
+
+def mask_opaque(text: str, bag: SecretBag | None = None) -> str:
+    """Free text from a file (an error body, an error_description) with every long opaque run that could be a
+    credential echoed back replaced by its hint; GUIDs (trace and correlation ids) and plain words stay."""
+    def hide(match: re.Match) -> str:
+        run = match.group(0)
+        if _GUID.match(run) or not (any(c.isdigit() for c in run) and any(c.isalpha() for c in run)):
+            return run
+        if run.startswith(("http", "urn:")) or run.count(".") >= 2 and not run.startswith("eyJ") and run.islower():
+            return run  # a URL piece or a dotted name (an event type, a host), not a credential
+        if bag is not None:
+            bag.add(run)
+        return hint("token", run)
+    return _OPAQUE.sub(hide, text)
 
 
 _EMAIL = re.compile(r"([\w.+-])[\w.+-]*@([\w-]+(?:\.[\w-]+)+)")
