@@ -136,7 +136,10 @@ def unwrap(record: dict) -> dict:
 
 def event_of(record: dict) -> Event | None:
     """The event in ``record``, or None when it is none of the known kinds."""
-    fields = _Fields(unwrap(record))
+    record = unwrap(record)
+    fields = _Fields(record)
+    if "provisioningStatusInfo" in record or "provisioningAction" in record:  # Graph's names, the common case
+        return _entra_provisioning(fields)
     if fields.get("eventType", "event type", "legacyEventType") is not None:
         if fields.get("outcome.result", "outcome result", "published") is None:
             return None  # Okta's catalogue of event types, not events
