@@ -102,6 +102,15 @@ class Tally:
             reason = short(event.reason or event.code or "no reason given", 80)
             self.skips[reason] = self.skips.get(reason, 0) + 1
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def _slug(code: str) -> str:
+    """A raw error code as a finding code: lower-case words joined by dashes, without the names, ids and
+    numbers some sources put in their reason codes (Okta's outcome.reason is free text at times)."""
+    return _NOT_SLUG.sub("-", _VARIABLE.sub(" ", code).lower()).strip("-")[:48].rstrip("-")
+
+
 _GENERIC: dict[str, str] = {}
 
 
@@ -138,7 +147,7 @@ def _by_cause(tally: Tally, now: datetime | None) -> dict[str, tuple[_Group, Fin
     ranked = sorted(tally.failures.items(), key=lambda kv: -kv[1].count)
     for n, ((source, code, _), group) in enumerate(ranked):
         explanation = _explain(source, group.sample, now) if n < MAX_RAW_CAUSES else None
-        key = explanation.code if explanation is not None else f"{source}:{code or 'no-code'}"
+        key = explanation.code if explanation is not None else f"{source}-{_slug(code) or 'no-code'}"
         if key in causes:
             causes[key][0].absorb(group)
         else:

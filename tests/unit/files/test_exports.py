@@ -133,3 +133,10 @@ def test_time_span_is_the_first_and_last_event(tmp_path, corpus, now):
     path.write_text("\n".join(json.dumps(r) for r in rows))
     title = analyse_file(path, now=now).findings[0].title
     assert "from 2026-11-01 00:00 UTC to 2026-11-20 19:00 UTC" in title
+
+
+def test_a_cause_without_an_engine_code_gets_a_slug_without_names(corpus, now):
+    report = analyse_file(corpus / "logs/okta_systemlog_rate_limit_events.json", now=now)
+    codes_seen = [f.code for f in report.findings]
+    assert "okta-profile-reload-for-skipped-due-to-rate-limiting" in codes_seen
+    assert all("@" not in code and " " not in code for code in codes_seen)
