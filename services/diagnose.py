@@ -1,5 +1,5 @@
-"""Diagnose (any check): the use case behind ``sso-bot diagnose``, the ``/sso`` subcommands and the
-diagnose and token modals. Every report comes from ``bot.checks.run_check``, which seals it
+"""Diagnose (any check, or a file): the use case behind ``sso-bot diagnose``, the ``/sso`` subcommands and
+the diagnose and token modals. Every report comes from ``bot.checks.run_check``, which seals it
 (``bot.redaction``). Nothing here touches storage, so ``sso-bot diagnose`` loads no SQL.
 """
 
@@ -17,6 +17,15 @@ def diagnose(check: str, text: str, *, now: datetime | None = None, environments
     """One check (``diagnose``, ``explain``, ``scim``, ``redirect``, ``domains`` or ``token``) on what was pasted."""
     return run_check(check, text, now=now, environments=dict(environments or {}), expected_env=expected_env,
                      issued_at=issued_at)
+
+
+def diagnose_file(path: str) -> tuple[SafeReport, bool]:
+    """A HAR capture or a log export read from ``path`` (``bot.files``), and whether it was refused as
+    something sso-bot does not read (a screenshot, a zip, a cut-off file). OSError when it cannot be opened."""
+    from bot.files import REFUSED_INPUT, analyse_file  # the streaming readers load only for files
+
+    report = analyse_file(path)
+    return report, REFUSED_INPUT in report.inputs
 
 
 def audit_fields(report: SafeReport) -> tuple[tuple[str, ...], str, str]:

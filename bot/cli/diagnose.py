@@ -14,7 +14,10 @@ def add_diagnose_command(sub) -> None:
         "diagnose", help="explain an error, code, URL, token or log line (offline, no Slack needed)",
         description="Explain what you paste: AADSTS/Okta/OAuth/HTTP errors, SCIM URLs, redirect URI pairs, "
                     "tokens (never echoed), domain allowlists, SCIM error bodies and provisioning-log entries.")
-    diagnose.add_argument("text", nargs="+", metavar="TEXT", help="what to diagnose; '-' reads standard input")
+    diagnose.add_argument("text", nargs="*", metavar="TEXT", help="what to diagnose; '-' reads standard input; "
+                          "the name of an existing file means --file")
+    diagnose.add_argument("--file", metavar="PATH", help="a HAR capture of a sign-in, or a CSV/JSON/JSON Lines "
+                          "export of Entra provisioning or sign-in logs or Okta's System Log")
     diagnose.add_argument("--json", action="store_true", help="print the report as JSON")
     diagnose.add_argument("--issued-at", metavar="YYYY-MM-DD", type=date_arg,
                           help="when an opaque token was generated (its expiry is that plus 180 days)")
@@ -27,6 +30,12 @@ def _diagnose(args: argparse.Namespace) -> int:
     from bot.diagnostics.render import render_json, render_text
     from services import diagnose as diagnosis
 
+    if args.file or (len(args.text) == 1 and args.text[0] != "-" and _is_file(args.text[0])):
+        return _diagnose_file(args.file or args.text[0], args)
+    if not args.text:
+        print("usage: sso-bot diagnose [--json] TEXT... | - | --file PATH\nsso-bot diagnose: error: give TEXT, '-' "
+              "for standard input, or --file PATH", file=sys.stderr)
+        return EXIT_USAGE
     text = _read_input(args.text)
     if not text.strip():
         print("sso-bot diagnose: nothing to diagnose (give TEXT, or '-' with something on standard input)",
@@ -43,6 +52,29 @@ def _diagnose(args: argparse.Namespace) -> int:
         sys.stdout.write(render_json(report))
     else:
         sys.stdout.write(render_text(report, colour=_colour_ok()))
+    return EXIT_FAILED if report.failed else EXIT_OK
+
+
+def _is_file(text: str) -> bool:
+    import os
+
+    return len(text) < 4096 and "\n" not in text and os.path.isfile(text)
+
+
+def _diagnose_file(path: str, args: argparse.Namespace) -> int:
+    """``diagnose --file``: a HAR or a log export (``services.diagnose.diagnose_file``); exit 2 when it
+    cannot be read."""
+    from bot.diagnostics.render import render_json, render_text
+    from services import diagnose as diagnosis
+
+    try:
+        report, refused = diagnosis.diagnose_file(path)
+    except OSError as error:
+        print(f"sso-bot diagnose: cannot read {path}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_USAGE
+    sys.stdout.write(render_json(report) if args.json else render_text(report, colour=_colour_ok()))
+    if refused:
+        return EXIT_USAGE
     return EXIT_FAILED if report.failed else EXIT_OK
 
 

@@ -22,6 +22,7 @@ from tests.conftest import REPO
 
 CHECK_HOMES = {"bot/checks.py"}
 READS_FACTS_ONLY = {"bot/credentials.py"}  # check_token -> an expiry date and a fingerprint, never shown
+BUILDS_AND_SEALS = {"bot/files/report.py"}  # the file readers' findings, sealed in the same function
 
 
 def _python(*packages: str) -> list[Path]:
@@ -49,8 +50,8 @@ def test_no_check_is_called_around_the_boundary(path):
 
 @pytest.mark.parametrize("path", _outside_the_checks(), ids=lambda p: str(p.relative_to(REPO)))
 def test_no_raw_report_is_built_around_the_boundary(path):
-    if str(path.relative_to(REPO)).startswith("bot/redaction/"):
-        return  # the boundary itself turns Reports into SafeReports
+    if str(path.relative_to(REPO)).startswith("bot/redaction/") or str(path.relative_to(REPO)) in BUILDS_AND_SEALS:
+        return  # the boundary itself turns Reports into SafeReports; bot/files/report.py seals what it builds
     builds = {(m, n) for m, n in _imported_names(path) if m == "bot.diagnostics.report" and n == "Report"}
     assert not builds, f"{path.relative_to(REPO)} imports Report: render, store and share only a SafeReport"
 
@@ -95,3 +96,15 @@ def test_the_rule_itself_can_fail(tmp_path):
     bad.write_text("from bot.diagnostics.engine import diagnose\nfrom bot.diagnostics.report import Report\n")
     assert ("bot.diagnostics.engine", "diagnose") in _imported_names(bad)
     assert ("bot.diagnostics.report", "Report") in _imported_names(bad)
+
+
+def test_the_file_readers_seal_what_they_build():
+    """``bot/files/report.py`` builds a Report only to seal it at once: every return is a SafeReport."""
+    from bot.diagnostics.report import Finding as F
+    from bot.files.report import sealed_report
+    from bot.redaction import SafeReport
+
+    source = (REPO / "bot/files/report.py").read_text()
+    assert source.count("Report(") == 1 and "return seal(" in source
+    report = sealed_report("file", [F("har-timeline", Severity.INFO, "xoxb-1234567890-abcdefghijkl")], ["har"])
+    assert isinstance(report, SafeReport) and "abcdefghijkl" not in report.findings[0].title

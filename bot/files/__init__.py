@@ -1,0 +1,73 @@
+"""Read the files admins attach: HAR captures of a sign-in, and provisioning or System Log exports.
+
+Pure core (no Slack, no SQL). One entry point, :func:`analyse_file`, takes a path or an open binary
+stream, works out what the file is (``detect``), reads it incrementally (``har_read``, ``export_read``)
+with every credential redacted as it is read (``redact``), and returns a ``SafeReport`` sealed by the
+one redaction boundary (``report``). A file it cannot read gets a report that says what the file is
+and what to send instead.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import IO
+
+from bot.diagnostics.report import Finding, Severity
+from bot.files.detect import HEAD_BYTES, Sniffed, sniff
+from bot.files.export import ExportUnreadable, analyse_export
+from bot.files.export_read import Utf8Reader, text_stream
+from bot.files.har import analyse_har
+from bot.files.har_read import HarUnreadable
+from bot.files.report import sealed_report
+from bot.redaction import SafeReport
+
+__all__ = ["analyse_file", "analyse_stream", "MAX_FILE_BYTES", "REFUSED_INPUT"]
+
+MAX_FILE_BYTES = 1 << 30  # 1 GiB: the reader streams, so the cap is on patience, not memory
+REFUSED_INPUT = "file_refused"
+SUBJECT = "file"
+
+
+def analyse_file(path: str | os.PathLike, *, now: datetime | None = None) -> SafeReport:
+    """The sealed report about the file at ``path`` (OSError when it cannot be opened)."""
+    path = Path(path)
+    size = path.stat().st_size
+    with open(path, "rb") as stream:
+        return analyse_stream(stream, name=path.name, size=size, now=now)
+
+
+def analyse_stream(stream: IO[bytes], *, name: str = "", size: int | None = None,
+                   now: datetime | None = None) -> SafeReport:
+    """The sealed report about the file in ``stream`` (a seekable binary stream at its start)."""
+    now = now or datetime.now(timezone.utc)
+    if size is not None and size > MAX_FILE_BYTES:
+        return _refusal(Sniffed("refused", what=f"a file of {size >> 20} MiB",
+                                next_step="Files up to 1 GiB are read: filter the export to the failing app and "
+                                          "days, or capture only the sign-in."), name)
+    head = stream.read(HEAD_BYTES)
+    sniffed = sniff(head, name, size=size)
+    if sniffed.kind == "refused":
+        return _refusal(sniffed, name)
+    stream.seek(0)
+    try:
+        if sniffed.kind == "har":
+            if sniffed.encoding == "utf-8-sig":
+                stream.read(3)  # the byte-order mark (mitmproxy's with-bom.har has one)
+            elif sniffed.encoding != "utf-8":  # ijson reads UTF-8: a UTF-16 capture is re-encoded as it streams
+                stream = Utf8Reader(text_stream(stream, sniffed.encoding))
+            result = analyse_har(stream, now=now)
+            return sealed_report(SUBJECT, result.findings, result.inputs, result.secrets)
+        findings, inputs = analyse_export(stream, sniffed.kind, sniffed.encoding, head, now=now)
+        return sealed_report(SUBJECT, findings, inputs)
+    except (HarUnreadable, ExportUnreadable) as problem:
+        return _refusal(Sniffed("refused", what=problem.what, next_step=problem.next_step), name)
+
+
+def _refusal(sniffed: Sniffed, name: str) -> SafeReport:
+    named = f"{name} is " if name else "This is "
+    finding = Finding("file-not-readable", Severity.WARN, f"{named}{sniffed.what}: I cannot read it",
+                      "I read HAR captures of a sign-in (.har) and exports of Entra provisioning or sign-in logs "
+                      "and of Okta's System Log (CSV, JSON or JSON Lines).", fix=(sniffed.next_step,))
+    return sealed_report(SUBJECT, [finding], [REFUSED_INPUT])
