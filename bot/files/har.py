@@ -63,7 +63,7 @@ def _timeline(flow: list[Step], notes: dict[int, str]) -> Finding:
     first = next((s.started for s in flow if s.started), None)
     when = f" from {first.strftime('%Y-%m-%d %H:%M:%S')} UTC" if first else ""
     return Finding("har-timeline", Severity.INFO, f"Sign-in flow{' with ' + ', '.join(idps) if idps else ''}: "
-                   f"{len(flow)} steps{when}", "\n".join(timeline(flow, notes)),
+                   f"{len(flow)} step{'s' if len(flow) != 1 else ''}{when}", "\n".join(timeline(flow, notes)),
                    facts={"steps": str(len(flow)), "hosts": ", ".join(dict.fromkeys(s.host for s in flow))[:300]})
 
 
