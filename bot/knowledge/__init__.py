@@ -11,7 +11,8 @@ time. This package is pure Python (no Slack, no SQL)::
     kb.match_text("The reply URL specified in the request does not match ...")
 """
 
-from .loader import KnowledgeBase, KnowledgeError, TextMatch, load_knowledge
+from .loader import KnowledgeBase, KnowledgeError, TextMatch
+from .loading import load_knowledge
 from .schema import CHECKS, Entry
 
 __all__ = ["CHECKS", "Entry", "KnowledgeBase", "KnowledgeError", "TextMatch", "load_knowledge"]

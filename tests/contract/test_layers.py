@@ -143,14 +143,12 @@ def test_action_ids_live_only_in_the_features_ids_modules():
     assert homes and all(h.endswith("/ids.py") for h in homes), sorted(homes)
 
 
-# Trees another helper restructures this session (issue 10); they are held to the same limit when that lands.
-_ELSEWHERE = ("bot/diagnostics/", "bot/knowledge/")
 MAX_LINES = 400
 
 
 def test_no_module_is_over_400_lines():
     long = {_rel(p): n for pkg in PACKAGES for p in _modules(pkg)
-            if not _rel(p).startswith(_ELSEWHERE) and (n := len(p.read_text().splitlines())) > MAX_LINES}
+            if (n := len(p.read_text().splitlines())) > MAX_LINES}
     assert long == {}, f"split these by what they do: {long}"
 
 

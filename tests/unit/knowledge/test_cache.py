@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from bot.knowledge import cache, loader
+from bot.knowledge import cache, loading as loader
 
 
 @pytest.fixture

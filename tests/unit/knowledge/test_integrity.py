@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.knowledge import CHECKS, Entry, KnowledgeBase, KnowledgeError, load_knowledge
-from bot.knowledge.schema import pattern_problem
+from bot.knowledge.patterns import pattern_problem
 
 
 def test_ids_are_unique_and_slug_shaped(kb):

@@ -17,7 +17,7 @@ import pytest
 
 import bot
 from bot.knowledge.regex_cost import MAX_SPLITS, backtracking_problem
-from bot.knowledge.schema import pattern_problem
+from bot.knowledge.patterns import pattern_problem
 
 POLYNOMIAL = [
     r"\S+@\S+\.\w+",  # the one that was slow
