@@ -4,6 +4,7 @@ and clip a value for a finding."""
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 from typing import Any, Callable
 
@@ -66,11 +67,14 @@ def without_invisible(text: str) -> str:
     return "".join(ch for ch in text if not is_invisible(ch))
 
 
+_ASCII_HIDDEN = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")
+
+
 def has_hidden_characters(text: str) -> bool:
     """True when ``text`` holds an invisible character other than plain whitespace (a zero-width space,
     a control character, a no-break space)."""
-    if text.isascii() and (text.isprintable() or all(ch.isprintable() or ch in " \t\r\n\f\v" for ch in text)):
-        return False
+    if text.isascii():  # one C-level scan: the ASCII control characters that are not white space
+        return _ASCII_HIDDEN.search(text) is not None
     return any((not ch.isspace()) and is_invisible(ch) for ch in text)
 
 
@@ -92,7 +96,9 @@ def clip(text: str | None, limit: int, *, show: Callable[[str], str] | None = No
     if not text:
         return ""
     if show is not None:
-        text = "".join(map(show, text[: limit * 2 + 1] if one_line else text[: limit + 1]))
+        head = text[: limit * 2 + 1] if one_line else text[: limit + 1]
+        # Printable ASCII holds no invisible character but the space, which ``marked`` keeps: as it is.
+        text = head if show is marked and head.isascii() and head.isprintable() else "".join(map(show, head))
     if one_line:
         text = " ".join(text.split())
     return cut(text, limit)

@@ -109,10 +109,26 @@ def product_of(entry: "Entry") -> str | None:
     """The product ``entry`` holds for, or None for a neutral entry."""
     if entry.product is not None:
         return entry.product
+    entry_id = entry.id
+    try:
+        return _BY_ID[entry_id]  # the readers ask for the same few entries on every paste
+    except KeyError:
+        pass
+    if len(_BY_ID) > 20_000:  # ids of unknown AADSTS or Okta codes are unbounded
+        _BY_ID.clear()
+    found = _BY_ID[entry_id] = _by_prefix(entry_id)
+    return found
+
+
+def _by_prefix(entry_id: str) -> str | None:
     for prefix, name in _BY_PREFIX:
-        if entry.id.startswith(prefix):
+        if entry_id.startswith(prefix):
             return name
     return None
+
+
+#: Entry id -> its product by id prefix (None for a neutral one): a function of the id alone.
+_BY_ID: dict[str, str | None] = {}
 
 
 def products_in(lowered: str, first: Mapping[str, int] | None = None) -> frozenset[str]:

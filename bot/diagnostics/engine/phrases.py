@@ -89,19 +89,26 @@ class _Phrases:
         starts = dict.fromkeys(self.always, 0)
         if first is None:
             first = self.scanner.first(lowered)
+        by_prefix = self.by_prefix
         for prefix, start in first.items():
-            for index in self.by_prefix.get(prefix, ()):
-                if starts.get(index, start) >= start:
+            indexes = by_prefix.get(prefix)
+            if indexes is None:  # a literal another reader scanned for
+                continue
+            for index in indexes:
+                known = starts.get(index)
+                if known is None or known > start:
                     starts[index] = start
         return starts
 
     def matches(self, text: str, lowered: str, products: frozenset[str] | None = None,
                 first: Mapping[str, int] | None = None) -> list[tuple[Entry, int]]:
         best: dict[str, tuple[int, Entry]] = {}
+        compiled, entries, on_lowered = self._compiled, self.entries, self.on_lowered
         for index, start in self._starts(lowered, first).items():
-            entry = self.entries[index]
-            m = self.pattern(index).search(lowered if self.on_lowered[index] else text, start)
+            rx = compiled[index] or self.pattern(index)
+            m = rx.search(lowered if on_lowered[index] else text, start)
             if m is not None:
+                entry = entries[index]
                 known = best.get(entry.id)
                 if known is None or m.start() < known[0]:
                     best[entry.id] = (m.start(), entry)

@@ -121,22 +121,47 @@ def b64_candidates(text: str) -> list[tuple[int, str]]:
     read as one value while each line but the last is long and unpadded. Each
     run takes part in at most one candidate, and each candidate is decoded at
     most three times, so the scan stays linear in the size of the text.
+
+    Only a run of at least ``_MIN_B64_TOKEN`` characters can open a value, so the scan jumps from one
+    such run to the next (``_LONG_TOKEN_RE``) and reads the shorter runs only where a value continues:
+    the words of ordinary prose are never split out one by one.
     """
-    tokens = [(m.start(), m.end(), m.group(0)) for m in _TOKEN_RE.finditer(text)]
     found: list[tuple[int, str]] = []
-    i = 0
-    while i < len(tokens) and len(found) < MAX_FOUND:
-        start = _value_start(tokens[i][2])
+    pos = 0
+    while len(found) < MAX_FOUND:
+        m = _LONG_TOKEN_RE.search(text, pos)
+        if m is None:
+            break
+        pos = m.end()
+        start = _value_start(m.group(0))
         if start is None:
-            i += 1
             continue
         first, named = start
-        last = _run_end(text, tokens, i)
-        value = _best_decoding([first] + [token for _start, _end, token in tokens[i + 1:last + 1]], named)
+        run = _run(text, m)
+        value = _best_decoding([first] + [token.group(0) for token in run], named)
         if value is not None:
-            found.append((tokens[i][0], value))
-        i = last + 1
+            found.append((m.start(), value))
+        if run:
+            pos = run[-1].end()
     return found
+
+
+# A whole run of ``_TOKEN_RE`` characters long enough to open a value (not the tail of a longer run).
+_LONG_TOKEN_RE = re.compile(r"(?<![A-Za-z0-9+/=%_\-])[A-Za-z0-9+/=%_\-]{" + str(_MIN_B64_TOKEN) + ",}")
+
+
+def _run(text: str, opening: re.Match[str]) -> list[re.Match[str]]:
+    """The runs after ``opening`` that continue its value (lines wrapped by white space): each follows
+    a long, unpadded run with nothing but white space between them."""
+    run: list[re.Match[str]] = []
+    prev = opening
+    while len(prev.group(0)) >= _MIN_B64_TOKEN and not prev.group(0).endswith(("=", "%3D", "%3d")):
+        following = _TOKEN_RE.search(text, prev.end())
+        if following is None or not text[prev.end():following.start()].isspace():
+            break
+        run.append(following)
+        prev = following
+    return run
 
 
 def _value_start(token: str) -> tuple[str, bool] | None:
@@ -175,19 +200,6 @@ def _head_bytes(body: str, chars: int) -> bytes | None:
     raw = body[: chars * 3]
     head = unquote(raw) if "%" in raw else raw
     return b64_bytes(head[:chars])
-
-
-def _run_end(text: str, tokens: list[tuple[int, int, str]], i: int) -> int:
-    """The index of the last token of the value starting at token ``i`` (lines wrapped by white space)."""
-    j = i
-    while j + 1 < len(tokens):
-        prev = tokens[j][2]
-        if len(prev) < _MIN_B64_TOKEN or prev.endswith(("=", "%3D", "%3d")):
-            break
-        if not text[tokens[j][1]:tokens[j + 1][0]].isspace():
-            break
-        j += 1
-    return j
 
 
 def _best_decoding(pieces: list[str], named: bool) -> str | None:

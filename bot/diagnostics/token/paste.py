@@ -17,6 +17,8 @@ _BEARER_PREFIX_RE = re.compile(r"(?i)^(?:authorization\s*:\s*)?(?:bearer\b\s*[:=
 # What the product shows in place of a token once the page is left.
 _MASK_CHARS = frozenset("•●∙·*xX•◦▪■")
 QUOTES = "\"'`“”‘’«»"
+_SPACE = re.compile(r"\s")
+_QUOTE = re.compile("[" + re.escape(QUOTES) + "]")
 
 
 def fingerprint(token: Any) -> str:
@@ -44,13 +46,14 @@ def strip_wrapping(text: str) -> str:
 def stray_characters(token: str) -> str:
     """The kinds of characters in ``token`` that no token holds, in words ("" when there are none)."""
     kinds: list[str] = []
-    if any(ch.isspace() for ch in token):
+    # Each test is one C-level scan (``\s`` is ``str.isspace``): a JWT can be kilobytes long.
+    if _SPACE.search(token):
         kinds.append("spaces or line breaks")
     if has_hidden_characters(token):
         kinds.append("invisible characters")
-    if any(ch in QUOTES for ch in token):
+    if _QUOTE.search(token):
         kinds.append("quotes")
-    if any(ch in "<>" for ch in token):
+    if "<" in token or ">" in token:
         kinds.append("angle brackets")
     return ", ".join(kinds)
 
