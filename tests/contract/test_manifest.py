@@ -18,7 +18,7 @@ from storage.audit import AuditLog
 from tests.conftest import REPO
 
 # Every scope here must be used by code; add one only with the feature that needs it.
-EXPECTED_BOT_SCOPES = {"commands", "chat:write", "users:read"}
+EXPECTED_BOT_SCOPES = {"commands", "chat:write", "users:read", "files:read"}
 EXPECTED_BOT_EVENTS = {"app_home_opened"}
 
 

@@ -18,6 +18,7 @@ from sqlmodel import select
 from handlers.checklists.ids import ChecklistIds
 from handlers.credentials.ids import CredentialIds
 from handlers.diagnose.ids import DiagnoseIds
+from handlers.files.ids import FileId
 from handlers.live.ids import LiveId
 from handlers.shared.ids import ReportIds
 from storage.checklists import load_run
@@ -216,6 +217,9 @@ NO_ROW = {
     LiveId.URL_BLOCK: "a block id inside the SCIM check form, not a listener",
     LiveId.TOKEN_BLOCK: "a block id inside the SCIM check form, not a listener",
     LiveId.IDP_BLOCK: "a block id inside the SCIM check form, not a listener",
+    FileId.OPEN_MODAL: "opens the file form",
+    FileId.MODAL: "carries the uploaded file, fetched with this workspace's token",
+    FileId.INPUT_BLOCK: "a block id inside the file form, not a listener",
 }
 
 # Listeners that name a row and are isolated by a test elsewhere (it sends another workspace's id).
@@ -227,7 +231,7 @@ ISOLATED_ELSEWHERE = {
 
 def test_every_button_and_modal_id_is_either_isolated_here_or_names_no_row():
     covered = {i for case in CASES.values() for i in case.ids}
-    every = {*ReportIds, *DiagnoseIds, *CredentialIds, *ChecklistIds, *LiveId}
+    every = {*ReportIds, *DiagnoseIds, *CredentialIds, *ChecklistIds, *LiveId, *FileId}
     known = covered | set(NO_ROW) | set(ISOLATED_ELSEWHERE)
     assert every == known, f"classify: {sorted(every - known)}"
     assert not covered & set(NO_ROW)

@@ -46,6 +46,9 @@ class FakeSlack:
         self.users: dict[str, dict[str, Any]] = {}
         # Where apps.connections.open points Socket Mode clients (see fake_socket_mode.py).
         self.socket_mode_url: str | None = None
+        # Uploaded files by id, served at /files/<id> to a request carrying the bot token (url_private).
+        self.files: dict[str, bytes] = {}
+        self.file_token: str | None = None
         self._faults: dict[str, list[Fault]] = {}
         self._lock = threading.Lock()
         self._ts = itertools.count(1)
@@ -87,6 +90,14 @@ class FakeSlack:
     def add_user(self, user_id: str, *, is_admin: bool = False, is_owner: bool = False, tz: str = "UTC") -> None:
         self.users[user_id] = {"id": user_id, "team_id": TEAM_ID, "name": user_id.lower(), "is_admin": is_admin,
                                "is_owner": is_owner, "tz": tz, "deleted": False, "is_bot": False}
+
+    def upload(self, file_id: str, data: bytes, name: str, filetype: str) -> dict[str, Any]:
+        """A file as a user uploaded it: the file object a ``file_input`` hands the app (``url_private``
+        is served only with the bot token, as Slack does)."""
+        self.files[file_id] = data
+        url = f"{self.base}/files/{file_id}/{name}"
+        return {"id": file_id, "name": name, "title": name, "filetype": filetype, "size": len(data),
+                "mimetype": "application/octet-stream", "url_private": url, "url_private_download": url}
 
     def fail_next(self, method: str, fault: Fault, times: int = 1) -> None:
         with self._lock:
@@ -139,6 +150,30 @@ class FakeSlack:
 
             def log_message(self, *_args) -> None:  # keep test output clean
                 pass
+
+            def do_GET(self) -> None:
+                path = urlsplit(self.path).path
+                parts = path.split("/")
+                authorization = self.headers.get("Authorization", "")
+                fake._record("files.download", {"path": path}, {"authorization": authorization[:12]})
+                if len(parts) < 3 or parts[1] != "files" or parts[2] not in fake.files:
+                    self._send(404, {"ok": False, "error": "file_not_found"})
+                    return
+                if fake.file_token is not None and authorization != f"Bearer {fake.file_token}":
+                    # Slack answers an unauthenticated url_private with its sign-in page.
+                    page = b"<!DOCTYPE html><html><title>Slack</title></html>"
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/html")
+                    self.send_header("Content-Length", str(len(page)))
+                    self.end_headers()
+                    self.wfile.write(page)
+                    return
+                data = fake.files[parts[2]]
+                self.send_response(200)
+                self.send_header("Content-Type", "application/octet-stream")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
