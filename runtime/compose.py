@@ -62,10 +62,13 @@ def prepare(settings: Settings) -> Runtime:
     client = WebClient(token=settings.bot_token, base_url=settings.slack_api_url, timeout=10)
     try:
         app = build_app(deps, client)
-    except SlackApiError as error:
-        raise StartupError(f"Slack rejected SLACK_BOT_TOKEN ({error.response.get('error', 'unknown error')}); "
-                           "copy the Bot User OAuth Token again from your app's OAuth & Permissions page") from error
     except Exception as error:
+        # The worker processes are running already: stop them now, or the interpreter's exit races
+        # their pipes and prints a traceback after our one-line message.
+        _release(deps)
+        if isinstance(error, SlackApiError):
+            raise StartupError(f"Slack rejected SLACK_BOT_TOKEN ({error.response.get('error', 'unknown error')}); "
+                               "copy the Bot User OAuth Token again from your app's OAuth & Permissions page") from error
         raise StartupError(f"cannot reach the Slack Web API at {settings.slack_api_url}: {_first_line(error)}") from error
     return Runtime(deps=deps, app=app)
 
@@ -113,15 +116,19 @@ def close(runtime: Runtime) -> None:
     closed): stop the scheduler, let running listeners finish (they may submit jobs), let background
     jobs and their completions finish (those write audit rows), write the last audit rows, release
     the database."""
-    deps = runtime.deps
-    deps.scheduler.stop()
+    runtime.deps.scheduler.stop()
     log.info("stopping: finishing listeners already running")
+    _release(runtime.deps)
+    log.info("stopped")
+
+
+def _release(deps: Deps) -> None:
+    """Listeners, then background jobs and their completions, then the audit writer, then the database."""
     deps.executor.shutdown(wait=True, cancel_futures=False)
     deps.jobs.shutdown()
     deps.jobs.wait_idle()
     deps.audit.close()
     deps.db.dispose()
-    log.info("stopped")
 
 
 def _ready(where: str) -> None:
