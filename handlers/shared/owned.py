@@ -17,8 +17,8 @@ from typing import Any, TypeVar
 
 from handlers.shared.errors import UserError
 from handlers.shared.payload import row_number, team_id
+from services import checklists
 from storage import Database
-from storage.checklists import RunRecord, load_run
 from storage.credentials import get_credential
 from storage.models import Credential, ReportSnapshot
 from storage.snapshots import load_snapshot
@@ -39,10 +39,11 @@ def credential_for(db: Database, body: dict[str, Any], credential_id: object) ->
     return _mine(row, row.team_id if row else "", body, "credential", number)
 
 
-def run_for(db: Database, body: dict[str, Any], run_id: object, *, with_checks: bool = True) -> RunRecord | None:
+def run_for(db: Database, body: dict[str, Any], run_id: object, *,
+            with_checks: bool = True) -> checklists.PostedRun | None:
     """The checklist run ``run_id`` names, with its items; None when there is none."""
-    record = load_run(db, run_id, with_checks=with_checks) if isinstance(run_id, str) and run_id else None
-    return _mine(record, record.run.team_id if record else "", body, "checklist", run_id)
+    state = checklists.load(db, run_id, with_checks=with_checks)
+    return _mine(state, state.team_id if state else "", body, "checklist", run_id)
 
 
 def snapshot_for(db: Database, body: dict[str, Any], snapshot_id: object) -> ReportSnapshot | None:
