@@ -7,10 +7,9 @@ main-process side) queues the clicks and settles the outcomes.
 from __future__ import annotations
 
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -20,15 +19,12 @@ from handlers.checklists.common import log, reply, team_of, user_of
 from handlers.shared.errors import UserError
 from handlers.shared.slack_api import rate_limit_wait
 import handlers.checklists.views as views
-from storage import Database
 from services import checklists
 from services.checklists import PostedRun, RunClosed, RunGone, Ticked
 
+if TYPE_CHECKING:  # for annotations only: a worker process need not import the app's wiring
+    from handlers.shared.deps import Worker
 
-# Runs redrawn at once inside a tick job: the chat.update calls mostly wait on the network. Each call opens
-# a connection; more at once than a small server's listen backlog (5 in Python's socketserver) costs a
-# one-second SYN retry.
-_DRAW_THREADS = 4
 
 # A 429 while redrawing waits at most this long before the redraw is retried (Slack sends whole seconds).
 MAX_RATE_LIMIT_WAIT = 30.0
@@ -109,7 +105,6 @@ class RateLimited(Exception):
 # --------------------------------------------------------------------------- the tick job (worker side)
 
 _clients: dict[tuple[str, str], WebClient] = {}
-_draw_pool: ThreadPoolExecutor | None = None
 _job_lock = threading.Lock()
 
 
@@ -121,21 +116,16 @@ def _client_for(job: TickJob) -> WebClient:
     return client
 
 
-def _pool() -> ThreadPoolExecutor:
-    global _draw_pool
-    if _draw_pool is None:
-        _draw_pool = ThreadPoolExecutor(max_workers=_DRAW_THREADS, thread_name_prefix="checklist-draw")
-    return _draw_pool
-
-
-def run_tick_job(db: Database, job: TickJob) -> TickJobResult:
-    """Save every queued click (one transaction each), then draw every run they touched once, and post
-    the summary of each run a click completed. Runs in a worker process (or inline)."""
+def run_tick_job(worker: Worker, job: TickJob) -> TickJobResult:
+    """Save every queued click (one transaction each), then draw every run they touched once (several runs
+    at once, in the worker's threads: the chat.update calls mostly wait on the network), and post the
+    summary of each run a click completed. Runs in a worker process (or inline)."""
     with _job_lock:  # inline, several listener threads may run jobs: keep each job's drawing its own
-        return _run_tick_job(db, job)
+        return _run_tick_job(worker, job)
 
 
-def _run_tick_job(db: Database, job: TickJob) -> TickJobResult:
+def _run_tick_job(worker: Worker, job: TickJob) -> TickJobResult:
+    db = worker.db
     client = _client_for(job)
     saved: list[Ticked | tuple[str, str] | None] = []
     draws: dict[str, dict[int, str | None]] = {}  # run id -> group -> the clicked message's ts
@@ -171,7 +161,7 @@ def _run_tick_job(db: Database, job: TickJob) -> TickJobResult:
             return None, limited.wait
 
     # A run saved by several clicks drew its record from the last of them; drawing reads it again anyway.
-    drawn = dict(zip(draws, _pool().map(draw, list(draws)) if len(draws) > 1 else map(draw, list(draws))))
+    drawn = dict(zip(draws, worker.map(draw, list(draws)) if len(draws) > 1 else map(draw, list(draws))))
     retries = tuple((Redraw(run_id, tuple(draws[run_id]), tuple((g, ts) for g, ts in draws[run_id].items() if ts)),
                      wait) for run_id, (_, wait) in drawn.items() if wait is not None)
     outcomes = []
