@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable, Protocol
 
+from bot.checklists import Run
 from storage import Database
 from storage.audit import record_audit
 
@@ -48,3 +49,12 @@ class SlackPoster(Protocol):
     """``chat.postMessage`` without retries of its own (the reminder ledger decides when to retry)."""
 
     def post(self, channel: str, message: dict[str, Any]) -> Posted: ...
+
+
+class RunPoster(Protocol):
+    """Posts a new checklist run (``services.checklists.start``): its parent in the channel, then each group
+    in the parent's thread. Each returns where the message went; a failure raises."""
+
+    def parent(self, run: Run, channel_id: str) -> tuple[str, str]: ...  # (channel, ts)
+
+    def group(self, run: Run, group: int, channel_id: str, parent_ts: str) -> str: ...  # ts

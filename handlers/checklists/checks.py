@@ -15,7 +15,7 @@ from slack_sdk import WebClient
 from bot.checklists import Item
 from bot.checks import run_check
 from bot.redaction import SafeReport, find_secrets, named
-from handlers.checklists.common import reply, team_of, to_run, user_of
+from handlers.checklists.common import reply, team_of, user_of
 from handlers.shared.deps import Deps
 import handlers.checklists.views as views
 from handlers.checklists.ids import ChecklistIds
@@ -23,7 +23,8 @@ from handlers.shared.modals import INPUT_ACTION, error_modal, result_modal
 from handlers.shared.report import explainable_codes, fallback_text, render_report, verdict
 from handlers.shared.owned import run_for
 from handlers.shared.payload import json_object
-from storage.checklists import RunRecord, record_check
+from services import checklists
+from services.checklists import PostedRun
 
 
 class ChecklistChecks:
@@ -38,8 +39,8 @@ class ChecklistChecks:
 
     def open_check(self, body: dict[str, Any], client: WebClient) -> None:
         run_id, _, item_id = str(body["actions"][0].get("value", "")).partition("|")
-        record = run_for(self.db, body, run_id)
-        run = to_run(record) if record else None
+        state = run_for(self.db, body, run_id)
+        run = state.run if state else None
         item = run.item(item_id) if run else None
         if run is None or item is None or not item.check:
             view = error_modal("That step is no longer available.")
@@ -58,7 +59,7 @@ class ChecklistChecks:
         if step is None:
             ack(response_action="update", view=error_modal("That checklist is no longer available."))
             return
-        record, item = step
+        state, item = step
         kind = item.check
         secrets = find_secrets(text) if kind != "token" else []
         if secrets:
@@ -70,37 +71,36 @@ class ChecklistChecks:
         now = self.deps.clock()
         report = self.run_check(kind, text)
         del text  # nothing below needs what was pasted
-        self._show(ack, client, record, item, user, report)
-        record_check(self.db, record.run.id, item_id=item.id, user_id=user, check_kind=kind, report=report, now=now)
+        self._show(ack, client, state, item, user, report)
+        checklists.save_check(self.db, state.run.id, item_id=item.id, user_id=user, check_kind=kind, report=report, now=now)
         self.deps.audit.record(team_id=team_of(body), user_id=user, action="checklist.check",
                                input_kinds=report.inputs, outcome=report.worst.value,
                                detail=",".join(dict.fromkeys(f.code for f in report.findings)))
 
-    def _step(self, body: dict[str, Any], view: dict[str, Any]) -> tuple[RunRecord, Item] | None:
+    def _step(self, body: dict[str, Any], view: dict[str, Any]) -> tuple[PostedRun, Item] | None:
         """The stored run and the step the modal was opened for; None when either is gone or has no check."""
         try:
             meta = json_object(view.get("private_metadata") or "{}")
         except ValueError:
             meta = {}
-        record = run_for(self.db, body, meta.get("run"))
-        run = to_run(record) if record else None
-        item = run.item(str(meta.get("item", ""))) if run else None
-        if record is None or run is None or item is None or not item.check:
+        state = run_for(self.db, body, meta.get("run"))
+        item = state.run.item(str(meta.get("item", ""))) if state else None
+        if state is None or item is None or not item.check:
             return None
-        return record, item
+        return state, item
 
-    def _show(self, ack: Ack, client: WebClient, record: RunRecord, item: Item, user: str,
+    def _show(self, ack: Ack, client: WebClient, state: PostedRun, item: Item, user: str,
               report: SafeReport) -> None:
         """A token's report in the modal with a line in the thread; any other report in the thread."""
         if item.check == "token":
             ack(response_action="update", view=result_modal("Token check", render_report(report)))
             note = views.render_token_note(item, user, _plain_verdict(report))
-            reply(client, record, "Token checked privately", note)
+            reply(client, state, "Token checked privately", note)
             return
         ack()
         blocks = [views.render_check_context(item, user, item.check),
                   *render_report(report, explainable=explainable_codes(report), max_blocks=49)]
-        reply(client, record, fallback_text(report), blocks)
+        reply(client, state, fallback_text(report), blocks)
 
     def run_check(self, kind: str, text: str) -> SafeReport:
         """A step's check (its kinds are the checklist files' names for them), sealed like every other."""

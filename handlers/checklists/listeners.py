@@ -7,11 +7,11 @@ steps in that message's thread, one message per group. Every tick is saved
 per item before the messages are redrawn from the database, so the last
 ``chat.update`` Slack receives always shows every tick.
 
-The parts live beside this module, one kind of interaction each: checklist_start
-(the command and the Start button), checklist_ticks (ticking and redrawing),
-checklist_checks (the "Run check" modal), checklist_followups (export, close,
-the follow-up and the nudge) and checklist_shared. This module binds them to
-the app and draws the Home section.
+The use cases (what is saved, in which order) are ``services.checklists``. The
+parts here live beside this module, one kind of interaction each: start (the
+command and the Start button), ticks and tick_job (ticking and redrawing),
+checks (the "Run check" modal), followups (export, close, the follow-up and the
+nudge) and common. This module binds them to the app and draws the Home section.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from slack_sdk import WebClient
 import handlers.checklists.views as views
 from bot.checklist_defs import ChecklistLibrary, load_checklists
 from handlers.checklists.checks import ChecklistChecks
-from handlers.checklists.common import to_run
 from handlers.checklists.followups import ChecklistFollowUps
 from handlers.checklists.ids import RUN_CHECK_PATTERN, ChecklistIds
 from handlers.checklists.start import ChecklistStarts, checklist_buttons, recovery_buttons
@@ -32,7 +31,7 @@ from handlers.checklists.ticks import ChecklistTicks
 from handlers.shared.commands import Subcommand
 from handlers.shared.deps import Deps
 from handlers.shared.hooks import Hooks
-from storage.checklists import count_open_runs, list_open_runs
+from services import checklists
 
 __all__ = ["Checklists", "SUMMARY", "USAGE", "contribute", "register"]
 
@@ -57,9 +56,8 @@ class Checklists:
         self.followups = ChecklistFollowUps(deps, self.ticks)
 
     def home_section(self, team_id: str, _user_id: str) -> list:
-        records = list_open_runs(self.deps.db, team_id, limit=_HOME_RUNS)
-        more = max(0, count_open_runs(self.deps.db, team_id) - len(records))
-        return views.render_home_section([(to_run(r), r.run.channel_id) for r in records], more=more)
+        states, more = checklists.open_runs(self.deps.db, team_id, limit=_HOME_RUNS)
+        return views.render_home_section([(s.run, s.channel_id) for s in states], more=more)
 
 
 def contribute(hooks: Hooks) -> None:

@@ -3,12 +3,12 @@ and posting the run.
 
 A slash command cannot run inside a thread, so a run starts with a parent message in the channel
 (title, who started it, IdP, progress) and posts its steps in that message's thread, one message
-per group. The run is saved before anything is posted, so a click on a step always finds it.
+per group. ``services.checklists.start`` saves the run before anything is posted; here the messages
+are drawn and posted.
 """
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from slack_bolt import Respond
@@ -18,16 +18,16 @@ from slack_sdk.models.blocks import ButtonElement
 
 from bot.checklist_defs import IDPS, ChecklistDef, ChecklistLibrary, load_checklists, parse_idp
 from bot.checklist_suggest import suggest_checklist
-from bot.checklists import Run, start_run
+from bot.checklists import Run
 from bot.credentials import Idp, Kind
 from bot.redaction import SafeReport, require_safe
-from handlers.checklists.common import NOT_THERE, invite_error, log, team_of, user_of
+from handlers.checklists.common import NOT_THERE, invite_error, team_of, user_of
 from handlers.shared.commands import CommandContext, Outcome
 from handlers.shared.deps import Deps
 from handlers.shared.errors import UserError
 from handlers.shared.payload import json_object
 import handlers.checklists.views as views
-from storage.checklists import NewItem, attach_messages, create_run, discard_run
+from services import checklists
 
 
 def checklist_buttons(report: SafeReport) -> list[ButtonElement]:
@@ -95,45 +95,9 @@ class ChecklistStarts:
 
     def start(self, client: WebClient, *, team_id: str, channel_id: str, user_id: str, definition: ChecklistDef,
               idp: str | None) -> Run:
-        """Post the parent in the channel and the steps in its thread; the run is saved first."""
-        now = self.deps.clock()
-        run = start_run(definition, idp, run_id=secrets.token_hex(8), started_by=user_id, now=now)
-        create_run(self.db, run_id=run.id, team_id=team_id, channel_id=channel_id, definition_id=run.definition_id,
-                   idp=idp, title=run.title,
-                   groups=[{"key": g.key, "title": g.title, "intro": g.intro} for g in run.groups],
-                   started_by=user_id, follow_up_minutes=run.follow_up_minutes,
-                   items=[NewItem(i.id, i.group, i.text, i.detail, i.check) for i in run.items], now=now)
-        channel, parent_ts = self._post_parent(client, run, channel_id)
-        self._post_groups(client, run, channel, parent_ts)
-        log.info("checklist %s started: %s idp=%s groups=%d items=%d", run.id, run.definition_id, idp,
-                 len(run.groups), len(run.items))
-        return run
-
-    def _post_parent(self, client: WebClient, run: Run, channel_id: str) -> tuple[str, str]:
-        """(channel, ts) of the parent message; the saved run is dropped again if it cannot be posted."""
-        try:
-            parent = client.chat_postMessage(channel=channel_id, text=views.parent_text(run),
-                                             blocks=views.render_parent(run))
-        except SlackApiError as error:
-            discard_run(self.db, run.id)
-            if error.response.get("error") in NOT_THERE:
-                raise invite_error() from error
-            raise
-        channel, parent_ts = str(parent.get("channel") or channel_id), str(parent["ts"])
-        attach_messages(self.db, run.id, parent_ts=parent_ts, group_ts={}, channel_id=channel)
-        return channel, parent_ts
-
-    def _post_groups(self, client: WebClient, run: Run, channel: str, parent_ts: str) -> None:
-        """One message per group in the thread; those posted are saved even if a later one fails."""
-        posted: dict[int, str] = {}
-        try:
-            for group in run.groups:
-                reply = client.chat_postMessage(channel=channel, thread_ts=parent_ts,
-                                                text=views.group_text(run, group.index),
-                                                blocks=views.render_group(run, group.index))
-                posted[group.index] = str(reply["ts"])
-        finally:
-            attach_messages(self.db, run.id, parent_ts=parent_ts, group_ts=posted)
+        """Post the parent in the channel and the steps in its thread (``services.checklists.start``)."""
+        return checklists.start(self.db, _SlackRunPoster(client), definition, idp, team_id=team_id,
+                                channel_id=channel_id, user_id=user_id, now=self.deps.clock())
 
     def start_from_button(self, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         action = body["actions"][0]
@@ -167,3 +131,25 @@ class ChecklistStarts:
         if idp is not None and idp not in definition.idps:
             idp = None
         return definition, idp
+
+
+class _SlackRunPoster:
+    """A new run's messages, drawn here and posted with the listener's client (``services.ports.RunPoster``)."""
+
+    def __init__(self, client: WebClient) -> None:
+        self.client = client
+
+    def parent(self, run: Run, channel_id: str) -> tuple[str, str]:
+        try:
+            parent = self.client.chat_postMessage(channel=channel_id, text=views.parent_text(run),
+                                                  blocks=views.render_parent(run))
+        except SlackApiError as error:
+            if error.response.get("error") in NOT_THERE:
+                raise invite_error() from error
+            raise
+        return str(parent.get("channel") or channel_id), str(parent["ts"])
+
+    def group(self, run: Run, group: int, channel_id: str, parent_ts: str) -> str:
+        reply = self.client.chat_postMessage(channel=channel_id, thread_ts=parent_ts, text=views.group_text(run, group),
+                                             blocks=views.render_group(run, group))
+        return str(reply["ts"])

@@ -7,37 +7,24 @@ main-process side) queues the clicks and settles the outcomes.
 from __future__ import annotations
 
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.checklists import CHUNK, Run, decode_mask, selection_delta, summarise
-from handlers.checklists.common import log, reply, team_of, to_run, user_of
+from bot.checklists import Run, summarise
+from handlers.checklists.common import log, reply, team_of, user_of
 from handlers.shared.errors import UserError
 from handlers.shared.slack_api import rate_limit_wait
 import handlers.checklists.views as views
-from storage import Database
-from storage.checklists import (
-    RunClosed,
-    RunRecord,
-    TickResult,
-    apply_ticks,
-    group_items,
-    load_run,
-    run_version,
-)
+from services import checklists
+from services.checklists import PostedRun, RunClosed, RunGone, Ticked
 
+if TYPE_CHECKING:  # for annotations only: a worker process need not import the app's wiring
+    from handlers.shared.deps import Worker
 
-# Redraws per change at most; each repeat means another tick landed while we drew.
-_MAX_REDRAWS = 5
-# Runs redrawn at once inside a tick job: the chat.update calls mostly wait on the network. Each call opens
-# a connection; more at once than a small server's listen backlog (5 in Python's socketserver) costs a
-# one-second SYN retry.
-_DRAW_THREADS = 4
 
 # A 429 while redrawing waits at most this long before the redraw is retried (Slack sends whole seconds).
 MAX_RATE_LIMIT_WAIT = 30.0
@@ -118,7 +105,6 @@ class RateLimited(Exception):
 # --------------------------------------------------------------------------- the tick job (worker side)
 
 _clients: dict[tuple[str, str], WebClient] = {}
-_draw_pool: ThreadPoolExecutor | None = None
 _job_lock = threading.Lock()
 
 
@@ -130,29 +116,26 @@ def _client_for(job: TickJob) -> WebClient:
     return client
 
 
-def _pool() -> ThreadPoolExecutor:
-    global _draw_pool
-    if _draw_pool is None:
-        _draw_pool = ThreadPoolExecutor(max_workers=_DRAW_THREADS, thread_name_prefix="checklist-draw")
-    return _draw_pool
-
-
-def run_tick_job(db: Database, job: TickJob) -> TickJobResult:
-    """Save every queued click (one transaction each), then draw every run they touched once, and post
-    the summary of each run a click completed. Runs in a worker process (or inline)."""
+def run_tick_job(worker: Worker, job: TickJob) -> TickJobResult:
+    """Save every queued click (one transaction each), then draw every run they touched once (several runs
+    at once, in the worker's threads: the chat.update calls mostly wait on the network), and post the
+    summary of each run a click completed. Runs in a worker process (or inline)."""
     with _job_lock:  # inline, several listener threads may run jobs: keep each job's drawing its own
-        return _run_tick_job(db, job)
+        return _run_tick_job(worker, job)
 
 
-def _run_tick_job(db: Database, job: TickJob) -> TickJobResult:
+def _run_tick_job(worker: Worker, job: TickJob) -> TickJobResult:
+    db = worker.db
     client = _client_for(job)
-    saved: list[TickResult | tuple[str, str] | None] = []
+    saved: list[Ticked | tuple[str, str] | None] = []
     draws: dict[str, dict[int, str | None]] = {}  # run id -> group -> the clicked message's ts
     for click in job.clicks:
         try:
-            saved.append(_save(db, click, job.now))
-        except _Refused as refused:
-            saved.append(refused.args[0])
+            saved.append(checklists.tick(db, run_id=click.run_id, team_id=click.team, group=click.group,
+                                         chunk_index=click.chunk_index, mask=click.mask, selected=click.selected,
+                                         user_id=click.user, now=job.now))
+        except RunGone:
+            saved.append(_GONE)
             continue  # unknown, or another workspace's: nothing of ours to draw
         except RunClosed:  # drawn below all the same, putting the boxes back as they were
             saved.append(("This checklist is closed.", "Start a new one with `/sso checklist`."))
@@ -164,8 +147,8 @@ def _run_tick_job(db: Database, job: TickJob) -> TickJobResult:
         fallback = dict(redraw.fallback)
         for group in redraw.groups:
             groups[group] = groups.get(group) or fallback.get(group)
-    first = {click.run_id: result.record for click, result in zip(job.clicks, saved)
-             if isinstance(result, TickResult) and result.record is not None}
+    first = {click.run_id: result.state for click, result in zip(job.clicks, saved)
+             if isinstance(result, Ticked) and result.state is not None}
     retried = {redraw.run_id for redraw in job.redraws}
 
     def draw(run_id: str) -> tuple[Run | None, float | None]:
@@ -178,12 +161,12 @@ def _run_tick_job(db: Database, job: TickJob) -> TickJobResult:
             return None, limited.wait
 
     # A run saved by several clicks drew its record from the last of them; drawing reads it again anyway.
-    drawn = dict(zip(draws, _pool().map(draw, list(draws)) if len(draws) > 1 else map(draw, list(draws))))
+    drawn = dict(zip(draws, worker.map(draw, list(draws)) if len(draws) > 1 else map(draw, list(draws))))
     retries = tuple((Redraw(run_id, tuple(draws[run_id]), tuple((g, ts) for g, ts in draws[run_id].items() if ts)),
                      wait) for run_id, (_, wait) in drawn.items() if wait is not None)
     outcomes = []
     for click, result in zip(job.clicks, saved):
-        if not isinstance(result, TickResult):
+        if not isinstance(result, Ticked):
             outcomes.append(ClickOutcome(error=result))
             continue
         run, wait = drawn[click.run_id]
@@ -200,28 +183,14 @@ def _run_tick_job(db: Database, job: TickJob) -> TickJobResult:
                 log.exception("posting a checklist's summary failed")
                 outcomes.append(ClickOutcome(unexpected=True))
                 continue
-        definition_id = run.definition_id if run is not None else result.record.run.definition_id
+        definition_id = run.definition_id if run is not None else result.state.run.definition_id
         outcomes.append(ClickOutcome(definition_id=definition_id, ticked=len(result.ticked),
                                      unticked=len(result.unticked)))
     return TickJobResult(outcomes=tuple(outcomes), retries=retries)
 
 
-class _Refused(Exception):
-    """A click on a run that is gone: carries the UserError's message and hint."""
-
-
-def _save(db, click: Click, now: datetime) -> TickResult:
-    """Tick and untick what the click changed against what the user saw."""
-    items = group_items(db, click.run_id, team_id=click.team, group_index=click.group)
-    if items is None:
-        raise _Refused(("That checklist is no longer available.", "Start a new one with `/sso checklist`."))
-    chunk = items[click.chunk_index * CHUNK:(click.chunk_index + 1) * CHUNK]
-    chunk_ids = [item_id for item_id, _ in chunk]
-    shown = decode_mask(chunk_ids, click.mask)
-    if shown is None:  # not drawn by this build: trust only the saved state
-        shown = {item_id for item_id, done in chunk if done}
-    to_tick, to_untick = selection_delta(chunk_ids, shown, set(click.selected))
-    return apply_ticks(db, click.run_id, tick=to_tick, untick=to_untick, user_id=click.user, now=now)
+# What a click on a run that is gone (or another workspace's) tells the user.
+_GONE = ("That checklist is no longer available.", "Start a new one with `/sso checklist`.")
 
 
 def _update(client: WebClient, channel: str, ts: str, text: str, blocks: list, *, give_up: bool) -> None:
@@ -238,41 +207,33 @@ def _update(client: WebClient, channel: str, ts: str, text: str, blocks: list, *
 
 
 def _post_summary(db, client: WebClient, run_id: str) -> None:
-    record = load_run(db, run_id)  # with the checks run in the thread, for the count
-    if record is None:
+    state = checklists.load(db, run_id)  # with the checks run in the thread, for the count
+    if state is None:
         return
-    run = to_run(record)
+    run = state.run
     texts = {i.id: i.text for i in run.items}
-    reply(client, record, views.summary_text(run), views.render_summary(run, summarise(run), texts))
+    reply(client, state, views.summary_text(run), views.render_summary(run, summarise(run), texts))
 
 
 def redraw_run(db, update, run_id: str, groups: list[int], all_groups: bool, fallback: dict[int, str | None],
-            first: RunRecord | None) -> Run | None:
-    """Draw from the database, and again while the run's version moved under the drawing, so the last
-    update Slack gets shows every change. ``first`` is a state already read after the change (a
-    tick's own transaction), saving a read."""
-    run: Run | None = None
-    for _ in range(_MAX_REDRAWS):
-        record, first = first or load_run(db, run_id, with_checks=False), None
-        if record is None:
-            return None
-        run = to_run(record)
-        for channel, ts, text, blocks in _drawn(record, run, groups, all_groups, fallback):
+               first: PostedRun | None) -> Run | None:
+    """Draw ``groups`` (or all) and the parent from the database until the drawing is current
+    (``services.checklists.redraw``); ``update(channel, ts, text, blocks)`` sends each message."""
+    def draw(state: PostedRun) -> None:
+        for channel, ts, text, blocks in _drawn(state, groups, all_groups, fallback):
             update(channel, ts, text, blocks)
-        if run_version(db, run_id) == record.run.version:
-            break
-    return run
+
+    return checklists.redraw(db, run_id, draw, first)
 
 
-def _drawn(record: RunRecord, run: Run, groups: list[int], all_groups: bool,
+def _drawn(state: PostedRun, groups: list[int], all_groups: bool,
            fallback: dict[int, str | None]) -> list[tuple[str, str, str, list]]:
-    """The chat.update calls that show ``run``: the clicked message(s) first, then the parent's progress."""
-    channel, out = record.run.channel_id, []
+    """The chat.update calls that show the run: the clicked message(s) first, then the parent's progress."""
+    run, channel, out = state.run, state.channel_id, []
     for group in range(len(run.groups)) if all_groups else groups:
-        ts = next((i.message_ts for i in record.items if i.group_index == group and i.message_ts), None)
-        ts = ts or (fallback.get(group) if not all_groups else None)
+        ts = state.group_ts.get(group) or (fallback.get(group) if not all_groups else None)
         if ts and 0 <= group < len(run.groups):
             out.append((channel, ts, views.group_text(run, group), views.render_group(run, group)))
-    if record.run.parent_ts:
-        out.append((channel, record.run.parent_ts, views.parent_text(run), views.render_parent(run)))
+    if state.parent_ts:
+        out.append((channel, state.parent_ts, views.parent_text(run), views.render_parent(run)))
     return out

@@ -1,14 +1,14 @@
 """Ticking a step, and drawing a run's messages from the database.
 
-Every tick is saved per item (``storage.checklists.apply_ticks``) before the messages are redrawn
-from the database; the redraw repeats while the run's version moved under it, so the last
+Every tick is saved per item (``services.checklists.tick``) before the messages are redrawn from
+the database; the redraw repeats while the run's version moved under it, so the last
 ``chat.update`` Slack receives always shows every tick, however many people click at once and
 however many replicas serve them.
 
 A click's listener only acknowledges and queues the click. The saving and drawing run as one job on
 ``deps.jobs`` (a worker process in production), so they never hold the interpreter lock that the
-next request's ack needs. Clicks that arrive while a job is running wait in a queue and go out
-together in the next job, which saves each of them and then redraws each run they touched once:
+next request's ack needs. Clicks that arrive while a job is running wait in ``deps.jobs``' coalescing
+queue (``runtime.jobs.CoalescingQueue``) and go out together in the next job, which saves each of them and then redraws each run they touched once:
 a burst of clicks on one run costs one pair of ``chat.update`` calls showing all of them.
 """
 
@@ -41,17 +41,14 @@ class ChecklistTicks:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
         self._busy = threading.BoundedSemaphore(_TICK_SLOTS)
-        self._lock = threading.Lock()
-        self._clicks: list[Click] = []
-        self._redraws: list[Redraw] = []
-        self._in_flight = 0
-        self._slack: tuple[str, str] | None = None
+        self._slack: tuple[str, str] = ("", "")
+        self._queue = deps.jobs.coalescing(run_tick_job, self._job_of, self._done)
 
     @property
     def db(self):
         return self.deps.db
 
-    # -- ticking: queued, saved and drawn by a tick job -------------------------------------
+    # -- ticking: queued (``deps.jobs``' coalescing queue), then saved and drawn by a tick job ---------
 
     def tick(self, body: dict[str, Any], client: WebClient) -> None:
         """A checkbox click, after its ack: queue it for a tick job and return at once."""
@@ -59,55 +56,27 @@ class ChecklistTicks:
         if click is None:
             log.warning("checkbox action with an unreadable block id")
             return
-        self._queue(client, click=click)
+        self._slack = (client.base_url, client.token or "")
+        self._queue.put(click)
 
-    def _queue(self, client: WebClient | None, *, click: Click | None = None, redraw: Redraw | None = None) -> None:
-        with self._lock:
-            if client is not None:
-                self._slack = (client.base_url, client.token or "")
-            if click is not None:
-                self._clicks.append(click)
-            if redraw is not None:
-                self._redraws.append(redraw)
-            if self._in_flight >= max(1, self.deps.jobs.workers):
-                return  # the running job's end sends what queued meanwhile
-            self._in_flight += 1
-            job = self._take()
-        self._submit(job)
-
-    def _take(self) -> TickJob:
-        """The queued work as one job (the caller holds the lock and has counted it in flight)."""
-        base_url, token = self._slack or ("", "")
-        job = TickJob(clicks=tuple(self._clicks), redraws=tuple(self._redraws), now=self.deps.clock(),
-                      base_url=base_url, token=token)
-        self._clicks, self._redraws = [], []
-        return job
-
-    def _submit(self, job: TickJob) -> None:
-        self.deps.jobs.submit(run_tick_job, job, lambda result, error: self._done(job, result, error))
+    def _job_of(self, queued: list[Click | Redraw]) -> TickJob:
+        """What queued while the last tick job ran, as one job: every click saved, then every redraw."""
+        base_url, token = self._slack
+        return TickJob(clicks=tuple(q for q in queued if isinstance(q, Click)),
+                       redraws=tuple(q for q in queued if isinstance(q, Redraw)), now=self.deps.clock(),
+                       base_url=base_url, token=token)
 
     def _done(self, job: TickJob, result: TickJobResult | None, error: BaseException | None) -> None:
-        """In this process, when a tick job ends: audit, tell users about errors, schedule retries, and
-        send what queued while the job ran."""
-        try:
-            if error is not None or result is None:
-                for click in job.clicks:
-                    report_failure(error or RuntimeError("tick job returned nothing"), _respond(click),
-                                   request="block_actions", team=click.team, user=click.user)
-            else:
-                for click, outcome in zip(job.clicks, result.outcomes):
-                    self._settle(click, outcome)
-                for redraw, wait in result.retries:
-                    self.deps.jobs.submit_later(wait, lambda r=redraw: self._queue(None, redraw=r))
-        finally:
-            with self._lock:
-                if self._clicks or self._redraws:
-                    following = self._take()
-                else:
-                    following = None
-                    self._in_flight -= 1
-            if following is not None:
-                self._submit(following)
+        """In this process, when a tick job ends: audit, tell users about errors, schedule retries."""
+        if error is not None or result is None:
+            for click in job.clicks:
+                report_failure(error or RuntimeError("tick job returned nothing"), _respond(click),
+                               request="block_actions", team=click.team, user=click.user)
+            return
+        for click, outcome in zip(job.clicks, result.outcomes):
+            self._settle(click, outcome)
+        for redraw, wait in result.retries:
+            self.deps.jobs.submit_later(wait, lambda r=redraw: self._queue.put(r))
 
     def _settle(self, click: Click, outcome: ClickOutcome) -> None:
         if outcome.error is not None:

@@ -284,8 +284,7 @@ class _Credentials:
             del secret  # nothing after this needs it
 
     def _credential(self, body: dict[str, Any], credential_id: object) -> Tracked | None:
-        row = credential_for(self.deps.db, body, credential_id)
-        return Tracked.of(row) if row is not None else None
+        return credential_for(self.deps.db, body, credential_id)
 
     def _clicked(self, body: dict[str, Any]) -> tuple[Tracked | None, int | None]:
         try:

@@ -29,7 +29,6 @@ from handlers.shared.payload import team_id, user_id
 from handlers.shared.ids import ReportIds
 from handlers.shared.report import explainable_codes, fallback_text, render_report
 from services import diagnose as diagnosis
-from services import sharing
 from storage.snapshots import purge_snapshots
 
 log = logging.getLogger("sso_bot.diagnose")
@@ -124,10 +123,10 @@ def _register_actions(app: App, deps: Deps) -> None:
         ack()
         team, user = team_id(body), user_id(body)
         channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
-        snapshot = snapshot_for(deps.db, body, body["actions"][0].get("value"))
-        if snapshot is None or not channel:
+        kept = snapshot_for(deps.db, body, body["actions"][0].get("value"))
+        if kept is None or not channel:
             raise UserError("That report is no longer available to share.", "Run `/sso diagnose` again to get a fresh one.")
-        report = sharing.shared_copy(snapshot)
+        report = kept.report
         try:
             client.chat_postMessage(channel=channel, text=fallback_text(report),
                                     blocks=render_report(report, explainable=explainable_codes(report), shared_by=user))

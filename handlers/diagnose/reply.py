@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from slack_sdk.webhook import WebhookClient
 
@@ -19,7 +20,9 @@ from handlers.shared.hooks import ReportActions
 from handlers.shared.report import explainable_codes, fallback_text, render_report
 from services import diagnose as diagnosis
 from services import sharing
-from storage import Database
+
+if TYPE_CHECKING:  # for annotations only: a worker process need not import the app's wiring
+    from handlers.shared.deps import Worker
 
 
 @dataclass(frozen=True)
@@ -42,10 +45,10 @@ def outcome_of(report: SafeReport) -> Outcome:
     return Outcome(input_kinds=input_kinds, outcome=outcome, detail=detail)
 
 
-def run_reply(db: Database, job: ReplyJob) -> Outcome:
+def run_reply(worker: Worker, job: ReplyJob) -> Outcome:
     """Diagnose, keep a secret-free snapshot for sharing, and post the ephemeral reply."""
     report = diagnosis.diagnose(job.check, job.args, now=job.now, environments=job.environments)
-    share_id = sharing.keep_for_sharing(db, report, team_id=job.team_id, user_id=job.user_id)
+    share_id = sharing.keep_for_sharing(worker.db, report, team_id=job.team_id, user_id=job.user_id)
     extra = [button for actions in job.report_actions for button in actions(report)]
     blocks = render_report(report, explainable=explainable_codes(report), share_id=share_id, extra_actions=extra)
     response = WebhookClient(job.response_url, timeout=10).send(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable, Protocol
+from typing import Any, Callable, Iterable, Protocol
 
 from bot.settings import Settings
 from handlers.shared.hooks import Hooks
@@ -17,9 +17,24 @@ from storage import Database
 from storage.audit import AuditLog
 from storage.types import utcnow
 
-# A background job: a module-level function of (the database of the process running it, its argument).
-Job = Callable[[Database, Any], Any]
+class Worker(Protocol):
+    """What a background job gets where it runs (``runtime.jobs.Worker``): that process's database, and
+    ``map`` to wait on the network in a few threads at once."""
+
+    db: Database
+
+    def map(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> list[Any]: ...
+
+
+# A background job: a module-level function of (the worker running it, its argument).
+Job = Callable[[Worker, Any], Any]
 Done = Callable[[Any, "BaseException | None"], None]
+
+
+class Queue(Protocol):
+    """A coalescing queue (``Jobs.coalescing``): items that arrive while a job runs go out together in the next."""
+
+    def put(self, item: Any) -> None: ...
 
 
 class Jobs(Protocol):
@@ -30,6 +45,9 @@ class Jobs(Protocol):
     def submit(self, job: Job, arg: Any, on_done: Done) -> None: ...
 
     def submit_later(self, delay: float, start: Callable[[], None]) -> None: ...
+
+    def coalescing(self, job: Job, batch: Callable[[list[Any]], Any],
+                   on_done: Callable[[Any, Any, "BaseException | None"], None]) -> Queue: ...
 
 
 class Periodic(Protocol):

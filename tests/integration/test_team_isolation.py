@@ -209,10 +209,9 @@ NO_ROW = {
     DiagnoseIds.DIAGNOSE_MODAL: "carries only what was pasted",
     DiagnoseIds.TOKEN_MODAL: "carries only what was pasted",
     CredentialIds.OPEN_TRACK: "opens an empty form",
+    CredentialIds.TRACK_CERTIFICATE: "opens the track form filled from the report (expiry, fingerprint, host)",
     CredentialIds.TRACK_MODAL: "finds an existing label within the request's workspace only",
     ChecklistIds.CHECK_INPUT: "a block id inside the check modal, not a listener",
-    CredentialIds.TRACK_CERTIFICATE: "carries a certificate's public facts; it opens the track form in the clicking "
-                                     "workspace",
     LiveId.OPEN_SCIM_MODAL: "opens the SCIM check form",
     LiveId.URL_BLOCK: "a block id inside the SCIM check form, not a listener",
     LiveId.TOKEN_BLOCK: "a block id inside the SCIM check form, not a listener",
