@@ -14,7 +14,7 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from handlers.files.download import DownloadError, downloaded
+from handlers.shared.downloads import DownloadError, downloaded
 from handlers.files.ids import FileId
 from handlers.files.views import INPUT_ACTION, MAX_FILE_MB, file_modal, reading_modal
 from handlers.shared.commands import CommandContext, Outcome, Subcommand

@@ -12,3 +12,6 @@ class LiveId(StrEnum):
     IDP_BLOCK = "live.idp"
     KEEP_BLOCK = "live.keep"
     OPEN_SCIM_MODAL = "live.open_scim_modal"
+    SAML_MODAL = "live.saml_modal"
+    SAML_URL_BLOCK = "live.saml_url"
+    SAML_FILE_BLOCK = "live.saml_file"

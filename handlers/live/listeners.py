@@ -20,9 +20,11 @@ from bot.live.vault import Vault
 from bot.live.run import IDPS, LiveInputError, run_oidc_check, run_saml_check, run_scim_check
 from bot.redaction import SafeReport, looks_secret
 from handlers.live.ids import LiveId
-from handlers.live.views import INPUT_ACTION, checking_modal, rejected_message, scim_modal, usage_blocks
+from handlers.live.views import (INPUT_ACTION, checking_modal, rejected_message, saml_modal, scim_modal,
+                                 usage_blocks)
 from handlers.shared.commands import CommandContext, Outcome, Subcommand
 from handlers.shared.deps import Deps
+from handlers.shared.downloads import DownloadError, downloaded
 from handlers.shared.errors import UserError
 from handlers.shared.modals import result_modal
 from handlers.shared.payload import team_id, user_id
@@ -33,6 +35,7 @@ from services.credentials import Tracked
 from services.probes import keep_for_daily_check, run_daily_checks
 
 log = logging.getLogger("sso_bot.live")
+_MAX_METADATA = 1_000_000  # metadata is a few kilobytes; the live check reads fetched metadata up to the same
 
 
 class LiveChecks:
@@ -56,6 +59,9 @@ class LiveChecks:
         what, rest = what.lower(), rest.strip()
         if what == "scim":
             return self._open_scim(ctx, rest)
+        if what == "saml" and not rest:
+            ctx.client.views_open(trigger_id=ctx.trigger_id, view=saml_modal())
+            return Outcome(outcome="modal")
         if what in ("oidc", "saml"):
             if not rest:
                 raise UserError(f"Give me the {'issuer' if what == 'oidc' else 'metadata'} URL to check.",
@@ -131,6 +137,35 @@ class LiveChecks:
                                input_kinds=outcome.input_kinds, outcome=outcome.outcome, detail=outcome.detail)
 
 
+    def saml_submitted(self, ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        url = (_value(view, LiveId.SAML_URL_BLOCK) or "").strip()
+        files = _files(view, LiveId.SAML_FILE_BLOCK)
+        if not url and not files:
+            ack(response_action="errors", errors={LiveId.SAML_URL_BLOCK: "Give the metadata URL, or upload the file."})
+            return
+        ack(response_action="update", view=checking_modal(url or str(files[0].get("name") or "the file"),
+                                                          title="Check SAML metadata"))
+        view_id = str((body.get("view") or {}).get("id", ""))
+        try:
+            report = self._saml_report(url, files[0] if files else None, client)
+        except (LiveInputError, DownloadError) as error:
+            client.views_update(view_id=view_id, view=saml_modal(problem=str(error)))
+            return
+        client.views_update(view_id=view_id, view=result_modal("SAML metadata", render_report(report)))
+        outcome = _outcome(report)
+        self.deps.audit.record(team_id=team_id(body), user_id=user_id(body), action="check.saml",
+                               input_kinds=outcome.input_kinds, outcome=outcome.outcome, detail=outcome.detail)
+
+    def _saml_report(self, url: str, upload: dict[str, Any] | None, client: WebClient) -> SafeReport:
+        if url:
+            return run_saml_check(url=url, policy=self.policy(), now=self.deps.clock())
+        assert upload is not None
+        link = str(upload.get("url_private_download") or upload.get("url_private") or "")
+        with downloaded(link, token=client.token or "", api_url=client.base_url, max_bytes=_MAX_METADATA) as path:
+            with open(path, "rb") as handle:
+                data = handle.read(_MAX_METADATA)
+        return run_saml_check(text=data, source=str(upload.get("name") or "metadata.xml")[:120], now=self.deps.clock())
+
     def _keep(self, body: dict[str, Any], credential_id: int, url: str, token: str, report: SafeReport) -> str:
         """Keep the token for the daily check, unless today's check already failed; what to tell the user."""
         if self.vault is None:
@@ -173,6 +208,11 @@ def _value(view: dict[str, Any], block: str) -> str | None:
     return ((view.get("state") or {}).get("values", {}).get(block, {}).get(INPUT_ACTION) or {}).get("value")
 
 
+def _files(view: dict[str, Any], block: str) -> list[dict[str, Any]]:
+    state = ((view.get("state") or {}).get("values", {}).get(block, {}).get(INPUT_ACTION) or {})
+    return [f for f in state.get("files") or () if isinstance(f, dict)]
+
+
 def _selected(view: dict[str, Any], block: str) -> str | None:
     state = ((view.get("state") or {}).get("values", {}).get(block, {}).get(INPUT_ACTION) or {})
     return (state.get("selected_option") or {}).get("value")
@@ -184,6 +224,7 @@ def register(app: App, deps: Deps) -> None:
                           "Check it live, read-only: a SCIM endpoint as the IdP calls it, OIDC discovery, SAML "
                           "metadata.", run=checks.command))
     app.view(LiveId.SCIM_MODAL)(checks.scim_submitted)
+    app.view(LiveId.SAML_MODAL)(checks.saml_submitted)
     if checks.vault is not None:
         deps.scheduler.add("live.daily", checks.daily(app.client))
 

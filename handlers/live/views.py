@@ -7,6 +7,7 @@ from typing import Any, Sequence
 
 from slack_sdk.models.blocks import (ActionsBlock, ContextBlock, InputBlock, MarkdownTextObject, Option,
                                      PlainTextInputElement, SectionBlock, StaticSelectElement)
+from slack_sdk.models.blocks.block_elements import FileInputElement
 from slack_sdk.models.views import View
 
 from bot.recovery import recovery_steps
@@ -64,9 +65,28 @@ def _keep_block(choices: Sequence[tuple[int, str]]) -> InputBlock:
               "credential's channel at once. Renewing or untracking the credential deletes it."))
 
 
-def checking_modal(target: str) -> View:
+def saml_modal(problem: str = "") -> View:
+    """``/sso check saml`` without a URL: the metadata URL, or the metadata file itself."""
+    return View(
+        type="modal", callback_id=LiveId.SAML_MODAL, title="Check SAML metadata", submit="Check", close="Cancel",
+        blocks=[
+            *([SectionBlock(text=MarkdownTextObject(text=clip(f":warning: {escape_mrkdwn(problem)}", 3000)))]
+              if problem else []),
+            SectionBlock(text=MarkdownTextObject(text=(
+                ":mag: Give the IdP's metadata URL, or upload the metadata XML you downloaded. sso-bot lists the "
+                "entityID, the sign-in and logout endpoints and each signing certificate with its expiry."))),
+            InputBlock(block_id=LiveId.SAML_URL_BLOCK, label="Metadata URL", optional=True,
+                       element=PlainTextInputElement(action_id=INPUT_ACTION, max_length=2000,
+                                                     placeholder="https://idp.example.com/metadata")),
+            InputBlock(block_id=LiveId.SAML_FILE_BLOCK, label="Or the metadata file", optional=True,
+                       element=FileInputElement(action_id=INPUT_ACTION, filetypes=["xml", "txt"], max_files=1)),
+        ],
+    )
+
+
+def checking_modal(target: str, title: str = "Check a SCIM endpoint") -> View:
     """Shown while the requests are out (up to 10 seconds)."""
-    return View(type="modal", callback_id=LiveId.SCIM_MODAL, title="Check a SCIM endpoint", close="Close",
+    return View(type="modal", callback_id=LiveId.SCIM_MODAL, title=title, close="Close",
                 blocks=[SectionBlock(text=MarkdownTextObject(text=clip(
                     f":hourglass_flowing_sand: Checking `{escape_mrkdwn(target)}`… this takes up to 10 seconds.",
                     3000)))])

@@ -158,3 +158,23 @@ def test_a_valid_signing_certificate_can_be_tracked_from_the_saml_check(live_app
 
     [cred] = tracked.listing(live_app.db, team_id="T0SSOBOT1")
     assert cred.kind == "saml-cert" and cred.expires_at.date().isoformat() == expires
+
+
+def test_check_saml_without_a_url_takes_an_uploaded_metadata_file(live_app, corpus):
+    from tests.support.slack_app import BOT_TOKEN
+
+    live_app.command("check saml")
+    live_app.wait_idle()
+    assert "live.saml_modal" in json.dumps(live_app.fake.calls_to("views.open")[-1].params)
+    live_app.fake.file_token = BOT_TOKEN
+    data = (corpus / "saml_metadata" / "idp_metadata_multi_signing_certs_rollover_ruby-saml.xml").read_bytes()
+    upload = live_app.fake.upload("F0META001", data, "idp-metadata.xml", "xml")
+    live_app.interaction(view_submission("live.saml_modal", {
+        "live.saml_url": {"value": {"type": "plain_text_input", "value": None}},
+        "live.saml_file": {"value": {"type": "file_input", "files": [upload]}}}))
+    live_app.wait_idle()
+    assert "e552d92c" in _last_view(live_app)  # the expired signing certificate's fingerprint
+    empty = live_app.interaction(view_submission("live.saml_modal", {
+        "live.saml_url": {"value": {"type": "plain_text_input", "value": None}},
+        "live.saml_file": {"value": {"type": "file_input", "files": []}}})).json()
+    assert empty["response_action"] == "errors"
