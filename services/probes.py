@@ -43,8 +43,13 @@ class ProbeMessages(Protocol):
 
 @dataclass(frozen=True)
 class KeepResult:
+    """Whether the token was kept; ``reason`` says why not, in words for the user. ``label`` and
+    ``channel_id`` name the credential and where its alert would post (each surface words it)."""
+
     kept: bool
-    message: str
+    reason: str = ""
+    label: str = ""
+    channel_id: str = ""
 
 
 def keep_for_daily_check(db: Database, vault: Vault, audit: Audit, *, team_id: str, user_id: str, credential_id: int,
@@ -53,16 +58,15 @@ def keep_for_daily_check(db: Database, vault: Vault, audit: Audit, *, team_id: s
     at once). Refused for another team's credential, one that is not a SCIM token, or one renewed meanwhile."""
     row = get_credential(db, credential_id)
     if row is None or row.team_id != team_id or not row.active or row.kind != "scim-token":
-        return KeepResult(False, "That tracked SCIM token is no longer tracked in this workspace.")
+        return KeepResult(False, "that tracked SCIM token is no longer tracked in this workspace")
     sealed = vault.seal(token, context=row_context(row.team_id, credential_id, row.generation))
     kept = keep_probe_secret(db, credential_id=credential_id, generation=row.generation, key_id=vault.key_id,
                              sealed_token=sealed, base_url=base_url, now=now, first_probe_at=now)
     if kept is None:
-        return KeepResult(False, "That credential was renewed or removed meanwhile; nothing was kept.")
+        return KeepResult(False, "that credential was renewed or removed meanwhile; nothing was kept")
     audit.record(team_id=team_id, user_id=user_id, action="probe.keep", input_kinds=("scim_token",), outcome="ok",
                  detail=f"credential={credential_id}")
-    return KeepResult(True, f"I will check *{row.label}* every day, read-only, and post in <#{row.channel_id}> "
-                            "at once if the endpoint rejects the token before its expiry date.")
+    return KeepResult(True, label=row.label, channel_id=row.channel_id)
 
 
 @dataclass

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from bot.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from bot.settings import load_settings
 
 _MAX_INPUT = 1_000_000
 
@@ -37,6 +38,10 @@ def add_check_command(sub) -> None:
     scim.add_argument("--idp", choices=("entra", "okta"), default="entra", help="whose requests to replay "
                       "(default: entra)")
     scim.add_argument("--json", action="store_true", help="print the report as JSON")
+    scim.add_argument("--keep-for", metavar="LABEL", help="if the check passes, keep the token (encrypted with "
+                      "SSO_BOT_PROBE_KEY) for the daily check of this tracked SCIM token")
+    scim.add_argument("--team", metavar="TEAM_ID", help="with --keep-for: the workspace, when the label exists in "
+                      "several")
     scim.set_defaults(handler=_scim)
 
     oidc = check_sub.add_parser("oidc", help="fetch an issuer's discovery document and JWKS and check them")
@@ -53,7 +58,6 @@ def add_check_command(sub) -> None:
 
 def _policy():
     from bot.live.policy import ProbePolicy
-    from bot.settings import load_settings
 
     settings = load_settings()
     return ProbePolicy(allow=settings.probe_allow, ca_file=settings.probe_ca_file)
@@ -93,15 +97,53 @@ def _scim(args: argparse.Namespace) -> int:
         return _usage("scim", "the bearer token is needed: add --token-stdin and give it on standard input")
     from bot.live.run import LiveInputError, run_scim_check
 
+    if args.keep_for and not load_settings().probe_key:
+        return _usage("scim", "--keep-for needs SSO_BOT_PROBE_KEY (the key that encrypts kept tokens); see the README")
     policy = _policy()
     token = _read_token()
     try:
         report = run_scim_check(args.url, token, idp=args.idp, policy=policy)
+        kept = _keep(args, token, report) if args.keep_for else ""
     except LiveInputError as error:
         return _usage("scim", error.message)
     finally:
         del token
-    return _print(report, args.json)
+    status = _print(report, args.json)
+    if kept:
+        print(kept, file=sys.stderr)
+    return status
+
+
+def _keep(args: argparse.Namespace, token: str, report) -> str:
+    """Keep the token for the daily check of the tracked credential ``--keep-for`` (the same use case as the
+    Slack form's *Also check it every day for*); what to tell the user."""
+    from datetime import datetime, timezone
+
+    from bot.cli.common import cli_user, open_migrated
+    from bot.live.vault import Vault
+    from services import credentials as tracked
+    from services.ports import DirectAudit
+    from services.probes import keep_for_daily_check
+
+    if report.failed:
+        return "sso-bot check scim: not kept for the daily check: fix what this check found first"
+    settings = load_settings()
+    db = open_migrated(settings)
+    try:
+        matches = [c for c in tracked.by_label(db, args.keep_for, team_id=args.team) if c.kind == "scim-token"]
+        if len(matches) != 1:
+            return (f"sso-bot check scim: not kept: {'no tracked SCIM token is' if not matches else 'several are'} "
+                    f"labelled {args.keep_for[:80]!r}{'' if not matches else '; add --team'}")
+        cred = matches[0]
+        result = keep_for_daily_check(db, Vault.from_text(settings.probe_key or ""), DirectAudit(db),
+                                      team_id=cred.team_id, user_id=cli_user(), credential_id=cred.id,
+                                      base_url=args.url, token=token, now=datetime.now(timezone.utc))
+    finally:
+        db.dispose()
+    if not result.kept:
+        return f"sso-bot check scim: not kept for the daily check: {result.reason}"
+    return (f"sso-bot check scim: kept for the daily check of {result.label!r}; an alert posts in channel "
+            f"{result.channel_id} if the endpoint rejects the token before its expiry date")
 
 
 def _oidc(args: argparse.Namespace) -> int:

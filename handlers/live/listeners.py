@@ -26,6 +26,7 @@ from handlers.shared.commands import CommandContext, Outcome, Subcommand
 from handlers.shared.deps import Deps
 from handlers.shared.downloads import DownloadError, downloaded
 from handlers.shared.errors import UserError
+from handlers.shared.limits import escape_mrkdwn
 from handlers.shared.modals import result_modal
 from handlers.shared.payload import team_id, user_id
 from handlers.shared.report import fallback_text, render_report
@@ -176,7 +177,10 @@ class LiveChecks:
         result = keep_for_daily_check(self.deps.db, self.vault, self.deps.audit, team_id=team_id(body),
                                       user_id=user_id(body), credential_id=credential_id, base_url=url, token=token,
                                       now=self.deps.clock())
-        return (":white_check_mark: " if result.kept else ":warning: ") + result.message
+        if not result.kept:
+            return f":warning: Not kept for the daily check: {result.reason}."
+        return (f":white_check_mark: I will check *{escape_mrkdwn(result.label)}* every day, read-only, and post in "
+                f"<#{result.channel_id}> at once if the endpoint rejects the token before its expiry date.")
 
     def daily(self, client: WebClient) -> Callable:
         """The scheduler job: tonight's due checks, with alerts drawn here and posted through ``client``."""

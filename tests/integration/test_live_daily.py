@@ -107,3 +107,33 @@ def test_another_workspaces_credential_is_never_kept_for(keyed_app):
     with keyed_app.db.session() as session:
         assert session.exec(select(ProbeSecret)).all() == []
     assert "no longer tracked in this workspace" in json.dumps(keyed_app.fake.calls_to("views.update")[-1].params)
+
+
+def test_the_command_line_keeps_a_working_token_for_the_same_daily_check(db, database_url):
+    """``sso-bot check scim … --keep-for LABEL`` goes through the same use case as the Slack form."""
+    import subprocess
+    import sys
+
+    from services.ports import DirectAudit
+    from storage.types import utcnow
+    from tests.integration.test_serve_process import _clean_env
+
+    now = utcnow()
+    cred = tracked.track(db, DirectAudit(db), team_id="T0SSOBOT1", label="prod Entra SCIM", kind="scim-token",
+                         idp="entra", environment="", channel_id=CHANNEL,
+                         expiry=Expiry(expiry_from_date((now + timedelta(days=60)).date()), "typed"),
+                         user_id="U0ADMIN01", now=now, schedule=parse_schedule("30,7,1,0")).credential
+    env = _clean_env(DATABASE_URL=database_url, SSO_BOT_PROBE_KEY=new_key(), SSO_BOT_PROBE_ALLOW="127.0.0.1")
+    with scim2_server(TOKEN) as base:
+        done = subprocess.run([sys.executable, "-m", "bot", "check", "scim", base, "--token-stdin", "--keep-for",
+                               "PROD entra scim"], input=TOKEN, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "kept for the daily check of 'prod Entra SCIM'" in done.stderr and TOKEN[:12] not in done.stdout + done.stderr
+    with db.session() as session:
+        [row] = session.exec(select(ProbeSecret)).all()
+    assert row.credential_id == cred.id and TOKEN[:12] not in row.sealed_token
+    without_key = subprocess.run([sys.executable, "-m", "bot", "check", "scim", "https://x.example/scim",
+                                  "--token-stdin", "--keep-for", "prod Entra SCIM"], input=TOKEN, capture_output=True,
+                                 text=True, timeout=120, env=_clean_env(DATABASE_URL=database_url,
+                                                                        SSO_BOT_PROBE_KEY=""))
+    assert without_key.returncode == 2 and "SSO_BOT_PROBE_KEY" in without_key.stderr
