@@ -18,6 +18,7 @@ from handlers.credentials import listeners as credentials
 from handlers.diagnose import listeners as diagnose
 from handlers.files import listeners as files
 from handlers.home import listeners as home
+from handlers.mentions import listeners as mentions
 from handlers.live import listeners as live
 from handlers.router import listeners as router
 from handlers.router.listeners import HELP
@@ -87,6 +88,6 @@ def assemble(deps: Deps, client: WebClient | None = None, *, token_verification:
     )
     deps.hooks.router = build_router()
     errors.register(app)
-    for feature in (router, diagnose, live, files, credentials, checklists, home):
+    for feature in (router, diagnose, live, files, mentions, credentials, checklists, home):
         feature.register(app, deps)
     return Assembly(app=app, router=deps.hooks.router, sections=deps.hooks.home_sections)

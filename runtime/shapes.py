@@ -181,8 +181,17 @@ class AppHomeOpened(Event):
     tab: str = "home"
 
 
+class AppMention(Event):
+    type: Literal["app_mention"]
+    user: str
+    channel: str
+    ts: str
+    text: str = ""
+    thread_ts: str | None = None
+
+
 #: Events with listeners, held to their own shape; any other event type only to ``Event``.
-EVENTS: dict[str, type[Event]] = {"app_home_opened": AppHomeOpened}
+EVENTS: dict[str, type[Event]] = {"app_home_opened": AppHomeOpened, "app_mention": AppMention}
 
 
 class EventCallback(_BoltReads):

@@ -46,6 +46,8 @@ class FakeSlack:
         self.users: dict[str, dict[str, Any]] = {}
         # Where apps.connections.open points Socket Mode clients (see fake_socket_mode.py).
         self.socket_mode_url: str | None = None
+        # Threads by (channel, thread ts): what conversations.replies answers.
+        self.threads: dict[tuple[str, str], list[dict[str, Any]]] = {}
         # Uploaded files by id, served at /files/<id> to a request carrying the bot token (url_private).
         self.files: dict[str, bytes] = {}
         self.file_token: str | None = None
@@ -137,6 +139,11 @@ class FakeSlack:
             if self.socket_mode_url is None:
                 return {"ok": False, "error": "not_allowed_token_type"}
             return {"ok": True, "url": self.socket_mode_url}
+        if method == "conversations.replies":
+            key = (str(params.get("channel")), str(params.get("ts")))
+            if key not in self.threads:
+                return {"ok": False, "error": "thread_not_found"}
+            return {"ok": True, "messages": self.threads[key], "has_more": False}
         if method == "users.info":
             user = self.users.get(str(params.get("user")))
             return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}

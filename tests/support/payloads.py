@@ -62,3 +62,15 @@ def app_home_opened(user: str = ADMIN, *, team: str = TEAM_ID) -> dict[str, Any]
             "authorizations": [{"enterprise_id": None, "team_id": team, "user_id": "U0SSOBOT1", "is_bot": True,
                                 "is_enterprise_install": False}],
             "event_id": f"Ev{next(_ts):08d}", "event_time": 1700000000}
+
+
+def app_mention(text: str, *, channel: str = CHANNEL, ts: str = "1700000100.000100", thread_ts: str | None = None,
+                user: str = ADMIN, team: str = TEAM_ID) -> dict[str, Any]:
+    """``@sso-bot`` mentioned in a channel message (in a thread when ``thread_ts`` is given)."""
+    event = {"type": "app_mention", "user": user, "text": text, "ts": ts, "channel": channel, "event_ts": ts}
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    return {"token": "unused", "team_id": team, "api_app_id": "A0SSOBOT1", "type": "event_callback", "event": event,
+            "authorizations": [{"enterprise_id": None, "team_id": team, "user_id": "U0SSOBOT1", "is_bot": True,
+                                "is_enterprise_install": False}],
+            "event_id": f"Ev{next(_ts):08d}", "event_time": 1700000100}
