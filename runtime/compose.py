@@ -92,6 +92,20 @@ def reminder_poster(settings: Settings, db: Database, audit: Audit, *, pace: flo
                           pacer=Pacer(settings.reminder_pace if pace is None else pace))
 
 
+def run_reminders_once(settings: Settings, *, pace: float | None, limit: int | None, dry_run: bool):
+    """One reminder tick on the configured database, as ``sso-bot reminders run-once`` runs it (a cron
+    job): its own audit writer, flushed and closed before returning."""
+    from runtime.offline import open_migrated
+
+    db = open_migrated(settings)
+    audit = AuditLog(db, scrub=redact_text)
+    try:
+        return reminder_poster(settings, db, audit, pace=pace).tick(limit=limit, dry_run=dry_run)
+    finally:
+        audit.close()
+        db.dispose()
+
+
 def run_http(settings: Settings, *, host: str, port: int) -> None:
     runtime = prepare(settings)
     server = HttpServer(runtime.wsgi(settings.signing_secret or ""), host=host, port=port)

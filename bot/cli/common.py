@@ -66,12 +66,10 @@ def cli_user() -> str:
 
 
 def open_migrated(settings: Settings):
-    from storage import open_database
-    from storage.migrate import upgrade
+    """The configured database, migrated (``runtime.offline``: the CLI itself imports no storage)."""
+    from runtime.offline import open_migrated as opened
 
-    db = open_database(settings.database_url)
-    upgrade(db)
-    return db
+    return opened(settings)
 
 
 

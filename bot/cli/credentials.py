@@ -64,12 +64,9 @@ def add_credential_commands(sub) -> None:
 def _workspace(settings: Settings, team: str | None) -> str | None:
     if team:
         return team
-    if not settings.bot_token:
-        return None
-    from slack_sdk import WebClient
+    from runtime.offline import bot_workspace
 
-    answer = WebClient(token=settings.bot_token, base_url=settings.slack_api_url, timeout=10).auth_test()
-    return str(answer.get("team_id") or "") or None
+    return bot_workspace(settings)
 
 
 def _read_secret(args: argparse.Namespace) -> str | None:
@@ -223,18 +220,9 @@ def _reminders_run_once(args: argparse.Namespace) -> int:
     import logging
 
     logging.getLogger("alembic").setLevel(logging.WARNING)  # a cron job's output: only what matters
-    from bot.redaction import redact_text
-    from runtime.compose import reminder_poster
-    from storage.audit import AuditLog
+    from runtime.compose import run_reminders_once
 
-    db = open_migrated(settings)
-    audit = AuditLog(db, scrub=redact_text)
-    try:
-        poster = reminder_poster(settings, db, audit, pace=args.pace)
-        result = poster.tick(limit=args.limit, dry_run=args.dry_run)
-    finally:
-        audit.close()
-        db.dispose()
+    result = run_reminders_once(settings, pace=args.pace, limit=args.limit, dry_run=args.dry_run)
     if args.dry_run:
         for item in result.planned:
             what = "resolved reply" if item.notice else f"{item.band} reminder" + (" + recovery thread"

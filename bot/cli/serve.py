@@ -75,18 +75,13 @@ def _print_setup_help(missing: list[str], socket_mode: bool) -> None:
 
 def _db_upgrade(_args: argparse.Namespace) -> int:
     settings: Settings = load_settings()
-    from storage import open_database
-    from storage.migrate import upgrade
+    from runtime.offline import MigrationFailed, migrate
 
-    db = open_database(settings.database_url)
     try:
-        revision = upgrade(db)
-    except Exception as error:
-        print(f"sso-bot: cannot migrate {db.url}: {str(error).splitlines()[0] if str(error) else error!r}",
-              file=sys.stderr)
+        url, revision = migrate(settings)
+    except MigrationFailed as error:
+        print(f"sso-bot: {error}", file=sys.stderr)
         return EXIT_FAILED
-    finally:
-        db.dispose()
-    print(f"database {db.url} is at revision {revision}")
+    print(f"database {url} is at revision {revision}")
     return EXIT_OK
 

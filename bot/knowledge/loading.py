@@ -50,7 +50,7 @@ def _load_default(validate: bool = False) -> KnowledgeBase:
 
 def _load_data_dir(validate: bool) -> KnowledgeBase:
     """The packaged data: from the validation cache when it matches, else validated (and cached)."""
-    from . import cache
+    import bot.knowledge.cache as cache  # the module itself: the package imports this one
 
     use_cache = cache.enabled()
     files = _data_files(DATA_DIR) if use_cache else []

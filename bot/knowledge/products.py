@@ -28,10 +28,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .cues import Cues, CueSet
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:  # pragma: no cover - typing only; the schema imports this module
-    from .schema import Entry
+
+class _Scoped(Protocol):
+    """What :func:`product_of` reads of an entry (``schema.Entry`` has both; the schema imports this module)."""
+
+    id: str
+    product: str | None
 
 
 @dataclass(frozen=True)
@@ -105,7 +109,7 @@ _BY_PREFIX = sorted(((prefix, p.name) for p in PRODUCTS.values() for prefix in p
                     key=lambda item: -len(item[0]))
 
 
-def product_of(entry: "Entry") -> str | None:
+def product_of(entry: _Scoped) -> str | None:
     """The product ``entry`` holds for, or None for a neutral entry."""
     if entry.product is not None:
         return entry.product
