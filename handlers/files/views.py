@@ -8,6 +8,7 @@ from slack_sdk.models.views import View
 
 from handlers.files.ids import FileId
 from handlers.shared.limits import clip, escape_mrkdwn
+from handlers.shared.modals import problem_blocks
 
 INPUT_ACTION = "value"
 MAX_FILE_MB = 100
@@ -19,8 +20,7 @@ def file_modal(problem: str = "") -> View:
     return View(
         type="modal", callback_id=FileId.MODAL, title="Diagnose a file", submit="Read it", close="Cancel",
         blocks=[
-            *([SectionBlock(text=MarkdownTextObject(text=clip(f":warning: {escape_mrkdwn(problem)}", 3000)))]
-              if problem else []),
+            *problem_blocks(problem),
             SectionBlock(text=MarkdownTextObject(text=(
                 ":page_facing_up: A *HAR capture* of a failed sign-in (browser dev tools → Network → Save all as "
                 "HAR), or an *export*: Entra provisioning or sign-in logs (CSV or JSON), Okta's System Log (JSON "

@@ -14,6 +14,7 @@ from bot.recovery import recovery_steps
 from bot.redaction import SafeReport
 from handlers.live.ids import LiveId
 from handlers.shared.limits import clip, escape_mrkdwn
+from handlers.shared.modals import problem_blocks
 from services.credentials import Tracked
 
 INPUT_ACTION = "value"
@@ -35,8 +36,7 @@ def scim_modal(url: str = "", idp: str = "entra", problem: str = "",
     return View(
         type="modal", callback_id=LiveId.SCIM_MODAL, title="Check a SCIM endpoint", submit="Check", close="Cancel",
         blocks=[
-            *([SectionBlock(text=MarkdownTextObject(text=clip(f":warning: {escape_mrkdwn(problem)}", 3000)))]
-              if problem else []),
+            *problem_blocks(problem),
             SectionBlock(text=MarkdownTextObject(text=(
                 ":mag: sso-bot sends the read-only requests your IdP sends on *Test connection* and at the start of "
                 "a sync (GET only: nothing is created or changed) and explains each answer. :lock: The token is used "
@@ -70,8 +70,7 @@ def saml_modal(problem: str = "") -> View:
     return View(
         type="modal", callback_id=LiveId.SAML_MODAL, title="Check SAML metadata", submit="Check", close="Cancel",
         blocks=[
-            *([SectionBlock(text=MarkdownTextObject(text=clip(f":warning: {escape_mrkdwn(problem)}", 3000)))]
-              if problem else []),
+            *problem_blocks(problem),
             SectionBlock(text=MarkdownTextObject(text=(
                 ":mag: Give the IdP's metadata URL, or upload the metadata XML you downloaded. sso-bot lists the "
                 "entityID, the sign-in and logout endpoints and each signing certificate with its expiry."))),

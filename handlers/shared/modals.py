@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import Block, PlainTextObject, SectionBlock
+from slack_sdk.models.blocks import Block, MarkdownTextObject, PlainTextObject, SectionBlock
 from slack_sdk.models.views import View
 
-from handlers.shared.limits import MAX_SECTION_TEXT, MAX_VIEW_BLOCKS, clip
+from handlers.shared.limits import MAX_SECTION_TEXT, MAX_VIEW_BLOCKS, clip, escape_mrkdwn
 
 INPUT_ACTION = "value"
 # Slack's cap on a plain_text_input's max_length.
@@ -20,3 +20,10 @@ def result_modal(title: str, blocks: list[Block]) -> View:
 def error_modal(message: str) -> View:
     return View(type="modal", title="sso-bot", close="Close",
                 blocks=[SectionBlock(text=PlainTextObject(text=clip(message, MAX_SECTION_TEXT)))])
+
+
+def problem_blocks(problem: str) -> list[Block]:
+    """Why the last try of a form failed, shown above the form again (nothing when there was none)."""
+    if not problem:
+        return []
+    return [SectionBlock(text=MarkdownTextObject(text=clip(f":warning: {escape_mrkdwn(problem)}", MAX_SECTION_TEXT)))]
