@@ -25,6 +25,7 @@ from slack_bolt.util.utils import get_arg_names_of_callable
 
 from handlers.shared.payload import team_id, user_id
 from handlers.shared.modals import error_modal
+from handlers.shared.prompt_ack import PromptListenerRunner
 
 log = logging.getLogger("sso_bot.errors")
 
@@ -54,7 +55,17 @@ def unexpected_text(ref: str) -> str:
 
 
 class GuardedApp(App):
-    """Bolt's App with every listener registered inside the error boundary (``guarded``)."""
+    """Bolt's App with every listener registered inside the error boundary (``guarded``), answering
+    Slack as soon as a listener acks (``PromptListenerRunner``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bolts = self._listener_runner
+        self._listener_runner = PromptListenerRunner(
+            logger=bolts.logger, process_before_response=bolts.process_before_response,
+            listener_error_handler=bolts.listener_error_handler, listener_start_handler=bolts.listener_start_handler,
+            listener_completion_handler=bolts.listener_completion_handler, listener_executor=bolts.listener_executor,
+            lazy_listener_runner=bolts.lazy_listener_runner)
 
     def _register_listener(self, functions, *args, **kwargs):  # the one place every app.action/view/... passes
         functions = list(functions)
