@@ -23,7 +23,8 @@ import logging
 import multiprocessing
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
-from typing import Any, Callable, Iterable
+from contextlib import contextmanager
+from typing import Any, Callable, Iterable, Iterator
 
 from storage import Database, open_database
 
@@ -150,6 +151,10 @@ class BackgroundJobs:
         timer.daemon = True
         timer.start()
 
+    def slots(self, count: int) -> "Slots":
+        """At most ``count`` callers at once in this process: see :class:`Slots`."""
+        return Slots(count)
+
     def coalescing(self, job: Callable[[Worker, Any], Any], batch: Callable[[list[Any]], Any],
                    on_done: Callable[[Any, Any, BaseException | None], None]) -> "CoalescingQueue":
         """A queue whose items go out in batches of ``job``: see :class:`CoalescingQueue`."""
@@ -217,6 +222,31 @@ class CoalescingQueue:
                     self._in_flight -= 1
             if following is not None:
                 self._submit(following)
+
+
+class Slots:
+    """Work that must run in this process (a redraw while closing a checklist) but should not crowd it:
+    at most ``count`` at once, as more would only queue for the interpreter lock and slow other
+    requests' acks. ``with slots:`` takes one; ``slots.given_back()`` returns it while its holder
+    waits on something slow (a 429's Retry-After), so waiting never blocks the others."""
+
+    def __init__(self, count: int) -> None:
+        self._free = threading.BoundedSemaphore(count)
+
+    def __enter__(self) -> "Slots":
+        self._free.acquire()
+        return self
+
+    def __exit__(self, *_exc: Any) -> None:
+        self._free.release()
+
+    @contextmanager
+    def given_back(self) -> Iterator[None]:
+        self._free.release()
+        try:
+            yield
+        finally:
+            self._free.acquire()
 
 
 def _noop() -> None:

@@ -14,8 +14,8 @@ a burst of clicks on one run costs one pair of ``chat.update`` calls showing all
 
 from __future__ import annotations
 
-import threading
 import time
+from contextlib import nullcontext
 from typing import Any, Iterable
 
 from slack_sdk import WebClient
@@ -29,9 +29,8 @@ from handlers.shared.deps import Deps
 from handlers.shared.errors import UserError, report_failure
 from handlers.shared.slack_api import rate_limit_wait
 
-# Redraws run at once by the main process (closing, follow-up answers). More at once would only queue
-# for the interpreter lock and slow the acks of other requests.
-_TICK_SLOTS = 2
+# Redraws run at once by the main process (closing, follow-up answers): see ``runtime.jobs.Slots``.
+_REDRAW_SLOTS = 2
 
 
 
@@ -40,7 +39,7 @@ class ChecklistTicks:
 
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
-        self._busy = threading.BoundedSemaphore(_TICK_SLOTS)
+        self._busy = deps.jobs.slots(_REDRAW_SLOTS)
         self._slack: tuple[str, str] = ("", "")
         self._queue = deps.jobs.coalescing(run_tick_job, self._job_of, self._done)
 
@@ -115,13 +114,8 @@ class ChecklistTicks:
                 if wait is None or attempt == 2:
                     log.warning("chat.update of a checklist message failed: %s", error.response.get("error"))
                     return
-                if in_slot:
-                    self._busy.release()
-                try:
+                with self._busy.given_back() if in_slot else nullcontext():
                     time.sleep(wait)
-                finally:
-                    if in_slot:
-                        self._busy.acquire()
 
 
 def _respond(click: Click):
