@@ -9,3 +9,5 @@ class FileId(StrEnum):
     MODAL = "file.modal"
     INPUT_BLOCK = "file.input"
     OPEN_MODAL = "file.open_modal"
+    SHARE = "file.share"  # Share in channel, from the answer in the modal (the channel is the view's metadata)
+    ANSWER_ACTIONS = "file.answer_actions"
