@@ -20,6 +20,9 @@ def add_diagnose_command(sub) -> None:
                           "export of Entra provisioning or sign-in logs or Okta's System Log")
     diagnose.add_argument("--csv", metavar="PATH", help="with --file: also write an export's failures grouped by "
                           "cause to PATH as CSV (masked users, no raw values; '-' for standard output)")
+    diagnose.add_argument("--expect-audience", "--sp-entity-id", metavar="ENTITY_ID", dest="expect_audience",
+                          default="", help="with --file: the SP's entity ID, compared with the Audience of every SAML "
+                          "Response in the file (a HAR's posts, or a saved Response)")
     diagnose.add_argument("--json", action="store_true", help="print the report as JSON")
     diagnose.add_argument("--issued-at", metavar="YYYY-MM-DD", type=date_arg,
                           help="when an opaque token was generated (its expiry is that plus 180 days)")
@@ -32,8 +35,8 @@ def _diagnose(args: argparse.Namespace) -> int:
     from bot.diagnostics.render import render_json, render_text
     from services import diagnose as diagnosis
 
-    if args.csv and not (args.file or (len(args.text) == 1 and _is_file(args.text[0]))):
-        print("sso-bot diagnose: --csv goes with --file PATH (an export to group)", file=sys.stderr)
+    if (args.csv or args.expect_audience) and not (args.file or (len(args.text) == 1 and _is_file(args.text[0]))):
+        print("sso-bot diagnose: --csv and --expect-audience go with --file PATH", file=sys.stderr)
         return EXIT_USAGE
     if args.file or (len(args.text) == 1 and args.text[0] != "-" and _is_file(args.text[0])):
         return _diagnose_file(args.file or args.text[0], args)
@@ -73,7 +76,7 @@ def _diagnose_file(path: str, args: argparse.Namespace) -> int:
     from services import diagnose as diagnosis
 
     try:
-        report, refused = diagnosis.diagnose_file(path)
+        report, refused = diagnosis.diagnose_file(path, expect_audience=args.expect_audience)
     except OSError as error:
         print(f"sso-bot diagnose: cannot read {path}: {error.strerror or error}", file=sys.stderr)
         return EXIT_USAGE

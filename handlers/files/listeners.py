@@ -64,7 +64,7 @@ class FileChecks:
         url = str(upload.get("url_private_download") or upload.get("url_private") or "")
         try:
             with downloaded(url, token=self.token, api_url=self.api_url, max_bytes=MAX_FILE_MB * 1_000_000) as path:
-                report, refused = diagnosis.diagnose_file(path)
+                report, refused = diagnosis.diagnose_file(path, expect_audience=_audience(view))
         except DownloadError as error:
             client.views_update(view_id=view_id, view=file_modal(problem=str(error), channel=channel))
             self._audit(body, "user_error", "download")
@@ -124,6 +124,11 @@ class FileChecks:
 def _files(view: dict[str, Any]) -> list[dict[str, Any]]:
     state = ((view.get("state") or {}).get("values", {}).get(FileId.INPUT_BLOCK, {}).get(INPUT_ACTION) or {})
     return [f for f in state.get("files") or () if isinstance(f, dict)]
+
+
+def _audience(view: dict[str, Any]) -> str:
+    state = (view.get("state") or {}).get("values", {}).get(FileId.AUDIENCE_BLOCK, {}).get(INPUT_ACTION) or {}
+    return str(state.get("value") or "").strip()
 
 
 def register(app: App, deps: Deps) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import (ActionsBlock, Block, ButtonElement, ContextBlock, InputBlock, MarkdownTextObject,
                                      SectionBlock)
-from slack_sdk.models.blocks.block_elements import FileInputElement
+from slack_sdk.models.blocks.block_elements import FileInputElement, PlainTextInputElement
 from slack_sdk.models.views import View
 
 from handlers.files.ids import FileId
@@ -13,7 +13,8 @@ from handlers.shared.modals import problem_blocks
 
 INPUT_ACTION = "value"
 MAX_FILE_MB = 100
-FILETYPES = ["har", "json", "jsonl", "csv", "txt", "log"]
+FILETYPES = ["har", "json", "jsonl", "csv", "txt", "log", "xml"]
+MAX_ENTITY_ID = 1024
 
 
 def file_modal(problem: str = "", channel: str = "") -> View:
@@ -26,11 +27,15 @@ def file_modal(problem: str = "", channel: str = "") -> View:
             *problem_blocks(problem),
             SectionBlock(text=MarkdownTextObject(text=(
                 ":page_facing_up: A *HAR capture* of a failed sign-in (browser dev tools → Network → Save all as "
-                "HAR), or an *export*: Entra provisioning or sign-in logs (CSV or JSON), Okta's System Log (JSON "
+                "HAR), a *SAML Response* (XML or base64), or an *export*: Entra provisioning or sign-in logs (CSV or JSON), Okta's System Log (JSON "
                 f"or CSV). Up to {MAX_FILE_MB} MB. :lock: Cookies, tokens, codes and passwords in it are hidden "
                 "before anything is shown, and the file is deleted as soon as it is read: only this answer remains."))),
             InputBlock(block_id=FileId.INPUT_BLOCK, label="File",
                        element=FileInputElement(action_id=INPUT_ACTION, filetypes=FILETYPES, max_files=1)),
+            InputBlock(block_id=FileId.AUDIENCE_BLOCK, label="SP entity ID (optional, for SAML)", optional=True,
+                       hint="The service provider's entity ID: every SAML Response in the file is checked against it.",
+                       element=PlainTextInputElement(action_id=INPUT_ACTION, max_length=MAX_ENTITY_ID,
+                                                     placeholder="https://app.example.com/saml/metadata")),
         ],
     )
 

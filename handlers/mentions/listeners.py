@@ -34,7 +34,7 @@ _MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
 _MAX_MESSAGES = 50
 _MAX_TEXT = 20_000
 _MAX_FILE = 100_000_000
-_FILE_TYPES = {"har", "json", "jsonl", "csv", "text", "txt"}
+_FILE_TYPES = {"har", "json", "jsonl", "csv", "text", "txt", "xml"}
 
 
 class _Seen:
