@@ -155,13 +155,18 @@ def test_without_files_write_the_thread_is_told_how_to_get_the_csv(slack_app, tm
     assert "files:write" in said and "--csv" in said and not _csv_uploads(slack_app)
 
 
-def _share_click(app, answer_view: dict, share_id: str) -> None:
+def _share_payload(answer_view: dict, share_id: str) -> dict:
+    """A click on *Share in channel* inside the answer modal (a block action from a view, as Slack sends it)."""
     from tests.support.payloads import block_actions
 
     payload = block_actions("file.share", share_id, home=True)
     payload["container"] = {"type": "view", "view_id": "V0MODAL01"}
     payload["view"] = {**answer_view, "id": "V0MODAL01", "type": "modal", "state": {"values": {}}}
-    app.interaction(payload)
+    return payload
+
+
+def _share_click(app, answer_view: dict, share_id: str) -> None:
+    app.interaction(_share_payload(answer_view, share_id))
 
 
 def _share_button(view: dict) -> str:
@@ -242,3 +247,23 @@ def test_no_secret_reaches_the_shared_answer_or_the_csv(slack_app, tmp_path_fact
     sent = [c.params for c in slack_app.fake.calls if c.method != "files.download"]
     assert not leaks.in_value(sent)
     assert not leaks.in_value([u["data"].decode("utf-8", "replace") for u in slack_app.fake.app_uploads.values()])
+
+
+def test_another_workspace_cannot_share_a_kept_file_answer(slack_app, corpus):
+    slack_app.fake.file_token = BOT_TOKEN
+    data = (corpus / "logs" / "entra_signin_audit_events_panther_tests.jsonl").read_bytes()
+    values = {"file.input": {"value": {"type": "file_input",
+                                       "files": [slack_app.fake.upload("F0ISOL001", data, "s.jsonl", "jsonl")]}}}
+    slack_app.interaction(view_submission("file.modal", values, private_metadata="C0SSO0001"))
+    view = slack_app.fake.calls_to("views.update")[-1].params["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    share_id = _share_button(view)
+    slack_app.fake.reset()
+    payload = {**_share_payload(view, share_id), "team": {"id": "T0OTHER01", "domain": "other"}}
+    payload["user"] = {**payload["user"], "team_id": "T0OTHER01"}
+    slack_app.interaction(payload)
+    assert not slack_app.fake.calls_to("chat.postMessage")  # nothing posted for the other workspace
+    assert "belongs to another Slack workspace" in json.dumps([c.params for c in slack_app.fake.calls])
+    slack_app.fake.reset()
+    slack_app.interaction(_share_payload(view, share_id))  # the same click from its own workspace shares it
+    assert [c for c in slack_app.fake.calls_to("chat.postMessage") if c.params.get("channel") == "C0SSO0001"]
