@@ -4,7 +4,8 @@
    ``corpus/har/haralyzer_cnn.har``, Firebug's export of cnn.com, repeated with fresh URLs and times,
    with a failing Entra sign-in from ``tests/unit/files/har_builder.py`` in the middle). In the same
    run, each in a fresh process: ``json.load`` of the file, then ``bot.files.analyse_file``. Targets:
-   the analysis in ≤ 0.7 × json.load's wall time, and ≤ 30 MiB peak memory for the analysis (the
+   the analysis in ≤ 0.7 × json.load's wall time (CPU time printed beside it: on a loaded machine
+   it shows what the wall clock blurs), and ≤ 30 MiB peak memory for the analysis (the
    process's peak resident size minus its size before the file was opened, from getrusage; the
    Python-heap peak from tracemalloc is printed beside it, in a separate run so it does not slow
    the timing).
@@ -50,7 +51,7 @@ def rss():
 before = rss()
 if trace:
     tracemalloc.start()
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 if mode == "json.load":
     with open(path, "rb") as f:
         data = json.load(f)
@@ -58,10 +59,10 @@ if mode == "json.load":
 else:
     report = analyse_file(path)
     findings = len(report.findings)
-seconds = time.perf_counter() - start
+seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
 heap = tracemalloc.get_traced_memory()[1] if trace else 0
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-print(json.dumps({"seconds": seconds, "rss_growth": max(0, peak - before), "heap_peak": heap, "findings": findings}))
+print(json.dumps({"seconds": seconds, "cpu": cpu, "rss_growth": max(0, peak - before), "heap_peak": heap, "findings": findings}))
 """
 
 
@@ -149,17 +150,20 @@ def main() -> int:
         ratio = analysis["seconds"] / baseline["seconds"]
         mib = analysis["rss_growth"] / 2**20
         print(f"HAR {size / 1e6:.1f} MB, {entries} entries")
-        print(f"  json.load      {baseline['seconds']:6.2f} s   peak +{baseline['rss_growth'] / 2**20:6.1f} MiB")
-        print(f"  analyse_file   {analysis['seconds']:6.2f} s   peak +{mib:6.1f} MiB   (Python heap peak "
-              f"{heap / 2**20:.1f} MiB; {analysis['findings']} findings)")
-        print(f"  ratio {ratio:.2f} (target ≤ {HAR_RATIO}), memory {mib:.1f} MiB (target ≤ {HAR_MIB})  "
-              f"{'OK' if ratio <= HAR_RATIO and mib <= HAR_MIB else 'MISSED'}")
+        cpu_ratio = analysis["cpu"] / baseline["cpu"]
+        print(f"  json.load      {baseline['seconds']:6.2f} s wall {baseline['cpu']:6.2f} s CPU   "
+              f"peak +{baseline['rss_growth'] / 2**20:6.1f} MiB")
+        print(f"  analyse_file   {analysis['seconds']:6.2f} s wall {analysis['cpu']:6.2f} s CPU   peak +{mib:6.1f} MiB   "
+              f"(Python heap peak {heap / 2**20:.1f} MiB; {analysis['findings']} findings)")
+        print(f"  ratio {ratio:.2f} wall, {cpu_ratio:.2f} CPU (target ≤ {HAR_RATIO}), memory {mib:.1f} MiB "
+              f"(target ≤ {HAR_MIB})  {'OK' if ratio <= HAR_RATIO and mib <= HAR_MIB else 'MISSED'}")
         ok &= ratio <= HAR_RATIO and mib <= HAR_MIB
         for path in build_exports(folder, args.rows):
             run = child("analyse", path)
             heap = child("analyse", path, trace=True)["heap_peak"]
             mib = run["rss_growth"] / 2**20
             print(f"export {path.name} ({path.stat().st_size / 1e6:.1f} MB, {args.rows} rows): {run['seconds']:.2f} s "
+                  f"wall, {run['cpu']:.2f} s CPU, {args.rows / run['seconds']:,.0f} rows/s "
                   f"(target ≤ {EXPORT_SECONDS}), peak +{mib:.1f} MiB (target ≤ {EXPORT_MIB}; Python heap peak "
                   f"{heap / 2**20:.1f} MiB)  {'OK' if run['seconds'] <= EXPORT_SECONDS and mib <= EXPORT_MIB else 'MISSED'}")
             ok &= run["seconds"] <= EXPORT_SECONDS and mib <= EXPORT_MIB

@@ -19,12 +19,13 @@ def diagnose(check: str, text: str, *, now: datetime | None = None, environments
                      issued_at=issued_at)
 
 
-def diagnose_file(path: str) -> tuple[SafeReport, bool]:
-    """A HAR capture or a log export read from ``path`` (``bot.files``), and whether it was refused as
-    something sso-bot does not read (a screenshot, a zip, a cut-off file). OSError when it cannot be opened."""
+def diagnose_file(path: str, *, expect_audience: str = "") -> tuple[SafeReport, bool]:
+    """A HAR capture, a log export or a SAML Response read from ``path`` (``bot.files``), and whether it was
+    refused as something sso-bot does not read (a screenshot, a zip, a cut-off file). ``expect_audience`` is
+    the SP's entity ID when the admin gave it. OSError when the file cannot be opened."""
     from bot.files import REFUSED_INPUT, analyse_file  # the streaming readers load only for files
 
-    report = analyse_file(path)
+    report = analyse_file(path, expect_audience=expect_audience)
     return report, REFUSED_INPUT in report.inputs
 
 

@@ -18,6 +18,11 @@ def add_diagnose_command(sub) -> None:
                           "the name of an existing file means --file")
     diagnose.add_argument("--file", metavar="PATH", help="a HAR capture of a sign-in, or a CSV/JSON/JSON Lines "
                           "export of Entra provisioning or sign-in logs or Okta's System Log")
+    diagnose.add_argument("--csv", metavar="PATH", help="with --file: also write an export's failures grouped by "
+                          "cause to PATH as CSV (masked users, no raw values; '-' for standard output)")
+    diagnose.add_argument("--expect-audience", "--sp-entity-id", metavar="ENTITY_ID", dest="expect_audience",
+                          default="", help="with --file: the SP's entity ID, compared with the Audience of every SAML "
+                          "Response in the file (a HAR's posts, or a saved Response)")
     diagnose.add_argument("--json", action="store_true", help="print the report as JSON")
     diagnose.add_argument("--issued-at", metavar="YYYY-MM-DD", type=date_arg,
                           help="when an opaque token was generated (its expiry is that plus 180 days)")
@@ -30,6 +35,9 @@ def _diagnose(args: argparse.Namespace) -> int:
     from bot.diagnostics.render import render_json, render_text
     from services import diagnose as diagnosis
 
+    if (args.csv or args.expect_audience) and not (args.file or (len(args.text) == 1 and _is_file(args.text[0]))):
+        print("sso-bot diagnose: --csv and --expect-audience go with --file PATH", file=sys.stderr)
+        return EXIT_USAGE
     if args.file or (len(args.text) == 1 and args.text[0] != "-" and _is_file(args.text[0])):
         return _diagnose_file(args.file or args.text[0], args)
     if not args.text:
@@ -68,14 +76,32 @@ def _diagnose_file(path: str, args: argparse.Namespace) -> int:
     from services import diagnose as diagnosis
 
     try:
-        report, refused = diagnosis.diagnose_file(path)
+        report, refused = diagnosis.diagnose_file(path, expect_audience=args.expect_audience)
     except OSError as error:
         print(f"sso-bot diagnose: cannot read {path}: {error.strerror or error}", file=sys.stderr)
         return EXIT_USAGE
-    sys.stdout.write(render_json(report) if args.json else render_text(report, colour=_colour_ok()))
+    if args.csv == "-":
+        sys.stdout.write(_grouped_csv(report))
+    else:
+        sys.stdout.write(render_json(report) if args.json else render_text(report, colour=_colour_ok()))
     if refused:
         return EXIT_USAGE
+    if args.csv and args.csv != "-":
+        try:
+            with open(args.csv, "w", encoding="utf-8-sig", newline="") as out:  # the BOM: Excel then reads UTF-8
+                out.write(_grouped_csv(report))
+        except OSError as error:
+            print(f"sso-bot diagnose: cannot write {args.csv}: {error.strerror or error}", file=sys.stderr)
+            return EXIT_USAGE
     return EXIT_FAILED if report.failed else EXIT_OK
+
+
+def _grouped_csv(report) -> str:
+    from bot.files.failures_csv import failure_groups, failures_csv
+
+    if not failure_groups(report):
+        print("sso-bot diagnose: no grouped failures in this file (the CSV has its header only)", file=sys.stderr)
+    return failures_csv(report)
 
 
 def _read_input(parts: list[str]) -> str:

@@ -1,4 +1,5 @@
-"""Read the files admins attach: HAR captures of a sign-in, and provisioning or System Log exports.
+"""Read the files admins attach: HAR captures of a sign-in, provisioning or System Log exports, and SAML
+Responses saved as files.
 
 Pure core (no Slack, no SQL). One entry point, :func:`analyse_file`, takes a path or an open binary
 stream, works out what the file is (``detect``), reads it incrementally (``har_read``, ``export_read``)
@@ -21,6 +22,7 @@ from bot.files.export_read import Utf8Reader, text_stream
 from bot.files.har import analyse_har
 from bot.files.har_read import HarUnreadable
 from bot.files.report import sealed_report
+from bot.files.saml_file import MAX_SAML_BYTES, analyse_saml
 from bot.redaction import SafeReport
 
 __all__ = ["analyse_file", "analyse_stream", "MAX_FILE_BYTES", "REFUSED_INPUT"]
@@ -30,16 +32,17 @@ REFUSED_INPUT = "file_refused"
 SUBJECT = "file"
 
 
-def analyse_file(path: str | os.PathLike, *, now: datetime | None = None) -> SafeReport:
-    """The sealed report about the file at ``path`` (OSError when it cannot be opened)."""
+def analyse_file(path: str | os.PathLike, *, now: datetime | None = None, expect_audience: str = "") -> SafeReport:
+    """The sealed report about the file at ``path`` (OSError when it cannot be opened). ``expect_audience``
+    is the SP's entity ID, when known: every SAML Response in the file is compared with it."""
     path = Path(path)
     size = path.stat().st_size
     with open(path, "rb") as stream:
-        return analyse_stream(stream, name=path.name, size=size, now=now)
+        return analyse_stream(stream, name=path.name, size=size, now=now, expect_audience=expect_audience)
 
 
 def analyse_stream(stream: IO[bytes], *, name: str = "", size: int | None = None,
-                   now: datetime | None = None) -> SafeReport:
+                   now: datetime | None = None, expect_audience: str = "") -> SafeReport:
     """The sealed report about the file in ``stream`` (a seekable binary stream at its start)."""
     now = now or datetime.now(timezone.utc)
     if size is not None and size > MAX_FILE_BYTES:
@@ -57,12 +60,24 @@ def analyse_stream(stream: IO[bytes], *, name: str = "", size: int | None = None
                 stream.read(3)  # the byte-order mark (mitmproxy's with-bom.har has one)
             elif sniffed.encoding != "utf-8":  # ijson reads UTF-8: a UTF-16 capture is re-encoded as it streams
                 stream = Utf8Reader(text_stream(stream, sniffed.encoding))
-            result = analyse_har(stream, now=now)
+            result = analyse_har(stream, now=now, expect_audience=expect_audience)
             return sealed_report(SUBJECT, result.findings, result.inputs, result.secrets)
+        if sniffed.kind == "saml":
+            return _saml(stream, sniffed, name, now, expect_audience)
         findings, inputs = analyse_export(stream, sniffed.kind, sniffed.encoding, head, now=now)
         return sealed_report(SUBJECT, findings, inputs)
     except (HarUnreadable, ExportUnreadable) as problem:
         return _refusal(Sniffed("refused", what=problem.what, next_step=problem.next_step), name)
+
+
+def _saml(stream: IO[bytes], sniffed: Sniffed, name: str, now: datetime, expect_audience: str) -> SafeReport:
+    data = stream.read(MAX_SAML_BYTES + 1)
+    if len(data) > MAX_SAML_BYTES:
+        return _refusal(Sniffed("refused", what="a SAML Response over 2 MiB",
+                                next_step="Save only the SAMLResponse value of the sign-in, not the whole page."), name)
+    text = data.decode(sniffed.encoding, "replace").lstrip("\ufeff")
+    findings, inputs = analyse_saml(text, now=now, expect_audience=expect_audience)
+    return sealed_report(SUBJECT, findings, inputs, [text, *text.split()])
 
 
 def _refusal(sniffed: Sniffed, name: str) -> SafeReport:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import ijson
 
 from bot.diagnostics.text import sniff_codec
+from bot.files.saml_file import looks_like_saml
 
 __all__ = ["Sniffed", "sniff", "HEAD_BYTES"]
 
@@ -44,7 +45,8 @@ _MAGIC = (
 
 @dataclass(frozen=True)
 class Sniffed:
-    """``kind``: har, json (an array or a page of records), jsonl, csv, or ``refused``. ``encoding`` is the
+    """``kind``: har, json (an array or a page of records), jsonl, csv, saml (a SAML Response as XML or
+    base64), or ``refused``. ``encoding`` is the
     codec to read text with. For a refusal, ``what`` says what the file is and ``next_step`` what to send."""
 
     kind: str
@@ -73,14 +75,17 @@ def sniff(head: bytes, name: str = "", *, size: int | None = None) -> Sniffed:
         return _object_kind(stripped, encoding, lower)
     if stripped.startswith("["):
         return Sniffed("json", encoding)
+    if looks_like_saml(stripped):
+        return Sniffed("saml", encoding)
     if stripped[:15].lower().startswith(("<!doctype html", "<html")):
         return _refuse("a saved web page (HTML)", "Send the HAR of the sign-in instead of the page itself. " + HAR_HOWTO)
     if stripped.startswith(("HTTP/1", "HTTP/2", "GET ", "POST ")):
         return _refuse("a raw HTTP exchange (headers and body as text)",
                        "Save only the JSON body (from the first { or [) as a .json file and send that.")
     if stripped.startswith("<"):
-        return _refuse("an XML document", "A SAML response or metadata is diagnosed by pasting it into "
-                                          "`sso-bot diagnose -` (or /sso diagnose); here I read HARs and log exports.")
+        return _refuse("an XML document but not a SAML Response", "SAML metadata is checked with `sso-bot check saml "
+                                                                   "URL` (or /sso check saml); here I read SAML "
+                                                                   "Responses, HARs and log exports.")
     if _looks_csv(stripped):
         return Sniffed("csv", encoding)
     return _refuse("plain text I cannot place", "Paste a single error or log line into `sso-bot diagnose` "

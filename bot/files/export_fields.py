@@ -10,12 +10,19 @@ Field names differ by where the export came from, and this module knows four fam
 * Okta System Log ``LogEvent`` (API JSON, event hooks, keys in any letter case) and the CSV download
   or SIEM copies with flattened names (``outcome.result``, ``outcome_result_s``).
 
+A CSV exported from a Log Analytics query of the ``AADProvisioningLogs`` or ``SigninLogs`` table uses the
+table's column names (documented by Microsoft) and holds the nested fields as JSON text, which is read.
+The portal's own CSV download (``ProvisioningLogs.csv``, one of three files joined by change ID) and
+Okta's System Log CSV are matched by the field names their columns show; no published sample of either
+was found to check the exact headers against, hence the loose matching below.
+
 Names are compared without case or punctuation, so ``provisioningStatusInfo.errorInformation.errorCode``,
 ``ProvisioningStatusInfo_errorInformation_errorCode`` and a column called ``Error Code`` all match.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -61,9 +68,15 @@ class _Fields:
         self._flat: dict[str, Any] | None = None
         self._nested = any(isinstance(v, (dict, list)) for v in record.values())
         self._maps: dict[int, dict[str, Any]] = {}  # id(dict) -> its items by normalised key, built on a miss
+        self._json: dict[str, dict | None] | None = None  # a flat record's JSON-text columns, parsed on demand
+        self._has_json: bool | None = None
 
     def get(self, *paths: str) -> Any:
         if not self._nested:
+            if self._has_json is None:
+                self._has_json = any(_json_text(v) for v in self.record.values())
+            if self._has_json:  # the paths in their order, each tried as a column and inside a JSON column
+                return next((v for v in map(self._flat_or_json, paths) if v not in (None, "")), None)
             for column in _columns_for(tuple(self.record), paths):
                 value = self.record[column]
                 if value not in (None, ""):
@@ -74,6 +87,34 @@ class _Fields:
             if value not in (None, ""):
                 return value
         return None
+
+    def _flat_or_json(self, path: str) -> Any:
+        """``path`` as a column, or as a dotted path into a column that holds a JSON object as text: Log
+        Analytics writes the nested fields of its ``AADProvisioningLogs`` and ``SigninLogs`` tables that way
+        (``SourceIdentity``, ``ProvisioningStatusInfo``, ``Status``) in a CSV export of a query."""
+        for column in _columns_for(tuple(self.record), (path,)):
+            value = self.record[column]
+            if value not in (None, "") and not _json_text(value):
+                return value
+        head, dot, rest = path.partition(".")
+        if dot:
+            for column in _columns_for(tuple(self.record), (head,)):
+                inner = self._parsed(column)
+                if inner is not None:
+                    return _Fields(inner).get(rest)
+        return None
+
+    def _parsed(self, column: str) -> dict | None:
+        if self._json is None:
+            self._json = {}
+        if column not in self._json:
+            value = self.record.get(column)
+            try:
+                parsed = json.loads(value) if _json_text(value) else None
+            except ValueError:
+                parsed = None
+            self._json[column] = parsed if isinstance(parsed, dict) else None
+        return self._json[column]
 
     def _walk(self, path: str) -> Any:
         if not self._nested:  # a CSV row or a SIEM's flattened copy: one look-up by normalised name
@@ -98,6 +139,10 @@ class _Fields:
         if self._flat is None:
             self._flat = {_norm(k): v for k, v in self.record.items() if not isinstance(v, (dict, list))}
         return self._flat
+
+
+def _json_text(value: Any) -> bool:
+    return isinstance(value, str) and value[:1] == "{" and value[-1:] == "}"
 
 
 _COLUMNS: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[str, ...]] = {}
@@ -167,7 +212,8 @@ def _entra_provisioning(f: _Fields) -> Event:
                  "source identity name", "target identity", "sourceIdentity.id")
     app = f.get("servicePrincipal.displayName", "servicePrincipal.Name", "targetSystem.displayName",
                 "targetSystem.Name", "service principal name", "target system", "application")
-    when = f.get("activityDateTime", "time", "date", "date (utc)", "activity date", "timeGenerated")
+    when = f.get("activityDateTime", "time", "date", "date (utc)", "activity date", "timeGenerated",
+                 "TimeGenerated [UTC]")
     return Event("entra-provisioning", outcome, _time(when), _s(user), _s(app), _s(code), _s(reason),
                  _s(f.get("provisioningAction", "action")))
 
@@ -178,7 +224,8 @@ def _entra_sign_in(f: _Fields) -> Event:
     if code.endswith(".0"):
         code = code[:-2]
     reason = f.get("status.failureReason", "failure reason", "resultDescription", "status.additionalDetails")
-    return Event("entra-sign-in", outcome, _time(f.get("createdDateTime", "time", "date", "date (utc)")),
+    return Event("entra-sign-in", outcome, _time(f.get("createdDateTime", "time", "date", "date (utc)", "TimeGenerated",
+                                                       "TimeGenerated [UTC]")),
                  _s(f.get("userPrincipalName", "user principal name", "username", "user")),
                  _s(f.get("appDisplayName", "application", "app display name")), code, _s(reason),
                  _s(f.get("clientAppUsed", "operationName")))
@@ -234,7 +281,7 @@ def _time(value: Any) -> datetime | None:
         moment = datetime.fromisoformat(text)
     except ValueError:
         moment = None
-        for pattern in ("%m/%d/%Y, %I:%M:%S %p", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M", "%d/%m/%Y %H:%M:%S"):
+        for pattern in ("%m/%d/%Y, %I:%M:%S.%f %p", "%m/%d/%Y, %I:%M:%S %p", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M", "%d/%m/%Y %H:%M:%S"):
             try:
                 moment = datetime.strptime(text, pattern)
                 break

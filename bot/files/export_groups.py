@@ -18,7 +18,7 @@ from bot.files.redact import mask_emails, mask_user, short
 from bot.redaction import redact_text
 from bot.recovery import entra_quarantine_clock
 
-__all__ = ["Tally", "findings_of"]
+__all__ = ["Tally", "findings_of", "CAUSE_FACTS"]
 
 MAX_RAW_CAUSES = 200  # distinct raw errors sent to the engine; the rest are grouped by their own code
 USERS_SHOWN = 5
@@ -199,9 +199,21 @@ def _cause_finding(code: str, group: _Group, explanation: Finding | None) -> Fin
     return Finding(code, Severity.FAIL, mask_emails(f"{group.count} × {short(title, 140)}"), mask_emails(detail),
                    fix=explanation.fix if explanation is not None else (),
                    refs=explanation.refs if explanation is not None else (),
-                   facts={"count": str(group.count), "first seen": _when(group.first), "last seen": _when(group.last),
-                          "users": str(len(users))},
+                   facts=_cause_facts(group, shown),
                    confidence=explanation.confidence if explanation is not None else 0.3)
+
+CAUSE_FACTS = ("count", "first seen", "last seen", "users", "users shown", "error codes", "apps")
+
+
+def _cause_facts(group: _Group, shown: str) -> dict[str, str]:
+    """What a cause finding carries as facts: the CSV of grouped failures (``bot.files.failures_csv``) is
+    made of these, read back from the sealed report, so it holds nothing the answer does not."""
+    facts = {"count": str(group.count), "first seen": _when(group.first), "last seen": _when(group.last),
+             "users": str(len(group.users)), "users shown": mask_emails(shown),
+             "error codes": mask_emails(", ".join(list(group.codes)[:5])),
+             "apps": mask_emails(", ".join(list(group.apps)[:3]))}
+    return {k: v for k, v in facts.items() if v}
+
 
 def _raw_title(sample: Event | None) -> str:
     if sample is None:

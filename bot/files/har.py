@@ -19,6 +19,7 @@ from bot.files.har_checks import Numbering, check_flow
 from bot.files.har_flow import flow_of, idp_name, timeline
 from bot.files.har_read import Capture, Step, read_har
 from bot.files.redact import short
+from bot.files.saml_file import audience_findings
 from bot.safe_xml import parse_untrusted
 
 __all__ = ["analyse_har", "HarResult"]
@@ -35,7 +36,7 @@ class HarResult:
     secrets: list[str] = field(default_factory=list)
 
 
-def analyse_har(stream: IO[bytes], *, now: datetime | None = None) -> HarResult:
+def analyse_har(stream: IO[bytes], *, now: datetime | None = None, expect_audience: str = "") -> HarResult:
     """Read the capture in ``stream`` and say what happened (may raise ``HarUnreadable``)."""
     capture = read_har(stream)
     result = HarResult(inputs=["har"], secrets=list(capture.secrets))
@@ -46,7 +47,7 @@ def analyse_har(stream: IO[bytes], *, now: datetime | None = None) -> HarResult:
         return result
     result.inputs.append("har_sign_in")
     number = Numbering(flow)
-    notes, saml_findings = _saml(flow, number)
+    notes, saml_findings = _saml(flow, number, expect_audience)
     result.findings.append(_timeline(flow, notes))
     problems = check_flow(flow, capture) + saml_findings + _errors_in_flow(flow, number)
     problems.sort(key=lambda f: -f.severity.rank)
@@ -141,7 +142,7 @@ def _question(finding: Finding) -> str:
 # ------------------------------------------------------------------ SAML
 
 
-def _saml(flow: list[Step], number: Numbering) -> tuple[dict[int, str], list[Finding]]:
+def _saml(flow: list[Step], number: Numbering, expect_audience: str = "") -> tuple[dict[int, str], list[Finding]]:
     notes: dict[int, str] = {}
     findings: list[Finding] = []
     for step in (s for s in flow if s.saml_response):
@@ -153,6 +154,7 @@ def _saml(flow: list[Step], number: Numbering) -> tuple[dict[int, str], list[Fin
                 findings.append(Finding(f.code, f.severity, f"Step {number(step)} (SAML): {f.title}", f.detail, f.fix,
                                         f.refs, f.facts, f.confidence))
         findings += _saml_addressing(step, facts, number)
+        findings += audience_findings(step.saml_response, expect_audience, where=f"Step {number(step)} (SAML): the Response")
         step.saml_response = ""  # read; not kept a moment longer
     return notes, findings
 

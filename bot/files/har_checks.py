@@ -12,6 +12,7 @@ import statistics
 from collections import Counter
 from urllib.parse import urlsplit
 
+from bot.diagnostics import explain  # a finding's text from the knowledge (not a check: nothing is judged there)
 from bot.diagnostics.report import Finding, Severity
 from bot.files.har_flow import idp_name, is_authorize, is_callback
 from bot.files.har_read import Capture, Step
@@ -42,7 +43,8 @@ def check_flow(flow: list[Step], capture: Capture) -> list[Finding]:
     """Every finding about ``flow`` except the engine's explanations and the SAML checks (``bot.files.har``)."""
     number = Numbering(flow)
     findings: list[Finding] = []
-    for check in (_state_and_nonce, _redirect_uri_host, _loops, _cookies, _http_errors, _after_callback):
+    for check in (_state_and_nonce, _nonce_without_token, _redirect_uri_host, _loops, _cookies, _http_errors,
+                  _after_callback):
         findings += check(flow, number)
     findings += _clock_skew(flow, capture)
     return findings
@@ -103,6 +105,36 @@ def _state_and_nonce(flow: list[Step], number: Numbering) -> list[Finding]:
                                fix=("Send a fresh nonce with the request and check it in the ID token.",),
                                refs=(_REF_OIDC,)))
     return out
+
+
+def _nonce_without_token(flow: list[Step], number: Numbering) -> list[Finding]:
+    """What the capture can say about the nonce when no ID token passes through the browser (the code flow):
+    whether each authorize request sent a fresh one, and, when the sign-in failed after the callback, that
+    the comparison itself happens out of sight. It cannot say whether the token's nonce matched."""
+    out: list[Finding] = []
+    by_nonce: dict[str, list[Step]] = {}
+    for step in (s for s in flow if is_authorize(s) and s.nonce_fp):
+        by_nonce.setdefault(step.nonce_fp, []).append(step)
+    for fp, steps in by_nonce.items():
+        if len(steps) >= 2:
+            out.append(explain.check_finding("har-nonce-reused", {"count": str(len(steps)), "nonce": fp,
+                                                          "steps": ", ".join(str(number(s)) for s in steps[:10])}))
+    for callback in (s for s in flow if is_callback(s) and "code" in s.params and not s.id_token_nonce_fp):
+        authorize = _authorize_before(flow, callback)
+        if authorize is None or not authorize.nonce_fp or not _failed_after(flow, callback):
+            continue
+        kept = callback.state_fp if callback.state_fp and callback.state_fp == authorize.state_fp else ""
+        out.append(explain.check_finding("har-nonce-not-visible", {"step": str(number(authorize)),
+                                                           "callback": str(number(callback))},
+                                 values={"state": f"fingerprint {kept}" if kept else ""}))
+        break  # once: the same holds for every later round
+    return out
+
+
+def _failed_after(flow: list[Step], callback: Step) -> bool:
+    """The sign-in went wrong at or after ``callback``: an error answer, or the app starting over."""
+    return any(s.number >= callback.number and s.status >= 400 for s in flow) or \
+        any(s.number > callback.number and is_authorize(s) for s in flow)
 
 
 def _authorize_before(flow: list[Step], callback: Step) -> Step | None:

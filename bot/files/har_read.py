@@ -1,8 +1,10 @@
-"""Read a HAR capture entry by entry (ijson's C backend), keeping only what the sign-in story needs.
+"""Read a HAR capture entry by entry, keeping only what the sign-in story needs.
 
-A 100 MB capture is mostly response bodies: each entry is parsed on its own, boiled down to a
-:class:`Step` (already redacted, see ``bot.files.redact``) when it can belong to a sign-in, and
-dropped. What is kept per entry is a few hundred bytes; at most :data:`MAX_STEPS` are kept.
+Most entries of a capture are scripts, images and API calls answered 2xx: ``bot.files.har_scan`` reads
+their URL and status from the raw text and never builds them; the others are parsed on their own,
+boiled down to a :class:`Step` (already redacted, see ``bot.files.redact``) and dropped. A file the quick
+reading cannot vouch for (UTF-16, cut off, not plain JSON) is read with ijson's C backend instead, one
+entry at a time. What is kept per entry is a few hundred bytes; at most :data:`MAX_STEPS` are kept.
 HAR 1.2 (W3C draft, http://www.softwareishard.com/blog/har-12-spec/) names the fields read here.
 """
 
@@ -18,6 +20,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import ijson
 
+from bot.files import har_scan
 from bot.files.har_fields import as_int, clock_offset, form_fields, har_time, jwt_nonce_fp
 from bot.files.redact import SecretBag, clean_params, clean_url, mask_opaque
 from bot.redaction import fingerprint, redact_text
@@ -102,7 +105,44 @@ class Capture:
 
 
 def read_har(stream: IO[bytes]) -> Capture:
-    """Read the capture in ``stream`` (bytes, any byte-order mark already skipped)."""
+    """Read the capture in ``stream`` (bytes, any byte-order mark already skipped): quickly, building only the
+    entries that may belong to a sign-in (``bot.files.har_scan``), or, when the file is not plain well-formed
+    UTF-8 JSON, entry by entry with the streaming parser."""
+    start = _position(stream)
+    if start is not None:
+        capture = Capture()
+        try:
+            har_scan.scan(stream, _wanted, lambda entry, seen: _count(capture, entry, seen))
+            return capture
+        except har_scan.Fallback:
+            stream.seek(start)
+    return _read_streaming(stream)
+
+
+def _position(stream: IO[bytes]) -> int | None:
+    try:
+        return stream.tell() if stream.seekable() else None
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def _wanted(seen: har_scan.Sighting) -> bool:
+    """Whether an entry must be built: unless the raw text shows an answered GET of an ordinary resource
+    (the same test :func:`_take` makes first)."""
+    if seen.url is None or seen.status is None or seen.posts:
+        return True
+    return not (200 <= seen.status < 300 and not _URL_MARKS.search(seen.url.lower()))
+
+
+def _count(capture: Capture, entry: dict | None, seen: har_scan.Sighting) -> None:
+    capture.entries += 1
+    if entry is None:
+        capture.hosts.add(_host_of(str(seen.url).lower()))
+    else:
+        _take(entry, capture)
+
+
+def _read_streaming(stream: IO[bytes]) -> Capture:
     capture = Capture()
     try:
         for entry in _entries(stream, capture):

@@ -46,7 +46,8 @@ ID_PREFIX: dict[str, str] = {
 #: the log-event readers of ``bodies.py``, ``live-`` for the live checks, whose SAML metadata
 #: findings use ``saml-metadata-``).
 CHECK_SYSTEM = "check"
-CHECK_ID_PREFIXES: tuple[str, ...] = ("scim-url-", "token-", "redirect-", "domains-", "saml-", "log-", "live-")
+CHECK_ID_PREFIXES: tuple[str, ...] = ("scim-url-", "token-", "redirect-", "domains-", "saml-", "log-", "live-", "har-",
+                                     "export-", "file-")
 
 SYSTEMS = frozenset(ID_PREFIX) | {CHECK_SYSTEM}
 

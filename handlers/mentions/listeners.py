@@ -4,8 +4,9 @@ The thread's messages (``conversations.replies``; the bot's own and the mention'
 read as one paste and go through the same use case as ``/sso diagnose``; a HAR capture or a log export
 shared in the thread goes through ``sso-bot diagnose --file``'s use case instead, fetched with the bot
 token and deleted after reading. The answer is posted in the thread for everyone there, so only the
-sealed report is ever shown: what was redacted stays redacted. Slack retries an event it thinks was
-missed; a retry is answered once only (the event id is remembered for a few minutes).
+sealed report is ever shown: what was redacted stays redacted. An export's grouped failures that do not
+fit in the answer follow it in the thread as a CSV (``handlers.shared.attachments``). Slack retries an
+event it thinks was missed; a retry is answered once only (the event id is remembered for a few minutes).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.redaction import SafeReport
+from handlers.shared.attachments import attach_failures, does_not_fit
 from handlers.shared.deps import Deps
 from handlers.shared.downloads import DownloadError, downloaded
 from handlers.shared.report import fallback_text, render_report
@@ -32,7 +34,7 @@ _MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
 _MAX_MESSAGES = 50
 _MAX_TEXT = 20_000
 _MAX_FILE = 100_000_000
-_FILE_TYPES = {"har", "json", "jsonl", "csv", "text", "txt"}
+_FILE_TYPES = {"har", "json", "jsonl", "csv", "text", "txt", "xml"}
 
 
 class _Seen:
@@ -66,6 +68,9 @@ def register(app: App, deps: Deps) -> None:
                                     blocks=render_report(report))
         except SlackApiError as error:
             log.warning("could not answer a mention in %s: %s", channel, error.response.get("error"))
+        else:
+            if does_not_fit(report):  # an export's causes beyond the message's room: all of them as a CSV
+                attach_failures(client, report, channel=channel, thread_ts=root)
         deps.audit.record(team_id=str(body.get("team_id", "")), user_id=str(event.get("user", "")),
                           action="mention.diagnose", input_kinds=tuple(report.inputs), outcome=report.worst.value,
                           detail=",".join(dict.fromkeys(f.code for f in report.findings))[:200])

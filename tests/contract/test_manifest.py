@@ -19,7 +19,7 @@ from tests.conftest import REPO
 
 # Every scope here must be used by code; add one only with the feature that needs it.
 EXPECTED_BOT_SCOPES = {"commands", "chat:write", "users:read", "files:read", "app_mentions:read", "channels:history",
-                       "groups:history"}
+                       "groups:history", "files:write"}
 EXPECTED_BOT_EVENTS = {"app_home_opened", "app_mention"}
 
 

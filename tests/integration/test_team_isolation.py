@@ -222,12 +222,15 @@ NO_ROW = {
     FileId.OPEN_MODAL: "opens the file form",
     FileId.MODAL: "carries the uploaded file, fetched with this workspace's token",
     FileId.INPUT_BLOCK: "a block id inside the file form, not a listener",
+    FileId.AUDIENCE_BLOCK: "a block id inside the file form, not a listener",
+    FileId.ANSWER_ACTIONS: "the block id of the file answer's buttons, not a listener",
 }
 
 # Listeners that name a row and are isolated by a test elsewhere (it sends another workspace's id).
 ISOLATED_ELSEWHERE = {
     LiveId.SCIM_MODAL: "tests/integration/test_live_daily.py::test_another_workspaces_credential_is_never_kept_for",
     LiveId.KEEP_BLOCK: "tests/integration/test_live_daily.py::test_another_workspaces_credential_is_never_kept_for",
+    FileId.SHARE: "tests/integration/test_files_slack.py::test_another_workspace_cannot_share_a_kept_file_answer",
 }
 
 

@@ -51,6 +51,9 @@ class FakeSlack:
         # Uploaded files by id, served at /files/<id> to a request carrying the bot token (url_private).
         self.files: dict[str, bytes] = {}
         self.file_token: str | None = None
+        # Files the app uploads (files.getUploadURLExternal, then the bytes to the upload URL on this loopback
+        # server, then files.completeUploadExternal): id -> {"filename", "length", "data", "shared"}.
+        self.app_uploads: dict[str, dict[str, Any]] = {}
         self._faults: dict[str, list[Fault]] = {}
         self._lock = threading.Lock()
         self._ts = itertools.count(1)
@@ -144,6 +147,23 @@ class FakeSlack:
             if key not in self.threads:
                 return {"ok": False, "error": "thread_not_found"}
             return {"ok": True, "messages": self.threads[key], "has_more": False}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F0UP{next(self._ts):06d}"
+            self.app_uploads[file_id] = {"filename": params.get("filename"), "length": int(params.get("length") or 0),
+                                         "data": None, "shared": None}
+            return {"ok": True, "file_id": file_id, "upload_url": f"{self.base}/upload/v1/{file_id}"}
+        if method == "files.completeUploadExternal":
+            listed = params.get("files")
+            listed = json.loads(listed) if isinstance(listed, str) else listed or []
+            done = []
+            for item in listed:
+                upload = self.app_uploads.get(str(item.get("id")))
+                if upload is None or upload["data"] is None:
+                    return {"ok": False, "error": "file_not_found" if upload is None else "file_upload_not_complete"}
+                upload["shared"] = {"channel_id": params.get("channel_id"), "thread_ts": params.get("thread_ts"),
+                                    "title": item.get("title"), "initial_comment": params.get("initial_comment")}
+                done.append({"id": item["id"], "title": item.get("title"), "name": upload["filename"]})
+            return {"ok": True, "files": done}
         if method == "users.info":
             user = self.users.get(str(params.get("user")))
             return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
@@ -184,12 +204,16 @@ class FakeSlack:
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length).decode("utf-8") if length else ""
+                data = self.rfile.read(length) if length else b""
+                raw = data.decode("utf-8", "replace")
                 params = _parse(raw, self.headers.get("Content-Type", ""))
                 path = urlsplit(self.path).path
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 if path.startswith("/api/"):
                     method = path[len("/api/"):]
+                elif path.startswith("/upload/v1/"):  # the upload URL files.getUploadURLExternal handed out
+                    self._receive_upload(path.rsplit("/", 1)[-1], data, headers)
+                    return
                 elif path.startswith("/response_url/"):
                     method = "response_url"
                     params = {**params, "_key": path.rsplit("/", 1)[-1]}
@@ -204,6 +228,21 @@ class FakeSlack:
                                fault.headers)
                     return
                 self._send(200, {"ok": True} if method == "response_url" else fake._answer(method, params))
+
+            def _receive_upload(self, file_id: str, data: bytes, headers: dict[str, str]) -> None:
+                # the bytes are recorded as text too, so everything_sent() covers what the app uploads
+                fake._record("upload", {"file_id": file_id, "data": data.decode("utf-8", "replace")}, headers)
+                upload = fake.app_uploads.get(file_id)
+                if upload is None:
+                    self._send(404, {"ok": False, "error": "not_found"})
+                    return
+                upload["data"] = data
+                body = f"OK - {len(data)}".encode("utf-8")  # Slack's upload host answers in plain text
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
 
             def _send(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
                 data = json.dumps(body).encode("utf-8")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import csv
 import json
+from datetime import datetime
 import pytest
 
 from bot.diagnostics.render import render_json, render_text
@@ -140,3 +141,45 @@ def test_a_cause_without_an_engine_code_gets_a_slug_without_names(corpus, now):
     codes_seen = [f.code for f in report.findings]
     assert "okta-profile-reload-for-skipped-due-to-rate-limiting" in codes_seen
     assert all("@" not in code and " " not in code for code in codes_seen)
+
+
+def _log_analytics_csv(corpus, path) -> None:
+    """The corpus's diagnostic-settings provisioning records (``provisioning_exports/entra_provisioninglogs_
+    diagsettings_elastic_testdata.jsonl``) as a Log Analytics query's CSV export of the ``AADProvisioningLogs``
+    table. The column names are the table's, as Microsoft documents them (learn.microsoft.com/azure/azure-monitor/
+    reference/tables/aadprovisioninglogs: TimeGenerated, ResultType, ResultSignature, ResultDescription,
+    SourceIdentity, ServicePrincipal, ProvisioningStatusInfo, JobId, CycleId, ProvisioningAction ...); the
+    portal's export names the time column "TimeGenerated [UTC]", writes times as "11/23/2022, 1:36:34.547 PM"
+    and the nested fields as JSON text."""
+    source = corpus / "provisioning_exports" / "entra_provisioninglogs_diagsettings_elastic_testdata.jsonl"
+    header = ["TenantId", "TimeGenerated [UTC]", "OperationName", "Category", "ResultType", "ResultSignature",
+              "ResultDescription", "JobId", "CycleId", "ProvisioningAction", "ServicePrincipal", "SourceIdentity",
+              "TargetSystem", "ProvisioningStatusInfo"]
+    with path.open("w", newline="", encoding="utf-8-sig") as out:
+        writer = csv.writer(out)
+        writer.writerow(header)
+        for line in source.read_text().splitlines():
+            record = json.loads(line)
+            props = record["properties"]
+            info = props["provisioningStatusInfo"] or {}
+            error = info.get("errorInformation") or {}
+            when = datetime.fromisoformat(record["time"][:26] + "+00:00")
+            writer.writerow([record["tenantId"], when.strftime("%m/%d/%Y, %I:%M:%S.%f")[:-3] + when.strftime(" %p"),
+                             record["operationName"], record["category"], record["resultType"],
+                             error.get("errorCode", ""), error.get("reason", ""), props["jobId"], props["cycleId"],
+                             props["provisioningAction"], json.dumps(props["servicePrincipal"]),
+                             json.dumps(props["sourceIdentity"]), json.dumps(props["targetSystem"]), json.dumps(info)])
+
+
+def test_a_log_analytics_csv_export_reads_its_json_columns(tmp_path, corpus, now):
+    path = tmp_path / "query_data.csv"
+    _log_analytics_csv(corpus, path)
+    from_csv = analyse_file(path, now=now)
+    from_json = analyse_file(corpus / "provisioning_exports" / "entra_provisioninglogs_diagsettings_elastic_testdata.jsonl",
+                             now=now)
+    assert from_csv.findings[0].title == from_json.findings[0].title  # same events, outcomes and time span
+    csv_causes = [(f.code, f.facts.get("users shown"), f.facts.get("apps")) for f in from_csv.findings[1:]]
+    json_causes = [(f.code, f.facts.get("users shown"), f.facts.get("apps")) for f in from_json.findings[1:]]
+    assert csv_causes == json_causes and any(users for _c, users, _a in csv_causes)
+    shown = [v for _c, users, apps in csv_causes for v in (users, apps) if v]
+    assert shown and not [v for v in shown if "{" in v]  # names read from inside the JSON text, never the text
