@@ -167,7 +167,6 @@ class MessageAction(_Interaction):
     callback_id: str
     channel: IdRef
     message: ShortcutMessage
-    response_url: Url
 
 
 class GlobalShortcut(_Interaction):

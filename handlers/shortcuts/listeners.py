@@ -11,7 +11,7 @@ message, so what was redacted stays redacted; a report computed from a token is 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Callable
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
@@ -49,19 +49,20 @@ def register(app: App, deps: Deps) -> None:
         team, user = team_id(body), user_id(body)
         channel = str((body.get("channel") or {}).get("id") or "")
         message = body.get("message") or {}
-        thread_ts = str(message.get("thread_ts") or "")
+        ts = str(message.get("ts") or body.get("message_ts") or "")
+        root = str(message.get("thread_ts") or ts)  # the thread the message is in, or starts
+        reply_ts = root if root != ts else ""  # a reply's answer goes in its thread; a parent's beside it
         read = diagnose_message(client, message)
         if read.report is None:
-            _deliver(client, channel, user, thread_ts, text=nothing_to_read(read.file_problem), blocks=None)
+            _deliver(client, channel, user, reply_ts, text=nothing_to_read(read.file_problem), blocks=None)
             deps.audit.record(team_id=team, user_id=user, action="shortcut.diagnose", input_kinds=(), outcome="empty")
             return
         report = read.report
         share_id = sharing.keep_for_sharing(deps.db, report, team_id=team, user_id=user)
-        root = thread_ts or str(message.get("ts") or body.get("message_ts") or "")
         target = ThreadTarget.from_value({"s": share_id, "c": channel, "t": root}) if share_id else None
         notes = [read.file_problem] if read.file_problem else []
         blocks = private_answer(report, target=target, extra=deps.hooks.buttons_for_report(report), notes=notes)
-        where = _deliver(client, channel, user, thread_ts, text=fallback_text(report), blocks=blocks,
+        where = _deliver(client, channel, user, reply_ts, text=fallback_text(report), blocks=blocks,
                          dm_blocks=lambda: private_answer(report, target=target, notes=[_NOT_HERE, *notes],
                                                           extra=deps.hooks.buttons_for_report(report)))
         input_kinds, outcome, detail = diagnosis.audit_fields(report)
@@ -100,7 +101,7 @@ def register(app: App, deps: Deps) -> None:
 
 
 def _deliver(client: WebClient, channel: str, user: str, thread_ts: str, *, text: str, blocks: list[Block] | None,
-             dm_blocks=None) -> str:
+             dm_blocks: Callable[[], list[Block]] | None = None) -> str:
     """Post privately to ``user``: ephemeral where the message is, else a DM from the app. Where it went."""
     try:
         client.chat_postEphemeral(channel=channel, user=user, text=text, blocks=blocks,

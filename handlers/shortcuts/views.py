@@ -56,7 +56,7 @@ def private_answer(report: SafeReport, *, target: ThreadTarget | None, extra: Se
 
 def nothing_to_read(problem: str) -> str:
     """What to say when the message holds nothing sso-bot can diagnose."""
-    text = ":thinking_face: That message has no text I can diagnose"
+    text = ":thinking_face: That message has no text, HAR capture or log export I can diagnose"
     if problem:
         return f"{text}. {problem}"
     return text + ". Use the shortcut on the message with the error, or paste it into `/sso diagnose`."

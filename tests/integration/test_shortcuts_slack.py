@@ -68,6 +68,14 @@ def test_on_a_reply_the_answer_and_the_share_stay_in_its_thread(slack_app):
     assert _posts(slack_app)[0]["thread_ts"] == PARENT
 
 
+def test_on_a_thread_parent_the_answer_stays_beside_it_and_the_share_goes_in_its_thread(slack_app):
+    slack_app.interaction(message_action({"text": AADSTS50011, "ts": PARENT, "thread_ts": PARENT}))
+    [answer] = _ephemerals(slack_app)
+    assert "thread_ts" not in answer
+    _click_share(slack_app, answer)
+    assert _posts(slack_app)[0]["thread_ts"] == PARENT
+
+
 def test_outside_the_channel_the_answer_comes_by_dm_and_share_says_how_to_invite(slack_app):
     for error in ("not_in_channel", "channel_not_found"):
         slack_app.fake.reset()
@@ -94,7 +102,7 @@ def test_a_message_with_a_har_attached_is_read_from_the_file(slack_app, corpus):
 def test_a_message_with_nothing_to_read_gets_a_next_step(slack_app):
     slack_app.interaction(message_action({"text": "<@U0OTHER01>"}))
     [answer] = _ephemerals(slack_app)
-    assert "no text I can diagnose" in answer["text"] and "/sso diagnose" in answer["text"]
+    assert "no text, HAR capture or log export" in answer["text"] and "/sso diagnose" in answer["text"]
 
 
 def test_a_bots_alert_is_read_from_its_attachments_and_slack_escapes_are_undone(slack_app):
