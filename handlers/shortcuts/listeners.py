@@ -11,9 +11,10 @@ message, so what was redacted stays redacted; a report computed from a token is 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any, Callable
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import Block
@@ -42,32 +43,11 @@ def register(app: App, deps: Deps) -> None:
     once = Once()
 
     @app.shortcut(ShortcutIds.DIAGNOSE_MESSAGE)
-    def diagnose_this_message(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    def diagnose_this_message(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
         if not once.first(f"{user_id(body)}:{body.get('action_ts') or body.get('trigger_id')}"):
             return  # the same click delivered twice
-        team, user = team_id(body), user_id(body)
-        channel = str((body.get("channel") or {}).get("id") or "")
-        message = body.get("message") or {}
-        ts = str(message.get("ts") or body.get("message_ts") or "")
-        root = str(message.get("thread_ts") or ts)  # the thread the message is in, or starts
-        reply_ts = root if root != ts else ""  # a reply's answer goes in its thread; a parent's beside it
-        read = diagnose_message(client, message)
-        if read.report is None:
-            _deliver(client, channel, user, reply_ts, text=nothing_to_read(read.file_problem), blocks=None)
-            deps.audit.record(team_id=team, user_id=user, action="shortcut.diagnose", input_kinds=(), outcome="empty")
-            return
-        report = read.report
-        share_id = sharing.keep_for_sharing(deps.db, report, team_id=team, user_id=user)
-        target = ThreadTarget.from_value({"s": share_id, "c": channel, "t": root}) if share_id else None
-        notes = [read.file_problem] if read.file_problem else []
-        blocks = private_answer(report, target=target, extra=deps.hooks.buttons_for_report(report), notes=notes)
-        where = _deliver(client, channel, user, reply_ts, text=fallback_text(report), blocks=blocks,
-                         dm_blocks=lambda: private_answer(report, target=target, notes=[_NOT_HERE, *notes],
-                                                          extra=deps.hooks.buttons_for_report(report)))
-        input_kinds, outcome, detail = diagnosis.audit_fields(report)
-        deps.audit.record(team_id=team, user_id=user, action=f"shortcut.diagnose.{where}", input_kinds=input_kinds,
-                          outcome=outcome, detail=detail)
+        _answer_privately(deps, body, client, respond)
 
     @app.shortcut(ShortcutIds.OPEN_DIAGNOSE)
     def open_diagnose(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
@@ -100,18 +80,65 @@ def register(app: App, deps: Deps) -> None:
         deps.audit.record(team_id=team, user_id=user, action="shortcut.share", input_kinds=report.inputs, outcome="ok")
 
 
-def _deliver(client: WebClient, channel: str, user: str, thread_ts: str, *, text: str, blocks: list[Block] | None,
+def _answer_privately(deps: Deps, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    """Diagnose the shortcut's message and answer the person who used it (``_Private``), with *Share in
+    thread* when the answer has something shareable (kept as a sealed snapshot for the click)."""
+    team, user = team_id(body), user_id(body)
+    channel = str((body.get("channel") or {}).get("id") or "")
+    message = body.get("message") or {}
+    ts = str(message.get("ts") or body.get("message_ts") or "")
+    root = str(message.get("thread_ts") or ts)  # the thread the message is in, or starts
+    # A reply's answer goes in its thread; a parent's (or a lone message's) beside it, where it was used.
+    private = _Private(client, channel, user, root if root != ts else "", respond)
+    read = diagnose_message(client, message)
+    if read.report is None:
+        private.send(nothing_to_read(read.file_problem), None)
+        deps.audit.record(team_id=team, user_id=user, action="shortcut.diagnose", input_kinds=(), outcome="empty")
+        return
+    report = read.report
+    share_id = sharing.keep_for_sharing(deps.db, report, team_id=team, user_id=user)
+    target = ThreadTarget.from_value({"s": share_id, "c": channel, "t": root}) if share_id else None
+    notes = [read.file_problem] if read.file_problem else []
+
+    def answer(with_notes: list[str]) -> list[Block]:
+        return private_answer(report, target=target, extra=deps.hooks.buttons_for_report(report), notes=with_notes)
+
+    where = private.send(fallback_text(report), answer(notes), dm_blocks=lambda: answer([_NOT_HERE, *notes]))
+    input_kinds, outcome, detail = diagnosis.audit_fields(report)
+    deps.audit.record(team_id=team, user_id=user, action=f"shortcut.diagnose.{where}", input_kinds=input_kinds,
+                      outcome=outcome, detail=detail)
+
+
+@dataclass(frozen=True)
+class _Private:
+    """Where a private answer goes for the person who used the shortcut."""
+
+    client: WebClient
+    channel: str
+    user: str
+    thread_ts: str  # set for a reply: the answer goes in its thread
+    respond: Respond | None
+
+    def send(self, text: str, blocks: list[Block] | None,
              dm_blocks: Callable[[], list[Block]] | None = None) -> str:
-    """Post privately to ``user``: ephemeral where the message is, else a DM from the app. Where it went."""
-    try:
-        client.chat_postEphemeral(channel=channel, user=user, text=text, blocks=blocks,
-                                  **({"thread_ts": thread_ts} if thread_ts else {}))
-        return "ephemeral"
-    except SlackApiError as error:
-        reason = error.response.get("error")
-        if reason not in _CANNOT_POST:
-            raise
-        log.info("answering a shortcut by DM: cannot post in %s (%s)", channel, reason)
-    dm = dm_blocks() if dm_blocks is not None else None
-    client.chat_postMessage(channel=user, text=text if dm is not None else f"{_NOT_HERE}\n{text}", blocks=dm)
-    return "dm"
+        """Ephemeral where the message is; else a DM from the app (``dm_blocks`` say why); else, when DMs are
+        refused too, the shortcut's own ``response_url``. Which one it was."""
+        try:
+            self.client.chat_postEphemeral(channel=self.channel, user=self.user, text=text, blocks=blocks,
+                                           **({"thread_ts": self.thread_ts} if self.thread_ts else {}))
+            return "ephemeral"
+        except SlackApiError as error:
+            if error.response.get("error") not in _CANNOT_POST:
+                raise
+            log.info("answering a shortcut by DM: cannot post in %s (%s)", self.channel, error.response.get("error"))
+        dm = dm_blocks() if dm_blocks is not None else None
+        dm_text = text if dm is not None else f"{_NOT_HERE}\n{text}"
+        try:
+            self.client.chat_postMessage(channel=self.user, text=dm_text, blocks=dm)
+            return "dm"
+        except SlackApiError as error:
+            if self.respond is None or not self.respond.response_url:
+                raise
+            log.info("answering a shortcut through its response_url: no DM (%s)", error.response.get("error"))
+        self.respond(text=dm_text, blocks=dm, response_type="ephemeral", replace_original=False)
+        return "response_url"

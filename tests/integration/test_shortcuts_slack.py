@@ -162,3 +162,14 @@ def test_no_secret_in_the_message_reaches_the_answer_or_the_thread(slack_app, pa
                 _click_share(slack_app, answer)
     leaks = Leaks(s for p in pasted for s in p.secrets)
     assert _ephemerals(slack_app) and not leaks.in_value([c.params for c in slack_app.fake.calls])
+
+
+def test_when_neither_the_channel_nor_a_dm_takes_it_the_answer_comes_through_the_shortcuts_response_url(slack_app):
+    refused = Fault(status=200, body={"ok": False, "error": "channel_not_found"})
+    slack_app.fake.fail_next("chat.postEphemeral", refused)
+    slack_app.fake.fail_next("chat.postMessage", Fault(status=200, body={"ok": False, "error": "cannot_dm_bot"}))
+    response_url = slack_app.fake.response_url("shortcut")
+    slack_app.interaction(message_action({"text": AADSTS50011}, response_url=response_url))
+    [answer] = slack_app.fake.calls_to("response_url")
+    assert "AADSTS50011" in json.dumps(answer.params) and answer.params["response_type"] == "ephemeral"
+    assert "Something went wrong" not in json.dumps(answer.params)
