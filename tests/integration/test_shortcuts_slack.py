@@ -173,3 +173,8 @@ def test_when_neither_the_channel_nor_a_dm_takes_it_the_answer_comes_through_the
     [answer] = slack_app.fake.calls_to("response_url")
     assert "AADSTS50011" in json.dumps(answer.params) and answer.params["response_type"] == "ephemeral"
     assert "Something went wrong" not in json.dumps(answer.params)
+
+
+def test_help_points_at_the_message_shortcut(slack_app):
+    response = slack_app.command("help")
+    assert "Diagnose this message" in response.text

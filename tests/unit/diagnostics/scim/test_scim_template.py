@@ -33,6 +33,7 @@ GENERIC_GOOD = [
     "https://api.example.com/scim/directory/7d1c4e2a",
     "https://example.com/scim/v2?aadOptscim062020",  # Entra's flag: a note, not a problem
     "https://app.example.com:8443/tenants/acme/scim/v2",
+    "https://example.com/api/v1/scim/v2",  # v1 is the service's API version here, not SCIM's
 ]
 
 
@@ -64,6 +65,7 @@ GENERIC_PROBLEMS = [
     ("https://example.com/scim//v2", {"scim-url-double-slash"}, "https://example.com/scim/v2"),
     ("https://example.com/api/scim/v2/Groups", {"scim-url-resource-path"}, "https://example.com/api/scim/v2"),
     ("https://example.com/scim/v1", {"scim-url-v1"}, "https://example.com/scim/v2"),
+    ("https://example.com/v1", {"scim-url-v1"}, "https://example.com/v2"),  # the path ends at SCIM version 1
     ("https://example.com/scim/v2?tenant=acme", {"scim-url-query"}, "https://example.com/scim/v2"),
     ("https://example.com/scim/v2#users", {"scim-url-fragment"}, "https://example.com/scim/v2"),
 ]
