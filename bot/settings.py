@@ -20,6 +20,7 @@ from pydantic import InstanceOf, ValidationError, field_validator
 from pydantic_settings import (BaseSettings, EnvSettingsSource, NoDecode, PydanticBaseSettingsSource,
                                SettingsConfigDict)
 
+from bot.diagnostics.scim.template import DEFAULT_TEMPLATE, ScimTemplate, TemplateError, parse_template
 from bot.live.policy import Allowance, AllowanceError, parse_allowance
 from bot.live.vault import Vault, VaultError
 from bot.reminders import DEFAULT_SCHEDULE_TEXT, parse_schedule
@@ -43,6 +44,8 @@ class Settings:
     port: int = DEFAULT_PORT
     # Known SCIM environments, e.g. {"prod": "https://app.example.com"}; used by the SCIM URL check.
     environments: Mapping[str, str] = field(default_factory=dict)
+    # The product's SCIM base URL shape (bot.diagnostics.scim.template); URLs of other shapes get the generic checks.
+    scim_url_template: ScimTemplate = DEFAULT_TEMPLATE
     # Listener threads: enough that a listener sleeping on a 429 cannot hold up another's ack.
     listener_threads: int = 32
     # Processes that run the CPU work after an ack (diagnosis, rendering, the reply); 0 = in the listener.
@@ -87,7 +90,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
                     worker_processes=read.SSO_BOT_WORKER_PROCESSES, log_level=read.LOG_LEVEL, admins=read.SSO_BOT_ADMINS,
                     reminder_schedule=read.SSO_BOT_REMINDER_SCHEDULE, reminder_pace=read.SSO_BOT_REMINDER_PACE,
                     probe_allow=read.SSO_BOT_PROBE_ALLOW, probe_ca_file=read.SSO_BOT_PROBE_CA_FILE,
-                    probe_key=read.SSO_BOT_PROBE_KEY)
+                    probe_key=read.SSO_BOT_PROBE_KEY, scim_url_template=read.SSO_BOT_SCIM_URL_TEMPLATE)
 
 
 def _first_message(error: ValidationError) -> str:
@@ -117,6 +120,7 @@ class _Environment(BaseSettings):
     DATABASE_URL: str = DEFAULT_DATABASE_URL
     PORT: int = DEFAULT_PORT
     SSO_BOT_ENVIRONMENTS: Annotated[dict[str, str], Raw] = {}
+    SSO_BOT_SCIM_URL_TEMPLATE: Annotated[InstanceOf[ScimTemplate], Raw] = DEFAULT_TEMPLATE
     SSO_BOT_LISTENER_THREADS: int = 32
     SSO_BOT_WORKER_PROCESSES: int = 1
     LOG_LEVEL: str = "INFO"
@@ -227,6 +231,17 @@ class _Environment(BaseSettings):
                                  f"dev=https://dev.example.com'; bad item {item.strip()!r}")
             result[name.strip()] = url.strip().rstrip("/")
         return result
+
+    @field_validator("SSO_BOT_SCIM_URL_TEMPLATE", mode="before")
+    @classmethod
+    def _scim_url_template(cls, raw: Any) -> ScimTemplate:
+        value = _blank(raw)
+        if value is None:
+            return DEFAULT_TEMPLATE
+        try:
+            return parse_template(value)
+        except TemplateError as error:
+            raise ValueError(f"SSO_BOT_SCIM_URL_TEMPLATE: {error}") from None
 
     @field_validator("LOG_LEVEL", mode="before")
     @classmethod

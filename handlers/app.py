@@ -27,6 +27,8 @@ from handlers.shared.commands import Router
 from handlers.shared.deps import Deps
 from handlers.shared.errors import GuardedApp
 from handlers.shared.hooks import Hooks, HomeSections
+from handlers.shortcuts import listeners as shortcuts
+from handlers.unfurls import listeners as unfurls
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,6 @@ def assemble(deps: Deps, client: WebClient | None = None, *, token_verification:
     )
     deps.hooks.router = build_router()
     errors.register(app)
-    for feature in (router, diagnose, live, files, mentions, credentials, checklists, home):
+    for feature in (router, diagnose, live, files, mentions, shortcuts, unfurls, credentials, checklists, home):
         feature.register(app, deps)
     return Assembly(app=app, router=deps.hooks.router, sections=deps.hooks.home_sections)

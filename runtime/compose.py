@@ -14,6 +14,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.diagnostics.scim.template import use_template
 from bot.redaction import redact_text
 from bot.settings import Settings
 from bot.reminders import parse_schedule
@@ -51,6 +52,7 @@ class Runtime:
 
 def prepare(settings: Settings) -> Runtime:
     """Open and migrate the database and build the Bolt app (this calls Slack's auth.test)."""
+    use_template(settings.scim_url_template)  # the SCIM URL check's shape, for this process and its workers
     db = open_database(settings.database_url)
     try:
         revision = upgrade(db)
@@ -78,7 +80,8 @@ def make_deps(settings: Settings, db: Database, audit: AuditLog, *, listener_thr
     jobs (``settings.worker_processes`` worker processes; none runs them inline) and the scheduler."""
     return Deps(db=db, audit=audit, settings=settings,
                 executor=ListenerExecutor(listener_threads or settings.listener_threads),
-                jobs=BackgroundJobs(settings.database_url, settings.worker_processes, inline_db=db),
+                jobs=BackgroundJobs(settings.database_url, settings.worker_processes, inline_db=db,
+                                    scim_template=settings.scim_url_template),
                 scheduler=Scheduler(utcnow))
 
 

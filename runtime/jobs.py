@@ -26,6 +26,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, 
 from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Iterator
 
+from bot.diagnostics.scim.template import ScimTemplate, use_template
 from storage import Database, open_database
 
 log = logging.getLogger("sso_bot.offload")
@@ -63,9 +64,11 @@ class Worker:
 _worker: Worker | None = None
 
 
-def _init_worker(database_url: str) -> None:
+def _init_worker(database_url: str, scim_template: ScimTemplate | None = None) -> None:
     global _worker
     _worker = Worker(open_database(database_url))
+    if scim_template is not None:  # a spawned process starts with the default: use the app's setting
+        use_template(scim_template)
     from bot.knowledge import load_knowledge
 
     load_knowledge()  # pay the knowledge base's load once per worker, not on the first request
@@ -79,7 +82,8 @@ def _in_worker(job: Callable[[Worker, Any], Any], arg: Any) -> Any:
 
 
 class BackgroundJobs:
-    def __init__(self, database_url: str, workers: int, inline_db: Database | None = None) -> None:
+    def __init__(self, database_url: str, workers: int, inline_db: Database | None = None,
+                 scim_template: ScimTemplate | None = None) -> None:
         self.workers = workers
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
@@ -88,7 +92,7 @@ class BackgroundJobs:
         if workers > 0:
             # spawn, not fork: the app process has threads (listeners, audit writer, scheduler).
             self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=_init_worker, initargs=(database_url,))
+                                             initializer=_init_worker, initargs=(database_url, scim_template))
         else:
             global _worker
             _worker = self._inline = Worker(inline_db or open_database(database_url))

@@ -150,8 +150,35 @@ class ViewSubmission(_Interaction):
     view: View
 
 
+class ShortcutMessage(_BoltReads):
+    """The message a message shortcut was used on (what handlers/shortcuts reads of it)."""
+
+    ts: str
+    text: str = ""
+    thread_ts: str | None = None
+    files: list[dict[str, Any]] | None = None
+    attachments: list[dict[str, Any]] | None = None
+
+
+class MessageAction(_Interaction):
+    """A message shortcut ("Diagnose this message"): the message, its conversation, and where to reply."""
+
+    type: Literal["message_action"]
+    callback_id: str
+    channel: IdRef
+    message: ShortcutMessage
+
+
+class GlobalShortcut(_Interaction):
+    """A global shortcut (the diagnose form from the shortcuts menu)."""
+
+    type: Literal["shortcut"]
+    callback_id: str
+
+
 #: The interaction payloads sso-bot registers listeners for (the manifest subscribes to no others).
-INTERACTIONS: dict[str, type[_Interaction]] = {"block_actions": BlockActions, "view_submission": ViewSubmission}
+INTERACTIONS: dict[str, type[_Interaction]] = {"block_actions": BlockActions, "view_submission": ViewSubmission,
+                                                "message_action": MessageAction, "shortcut": GlobalShortcut}
 
 
 class SlashCommand(_BoltReads):
@@ -190,8 +217,28 @@ class AppMention(Event):
     thread_ts: str | None = None
 
 
+class SharedLink(_Shape):
+    domain: str
+    url: str = Field(max_length=8000)
+
+
+class LinkShared(Event):
+    """Links on the manifest's unfurl domains, posted (``channel`` and ``message_ts``) or still in the
+    composer (``unfurl_id`` and ``source``, with placeholders for the other two)."""
+
+    type: Literal["link_shared"]
+    user: str
+    channel: str
+    message_ts: str
+    links: list[SharedLink] = Field(min_length=1, max_length=100)
+    unfurl_id: str | None = None
+    source: str | None = None
+    thread_ts: str | None = None
+
+
 #: Events with listeners, held to their own shape; any other event type only to ``Event``.
-EVENTS: dict[str, type[Event]] = {"app_home_opened": AppHomeOpened, "app_mention": AppMention}
+EVENTS: dict[str, type[Event]] = {"app_home_opened": AppHomeOpened, "app_mention": AppMention,
+                                  "link_shared": LinkShared}
 
 
 class EventCallback(_BoltReads):

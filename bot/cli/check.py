@@ -57,9 +57,11 @@ def add_check_command(sub) -> None:
 
 
 def _policy():
+    from bot.diagnostics.scim.template import use_template
     from bot.live.policy import ProbePolicy
 
     settings = load_settings()
+    use_template(settings.scim_url_template)  # a 404's hints come from the SCIM URL check, in the configured shape
     return ProbePolicy(allow=settings.probe_allow, ca_file=settings.probe_ca_file)
 
 

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from bot.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, date_arg
+from bot.diagnostics.scim.template import use_template
 from bot.settings import load_settings
 
 
@@ -50,6 +51,7 @@ def _diagnose(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_USAGE
     settings = load_settings()
+    use_template(settings.scim_url_template)
     if args.env and args.env not in settings.environments:
         known = ", ".join(settings.environments) or "none: set SSO_BOT_ENVIRONMENTS"
         print(f"sso-bot diagnose: unknown environment {args.env!r} (known: {known})", file=sys.stderr)

@@ -38,7 +38,8 @@ def _serve(args: argparse.Namespace) -> int:
     socket_mode = args.socket or (not args.http and settings.app_token is not None)
     missing = settings.missing_for_socket() if socket_mode else settings.missing_for_http()
     if missing:
-        _print_setup_help(missing, socket_mode)
+        chosen = args.socket or args.http or settings.app_token is not None
+        print(setup_help(settings, socket_mode) if chosen else first_run_help(settings), file=sys.stderr)
         return EXIT_USAGE
     from bot.knowledge import load_knowledge
     from bot.logs import configure_logging
@@ -57,19 +58,35 @@ def _serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _print_setup_help(missing: list[str], socket_mode: bool) -> None:
+def setup_help(settings: Settings, socket_mode: bool) -> str:
+    """What to set for the mode that was chosen (``--socket``/``--http``, or an app token that picks Socket Mode)."""
     mode = "Socket Mode" if socket_mode else "HTTP mode"
+    missing = settings.missing_for_socket() if socket_mode else settings.missing_for_http()
     lines = [f"sso-bot cannot start in {mode}: these environment variables are not set:"]
     lines += [f"  {name:<21} {_SETUP_HELP[name]}" for name in missing]
-    lines += [
-        "",
-        "Create the Slack app from manifest.yml first (README: 'Create the Slack app'), then export the values",
-        "above, or put them in a .env file that `make run` reads.",
-        "Socket Mode needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN; HTTP mode needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET.",
-        "",
-        f"No Slack at hand? The diagnosis works offline:  {own_command()} diagnose 'AADSTS50011 ...'",
-    ]
-    print("\n".join(lines), file=sys.stderr)
+    return "\n".join(lines + _CLOSING).replace("{command}", own_command())
+
+
+def first_run_help(settings: Settings) -> str:
+    """No mode chosen and the variables are not all there: lead with Socket Mode, which manifest.yml turns on
+    and which needs no public URL, and say what HTTP mode needs instead."""
+    lines = ["sso-bot cannot start yet. manifest.yml turns on Socket Mode (no public URL needed), which needs:"]
+    lines += [f"  {name:<21} {_SETUP_HELP[name]}" for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
+              if name in settings.missing_for_socket()]
+    lines += ["", "For HTTP mode instead (a public https URL; turn Socket Mode off in the manifest), set "
+              "SLACK_BOT_TOKEN and", f"  {'SLACK_SIGNING_SECRET':<21} {_SETUP_HELP['SLACK_SIGNING_SECRET']}",
+              "and run `sso-bot serve --http`."]
+    return "\n".join(lines + _CLOSING).replace("{command}", own_command())
+
+
+_CLOSING = [
+    "",
+    "Create the Slack app from manifest.yml first (README: 'Create the Slack app'), then export the values",
+    "above, or put them in a .env file that `make run` reads.",
+    "",
+    "No Slack at hand? The diagnosis works offline:  {command} diagnose 'AADSTS50011 ...'",
+]
+
 
 
 

@@ -98,6 +98,7 @@ def register(app: App, deps: Deps) -> None:
     router = deps.hooks.router
     deps.hooks.home_buttons.extend(home_buttons())
     deps.hooks.next_steps.extend(next_step_buttons())
+    deps.hooks.diagnose_modal = diagnose_modal
     router.add(Subcommand("diagnose", "/sso diagnose <error, code, URL or log line>",
                           "Explain an error: likely cause, fix and where to click. No text opens a form.",
                           run=commands.diagnose, aliases=("d", "why")))

@@ -25,7 +25,8 @@ def render_help(entries: Sequence[tuple[str, str]], *, unknown: str | None = Non
     lines = [f"`{escape_mrkdwn(usage)}`\n{escape_mrkdwn(summary)}" for usage, summary in entries]
     blocks.append(SectionBlock(text=MarkdownTextObject(text=clip("\n\n".join(lines), MAX_SECTION_TEXT))))
     blocks.append(ContextBlock(elements=[MarkdownTextObject(
-        text="Replies to /sso are visible only to you. The same diagnosis works offline: `sso-bot diagnose <text>`."
+        text=("Replies to /sso are visible only to you. On a message that holds the error, use its ⋮ menu → "
+              "*Diagnose this message*. The same diagnosis works offline: `sso-bot diagnose <text>`.")
     )]))
     return blocks
 

@@ -26,7 +26,7 @@ SLASH_COMMAND = "/sso"
 # Slack caps slash-command text far below this; anything longer is not a real paste worth reading.
 MAX_COMMAND_TEXT = 100_000
 
-HELP = Subcommand(name="help", usage="/sso help", summary="List what sso-bot can do (this message).")
+HELP = Subcommand(name="help", usage="/sso help", summary="List everything sso-bot can do.")
 
 
 def split_command(text: str) -> tuple[str, str]:

@@ -14,6 +14,7 @@ from typing import Callable
 
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block, ButtonElement
+from slack_sdk.models.views import View
 
 from bot.redaction import SafeReport
 from handlers.shared.commands import Router
@@ -63,6 +64,8 @@ class Hooks:
     next_steps: list[ButtonElement] = field(default_factory=list)
     # Re-draw a user's Home tab after a change (set by handlers/home).
     publish_home: Callable[[WebClient, str, str], None] = _no_home
+    # The diagnose form, for other ways into it (the global shortcut); set by handlers/diagnose.
+    diagnose_modal: Callable[[], View] | None = None
 
     def buttons_for_report(self, report: SafeReport) -> list[ButtonElement]:
         return [button for actions in self.report_actions for button in actions(report)]

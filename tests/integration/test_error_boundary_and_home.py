@@ -89,6 +89,7 @@ def test_home_tab_is_published_when_opened(slack_app, corpus):
     assert view["type"] == "home"
     assert published[0].params["user_id"] == envelope["event"]["user"]
     assert "/sso help" in json.dumps(view["blocks"])
+    assert "this message" not in json.dumps(view["blocks"])  # help's own wording, wrong on the Home tab
 
 
 def test_messages_tab_open_publishes_nothing(slack_app, corpus):

@@ -41,7 +41,8 @@ from sqlalchemy import inspect, text
 from bot.live.policy import parse_allowance
 from bot.live.vault import new_key
 from bot.logs import configure_logging
-from tests.support.fake_slack import TEAM_ID
+from tests.support.fake_slack import TEAM_ID, Fault
+from tests.support.payloads import link_shared, message_action
 from tests.support.secrets import Leaks, Pasted, one_of_each, strings_in
 from tests.support.slack_app import RunningApp
 
@@ -242,6 +243,27 @@ def test_no_secret_leaks_through_the_diagnose_and_token_modals(observed, pasted)
             observed.interaction(_view_submission("token.modal", {
                 "token.input": _text_input(token),
                 "token.issued": {"value": {"type": "datepicker", "selected_date": "2026-06-01"}}}))
+    observed.assert_nothing_leaked(pasted)
+
+
+@LEAK_TEST
+@given(pasted=one_of_each())
+def test_no_secret_leaks_through_the_message_shortcut_share_in_thread_and_unfurls(observed, pasted):
+    """*Diagnose this message* (answered ephemerally, then by DM when it cannot post), *Share in thread*,
+    and error links carrying the secret; the log and the database are searched too."""
+    observed.reset()
+    for paste in pasted:
+        for refused in (False, True):
+            if refused:
+                observed.app.fake.fail_next("chat.postEphemeral", Fault(status=200, body={"ok": False,
+                                                                                          "error": "not_in_channel"}))
+            before = len(observed.app.fake.calls)
+            observed.interaction(message_action({"text": paste.text}))
+            for call in observed.app.fake.calls[before:]:
+                for block_id, button in _buttons(call.params.get("blocks")):
+                    if button["action_id"] == "shortcut.share_in_thread":
+                        observed.interaction(_button(observed, block_id, button))
+        observed.event(link_shared(*(f"https://login.microsoftonline.com/error?code=50011&x={s}" for s in paste.secrets)))
     observed.assert_nothing_leaked(pasted)
 
 

@@ -84,6 +84,9 @@ def test_serve_without_slack_variables_explains_what_to_set(tmp_path):
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "SLACK_BOT_TOKEN" in result.stderr and "SLACK_SIGNING_SECRET" in result.stderr
+    # Socket Mode first: it is what manifest.yml turns on, and it needs no public URL.
+    first = result.stderr.splitlines()[0]
+    assert "Socket Mode" in first and result.stderr.index("SLACK_APP_TOKEN") < result.stderr.index("SLACK_SIGNING_SECRET")
     assert "api.slack.com/apps" in result.stderr and "works offline" in result.stderr and " diagnose " in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
 

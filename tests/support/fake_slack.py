@@ -130,6 +130,8 @@ class FakeSlack:
                     "message": {"type": "message", "text": params.get("text", ""), "ts": ts, "bot_id": "B0SSOBOT1"}}
         if method == "chat.update":
             return {"ok": True, "channel": params.get("channel"), "ts": params.get("ts"), "text": params.get("text", "")}
+        if method == "chat.unfurl":
+            return {"ok": True}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"{1700000000 + next(self._ts)}.000200"}
         if method in ("views.open", "views.update", "views.push"):

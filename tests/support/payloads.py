@@ -74,3 +74,40 @@ def app_mention(text: str, *, channel: str = CHANNEL, ts: str = "1700000100.0001
             "authorizations": [{"enterprise_id": None, "team_id": team, "user_id": "U0SSOBOT1", "is_bot": True,
                                 "is_enterprise_install": False}],
             "event_id": f"Ev{next(_ts):08d}", "event_time": 1700000100}
+
+
+def message_action(message: dict[str, Any], *, callback_id: str = "shortcut.diagnose_message",
+                   channel: str = CHANNEL, user: str = ADMIN, team: str = TEAM_ID,
+                   response_url: str = "https://hooks.slack.com/app/T0SSOBOT1/1/x") -> dict[str, Any]:
+    """A message shortcut used on ``message`` (shape: corpus bolt_python_payloads/message_action.json)."""
+    message = {"type": "message", "user": "U0OTHER01", "ts": "1700000200.000100", "team": team, **message}
+    return {"type": "message_action", "token": "unused", "action_ts": f"1700009999.{next(_ts):06d}",
+            "team": {"id": team, "domain": "workspace"}, "user": {"id": user, "name": user.lower()},
+            "channel": {"id": channel, "name": "identity-ops"}, "callback_id": callback_id,
+            "trigger_id": f"{next(_ts)}.444.trigger", "message_ts": message["ts"], "message": message,
+            "response_url": response_url}
+
+
+def global_shortcut(callback_id: str = "shortcut.open_diagnose", *, user: str = ADMIN,
+                    team: str = TEAM_ID) -> dict[str, Any]:
+    """A global shortcut from the shortcuts menu (shape: corpus bolt_python_payloads/shortcut.json)."""
+    return {"type": "shortcut", "token": "unused", "action_ts": f"1700009999.{next(_ts):06d}",
+            "team": {"id": team, "domain": "workspace"}, "user": {"id": user, "username": user.lower(), "team_id": team},
+            "callback_id": callback_id, "trigger_id": f"{next(_ts)}.555.trigger"}
+
+
+def link_shared(*urls: str, channel: str = CHANNEL, message_ts: str = "1700000300.000100", user: str = ADMIN,
+                team: str = TEAM_ID, composer: bool = False) -> dict[str, Any]:
+    """Links on the unfurl domains posted in a message, or (``composer``) still being typed (shape: the example
+    on https://api.slack.com/events/link_shared)."""
+    event: dict[str, Any] = {"type": "link_shared", "channel": channel, "is_bot_user_member": True, "user": user,
+                             "message_ts": message_ts, "source": "conversations_history",
+                             "links": [{"domain": url.split("/")[2], "url": url} for url in urls],
+                             "event_ts": message_ts}
+    if composer:
+        event.update(channel="COMPOSER", message_ts=f"{user}-909b5454-75f8-4ac4-b325-1b40e230bbd8",
+                     source="composer", unfurl_id=f"{user}-909b5454-75f8-4ac4-b325-1b40e230bbd8")
+    return {"token": "unused", "team_id": team, "api_app_id": "A0SSOBOT1", "type": "event_callback", "event": event,
+            "authorizations": [{"enterprise_id": None, "team_id": team, "user_id": "U0SSOBOT1", "is_bot": True,
+                                "is_enterprise_install": False}],
+            "event_id": f"Ev{next(_ts):08d}", "event_time": 1700000300}

@@ -15,7 +15,7 @@ from bot.diagnostics.scim.guid import client_guid, looks_like_guid
 from bot.diagnostics.scim.shared import EXPECTED_SHAPE, Problem, clip, problem
 
 _KEYWORDS = ("auth", "realms", "org", "scim")
-_RESOURCES = {
+RESOURCES = {  # resource endpoints (RFC 7644 §3.2), lower-cased -> as the RFC spells them
     "users": "Users",
     "groups": "Groups",
     "serviceproviderconfig": "ServiceProviderConfig",
@@ -141,10 +141,10 @@ def _version(version: str, problems: list[Problem], wrong_case: list[str]) -> No
 def _resource_path(path: _Path, start: int, problems: list[Problem]) -> None:
     """/Users, /Groups ... from ``start`` on: the IdP adds these itself."""
     tail = path.segments[start:]
-    if not tail or tail[0].lower() not in _RESOURCES:
+    if not tail or tail[0].lower() not in RESOURCES:
         return
     path.used.update(range(start, len(path.segments)))
-    resource = _RESOURCES[tail[0].lower()]
+    resource = RESOURCES[tail[0].lower()]
     problems.append(problem("scim-url-resource-path", {"resource_path": clip("/" + "/".join(tail), 120)}, values={"resource": resource}))
 
 

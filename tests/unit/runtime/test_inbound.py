@@ -58,6 +58,7 @@ def interaction(**fields) -> bytes:
 
 def test_every_whole_corpus_payload_of_a_kind_we_take_passes_unchanged(corpus):
     names = ["block_actions.json", "view_submission.json", "slash_command.json", "raw_form_body.json",
+             "message_action.json", "shortcut.json",
              *[p.name for p in (corpus / "slack" / "bolt_python_payloads").glob("event_*.json")]]
     seen = 0
     for param in corpus_payloads(corpus, *names):
@@ -80,6 +81,21 @@ def test_slacks_field_skeletons_pass(corpus, name):
     if "response_url" in skeleton:
         skeleton["response_url"] = "https://hooks.slack.com/actions/T1/1/x"
     read_request(*as_request(skeleton))
+
+
+def test_slacks_documented_link_shared_example_passes():
+    # The example on https://api.slack.com/events/link_shared (ids as documented), posted and in the composer.
+    event = {"type": "link_shared", "channel": "C123ABC456", "is_bot_user_member": True, "user": "U123ABC456",
+             "message_ts": "123456789.9875", "thread_ts": "123456621.1855", "source": "conversations_history",
+             "unfurl_id": "C123456.123456789.987501.1b90fa1278528ce6e2f6c5c2bfa1abc9a41d57d02b29d173f40399c9ffdecf4b",
+             "links": [{"domain": "example.com", "url": "https://example.com/12345"}]}
+    envelope = {"token": "XXYYZZ", "team_id": "T123ABC456", "api_app_id": "A123ABC456", "event": event,
+                "type": "event_callback", "authed_users": ["U123ABC456"], "event_id": "Ev123ABC456",
+                "event_time": 1234567890}
+    assert read_request(json.dumps(envelope).encode(), JSON).body == envelope
+    composer = {**envelope, "event": {**event, "channel": "COMPOSER", "message_ts": "U123ABC456-909b5454-75f8",
+                                      "source": "composer"}}
+    assert read_request(json.dumps(composer).encode(), JSON).kind == "event_callback"
 
 
 def test_slacks_documented_form_body_passes(corpus):
@@ -132,7 +148,24 @@ REFUSED = {
         urlencode({"payload": json.dumps({"type": "view_submission", "team": {"id": "T1"}, "user": {"id": "U1"},
                                           "trigger_id": "1", "view": {"type": "modal",
                                                                       "private_metadata": "x" * 3001}})}), FORM, 400),
-    "an interaction type sso-bot does not take": (interaction(type="shortcut"), FORM, 400),
+    "an interaction type sso-bot does not take": (interaction(type="view_closed"), FORM, 400),
+    "a message shortcut without its message": (
+        interaction(type="message_action", callback_id="s", channel={"id": "C1"},
+                    response_url="https://hooks.slack.com/app/T1/1/x"), FORM, 400),
+    "a message shortcut whose message ts is a number": (
+        interaction(type="message_action", callback_id="s", channel={"id": "C1"}, message={"ts": 5, "text": "x"},
+                    response_url="https://hooks.slack.com/app/T1/1/x"), FORM, 400),
+    "a message shortcut whose files are not a list": (
+        interaction(type="message_action", callback_id="s", channel={"id": "C1"},
+                    message={"ts": "1.2", "files": "x"}, response_url="https://hooks.slack.com/app/T1/1/x"), FORM, 400),
+    "a global shortcut without a callback_id": (interaction(type="shortcut"), FORM, 400),
+    "link_shared with no links": (
+        json.dumps({"type": "event_callback", "team_id": "T1", "event": {
+            "type": "link_shared", "user": "U1", "channel": "C1", "message_ts": "1.2", "links": []}}), JSON, 200),
+    "link_shared whose link is a string": (
+        json.dumps({"type": "event_callback", "team_id": "T1", "event": {
+            "type": "link_shared", "user": "U1", "channel": "C1", "message_ts": "1.2", "links": ["https://x"]}}),
+        JSON, 200),
     "a command with authorizations=x": ("command=%2Fsso&team_id=T1&user_id=U1&authorizations=x", FORM, 400),
     "a command with event=x": ("command=%2Fsso&team_id=T1&user_id=U1&event=x", FORM, 400),
     "a command without a user": ("command=%2Fsso&team_id=T1", FORM, 400),
