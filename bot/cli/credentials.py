@@ -160,10 +160,13 @@ def _credentials_list(args: argparse.Namespace) -> int:
         creds = service.listing(db, team_id=args.team)
     finally:
         db.dispose()
+    from bot.reminders import days_left
+
     now = datetime.now(timezone.utc)
+    # days_left: whole days, negative once expired (-1 the day after); "left" is the same in words.
     rows = [{"label": c.label, "kind": c.kind, "idp": c.idp, "environment": c.environment, "channel": c.channel_id,
              "team": c.team_id, "band": band(c.expires_at, now), "expires_at": c.expires_at.isoformat(),
-             "left": left(c.expires_at, now), "fingerprint": c.fingerprint,
+             "days_left": days_left(c.expires_at, now), "left": left(c.expires_at, now), "fingerprint": c.fingerprint,
              "next_reminder": c.next_due_at.isoformat() if c.next_due_at else None} for c in creds]
     if args.json:
         print(json.dumps(rows, indent=2))
