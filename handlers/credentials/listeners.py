@@ -27,7 +27,8 @@ from bot.reminders import band_of, parse_schedule
 from handlers.credentials.certificates import on_track_certificate, track_certificate_buttons
 from handlers.credentials.ids import CredentialBlock, CredentialIds
 from handlers.credentials.forms import _conversation, _date, _from_home, _selected, _text, _values
-from handlers.credentials.messages import SlackMessages
+from handlers.credentials.digest import subcommand as digest_subcommand
+from handlers.credentials.messages import SlackDigestMessages, SlackMessages
 from handlers.credentials.snooze import Snoozes
 from handlers.shared.slack_api import WebClientPoster
 from handlers.credentials.lists import home_section, status_blocks, tracked_list
@@ -40,6 +41,7 @@ from handlers.shared.owned import credential_for
 from handlers.shared.payload import json_object, row_number, team_id, user_id
 from services import credentials as service
 from services.credentials import Tracked
+from services.digests import DigestPoster
 from services.reminders import Pacer, ReminderPoster
 
 log = logging.getLogger("sso_bot.reminders")
@@ -100,6 +102,9 @@ def register(app: App, deps: Deps) -> ReminderPoster:
                           "channel. Admins only.", run=feature.track))
     router.add(Subcommand("tracked", "/sso tracked", "List tracked credentials with their colour and days left.",
                           run=feature.tracked))
+    router.add(digest_subcommand(feature))
+    deps.scheduler.add("digests", DigestPoster(deps.db, WebClientPoster(client), SlackDigestMessages(),
+                                               clock=deps.clock, pacer=poster.pacer, audit=deps.audit))
     deps.hooks.home_sections.add("credentials", feature.home_blocks)
     deps.hooks.status_parts.append(("credentials", feature.status_part))
     deps.hooks.report_actions.append(track_certificate_buttons)

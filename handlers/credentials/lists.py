@@ -9,13 +9,14 @@ from typing import Any, Sequence
 from slack_sdk.models.blocks import (ActionsBlock, Block, ButtonElement, ConfirmObject, ContextBlock, DividerBlock,
                                      HeaderBlock, MarkdownTextObject, SectionBlock)
 
-from bot.reminders import WARN_DAYS, Band, band_of
+from bot.reminders import FAIL_DAYS, WARN_DAYS, Band, band_of
 from handlers.credentials.ids import CredentialIds
 from handlers.credentials.views import (_days_text, _environment, _idp, _label, _short_kind, button_value)
 from handlers.shared.bands import BAND_MARK, BAND_WORD, band_heading
 from handlers.shared.dates import slack_day
 from handlers.shared.limits import MAX_MESSAGE_BLOCKS, MAX_SECTION_TEXT, clip, escape_mrkdwn
 from services.credentials import Expiring, Tracked
+from services.digests import Digest
 
 HOME_LIMIT = 15  # credentials listed on the Home tab (two blocks each); the rest via /sso tracked
 
@@ -123,3 +124,30 @@ def home_section(creds: Sequence[Tracked], now: datetime, total: int) -> list[Bl
             text=f"{total - HOME_LIMIT} more: `/sso tracked` lists them all.")]))
     blocks.append(DividerBlock())
     return blocks
+
+
+def digest_message(digest: Digest, found: Expiring, now: datetime) -> dict[str, Any]:
+    """A channel's weekly digest: its credentials that expire within 30 days (or have), by band, worst
+    first; a plain all-clear otherwise. Red and expired reminders still post on their own."""
+    week = f"Weekly credentials digest for <#{digest.channel_id}>"
+    if found.expiring:
+        lead = f":calendar: *{week}*: {found.expiring} of {found.tracked} tracked expire within {WARN_DAYS} days " \
+               f"({band_counts(found.soonest, now)})."
+    elif found.tracked:
+        lead = f":calendar: *{week}*: :white_check_mark: none of the {found.tracked} tracked here expires within " \
+               f"{WARN_DAYS} days."
+        if found.next_after is not None:
+            nxt = found.next_after
+            lead += f" Next: *{escape_mrkdwn(_label(nxt))}* on {slack_day(nxt.expires_at)} ({_days_text(nxt, now)})."
+    else:
+        lead = f":calendar: *{week}*: no credential reminds this channel. Track one with `/sso track`."
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=clip(lead, MAX_SECTION_TEXT))),
+                           *band_blocks(found.soonest, now, budget=MAX_MESSAGE_BLOCKS - 3, channel=False)]
+    hidden = found.expiring - len(found.soonest)
+    notes = [f"{hidden} more not listed: `/sso tracked`." if hidden > 0 else "",
+             f"Sent {digest.schedule.describe()}. Yellow reminders wait for this digest; red (under "
+             f"{FAIL_DAYS} days), 1-day, expiry and recovery reminders still post here at once. "
+             "Change it with `/sso digest`."]
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=clip(" ".join(n for n in notes if n), 2000))]))
+    text = clip(f"Weekly credentials digest: {found.expiring} expiring within {WARN_DAYS} days", 300)
+    return {"text": text, "blocks": [b.to_dict() for b in blocks], "unfurl_links": False}

@@ -21,11 +21,13 @@ from bot.reminders import Band
 from handlers.app import message_hooks
 from handlers.checklists import views as checklist_views
 from handlers.credentials.messages import SlackMessages
-from handlers.credentials.lists import status_blocks, tracked_list
+from bot.digest import DigestSchedule
+from handlers.credentials.lists import digest_message, status_blocks, tracked_list
 from handlers.credentials.views import reminder_message
 from handlers.shared.hooks import StatusPart
 from handlers.status.views import render_status
 from services.credentials import Expiring, Tracked
+from services.digests import Digest
 from storage.models import Credential
 
 GOLDEN = Path(__file__).resolve().parents[2] / "golden"
@@ -68,6 +70,10 @@ def _run():
     return run.apply(tick=first, user_id="U0ADMIN02", now=NOW + timedelta(minutes=7))
 
 
+DIGEST = Digest(id=1, team_id="T1", channel_id="C0REMIND1", enabled=True,
+                schedule=DigestSchedule(0, 9, "Europe/Berlin"), next_due_at=NOW + timedelta(days=2),
+                last_sent_at=None, set_by="U0ADMIN01")
+
 SHAPES = {
     "reminder_red": lambda: SlackMessages(message_hooks()).reminder(cred(5), NOW, with_recovery=True, band=Band.RED),
     "reminder_yellow_dates_only": lambda: reminder_message(cred(20, fingerprint="", idp="other", environment=""), NOW),
@@ -86,6 +92,10 @@ SHAPES = {
                    "no credential expiring"),
         StatusPart(checklist_views.render_status_section([]), 0, "no checklist open"),
     ], NOW),
+    "digest_attention": lambda: digest_message(
+        DIGEST, Expiring([cred(-1, id=1, label="expired one"), cred(3, id=2, label="red one"),
+                          cred(20, id=3, label="yellow one")], expiring=4, tracked=6, next_after=None), NOW),
+    "digest_all_clear": lambda: digest_message(DIGEST, Expiring([], expiring=0, tracked=2, next_after=cred(45)), NOW),
     "checklist_group_ticked": lambda: {"text": checklist_views.group_text(_run(), 0),
                                        "blocks": [b.to_dict() for b in checklist_views.render_group(_run(), 0)]},
 }
