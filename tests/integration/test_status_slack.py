@@ -34,7 +34,7 @@ def _reply(app) -> dict:
 
 
 def _text(params: dict) -> str:
-    return json.dumps(message_blocks(params))
+    return json.dumps(message_blocks(params), ensure_ascii=False)
 
 
 # --------------------------------------------------------------------------- /sso status
@@ -85,7 +85,7 @@ def test_status_says_when_the_next_credential_turns_yellow_and_survives_a_permal
     app.command("status")
     text = _text(_reply(app))
     assert "None expires within 30 days (1 tracked). Next: *later*" in text
-    assert "*SSO quick checks*" in text or "in <#C0SSO0001>" in text  # no link, still listed
+    assert "• *SSO quick check* in <#C0SSO0001>" in text and "/archives/" not in text  # no link, still listed
 
 
 def test_help_lists_status(app):
