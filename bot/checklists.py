@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 from bot.checklist_defs import IDPS, ChecklistDef
 from bot.clock import utc_text
@@ -312,10 +312,13 @@ def _when(moment: datetime | None) -> str:
     return utc_text(moment) if moment else "-"
 
 
-def export_text(run: Run, now: datetime) -> str:
+def export_text(run: Run, now: datetime, name: Callable[[str], str] = str) -> str:
     """A plain-text summary to paste into a support ticket.
 
-    Redacted: it holds ids, step texts, states, who (Slack user ids) and when,
+    ``name`` turns a Slack user id into the person's name (the caller looks it up; the id when unknown),
+    since a ticket does not render ``<@U…>``.
+
+    Redacted: it holds ids, step texts, states, who and when,
     and for checks only the findings' severity, code and title. Nothing anyone
     pasted into a check is kept, and token-shaped text is scrubbed anyway.
     """
@@ -324,25 +327,25 @@ def export_text(run: Run, now: datetime) -> str:
         f"Checklist: {run.display_title} [{run.definition_id}]",
         f"Run: {run.id}",
         f"State: {state_word(run)}, {progress} steps done",
-        f"Started: {_when(run.started_at)} by {run.started_by}",
+        f"Started: {_when(run.started_at)} by {name(run.started_by)}",
     ]
     if run.completed_at:
         lines.append(f"Completed: {_when(run.completed_at)} ({format_duration(run.completed_at - run.started_at)})")
     if run.closed_at:
-        lines.append(f"Closed: {_when(run.closed_at)} by {run.closed_by or '-'}")
+        lines.append(f"Closed: {_when(run.closed_at)} by {name(run.closed_by) if run.closed_by else '-'}")
     lines.append(f"Exported: {_when(now)}")
     for group in run.groups:
         lines.append("")
         lines.append(f"{group.title}")
         for item in run.items_in(group.index):
             mark = "[x]" if item.done else "[ ]"
-            who = f"  ({item.done_by}, {_when(item.done_at)})" if item.done else ""
+            who = f"  ({name(item.done_by) if item.done_by else '-'}, {_when(item.done_at)})" if item.done else ""
             lines.append(f"{mark} {item.id}: {item.text}{who}")
     lines.append("")
     if run.checks:
         lines.append("Checks run:")
         for check in run.checks:
-            lines.append(f"- {_when(check.at)} {check.check} for {check.item_id} by {check.user_id}")
+            lines.append(f"- {_when(check.at)} {check.check} for {check.item_id} by {name(check.user_id)}")
             for finding in check.findings or (CheckFinding("ok", "-", "nothing to report"),):
                 lines.append(f"    {finding.severity}: {finding.title} ({finding.code})")
     else:

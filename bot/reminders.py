@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from typing import Iterator
 
@@ -36,12 +36,14 @@ __all__ = [
     "Band", "Schedule", "Occurrence", "ReminderState", "Due",
     "DEFAULT_SCHEDULE_TEXT", "WARN_DAYS", "FAIL_DAYS", "SNOOZE",
     "parse_schedule", "band_of", "occurrences", "latest_occurrence", "due_at", "next_check",
-    "time_left", "days_left", "reminder_key", "notice_key",
+    "time_left", "days_left", "reminder_key", "notice_key", "SnoozeChoice", "snooze_end", "MAX_SNOOZE",
 ]
 
 WARN_DAYS = 30
 FAIL_DAYS = 7
 SNOOZE = timedelta(days=1)
+MAX_SNOOZE = timedelta(days=90)
+SNOOZE_RESUME = time(9, 0)  # a snooze "until a date" ends at 09:00 that day in the reader's time zone
 DEFAULT_SCHEDULE_TEXT = "30,7,1,0,daily:7,weekly"
 _DAY = timedelta(days=1)
 
@@ -93,6 +95,35 @@ def time_left(expires_at: datetime, now: datetime) -> str:
     else:
         return "just now" if not ahead else "in under 2 minutes"
     return f"in {span}" if ahead else f"{span} ago"
+
+
+# --------------------------------------------------------------------------- snoozing
+
+
+class SnoozeChoice(StrEnum):
+    DAY = "day"
+    WEEK = "week"
+
+
+def snooze_end(choice: SnoozeChoice | date, now: datetime, expires_at: datetime, tz: tzinfo | None = None) -> datetime:
+    """When a snooze chosen at ``now`` ends: a day or a week on, or 09:00 on the date picked (in ``tz``,
+    the reader's time zone; UTC when unknown).
+
+    A snooze never outlasts the expiry of a credential that has not expired yet: it ends at the expiry,
+    so the reminder that says "expired" always comes on time. Raises ``ValueError`` with a sentence for
+    a date that is not in the future or more than 90 days away.
+    """
+    now = aware(now)
+    if isinstance(choice, date) and not isinstance(choice, datetime):
+        end = datetime.combine(choice, SNOOZE_RESUME, tzinfo=tz or aware(now).tzinfo)
+        if end <= now:
+            raise ValueError("Pick a date after today: the snooze has to end in the future.")
+    else:
+        end = now + (timedelta(weeks=1) if SnoozeChoice(choice) is SnoozeChoice.WEEK else SNOOZE)
+    if end - now > MAX_SNOOZE:
+        raise ValueError(f"Snooze for at most {MAX_SNOOZE.days} days; to stop reminders for good, stop tracking it.")
+    expires = aware(expires_at)
+    return min(end, expires) if now < expires else end
 
 
 # --------------------------------------------------------------------------- the schedule

@@ -22,6 +22,7 @@ from handlers.mentions import listeners as mentions
 from handlers.live import listeners as live
 from handlers.router import listeners as router
 from handlers.router.listeners import HELP
+from handlers.status import listeners as status
 from handlers.shared import errors
 from handlers.shared.commands import Router
 from handlers.shared.deps import Deps
@@ -90,6 +91,6 @@ def assemble(deps: Deps, client: WebClient | None = None, *, token_verification:
     )
     deps.hooks.router = build_router()
     errors.register(app)
-    for feature in (router, diagnose, live, files, mentions, shortcuts, unfurls, credentials, checklists, home):
+    for feature in (router, diagnose, live, files, mentions, shortcuts, unfurls, credentials, checklists, status, home):
         feature.register(app, deps)
     return Assembly(app=app, router=deps.hooks.router, sections=deps.hooks.home_sections)

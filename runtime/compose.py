@@ -19,7 +19,7 @@ from bot.redaction import redact_text
 from bot.settings import Settings
 from bot.reminders import parse_schedule
 from handlers.app import build_app, message_hooks
-from handlers.credentials.messages import SlackMessages
+from handlers.credentials.messages import SlackDigestMessages, SlackMessages
 from handlers.shared.slack_api import WebClientPoster
 from handlers.shared.deps import Deps
 from runtime.http import SlackWsgiApp
@@ -27,6 +27,7 @@ from runtime.jobs import BackgroundJobs, ListenerExecutor
 from runtime.scheduler import Scheduler
 from runtime.server import HttpServer, serve_http, serve_socket_mode
 from services.ports import Audit
+from services.digests import DigestPoster
 from services.reminders import Pacer, ReminderPoster
 from storage import Database, open_database
 from storage.audit import AuditLog
@@ -104,6 +105,22 @@ def run_reminders_once(settings: Settings, *, pace: float | None, limit: int | N
     audit = AuditLog(db, scrub=redact_text)
     try:
         return reminder_poster(settings, db, audit, pace=pace).tick(limit=limit, dry_run=dry_run)
+    finally:
+        audit.close()
+        db.dispose()
+
+
+def run_digests_once(settings: Settings, *, pace: float | None, dry_run: bool):
+    """One digest tick, as ``sso-bot reminders run-once`` runs it after the reminders (same client rules)."""
+    from runtime.offline import open_migrated
+
+    db = open_migrated(settings)
+    audit = AuditLog(db, scrub=redact_text)
+    client = WebClient(token=settings.bot_token or "xoxb-dry-run", base_url=settings.slack_api_url, timeout=10,
+                       retry_handlers=[])
+    try:
+        return DigestPoster(db, WebClientPoster(client), SlackDigestMessages(), audit=audit,
+                            pacer=Pacer(settings.reminder_pace if pace is None else pace)).tick(dry_run=dry_run)
     finally:
         audit.close()
         db.dispose()

@@ -9,10 +9,10 @@ there); here only the expiry, the fingerprint and the dates reach storage. Views
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.credentials import Expiry
-from bot.reminders import SNOOZE, ReminderState, Schedule, band_of, next_check
+from bot.reminders import SNOOZE, WARN_DAYS, ReminderState, Schedule, band_of, next_check
 from services.ports import Audit
 from storage import Database
 from storage.credentials import (add_credential, count_credentials, find_credential, get_credential, list_credentials,
@@ -87,9 +87,14 @@ def renew(db: Database, audit: Audit, credential: Tracked, *, generation: int, e
 
 
 def snooze(db: Database, audit: Audit, credential: Tracked, *, generation: int, user_id: str,
-           now: datetime) -> Tracked | None:
-    """Hold the reminders of that generation for a day; None when the reminder is out of date."""
-    row = snooze_credential(db, credential.id, generation=generation, until=now + SNOOZE)
+           now: datetime, until: datetime | None = None) -> Tracked | None:
+    """Hold the reminders of that generation until ``until`` (default: a day; see
+    ``bot.reminders.snooze_end`` for the choices); the next reminder posts then. None when the
+    reminder is out of date (renewed or removed meanwhile)."""
+    until = until if until is not None else now + SNOOZE
+    if until <= now:
+        raise ValueError("a snooze must end in the future")
+    row = snooze_credential(db, credential.id, generation=generation, until=until)
     if row is None:
         return None
     snoozed = Tracked.of(row)
@@ -119,6 +124,30 @@ def listing(db: Database, *, team_id: str | None = None, limit: int | None = Non
 
 def count(db: Database, *, team_id: str | None = None) -> int:
     return count_credentials(db, team_id=team_id)
+
+
+@dataclass(frozen=True)
+class Expiring:
+    """The credentials that need attention (expired, red or yellow), soonest first, and the counts."""
+
+    soonest: list[Tracked]  # at most the ``limit`` asked for
+    expiring: int  # all that expire within WARN_DAYS (or have expired)
+    tracked: int  # all tracked in that scope
+    next_after: Tracked | None  # the first one still fine, to say when the next turns yellow
+
+
+def expiring(db: Database, *, team_id: str, now: datetime, limit: int, channel_id: str | None = None) -> Expiring:
+    """What expires within 30 days (or has expired) in a workspace, or in one of its channels: the
+    question behind ``/sso status`` and the weekly digest."""
+    horizon = now + timedelta(days=WARN_DAYS)
+    rows = list_credentials(db, team_id=team_id, channel_id=channel_id, expires_before=horizon, limit=limit)
+    total = len(rows) if len(rows) < limit else count_credentials(db, team_id=team_id, channel_id=channel_id,
+                                                                  expires_before=horizon)
+    following = [r for r in list_credentials(db, team_id=team_id, channel_id=channel_id, limit=total + 1)
+                 if r.expires_at >= horizon][:1] if total < limit else []
+    return Expiring(soonest=[Tracked.of(r) for r in rows], expiring=total,
+                    tracked=count_credentials(db, team_id=team_id, channel_id=channel_id),
+                    next_after=Tracked.of(following[0]) if following else None)
 
 
 def by_label(db: Database, label: str, *, team_id: str | None = None) -> list[Tracked]:

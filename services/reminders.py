@@ -28,16 +28,15 @@ from __future__ import annotations
 import heapq
 import logging
 import os
-import socket
-import threading
 import time
-import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Callable, Protocol
 
-from bot.reminders import Band, ReminderState, Schedule, due_at, next_check
+from bot.reminders import Band, Due, ReminderState, Schedule, due_at, next_check
 from services.credentials import Tracked
+from services.digests import absorbs_yellow
+from services.pacing import BLOCKED_BACKOFF, Pacer, default_owner
 from services.ports import Audit, Posted, SlackPoster
 from storage import Database
 from storage.credentials import (claim_reminder, complete_notice, complete_reminder, drop_notice, get_credential,
@@ -47,8 +46,6 @@ from storage.types import utcnow
 
 log = logging.getLogger("sso_bot.reminders")
 
-# A post that a retry next minute cannot fix (``Posted.blocked``) backs off for an hour instead.
-BLOCKED_BACKOFF = timedelta(hours=1)
 
 
 class ReminderMessages(Protocol):
@@ -59,43 +56,6 @@ class ReminderMessages(Protocol):
     def recovery(self, cred: Tracked, now: datetime) -> dict[str, Any]: ...
 
     def resolved(self, cred: Tracked) -> dict[str, Any]: ...
-
-
-class Pacer:
-    """At most one message per ``interval`` seconds in each channel, and a pause for all
-    channels after a 429. ``monotonic`` and ``sleep`` are injectable (tests pass a fake clock)."""
-
-    def __init__(self, interval: float = 1.0, *, monotonic: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
-        self.interval = max(0.0, interval)
-        self.monotonic = monotonic
-        self.sleep = sleep
-        self._lock = threading.Lock()
-        self._next: dict[str, float] = {}
-        self._paused_until = 0.0
-
-    def ready_at(self, channel: str) -> float:
-        with self._lock:
-            return max(self._next.get(channel, 0.0), self._paused_until)
-
-    def acquire(self, channel: str) -> None:
-        """Wait until ``channel`` may receive a message, then take that slot."""
-        while True:
-            with self._lock:
-                now = self.monotonic()
-                ready = max(self._next.get(channel, 0.0), self._paused_until)
-                if ready <= now:
-                    self._next[channel] = now + self.interval
-                    if len(self._next) > 10_000:  # forget channels whose slot has passed
-                        self._next = {c: t for c, t in self._next.items() if t > now}
-                    return
-                wait = ready - now
-            self.sleep(wait)
-
-    def pause(self, seconds: float) -> None:
-        """Hold every channel for ``seconds`` (a 429's Retry-After)."""
-        with self._lock:
-            self._paused_until = max(self._paused_until, self.monotonic() + seconds)
 
 
 @dataclass(frozen=True)
@@ -122,17 +82,15 @@ class TickResult:
     considered: int = 0  # due rows read
     max_in_memory: int = 0  # most due rows held at once
     deferred: int = 0  # left for the next tick when the time budget ran out (at least this many)
+    digested: int = 0  # yellow reminders left to their channel's weekly digest (recorded, not posted)
     planned: list[Planned] = field(default_factory=list)
 
     def summary(self) -> str:
+        digested = f", {self.digested} left to weekly digests" if self.digested else ""
+        deferred = f", {self.deferred}+ left for the next tick" if self.deferred else ""
         return (f"posted {self.posted} reminder(s), {self.threads} recovery thread(s), {self.notices} resolved "
-                f"reply(ies); {self.skipped} skipped, {self.failed} to retry, {self.rate_limited} rate-limited "
-                f"({self.considered} due read" + (f", {self.deferred}+ left for the next tick" if self.deferred else "")
-                + ")")
-
-
-def _default_owner() -> str:
-    return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+                f"reply(ies){digested}; {self.skipped} skipped, {self.failed} to retry, {self.rate_limited} "
+                f"rate-limited ({self.considered} due read{deferred})")
 
 
 class ReminderPoster:
@@ -150,13 +108,14 @@ class ReminderPoster:
         self.clock = clock
         self.pacer = pacer or Pacer()
         self.audit = audit
-        self.owner = owner or _default_owner()
+        self.owner = owner or default_owner()
         self.page_size = page_size
         self.max_pending = max(page_size, max_pending)
         self.lease = lease
         self.max_in_tick_wait = max_in_tick_wait
         self.attempts_per_tick = attempts_per_tick
         self.tick_budget = tick_budget
+        self._digest_channels: dict[tuple[str, str], bool] = {}  # per tick: is the channel's digest on?
 
     def __call__(self, now: datetime) -> TickResult:
         result = self.tick(now, budget=self.tick_budget)
@@ -173,6 +132,7 @@ class ReminderPoster:
         nothing and lists what would be posted in ``planned``."""
         now = now or self.clock()
         result = TickResult()
+        self._digest_channels = {}  # asked once per channel per tick
         started = self.pacer.monotonic()
         heap: list[tuple[float, int, Credential]] = []
         cursor: tuple[datetime, int] | None = None
@@ -233,8 +193,8 @@ class ReminderPoster:
                                           False, notice=True))
         due = due_at(self._state(row), now, self.schedule)
         if due is not None:
-            result.planned.append(Planned(row.id, row.label, row.channel_id, due.key, due.band.value,
-                                          due.with_recovery))
+            band = "yellow, left to the weekly digest" if self._digested(row, due) else due.band.value
+            result.planned.append(Planned(row.id, row.label, row.channel_id, due.key, band, due.with_recovery))
 
     def _process(self, row: Credential, now: datetime, result: TickResult) -> None:
         if row.notice_key:
@@ -253,7 +213,13 @@ class ReminderPoster:
         assert claim.ledger_id is not None
         channel = row.channel_id
         ts = claim.message_ts
-        if claim.status == "pending":
+        if claim.status == "pending" and self._digested(row, due):
+            # Recorded as covered without a post: the channel's weekly digest lists it. The credential keeps
+            # the thread of its last posted reminder (for the 'resolved' reply after a renewal).
+            channel, ts = row.thread_channel or channel, row.thread_ts
+            result.digested += 1
+            self._audit(row, "reminder.digest", due.band.value, due.key)
+        elif claim.status == "pending":
             message = self.messages.reminder(Tracked.of(row), now, with_recovery=due.with_recovery, band=due.band)
             sent = self._send(channel, message, result)
             if not sent.ok:
@@ -281,6 +247,16 @@ class ReminderPoster:
                                  snooze=due.snooze):
             log.warning("reminder %s for credential %s: lease lost while posting (a slow post); "
                         "another process may post it too", due.key, row.id)
+
+    def _digested(self, row: Credential, due: Due) -> bool:
+        """A yellow reminder (no recovery thread) in a channel whose weekly digest is on is left to the
+        digest; red, expired and the recovery thread always post at once."""
+        if due.band is not Band.YELLOW or due.with_recovery:
+            return False
+        key = (row.team_id, row.channel_id)
+        if key not in self._digest_channels:
+            self._digest_channels[key] = absorbs_yellow(self.db, row.team_id, row.channel_id)
+        return self._digest_channels[key]
 
     def _notice(self, row: Credential, result: TickResult) -> None:
         key = row.notice_key

@@ -173,11 +173,17 @@ def find_credential(db: Database, team_id: str, label: str, *, include_removed: 
 
 
 def list_credentials(db: Database, *, team_id: str | None = None, limit: int | None = None,
-                     include_removed: bool = False) -> Sequence[Credential]:
-    """Tracked credentials, soonest expiry first."""
+                     include_removed: bool = False, channel_id: str | None = None,
+                     expires_before: datetime | None = None) -> Sequence[Credential]:
+    """Tracked credentials, soonest expiry first; optionally only one channel's, or only those
+    expiring before a moment."""
     query = select(Credential).order_by(col(Credential.expires_at), col(Credential.id))
     if team_id is not None:
         query = query.where(Credential.team_id == team_id[:32])
+    if channel_id is not None:
+        query = query.where(Credential.channel_id == channel_id[:32])
+    if expires_before is not None:
+        query = query.where(col(Credential.expires_at) < expires_before)
     if not include_removed:
         query = query.where(col(Credential.active).is_(True))
     if limit is not None:
@@ -186,10 +192,15 @@ def list_credentials(db: Database, *, team_id: str | None = None, limit: int | N
         return session.exec(query).all()
 
 
-def count_credentials(db: Database, *, team_id: str | None = None) -> int:
+def count_credentials(db: Database, *, team_id: str | None = None, channel_id: str | None = None,
+                      expires_before: datetime | None = None) -> int:
     query = select(func.count()).select_from(Credential).where(col(Credential.active).is_(True))
     if team_id is not None:
         query = query.where(Credential.team_id == team_id[:32])
+    if channel_id is not None:
+        query = query.where(Credential.channel_id == channel_id[:32])
+    if expires_before is not None:
+        query = query.where(col(Credential.expires_at) < expires_before)
     with db.session() as session:
         return int(session.exec(query).one())
 

@@ -8,6 +8,7 @@ import sys
 
 from bot.cli.common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, band, cli_user, date_arg, left, moment_arg,
                             open_migrated, utc)
+from bot.cli.digest import add_digest_commands
 from bot.settings import Settings, load_settings
 
 _KINDS = ("scim-token", "client-secret", "saml-cert")
@@ -52,12 +53,14 @@ def add_credential_commands(sub) -> None:
     reminders = sub.add_parser("reminders", help="expiry reminders")
     reminders_sub = reminders.add_subparsers(title="reminders commands", metavar="ACTION")
     run_once = reminders_sub.add_parser(
-        "run-once", help="post every reminder due now, once, then exit (for cron; `serve` does this every minute)")
+        "run-once", help="post every reminder and weekly digest due now, once, then exit (for cron; `serve` does "
+                         "this every minute)")
     run_once.add_argument("--dry-run", action="store_true", help="show what is due; post and record nothing")
     run_once.add_argument("--limit", type=int, metavar="N", help="read at most N due credentials this run")
     run_once.add_argument("--pace", type=float, metavar="SECONDS",
                           help="seconds between two messages in one channel (default $SSO_BOT_REMINDER_PACE or 1)")
     run_once.set_defaults(handler=_reminders_run_once)
+    add_digest_commands(reminders_sub)
 
 
 
@@ -160,10 +163,13 @@ def _credentials_list(args: argparse.Namespace) -> int:
         creds = service.listing(db, team_id=args.team)
     finally:
         db.dispose()
+    from bot.reminders import days_left
+
     now = datetime.now(timezone.utc)
+    # days_left: whole days, negative once expired (-1 the day after); "left" is the same in words.
     rows = [{"label": c.label, "kind": c.kind, "idp": c.idp, "environment": c.environment, "channel": c.channel_id,
              "team": c.team_id, "band": band(c.expires_at, now), "expires_at": c.expires_at.isoformat(),
-             "left": left(c.expires_at, now), "fingerprint": c.fingerprint,
+             "days_left": days_left(c.expires_at, now), "left": left(c.expires_at, now), "fingerprint": c.fingerprint,
              "next_reminder": c.next_due_at.isoformat() if c.next_due_at else None} for c in creds]
     if args.json:
         print(json.dumps(rows, indent=2))
@@ -220,15 +226,19 @@ def _reminders_run_once(args: argparse.Namespace) -> int:
     import logging
 
     logging.getLogger("alembic").setLevel(logging.WARNING)  # a cron job's output: only what matters
-    from runtime.compose import run_reminders_once
+    from runtime.compose import run_digests_once, run_reminders_once
 
     result = run_reminders_once(settings, pace=args.pace, limit=args.limit, dry_run=args.dry_run)
+    digests = run_digests_once(settings, pace=args.pace, dry_run=args.dry_run)
     if args.dry_run:
         for item in result.planned:
             what = "resolved reply" if item.notice else f"{item.band} reminder" + (" + recovery thread"
                                                                                  if item.with_recovery else "")
             print(f"would post {what} for {item.label!r} in {item.channel_id} ({item.key})")
-        print(f"dry run: {len(result.planned)} message(s) due; nothing was posted or recorded")
+        for channel, week in digests.planned:
+            print(f"would post the weekly digest in {channel} ({week})")
+        print(f"dry run: {len(result.planned) + len(digests.planned)} message(s) due; nothing was posted or recorded")
         return EXIT_OK
     print(result.summary())
-    return EXIT_FAILED if result.failed else EXIT_OK
+    print(digests.summary())
+    return EXIT_FAILED if result.failed or digests.failed else EXIT_OK

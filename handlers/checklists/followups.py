@@ -16,6 +16,7 @@ from bot.checklists import export_text
 from handlers.checklists.common import NOT_THERE, reply, run_from_button, user_of
 from handlers.checklists.ticks import ChecklistTicks
 from handlers.shared.deps import Deps
+from handlers.shared.names import UserNames
 import handlers.checklists.views as views
 from services import checklists
 from services.checklists import PostedRun
@@ -31,6 +32,7 @@ class ChecklistFollowUps:
     def __init__(self, deps: Deps, ticks: ChecklistTicks) -> None:
         self.deps = deps
         self.ticks = ticks
+        self.names = UserNames()  # exports name people: a ticket does not render <@U…>
 
     @property
     def db(self):
@@ -38,7 +40,7 @@ class ChecklistFollowUps:
 
     def export(self, body: dict[str, Any], client: WebClient) -> None:
         state = run_from_button(self.db, body)
-        text = export_text(state.run, self.deps.clock())
+        text = export_text(state.run, self.deps.clock(), self.names.resolver(client))
         reply(client, state, f"Export of {state.run.display_title}", views.render_export(text))
         checklists.record_export(self.db, state.run.id, user_id=user_of(body), now=self.deps.clock())
 

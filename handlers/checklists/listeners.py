@@ -20,6 +20,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 import handlers.checklists.views as views
 from bot.checklist_defs import ChecklistLibrary, load_checklists
@@ -30,12 +31,25 @@ from handlers.checklists.start import ChecklistStarts, checklist_buttons, recove
 from handlers.checklists.ticks import ChecklistTicks
 from handlers.shared.commands import Subcommand
 from handlers.shared.deps import Deps
-from handlers.shared.hooks import Hooks
+from handlers.checklists.common import log
+from handlers.shared.hooks import Hooks, StatusPart
 from services import checklists
 
 __all__ = ["Checklists", "SUMMARY", "USAGE", "contribute", "register"]
 
 _HOME_RUNS = 8
+_STATUS_RUNS = 10  # one chat.getPermalink each, after the ack
+
+
+def _permalink(client: WebClient, channel: str, ts: str | None) -> str | None:
+    """A link to the run's parent message (its thread), or None when Slack will not give one."""
+    if not ts:
+        return None
+    try:
+        return str(client.chat_getPermalink(channel=channel, message_ts=ts).get("permalink") or "") or None
+    except SlackApiError as error:
+        log.info("no permalink for %s/%s: %s", channel, ts, error.response.get("error"))
+        return None
 
 USAGE = "/sso checklist [401 entra|okta | sso | scim | setup]"
 SUMMARY = "Work through a recovery checklist together in a thread (401 recovery, SSO or SCIM checks)."
@@ -55,6 +69,14 @@ class Checklists:
         self.checks = ChecklistChecks(deps)
         self.followups = ChecklistFollowUps(deps, self.ticks)
 
+    def status_part(self, client: WebClient, team_id: str, _user_id: str, _now) -> StatusPart:
+        """``/sso status``: the workspace's open checklists, each linked to its thread."""
+        states, more = checklists.open_runs(self.deps.db, team_id, limit=_STATUS_RUNS)
+        runs = [(s.run, s.channel_id, _permalink(client, s.channel_id, s.parent_ts)) for s in states]
+        count = len(states) + more
+        return StatusPart(blocks=views.render_status_section(runs, more=more), attention=count,
+                          summary=f"{count} checklist{'s' if count != 1 else ''} open" if count else "no checklist open")
+
     def home_section(self, team_id: str, _user_id: str) -> list:
         states, more = checklists.open_runs(self.deps.db, team_id, limit=_HOME_RUNS)
         return views.render_home_section([(s.run, s.channel_id) for s in states], more=more)
@@ -72,6 +94,7 @@ def register(app: App, deps: Deps) -> None:
     deps.hooks.router.add(Subcommand("checklist", USAGE, SUMMARY, run=feature.starts.command,
                                      aliases=("checklists", "cl")))
     deps.hooks.home_sections.add("checklists", feature.home_section)
+    deps.hooks.status_parts.append(("checklists", feature.status_part))
     contribute(deps.hooks)
     deps.scheduler.add("checklists", lambda now: feature.followups.scheduled(app.client, now))
     _register_steps(app, feature)

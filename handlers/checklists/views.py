@@ -22,6 +22,7 @@ from slack_sdk.models.views import View
 from bot.checklist_defs import CHECKS, IDPS, ChecklistDef, ChecklistLibrary
 from bot.checklists import (Item, Run, Summary, encode_mask, format_duration, progress_bar, state_word)
 from handlers.checklists.ids import ChecklistIds
+from handlers.shared.dates import slack_time
 from handlers.shared.limits import (MAX_HEADER_TEXT, MAX_MESSAGE_BLOCKS, MAX_SECTION_TEXT,
                                    MAX_VIEW_BLOCKS, clip, escape_mrkdwn)
 from handlers.shared.modals import INPUT_ACTION, MAX_MODAL_INPUT
@@ -140,7 +141,7 @@ def render_group(run: Run, group: int) -> list[Block]:
             ticked = [_option(item) for item in chunk if item.done]
             blocks.append(ActionsBlock(block_id=tick_block_id(run, group, index, chunk), elements=[
                 CheckboxesElement(action_id=ChecklistIds.TICK, options=options, initial_options=ticked or None)]))
-    who = [f"{DONE_MARK} {escape_mrkdwn(clip(i.text, 48))} · <@{i.done_by}> {i.done_at:%H:%M} UTC"
+    who = [f"{DONE_MARK} {escape_mrkdwn(clip(i.text, 48))} · <@{i.done_by}> {slack_time(i.done_at)}"
            for i in run.items_in(group) if i.done and i.done_by and i.done_at]
     if who:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=clip("\n".join(who), 2000))]))
@@ -337,9 +338,30 @@ def render_home_section(runs: Sequence[tuple[Run, str]], more: int = 0) -> list[
         lines = ["*Open checklists*"]
         for run, channel in runs:
             lines.append(f"• <#{channel}> {escape_mrkdwn(run.display_title)}  `{progress_bar(run.progress)}` "
-                         f"{run.progress} · started by <@{run.started_by}> {run.started_at:%Y-%m-%d %H:%M} UTC")
+                         f"{run.progress} · started by <@{run.started_by}> {slack_time(run.started_at)}")
         if more > 0:
             lines.append(f"…and {more} more.")
         text = "\n".join(lines)
     return [SectionBlock(text=MarkdownTextObject(text=clip(text, MAX_SECTION_TEXT))), DividerBlock()]
 
+
+
+# --------------------------------------------------------------------------- /sso status
+
+
+def render_status_section(runs: Sequence[tuple[Run, str, str | None]], more: int = 0) -> list[Block]:
+    """Open checklists for ``/sso status``: ``runs`` are (run, channel id, permalink of its parent or
+    None); each line links to its thread, with the progress and the last activity."""
+    if not runs:
+        return [SectionBlock(text=MarkdownTextObject(text=(
+            "*Checklists*\n:white_check_mark: None open. Start one in a channel with `/sso checklist`.")))]
+    lines = [f"*Checklists* · {len(runs) + more} open"]
+    for run, channel, link in runs:
+        title = escape_mrkdwn(clip(run.display_title, 80)).replace("|", "¦")
+        named = f"<{link}|{title}>" if link else f"*{title}*"
+        when = run.last_activity_at or run.started_at
+        lines.append(f"• {named} in <#{channel}>  `{progress_bar(run.progress)}` {run.progress} · "
+                     f"last activity {slack_time(when)}")
+    if more > 0:
+        lines.append(f"…and {more} more (the App Home lists them).")
+    return [SectionBlock(text=MarkdownTextObject(text=clip("\n".join(lines), MAX_SECTION_TEXT)))]

@@ -9,7 +9,10 @@ class CredentialIds(StrEnum):
     """Buttons (values: ``<credential id>:<generation>``; untrack: the id) and modals."""
 
     RENEW = "credential.renew"
-    SNOOZE = "credential.snooze"
+    SNOOZE = "credential.snooze"  # one day (reminders posted before the other choices carry only this one)
+    SNOOZE_WEEK = "credential.snooze_week"
+    SNOOZE_UNTIL = "credential.snooze_until"  # opens the date picker
+    SNOOZE_MODAL = "credential.snooze_modal"
     UNTRACK = "credential.untrack"
     OPEN_TRACK = "credential.open_track"
     TRACK_CERTIFICATE = "credential.track_certificate"
@@ -28,3 +31,4 @@ class CredentialBlock(StrEnum):
     SECRET = "credential.secret"
     ISSUED = "credential.issued"
     EXPIRES = "credential.expires"
+    SNOOZE_DATE = "credential.snooze_date"

@@ -13,7 +13,7 @@ import logging
 import re
 import threading
 import time
-from datetime import date
+from datetime import datetime
 from typing import Any, Callable
 
 from slack_bolt import Ack, App, Respond
@@ -26,21 +26,27 @@ from bot.redaction import redact_text
 from bot.reminders import band_of, parse_schedule
 from handlers.credentials.certificates import on_track_certificate, track_certificate_buttons
 from handlers.credentials.ids import CredentialBlock, CredentialIds
-from handlers.credentials.messages import SlackMessages
+from handlers.credentials.forms import _conversation, _date, _from_home, _selected, _text, _values
+from handlers.credentials.digest import subcommand as digest_subcommand
+from handlers.credentials.messages import SlackDigestMessages, SlackMessages
+from handlers.credentials.snooze import Snoozes
 from handlers.shared.slack_api import WebClientPoster
-from handlers.credentials.views import (confirmation_modal, home_section, parse_button_value, renew_modal,
-                                        snoozed_message, track_modal, tracked_list)
+from handlers.credentials.lists import home_section, status_blocks, tracked_list
+from handlers.credentials.views import confirmation_modal, parse_button_value, renew_modal, track_modal
 from handlers.shared.commands import CommandContext, Outcome, Subcommand
 from handlers.shared.deps import Deps
-from handlers.shared.modals import INPUT_ACTION, error_modal
+from handlers.shared.hooks import StatusPart
+from handlers.shared.modals import error_modal
 from handlers.shared.owned import credential_for
 from handlers.shared.payload import json_object, row_number, team_id, user_id
 from services import credentials as service
 from services.credentials import Tracked
+from services.digests import DigestPoster
 from services.reminders import Pacer, ReminderPoster
 
 log = logging.getLogger("sso_bot.reminders")
 
+STATUS_LIMIT = 25  # /sso status shows the soonest; /sso tracked has the rest
 LIST_LIMIT = 300  # /sso tracked shows the soonest expiries; a message holds 50 blocks anyway
 REFUSAL = ("Only workspace admins and owners, or people listed in the app's SSO_BOT_ADMINS setting, can track, "
            "renew, snooze or remove credentials. Ask one of them; anyone can see the list with `/sso tracked`.")
@@ -96,7 +102,11 @@ def register(app: App, deps: Deps) -> ReminderPoster:
                           "channel. Admins only.", run=feature.track))
     router.add(Subcommand("tracked", "/sso tracked", "List tracked credentials with their colour and days left.",
                           run=feature.tracked))
+    router.add(digest_subcommand(feature))
+    deps.scheduler.add("digests", DigestPoster(deps.db, WebClientPoster(client), SlackDigestMessages(),
+                                               clock=deps.clock, pacer=poster.pacer, audit=deps.audit))
     deps.hooks.home_sections.add("credentials", feature.home_blocks)
+    deps.hooks.status_parts.append(("credentials", feature.status_part))
     deps.hooks.report_actions.append(track_certificate_buttons)
     feature.register_listeners(app)
     app.action(re.compile(rf"^{re.escape(CredentialIds.TRACK_CERTIFICATE)}\.\d$"))(on_track_certificate)
@@ -128,6 +138,14 @@ class _Credentials:
         ctx.respond(**tracked_list(creds, self.deps.clock(), total=total))
         return Outcome(outcome="ok", detail=f"count={total}")
 
+    def status_part(self, _client: WebClient, team_id: str, _user_id: str, now: datetime) -> StatusPart:
+        """``/sso status``: the whole workspace's expiring credentials (admins look after all of them,
+        whichever channel their reminders go to)."""
+        found = service.expiring(self.deps.db, team_id=team_id, now=now, limit=STATUS_LIMIT)
+        summary = (f"{found.expiring} credential{'s' if found.expiring != 1 else ''} expiring" if found.expiring
+                   else "no credential expiring")
+        return StatusPart(blocks=status_blocks(found, now), attention=found.expiring, summary=summary)
+
     def home_blocks(self, team_id: str, user_id: str) -> list:
         creds = service.listing(self.deps.db, team_id=team_id, limit=50)
         creds = sorted(creds, key=lambda c: (-band_of(c.expires_at, self.deps.clock()).rank, c.expires_at))
@@ -137,7 +155,7 @@ class _Credentials:
     def register_listeners(self, app: App) -> None:
         app.action(CredentialIds.OPEN_TRACK)(self.on_open_track)
         app.action(CredentialIds.RENEW)(self.on_renew_button)
-        app.action(CredentialIds.SNOOZE)(self.on_snooze)
+        Snoozes(self).register(app)
         app.action(CredentialIds.UNTRACK)(self.on_untrack)
         app.view(CredentialIds.TRACK_MODAL)(self.on_track_submitted)
         app.view(CredentialIds.RENEW_MODAL)(self.on_renew_submitted)
@@ -162,29 +180,6 @@ class _Credentials:
             return
         origin = {"from": "home" if _from_home(body) else "message"}
         client.views_open(trigger_id=body["trigger_id"], view=renew_modal(cred, self.deps.clock(), origin=origin))
-
-    def on_snooze(self, ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        ack()
-        if not self._allowed_or_refuse(client, body, respond):
-            return
-        cred, generation = self._clicked(body)
-        user = user_id(body)
-        if cred is None or generation is None:
-            self._tell(client, body, respond, "That credential is no longer tracked.")
-            return
-        snoozed = service.snooze(self.deps.db, self.deps.audit, cred, generation=generation, user_id=user,
-                                 now=self.deps.clock())
-        if snoozed is None:
-            self._tell(client, body, respond, "That reminder is out of date: the credential was renewed or removed.")
-            return
-        until = snoozed.snoozed_until
-        channel = (body.get("container") or {}).get("channel_id") or (body.get("channel") or {}).get("id")
-        message_ts = (body.get("container") or {}).get("message_ts")
-        if channel and message_ts and not _from_home(body):
-            try:
-                client.chat_postMessage(channel=channel, thread_ts=message_ts, **snoozed_message(user, until))
-            except SlackApiError as error:
-                log.warning("could not note the snooze in the thread: %s", error.response.get("error"))
 
     def on_untrack(self, ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
@@ -314,40 +309,3 @@ class _Credentials:
             self.deps.hooks.publish_home(client, team_id(body), user_id(body))
         except SlackApiError as error:
             log.warning("could not refresh the Home tab: %s", error.response.get("error"))
-
-
-# --------------------------------------------------------------------------- payload helpers
-
-
-def _values(view: dict[str, Any]) -> dict[str, Any]:
-    return (view.get("state") or {}).get("values") or {}
-
-
-def _element(values: dict[str, Any], block: str) -> dict[str, Any]:
-    return (values.get(block) or {}).get(INPUT_ACTION) or {}
-
-
-def _text(values: dict[str, Any], block: str) -> str:
-    return str(_element(values, block).get("value") or "")
-
-
-def _selected(values: dict[str, Any], block: str) -> str | None:
-    option = _element(values, block).get("selected_option") or {}
-    return option.get("value")
-
-
-def _conversation(values: dict[str, Any], block: str) -> str:
-    return str(_element(values, block).get("selected_conversation") or "")
-
-
-def _date(values: dict[str, Any], block: str) -> date | None:
-    raw = _element(values, block).get("selected_date")
-    try:
-        return date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
-
-
-def _from_home(body: dict[str, Any]) -> bool:
-    return ((body.get("container") or {}).get("type") == "view"
-            or (body.get("view") or {}).get("type") == "home")

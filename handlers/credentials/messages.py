@@ -1,4 +1,4 @@
-"""The reminder use case's messages (``services.reminders``; posting is ``handlers.shared.slack_api.WebClientPoster``):
+"""The reminder and digest use cases' messages (``services.reminders``; posting is ``handlers.shared.slack_api.WebClientPoster``):
 drawn with this feature's views plus the buttons other features add (``hooks.reminder_actions``)."""
 
 from __future__ import annotations
@@ -9,7 +9,9 @@ from typing import Any
 from bot.reminders import Band
 from handlers.credentials.views import recovery_message, reminder_message, resolved_message
 from handlers.shared.hooks import Hooks
-from services.credentials import Tracked
+from handlers.credentials.lists import digest_message
+from services.credentials import Expiring, Tracked
+from services.digests import Digest
 
 
 class SlackMessages:
@@ -25,3 +27,10 @@ class SlackMessages:
 
     def resolved(self, cred: Tracked) -> dict[str, Any]:
         return resolved_message(cred)
+
+
+class SlackDigestMessages:
+    """The weekly digest's message (``services.digests.DigestPoster``)."""
+
+    def digest(self, digest: Digest, found: Expiring, now: datetime) -> dict[str, Any]:
+        return digest_message(digest, found, now)

@@ -1,43 +1,40 @@
-"""Tracked credentials in Block Kit: the track and renew modals, reminders, the recovery
-thread, the 'resolved' reply, the ``/sso tracked`` list and the App Home section.
+"""Tracked credentials in Block Kit: reminders, the recovery thread, the 'resolved' and snooze replies,
+and the track, renew and snooze modals (the lists are in ``lists.py``).
 
 Every view takes a tracked credential (``services.credentials.Tracked``: label, kind, IdP,
 dates and a fingerprint, never a secret) and the time ``now``. Expiry times are shown
 with Slack's ``<!date^…>`` so each reader sees their own timezone.
+
+Colour is never the only cue: every band is a marker emoji *and* a word ("🔴 Red: 5 days left"), in
+top-level blocks (no legacy ``attachments`` colour bars, which Slack keeps only for old apps and
+which screen readers and colour-blind readers cannot tell apart).
 """
 
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Sequence
 
-from slack_sdk.models.attachments import BlockAttachment
-from slack_sdk.models.blocks import (ActionsBlock, Block, ButtonElement, ConfirmObject, ContextBlock,
-                                     ConversationSelectElement, DatePickerElement, DividerBlock, HeaderBlock,
-                                     InputBlock, MarkdownTextObject, Option, PlainTextInputElement, SectionBlock,
-                                     StaticSelectElement)
+from slack_sdk.models.blocks import (ActionsBlock, Block, ButtonElement, ContextBlock, ConversationSelectElement,
+                                     DatePickerElement, InputBlock, MarkdownTextObject, Option, PlainTextInputElement,
+                                     SectionBlock, StaticSelectElement)
 from slack_sdk.models.blocks.block_elements import ConversationFilter
 from slack_sdk.models.views import View
 
 from bot.credentials import IDP_LABELS, KIND_LABELS, LIFETIME_DAYS, MAX_LABEL, Idp, Kind
 from bot.redaction import redact_text
-from bot.clock import aware, utc_text
 from bot.recovery import entra_quarantine_clock, expiry_effect, recovery_steps
 from bot.reminders import FAIL_DAYS, Band, band_of, days_left, time_left
 from handlers.credentials.ids import CredentialBlock, CredentialIds
+from handlers.shared.bands import BAND_MARK, BAND_WORD
+from handlers.shared.dates import slack_date
 from handlers.shared.payload import row_number
-from handlers.shared.limits import (MAX_MESSAGE_BLOCKS, MAX_SECTION_TEXT, MAX_VIEW_BLOCKS, clip, escape_mrkdwn)
+from handlers.shared.limits import (MAX_SECTION_TEXT, MAX_VIEW_BLOCKS, clip, escape_mrkdwn)
 from handlers.shared.modals import INPUT_ACTION, MAX_MODAL_INPUT
 from services.credentials import Tracked
 
-# Slack's own palette: green, yellow and red as its apps use them; a darker red once expired.
-BAND_COLOR = {Band.OK: "#2EB67D", Band.YELLOW: "#ECB22E", Band.RED: "#E01E5A", Band.EXPIRED: "#8B0000"}
-BAND_MARK = {Band.OK: ":large_green_circle:", Band.YELLOW: ":large_yellow_circle:", Band.RED: ":red_circle:",
-             Band.EXPIRED: ":rotating_light:"}
-BAND_WORD = {Band.OK: "OK", Band.YELLOW: "Yellow", Band.RED: "Red", Band.EXPIRED: "Expired"}
 SHORT_KIND = {Kind.SCIM_TOKEN: "SCIM token", Kind.CLIENT_SECRET: "client secret", Kind.SAML_CERT: "SAML certificate"}
-HOME_LIMIT = 15  # credentials listed on the Home tab (two blocks each); the rest via /sso tracked
 
 
 # --------------------------------------------------------------------------- small helpers
@@ -52,11 +49,6 @@ def _label(cred: Tracked) -> str:
 
 def _environment(cred: Tracked) -> str:
     return redact_text(cred.environment)
-
-
-def slack_date(moment: datetime, fmt: str = "{date_long_pretty} {time}") -> str:
-    """``<!date^unix^format|fallback>``: Slack shows it in the reader's timezone."""
-    return f"<!date^{int(aware(moment).timestamp())}^{fmt}|{utc_text(moment)}>"
 
 
 def mention(user: str) -> str:
@@ -126,32 +118,45 @@ def _where(cred: Tracked) -> str:
 
 def reminder_message(cred: Tracked, now: datetime, *, with_recovery: bool = False, band: Band | None = None,
                      extra_buttons: Sequence[ButtonElement] = ()) -> dict[str, Any]:
-    """chat.postMessage arguments for one reminder: a one-line text (the notification) and an
-    attachment whose colour bar is the band, holding the details and the buttons. ``band``
-    defaults to now's (the poster passes the reminder's: the 7-day one is red)."""
+    """chat.postMessage arguments for one reminder: a one-line text (the notification) and blocks that
+    lead with the band as a marker and a word, then the details and the buttons. ``band`` defaults to
+    now's (the poster passes the reminder's: the 7-day one is red)."""
     band = band or band_of(cred.expires_at, now)
     label = escape_mrkdwn(_label(cred))
     headline = f"{BAND_MARK[band]} *{BAND_WORD[band]}:* {_short_kind(cred)} *{label}* {_when(cred, now)}"
-    lines = [_where(cred), f"*Expires:* {slack_date(cred.expires_at)} ({_days_text(cred, now)})"]
+    lines = [headline, _where(cred), f"*Expires:* {slack_date(cred.expires_at)} ({_days_text(cred, now)})"]
     if band in (Band.RED, Band.EXPIRED):
         lines.append(expiry_effect(cred.kind) if band is Band.EXPIRED else
                      "Rotate it now: once it expires, " + _effect_after(cred.kind))
     elif band is Band.YELLOW:
         lines.append(f"Plan the rotation now, before it turns red at {FAIL_DAYS} days.")
-    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=clip("\n".join(lines), MAX_SECTION_TEXT)))]
-    context = [f"Fingerprint `{escape_mrkdwn(cred.fingerprint)}`" if cred.fingerprint else "Tracked by dates only",
-               f"tracked by {mention(cred.added_by)}"]
+    blocks: list[Block] = [SectionBlock(block_id=f"reminder.{cred.id}.{band.value}",
+                                        text=MarkdownTextObject(text=clip("\n".join(lines), MAX_SECTION_TEXT)))]
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=clip(" · ".join(
+        reminder_context(cred, with_recovery=with_recovery)), 2000))]))
+    blocks.append(ActionsBlock(block_id=f"reminder.{cred.id}",
+                               elements=[*reminder_buttons(cred), *extra_buttons]))  # others' through the hooks
+    # The notification text: the same headline, so a notification reads "🔴 Red: … expires in 5 days" too.
+    return {"text": clip(headline, 3000), "blocks": [b.to_dict() for b in blocks], "unfurl_links": False}
+
+
+def reminder_context(cred: Tracked, *, with_recovery: bool = False) -> list[str]:
+    """The small print under a reminder: how it is known (a fingerprint, or dates only) and who added it."""
+    known = (f"Fingerprint `{escape_mrkdwn(cred.fingerprint)}`" if cred.fingerprint
+             else "No fingerprint: known by its dates only")
+    context = [known, f"added by {mention(cred.added_by)}"]
     if with_recovery:
         context.append("recovery steps in the thread :thread:")
-    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=clip(" · ".join(context), 2000))]))
-    buttons = [ButtonElement(text="Mark renewed", action_id=CredentialIds.RENEW, value=button_value(cred),
-                             style="primary"),
-               ButtonElement(text="Snooze 1 day", action_id=CredentialIds.SNOOZE, value=button_value(cred))]
-    buttons += extra_buttons  # other features' (a checklist's "Start 401 recovery"), through the hooks
-    blocks.append(ActionsBlock(block_id=f"reminder.{cred.id}", elements=buttons))
-    fallback = clip(f"{BAND_WORD[band]}: {_label(cred)} ({_short_kind(cred)}, {_idp(cred)}) {_when(cred, now)}", 300)
-    attachment = BlockAttachment(blocks=blocks, color=BAND_COLOR[band], fallback=fallback)
-    return {"text": clip(headline, 3000), "attachments": [attachment.to_dict()], "unfurl_links": False}
+    return context
+
+
+def reminder_buttons(cred: Tracked) -> list[ButtonElement]:
+    """Mark renewed, and the three snooze choices (the last opens a date picker)."""
+    value = button_value(cred)
+    return [ButtonElement(text="Mark renewed", action_id=CredentialIds.RENEW, value=value, style="primary"),
+            ButtonElement(text="Snooze 1 day", action_id=CredentialIds.SNOOZE, value=value),
+            ButtonElement(text="Snooze 1 week", action_id=CredentialIds.SNOOZE_WEEK, value=value),
+            ButtonElement(text="Snooze until…", action_id=CredentialIds.SNOOZE_UNTIL, value=value)]
 
 
 def _effect_after(kind: str) -> str:
@@ -200,84 +205,32 @@ def resolved_message(cred: Tracked) -> dict[str, Any]:
     return {"text": clip(text, 3000), "unfurl_links": False}
 
 
-def snoozed_message(user: str, until: datetime) -> dict[str, Any]:
-    return {"text": f":zzz: {mention(user)} snoozed this reminder; the next one comes {slack_date(until)}.",
+def snoozed_message(user: str, until: datetime, expires_at: datetime | None = None) -> dict[str, Any]:
+    """The note in the reminder's thread. A snooze cut short at the expiry says so."""
+    at_expiry = expires_at is not None and until == expires_at
+    why = " (at the expiry: a snooze never hides that)" if at_expiry else ""
+    return {"text": f":zzz: {mention(user)} snoozed this reminder; the next one comes {slack_date(until)}{why}.",
             "unfurl_links": False}
 
 
-# --------------------------------------------------------------------------- lists
-
-
-def _line(cred: Tracked, now: datetime, *, channel: bool = True) -> str:
-    band = band_of(cred.expires_at, now)
-    parts = [f"{BAND_MARK[band]} *{escape_mrkdwn(_label(cred))}*", _short_kind(cred), _idp(cred)]
-    if cred.environment:
-        parts.append(f"`{escape_mrkdwn(_environment(cred))}`")
-    parts.append(f"{_days_text(cred, now)} ({slack_date(cred.expires_at, '{date_short}')})")
-    if channel:
-        parts.append(f"<#{cred.channel_id}>")
-    return " · ".join(parts)
-
-
-def tracked_list(creds: Sequence[Tracked], now: datetime, *, total: int | None = None) -> dict[str, Any]:
-    """The ``/sso tracked`` reply: one colour-barred attachment per band, worst first. ``total``
-    is how many are tracked when ``creds`` holds only the soonest of them."""
-    if not creds:
-        return {"text": "Nothing is tracked yet. An admin can start with `/sso track`.", "response_type": "ephemeral"}
-    by_band: dict[Band, list[Tracked]] = {}
-    for cred in creds:
-        by_band.setdefault(band_of(cred.expires_at, now), []).append(cred)
-    attachments = []
-    budget = MAX_MESSAGE_BLOCKS - 2
-    for band in sorted(by_band, key=lambda b: -b.rank):
-        lines = [_line(c, now) for c in by_band[band]]
-        blocks: list[Block] = []
-        chunk: list[str] = []
-        for line in lines:
-            if sum(len(x) + 1 for x in chunk) + len(line) > MAX_SECTION_TEXT - 10:
-                blocks.append(SectionBlock(text=MarkdownTextObject(text="\n".join(chunk))))
-                chunk = []
-            chunk.append(line)
-        if chunk:
-            blocks.append(SectionBlock(text=MarkdownTextObject(text="\n".join(chunk))))
-        blocks = blocks[:max(1, budget)]
-        budget -= len(blocks)
-        attachments.append(BlockAttachment(blocks=blocks, color=BAND_COLOR[band],
-                                           fallback=f"{BAND_WORD[band]}: {len(by_band[band])}").to_dict())
-        if budget <= 0:
-            break
-    counts = ", ".join(f"{len(by_band[b])} {BAND_WORD[b].lower()}" for b in sorted(by_band, key=lambda b: -b.rank))
-    text = f"*Tracked credentials* ({counts})"
-    if total is not None and total > len(creds):
-        text = f"*Tracked credentials*: the {len(creds)} expiring soonest of {total:,} ({counts})"
-    return {"text": text, "attachments": attachments, "response_type": "ephemeral"}
-
-
-def home_section(creds: Sequence[Tracked], now: datetime, total: int) -> list[Block]:
-    """The App Home's part: each credential with "Mark renewed" and "Stop tracking"."""
-    blocks: list[Block] = [
-        HeaderBlock(text="Tracked credentials"),
-        ActionsBlock(block_id="credential.home_actions", elements=[
-            ButtonElement(text="Track a credential", action_id=CredentialIds.OPEN_TRACK)]),
-    ]
-    if not creds:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=(
-            "Nothing is tracked yet. Track a SCIM token, client secret or SAML certificate and I will remind its "
-            "channel 30, 7 and 1 days before it expires."))))
-    for cred in creds[:HOME_LIMIT]:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(_line(cred, now), MAX_SECTION_TEXT))))
-        blocks.append(ActionsBlock(block_id=f"credential.home.{cred.id}", elements=[
-            ButtonElement(text="Mark renewed", action_id=CredentialIds.RENEW, value=button_value(cred)),
-            ButtonElement(text="Stop tracking", action_id=CredentialIds.UNTRACK, value=str(cred.id),
-                          style="danger", confirm=ConfirmObject(
-                              title="Stop tracking?", confirm="Stop tracking", deny="Keep",
-                              text=clip(f"No more reminders for {_label(cred)}. The audit log keeps a record.", 300))),
-        ]))
-    if total > HOME_LIMIT:
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(
-            text=f"{total - HOME_LIMIT} more: `/sso tracked` lists them all.")]))
-    blocks.append(DividerBlock())
-    return blocks
+def snooze_modal(cred: Tracked, now: datetime, *, origin: dict[str, str]) -> View:
+    """Snooze until a date: a date picker, tomorrow by default; the reminder resumes at 09:00 that day
+    in the reader's time zone (or at the expiry, if that comes first)."""
+    meta = {"id": cred.id, "gen": cred.generation, **origin}
+    tomorrow = (now + timedelta(days=1)).date()
+    return View(
+        type="modal", callback_id=CredentialIds.SNOOZE_MODAL, title="Snooze reminders", submit="Snooze",
+        close="Cancel", private_metadata=json.dumps(meta),
+        blocks=[
+            SectionBlock(text=MarkdownTextObject(text=clip(
+                f"*{escape_mrkdwn(_label(cred))}*: {_where(cred)}\nExpires {slack_date(cred.expires_at)} "
+                f"({_days_text(cred, now)}). Reminders pause until 09:00 on the day you pick, your time; one "
+                "reminder then covers what was skipped. A snooze never runs past the expiry.", MAX_SECTION_TEXT))),
+            InputBlock(block_id=CredentialBlock.SNOOZE_DATE, label="Remind again on",
+                       element=DatePickerElement(action_id=INPUT_ACTION, initial_date=tomorrow.isoformat()),
+                       hint="Up to 90 days ahead."),
+        ],
+    )
 
 
 # --------------------------------------------------------------------------- modals

@@ -13,6 +13,7 @@ from slack_sdk.models.views import View
 from bot.recovery import recovery_steps
 from bot.redaction import SafeReport
 from handlers.live.ids import LiveId
+from handlers.shared.dates import slack_time
 from handlers.shared.limits import clip, escape_mrkdwn
 from handlers.shared.modals import problem_blocks
 from services.credentials import Tracked
@@ -111,7 +112,7 @@ def rejected_message(cred: Tracked, report: SafeReport, now: datetime, extra_but
                     SectionBlock(text=MarkdownTextObject(text=clip(seen, 3000))),
                     SectionBlock(text=MarkdownTextObject(text=clip(steps, 3000))),
                     ContextBlock(elements=[MarkdownTextObject(text=clip(
-                        f"Token fingerprint `{cred.fingerprint or 'unknown'}` · checked {now:%Y-%m-%d %H:%M} UTC · "
+                        f"Token fingerprint `{cred.fingerprint or 'unknown'}` · checked {slack_time(now)} · "
                         "only GET requests are sent; the token is kept encrypted and never shown.", 300))])]
     if extra_buttons:
         blocks.append(ActionsBlock(elements=extra_buttons[:5]))

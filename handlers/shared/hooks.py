@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Callable
 
 from slack_sdk import WebClient
@@ -27,6 +28,20 @@ SectionProvider = Callable[[str, str], list[Block]]
 ReportActions = Callable[[SafeReport], list[ButtonElement]]
 # Buttons on a reminder, from the credential's kind and IdP (``bot.credentials.Kind`` / ``Idp`` values).
 ReminderActions = Callable[[str, str], list[ButtonElement]]
+
+
+@dataclass(frozen=True)
+class StatusPart:
+    """One feature's part of ``/sso status``: its blocks, how many of its items need someone (expiring
+    credentials, open checklists; 0 means all clear) and a short phrase for the headline."""
+
+    blocks: list[Block]
+    attention: int
+    summary: str
+
+
+# A feature's part of /sso status, from (the client, team id, user id, now).
+StatusProvider = Callable[[WebClient, str, str, datetime], StatusPart]
 
 
 class HomeSections:
@@ -60,6 +75,8 @@ class Hooks:
     report_actions: list[ReportActions] = field(default_factory=list)
     reminder_actions: list[ReminderActions] = field(default_factory=list)
     home_buttons: list[ButtonElement] = field(default_factory=list)
+    # The features' parts of /sso status, in the order shown (handlers/status draws the whole).
+    status_parts: list[tuple[str, StatusProvider]] = field(default_factory=list)
     # Buttons offered as a next step at the end of another feature's flow ("Diagnose an error").
     next_steps: list[ButtonElement] = field(default_factory=list)
     # Re-draw a user's Home tab after a change (set by handlers/home).

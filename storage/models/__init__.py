@@ -9,8 +9,9 @@ only the environment holds); timestamps are ``UTCDateTime`` (aware UTC).
 from storage.models.audit import AuditEvent
 from storage.models.checklists import ChecklistEvent, ChecklistItem, ChecklistNotice, ChecklistRun
 from storage.models.credentials import Credential, ReminderLedger
+from storage.models.digests import DigestLedger, DigestSetting
 from storage.models.probes import ProbeSecret
 from storage.models.snapshots import ReportSnapshot
 
 __all__ = ["AuditEvent", "ChecklistEvent", "ChecklistItem", "ChecklistNotice", "ChecklistRun",
-           "Credential", "ProbeSecret", "ReminderLedger", "ReportSnapshot"]
+           "Credential", "DigestLedger", "DigestSetting", "ProbeSecret", "ReminderLedger", "ReportSnapshot"]

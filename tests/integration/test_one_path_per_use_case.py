@@ -150,3 +150,31 @@ def test_posting_due_reminders_goes_through_the_same_service_function(app, spy, 
     app.runtime.deps.scheduler.run_once()  # what `sso-bot serve` runs every minute
     assert spy.take() == ["tick"]
     assert [c.params["channel"] for c in app.fake.calls_to("chat.postMessage")] == ["C0REMIND1"]
+
+
+def test_the_weekly_digest_is_set_and_posted_through_the_same_service_functions(app, spy, capsys, monkeypatch):
+    import json as _json
+    from datetime import datetime, timezone
+
+    from freezegun import freeze_time
+
+    import services.digests
+
+    monkeypatch.setattr("bot.logs.configure_logging", lambda *_args, **_kwargs: None)
+    spy.on(services.digests, "configure")
+    assert _cli("reminders", "digest", "set", "--channel", "C0REMIND1", "--team", TEAM_ID, "--day", "friday",
+                "--hour", "17", "--tz", "Europe/Berlin") == 0
+    assert spy.take() == ["configure"] and "Fridays at 17:00 (Europe/Berlin)" in capsys.readouterr().out
+    app.command("digest thursday 08:00 UTC", channel_id="C0REMIND2")
+    assert spy.take() == ["configure"]
+    assert _cli("reminders", "digest", "list", "--json") == 0
+    listed = {row["channel"]: row["schedule"] for row in _json.loads(capsys.readouterr().out)}
+    assert listed == {"C0REMIND1": "Fridays at 17:00 (Europe/Berlin)", "C0REMIND2": "Thursdays at 08:00 (UTC)"}
+
+    spy.on(services.digests.DigestPoster, "tick")
+    with freeze_time(datetime.now(timezone.utc) + timedelta(days=8)):  # both are due within a week
+        assert _cli("reminders", "run-once", "--dry-run") == 0
+        assert spy.take() == ["tick"] and "would post the weekly digest in C0REMIND1" in capsys.readouterr().out
+        app.runtime.deps.scheduler.run_once()  # what `sso-bot serve` runs every minute
+    assert spy.take() == ["tick"]
+    assert sorted(c.params["channel"] for c in app.fake.calls_to("chat.postMessage")) == ["C0REMIND1", "C0REMIND2"]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.payloads import reminder_band
 from tests.unit.test_credentials import make_cert, make_jwt
 
 
@@ -49,9 +50,7 @@ def test_done_when_from_the_command_line(cli, fake_slack, database_url, tmp_path
     assert first.returncode == 0, first.stderr
     assert "posted 1 reminder" in first.stdout
     [red] = _posts(fake_slack)
-    attachments = red["attachments"]
-    attachments = json.loads(attachments) if isinstance(attachments, str) else attachments
-    assert red["channel"] == "C0REMIND1" and attachments[0]["color"] == "#E01E5A"
+    assert red["channel"] == "C0REMIND1" and reminder_band(red) == "Red" and "attachments" not in red
 
     second = cli("reminders", "run-once")
     assert "posted 0 reminder" in second.stdout and len(_posts(fake_slack)) == 1  # and nothing for 90 days out
@@ -68,6 +67,11 @@ def test_done_when_from_the_command_line(cli, fake_slack, database_url, tmp_path
 
     listed = json.loads(cli("credentials", "list", "--json").stdout)
     assert {r["label"]: r["band"] for r in listed} == {"prod Entra SCIM": "ok", "okta later": "ok"}
+    # days_left is a number (whole days, as the band counts them): both expire at 00:00 UTC of a date.
+    assert {r["label"]: r["days_left"] for r in listed} == {
+        r["label"]: (date.fromisoformat(r["expires_at"][:10]) - datetime.now(timezone.utc).date()).days - 1
+        for r in listed}
+    assert all(isinstance(r["days_left"], int) and r["days_left"] > 80 for r in listed)
     assert cli("credentials", "remove", "okta later").returncode == 0
     assert [r["label"] for r in json.loads(cli("credentials", "list", "--json").stdout)] == ["prod Entra SCIM"]
 

@@ -22,6 +22,7 @@ from handlers.shared.slack_api import WebClientPoster
 from services.reminders import Pacer, ReminderPoster
 from storage.credentials import (add_credential, claim_reminder, get_credential, ledger_rows, mark_posted,
                                  mark_renewed)
+from tests.support.payloads import reminder_band
 from tests.support.fake_slack import Fault
 from tests.unit.test_credentials import make_jwt
 
@@ -75,10 +76,9 @@ def posts(fake) -> list[dict]:
 
 
 def colour(params: dict) -> str | None:
-    attachments = params.get("attachments")
-    if isinstance(attachments, str):
-        attachments = json.loads(attachments)
-    return attachments[0]["color"] if attachments else None
+    """The band a reminder shows, as its marker and word (no colour bar since the legacy attachments went)."""
+    assert "attachments" not in params
+    return reminder_band(params)
 
 
 def test_band_walk_under_freezegun_posts_each_reminder_once(db, fake_slack):
@@ -94,7 +94,7 @@ def test_band_walk_under_freezegun_posts_each_reminder_once(db, fake_slack):
             poster.tick()
             new = posts(fake_slack)[before:]
             seen.append([(colour(p), "thread" if p.get("thread_ts") else "main") for p in new])
-    yellow, red, expired = "#ECB22E", "#E01E5A", "#8B0000"
+    yellow, red, expired = "Yellow", "Red", "Expired"
     assert seen == [[], [(yellow, "main")], [(red, "main")], [], [(red, "main")],
                     [(expired, "main"), (None, "thread")], [(expired, "main")], [(expired, "main")],
                     [(expired, "main")]]
@@ -115,7 +115,7 @@ def test_done_when_five_days_gets_one_red_ninety_days_none_and_renewed_stops(db,
     first = poster.tick()
     assert first.posted == 1 and first.failed == 0
     [red] = posts(fake_slack)
-    assert red["channel"] == "C0REMIND1" and colour(red) == "#E01E5A" and "five days" in red["text"]
+    assert red["channel"] == "C0REMIND1" and colour(red) == "Red" and "five days" in red["text"]
     assert poster.tick().posted == 0 and len(posts(fake_slack)) == 1  # the second run posts nothing
 
     reminder_ts = get_credential(db, soon.id).thread_ts

@@ -27,6 +27,7 @@ from storage import open_database
 from storage.credentials import add_credential, ledger_rows
 from storage.migrate import upgrade
 from tests.conftest import postgres_available
+from tests.support.payloads import message_blocks
 from tests.support.fake_slack import FakeSlack
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
@@ -87,9 +88,7 @@ def _env(fake: FakeSlack, url: str, **extra: str) -> dict[str, str]:
 def _posted_ids(fake: FakeSlack) -> Counter:
     counts: Counter = Counter()
     for call in fake.calls_to("chat.postMessage"):
-        attachments = call.params.get("attachments")
-        attachments = json.loads(attachments) if isinstance(attachments, str) else attachments
-        button = attachments[0]["blocks"][-1]["elements"][0]
+        button = message_blocks(call.params)[-1]["elements"][0]
         counts[int(button["value"].split(":")[0])] += 1
     return counts
 

@@ -13,6 +13,7 @@ from sqlmodel import SQLModel, select
 
 from storage.credentials import find_credential, ledger_rows, list_credentials
 from storage.models import AuditEvent
+from tests.support.payloads import message_blocks, reminder_band
 from tests.support.fake_slack import TEAM_ID
 from tests.support.slack_app import RunningApp
 from tests.unit.test_credentials import make_jwt
@@ -185,13 +186,12 @@ def test_done_when_through_signed_requests(app):
     scheduler.run_once()
     app.wait_idle()
     [red] = _posts(app)
-    attachment = json.loads(red["attachments"])[0] if isinstance(red["attachments"], str) else red["attachments"][0]
-    assert red["channel"] == "C0REMIND1" and attachment["color"] == "#E01E5A"
+    assert red["channel"] == "C0REMIND1" and reminder_band(red) == "Red"
     scheduler.run_once()
     assert len(_posts(app)) == 1
 
     cred = find_credential(app.db, TEAM_ID, "soon")
-    renew_button = next(e for e in attachment["blocks"][-1]["elements"] if e["text"]["text"] == "Mark renewed")
+    renew_button = next(e for e in message_blocks(red)[-1]["elements"] if e["text"]["text"] == "Mark renewed")
     app.interaction(_click(app, renew_button["action_id"], renew_button["value"], message_ts=cred.thread_ts))
     [opened] = app.fake.calls_to("views.open")
     renew_view = _view(opened.params)
@@ -261,8 +261,8 @@ def test_tracked_lists_with_colours_for_everyone(app):
     app.command("tracked", user_id=MEMBER)
     reply = app.fake.calls_to("response_url")[-1].params
     assert reply["response_type"] == "ephemeral"
-    colours = [a["color"] for a in reply["attachments"]]
-    assert colours == ["#E01E5A", "#2EB67D"]
+    headings = [b["text"]["text"].split("\n")[0] for b in reply["blocks"][1:]]
+    assert headings == [":red_circle: *Red* (under 7 days left): 1", ":large_green_circle: *OK* (30 days or more left): 1"]
     assert "red one" in json.dumps(reply) and "days left" in json.dumps(reply)
 
 

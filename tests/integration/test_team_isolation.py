@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Callable
 
 import pytest
@@ -111,6 +111,13 @@ def _renew_submission(app: RunningApp, cred_id: int, team: str):
         team=team, user=_team_user(team), private_metadata=json.dumps({"id": cred_id, "gen": 1})))
 
 
+def _snooze_submission(app: RunningApp, cred_id: int, team: str):
+    picked = (date.today() + timedelta(days=3)).isoformat()
+    return app.interaction(payloads.view_submission(
+        CredentialIds.SNOOZE_MODAL, {"credential.snooze_date": {"value": {"type": "datepicker", "selected_date": picked}}},
+        team=team, user=_team_user(team), private_metadata=json.dumps({"id": cred_id, "gen": 1})))
+
+
 def _tick(app: RunningApp, run: Started, team: str):
     from tests.integration.test_checklists_slack import checkbox_elements, current_blocks
 
@@ -175,6 +182,15 @@ CASES = {
         lambda app, _cred: _opened(app, CredentialIds.RENEW_MODAL)),
     "snooze a credential": Case(
         (CredentialIds.SNOOZE,), _credential, _credential_button(CredentialIds.SNOOZE),
+        lambda app, cred: get_credential(app.db, cred).snoozed_until is not None),
+    "snooze a credential for a week": Case(
+        (CredentialIds.SNOOZE_WEEK,), _credential, _credential_button(CredentialIds.SNOOZE_WEEK),
+        lambda app, cred: get_credential(app.db, cred).snoozed_until is not None),
+    "open the snooze-until form": Case(
+        (CredentialIds.SNOOZE_UNTIL,), _credential, _credential_button(CredentialIds.SNOOZE_UNTIL),
+        lambda app, _cred: _opened(app, CredentialIds.SNOOZE_MODAL)),
+    "snooze until a date (modal)": Case(
+        (CredentialIds.SNOOZE_MODAL,), _credential, _snooze_submission,
         lambda app, cred: get_credential(app.db, cred).snoozed_until is not None),
     "stop tracking a credential": Case(
         (CredentialIds.UNTRACK,), _credential, _credential_button(CredentialIds.UNTRACK),

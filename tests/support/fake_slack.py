@@ -92,9 +92,12 @@ class FakeSlack:
         with self._lock:
             return "\n".join(c.raw for c in self.calls)
 
-    def add_user(self, user_id: str, *, is_admin: bool = False, is_owner: bool = False, tz: str = "UTC") -> None:
+    def add_user(self, user_id: str, *, is_admin: bool = False, is_owner: bool = False, tz: str = "UTC",
+                 real_name: str = "", display_name: str = "") -> None:
         self.users[user_id] = {"id": user_id, "team_id": TEAM_ID, "name": user_id.lower(), "is_admin": is_admin,
-                               "is_owner": is_owner, "tz": tz, "deleted": False, "is_bot": False}
+                               "is_owner": is_owner, "tz": tz, "deleted": False, "is_bot": False,
+                               "real_name": real_name,
+                               "profile": {"real_name": real_name, "display_name": display_name}}
 
     def upload(self, file_id: str, data: bytes, name: str, filetype: str) -> dict[str, Any]:
         """A file as a user uploaded it: the file object a ``file_input`` hands the app (``url_private``
@@ -132,6 +135,10 @@ class FakeSlack:
             return {"ok": True, "channel": params.get("channel"), "ts": params.get("ts"), "text": params.get("text", "")}
         if method == "chat.unfurl":
             return {"ok": True}
+        if method == "chat.getPermalink":
+            ts = str(params.get("message_ts") or "")
+            return {"ok": True, "channel": params.get("channel"),
+                    "permalink": f"https://sso-bot-test.slack.com/archives/{params.get('channel')}/p{ts.replace('.', '')}"}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"{1700000000 + next(self._ts)}.000200"}
         if method in ("views.open", "views.update", "views.push"):

@@ -111,3 +111,25 @@ def link_shared(*urls: str, channel: str = CHANNEL, message_ts: str = "170000030
             "authorizations": [{"enterprise_id": None, "team_id": team, "user_id": "U0SSOBOT1", "is_bot": True,
                                 "is_enterprise_install": False}],
             "event_id": f"Ev{next(_ts):08d}", "event_time": 1700000300}
+
+
+def reminder_band(params: dict[str, Any]) -> str | None:
+    """The band a posted reminder announces ("Yellow", "Red", "Expired"), read from its first block the way a
+    reader sees it (a marker emoji and a word); None for a message that is not a reminder."""
+    import json as _json
+    import re as _re
+
+    blocks = params.get("blocks") or []
+    blocks = _json.loads(blocks) if isinstance(blocks, str) else blocks
+    if not blocks or blocks[0].get("type") != "section":
+        return None
+    match = _re.match(r":[a-z_]+: \*(Yellow|Red|Expired|OK):\*", blocks[0]["text"]["text"])
+    return match.group(1) if match else None
+
+
+def message_blocks(params: dict[str, Any]) -> list[dict[str, Any]]:
+    """A posted message's blocks, whether the client sent them as JSON text or as a list."""
+    import json as _json
+
+    blocks = params.get("blocks") or []
+    return _json.loads(blocks) if isinstance(blocks, str) else blocks

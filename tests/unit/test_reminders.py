@@ -192,3 +192,51 @@ def test_any_sequence_of_ticks_never_posts_a_key_twice_nor_goes_back(moments):
         assert due_at(state, now, DEFAULT) is None  # a second tick at the same moment posts nothing
         follow = next_check(state, DEFAULT)
         assert follow is None or follow > now
+
+
+# --------------------------------------------------------------------------- snooze choices
+
+
+def test_snooze_choices_end_a_day_or_a_week_on_or_at_nine_on_the_date_in_the_readers_zone():
+    from datetime import date
+    from zoneinfo import ZoneInfo
+
+    from bot.reminders import SnoozeChoice, snooze_end
+
+    now = datetime(2026, 12, 3, 15, 0, tzinfo=timezone.utc)
+    far = now + timedelta(days=200)
+    assert snooze_end(SnoozeChoice.DAY, now, far) == now + timedelta(days=1)
+    assert snooze_end(SnoozeChoice.WEEK, now, far) == now + timedelta(days=7)
+    berlin = snooze_end(date(2026, 12, 10), now, far, ZoneInfo("Europe/Berlin"))
+    assert berlin == datetime(2026, 12, 10, 8, 0, tzinfo=timezone.utc)
+    assert snooze_end(date(2026, 12, 10), now, far) == datetime(2026, 12, 10, 9, 0, tzinfo=timezone.utc)
+
+
+def test_a_snooze_never_outlasts_the_expiry_and_refuses_the_past_and_far_future():
+    from datetime import date
+
+    from bot.reminders import SnoozeChoice, snooze_end
+
+    now = datetime(2026, 12, 3, 15, 0, tzinfo=timezone.utc)
+    soon = now + timedelta(days=3)
+    assert snooze_end(SnoozeChoice.WEEK, now, soon) == soon
+    assert snooze_end(date(2026, 12, 20), now, soon) == soon
+    expired = now - timedelta(days=2)  # already expired: the snooze is what was asked
+    assert snooze_end(SnoozeChoice.WEEK, now, expired) == now + timedelta(days=7)
+    with pytest.raises(ValueError, match="after today"):
+        snooze_end(date(2026, 12, 3), now, soon)
+    with pytest.raises(ValueError, match="at most 90 days"):
+        snooze_end(date(2027, 6, 1), now, now + timedelta(days=400))
+
+
+def test_after_a_snooze_the_schedule_resumes_with_one_reminder():
+    schedule = Schedule()
+    expires = datetime(2027, 1, 30, tzinfo=timezone.utc)
+    until = datetime(2027, 1, 10, 9, tzinfo=timezone.utc)
+    state = ReminderState(expires, last_sent_at=expires - timedelta(days=30), snoozed_until=until)
+    assert next_check(state, schedule) == until
+    assert due_at(state, until - timedelta(minutes=1), schedule) is None
+    due = due_at(state, until, schedule)
+    assert due is not None and due.snooze and due.band is Band.YELLOW
+    resumed = ReminderState(expires, last_sent_at=due.covers_until, snoozed_until=None)
+    assert next_check(resumed, schedule) == expires - timedelta(days=7)  # the red one, on time

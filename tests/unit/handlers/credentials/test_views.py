@@ -9,8 +9,10 @@ import pytest
 
 from bot.reminders import Band
 from bot.settings import SettingsError, load_settings
-from handlers.credentials.views import (BAND_COLOR, home_section, recovery_message, renew_modal, reminder_message,
-                                        resolved_message, slack_date, track_modal, tracked_list)
+from handlers.credentials.lists import home_section, tracked_list
+from handlers.credentials.views import (recovery_message, renew_modal, reminder_message, resolved_message,
+                                        track_modal)
+from handlers.shared.dates import slack_date
 from handlers.app import message_hooks
 from handlers.credentials.messages import SlackMessages
 from services.credentials import Tracked
@@ -55,23 +57,36 @@ def test_slack_date_shows_the_readers_timezone_with_a_utc_fallback():
         "<!date^1796256000^{date_long_pretty} {time}|2026-12-03 00:00 UTC>"
 
 
+BAND_LEAD = {Band.YELLOW: ":large_yellow_circle: *Yellow:*", Band.RED: ":red_circle: *Red:*",
+             Band.EXPIRED: ":rotating_light: *Expired:*"}
+
+
 @pytest.mark.parametrize("days, band", [(20, Band.YELLOW), (5, Band.RED), (-2, Band.EXPIRED)])
-def test_a_reminder_has_the_band_colour_label_idp_days_and_buttons(days, band):
+def test_a_reminder_shows_the_band_as_a_marker_and_a_word_label_idp_days_and_buttons(days, band):
     recovery = message_hooks().buttons_for_reminder("scim-token", "entra")  # the checklist feature's, via hooks
     message = reminder_message(cred(days), NOW, extra_buttons=recovery)
-    [attachment] = message["attachments"]
-    assert attachment["color"] == BAND_COLOR[band]
+    assert "attachments" not in message  # no legacy colour bar: the marker and the word carry the band
+    section = message["blocks"][0]
+    assert section["text"]["text"].startswith(BAND_LEAD[band])
+    assert message["text"].startswith(BAND_LEAD[band])
     dumped = json.dumps(message)
     assert "prod Entra SCIM" in dumped and "Microsoft Entra ID" in dumped and "<!date^" in dumped
     assert "{date_long_pretty} {time}" in dumped and "ab12cd34" in dumped
-    actions = next(b for b in attachment["blocks"] if b["type"] == "actions")
+    actions = next(b for b in message["blocks"] if b["type"] == "actions")
     names = [e["text"]["text"] for e in actions["elements"]]
-    assert names == ["Mark renewed", "Snooze 1 day", "Start 401 recovery"]
-    start = actions["elements"][2]
+    assert names == ["Mark renewed", "Snooze 1 day", "Snooze 1 week", "Snooze until…", "Start 401 recovery"]
+    start = actions["elements"][-1]
     assert start["action_id"] == "checklist.start"
     assert json.loads(start["value"]) == {"checklist": "scim-401", "idp": "entra"}
-    assert actions["elements"][0]["value"] == "7:3"
+    assert {e["value"] for e in actions["elements"][:4]} == {"7:3"}
     assert message["text"] and len(message["text"]) <= 3000
+
+
+def test_tracked_by_is_said_once_with_or_without_a_fingerprint():
+    for fingerprint in ("ab12cd34", ""):
+        context = json.dumps(reminder_message(cred(5, fingerprint=fingerprint), NOW)["blocks"][1]).lower()
+        assert context.count("tracked by") == 0 and context.count("added by") == 1
+    assert "known by its dates only" in json.dumps(reminder_message(cred(5, fingerprint=""), NOW))
 
 
 def test_days_left_wording():
@@ -82,7 +97,7 @@ def test_days_left_wording():
 
 def test_the_band_passed_in_wins_at_the_exact_boundary():
     message = reminder_message(cred(7), NOW, band=Band.RED)
-    assert message["attachments"][0]["color"] == BAND_COLOR[Band.RED] and "*Red:*" in message["text"]
+    assert message["text"].startswith(BAND_LEAD[Band.RED]) and message["blocks"][0]["text"]["text"].startswith(BAND_LEAD[Band.RED])
 
 
 def test_no_401_button_for_other_kinds_or_idps():
@@ -91,10 +106,11 @@ def test_no_401_button_for_other_kinds_or_idps():
     def drawn(c):
         return messages.reminder(c, NOW, with_recovery=False, band=Band.RED)
 
+    snoozes = ["credential.snooze", "credential.snooze_week", "credential.snooze_until"]
     for extra in ({"kind": "saml-cert"}, {"kind": "client-secret"}, {"idp": "other"}):
-        actions = drawn(cred(3, **extra))["attachments"][0]["blocks"][-1]
-        assert [e["action_id"] for e in actions["elements"]] == ["credential.renew", "credential.snooze"]
-    okta = drawn(cred(3, idp="okta"))["attachments"][0]["blocks"][-1]["elements"][2]
+        actions = drawn(cred(3, **extra))["blocks"][-1]
+        assert [e["action_id"] for e in actions["elements"]] == ["credential.renew", *snoozes]
+    okta = drawn(cred(3, idp="okta"))["blocks"][-1]["elements"][-1]
     assert json.loads(okta["value"]) == {"checklist": "scim-401", "idp": "okta"}
 
 
@@ -117,13 +133,15 @@ def test_resolved_reply_and_lists():
     assert "<@U0ADMIN02>" in resolved_message(renewed)["text"] and "Resolved" in resolved_message(renewed)["text"]
     assert "cli:root" in resolved_message(cred(180, renewed_by="cli:root"))["text"]
     listing = tracked_list([cred(40), cred(5, id=8, label="b"), cred(-3, id=9, label="c"), cred(20, id=10)], NOW)
-    assert listing["response_type"] == "ephemeral"
-    assert [a["color"] for a in listing["attachments"]] == [BAND_COLOR[b] for b in
-                                                             (Band.EXPIRED, Band.RED, Band.YELLOW, Band.OK)]
+    assert listing["response_type"] == "ephemeral" and "attachments" not in listing
+    headings = [b["text"]["text"].split("\n")[0] for b in listing["blocks"][1:]]
+    assert headings == [":rotating_light: *Expired* (expired): 1", ":red_circle: *Red* (under 7 days left): 1",
+                        ":large_yellow_circle: *Yellow* (under 30 days left): 1",
+                        ":large_green_circle: *OK* (30 days or more left): 1"]
     assert "Nothing is tracked" in tracked_list([], NOW)["text"]
     many = tracked_list([cred(d % 90 - 10, id=i, label=f"label number {i}") for i, d in enumerate(range(400))], NOW)
-    assert sum(len(a["blocks"]) for a in many["attachments"]) <= 50
-    assert all(len(b["text"]["text"]) <= 3000 for a in many["attachments"] for b in a["blocks"])
+    assert len(many["blocks"]) <= 50
+    assert all(len(b["text"]["text"]) <= 3000 for b in many["blocks"])
 
 
 def test_home_section_and_modals_stay_within_limits():
