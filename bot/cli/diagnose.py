@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, date_arg
+from bot.cli.common import EXIT_USAGE, colour_wanted, date_arg
 from bot.settings import load_settings
 
 
@@ -18,7 +18,10 @@ def add_diagnose_command(sub) -> None:
                           "the name of an existing file means --file")
     diagnose.add_argument("--file", metavar="PATH", help="a HAR capture of a sign-in, or a CSV/JSON/JSON Lines "
                           "export of Entra provisioning or sign-in logs or Okta's System Log")
-    diagnose.add_argument("--json", action="store_true", help="print the report as JSON")
+    diagnose.add_argument("--json", action="store_true", help="print the report as JSON (always complete)")
+    diagnose.add_argument("--full", "--verbose", "-v", dest="full", action="store_true",
+                          help="every finding in full: all fix steps, other causes, where to look, what to collect, "
+                               "related entries and links (by default: the verdict, cause and first fix steps)")
     diagnose.add_argument("--issued-at", metavar="YYYY-MM-DD", type=date_arg,
                           help="when an opaque token was generated (its expiry is that plus 180 days)")
     diagnose.add_argument("--env", metavar="NAME", help="the environment the SCIM URL should belong to "
@@ -27,7 +30,7 @@ def add_diagnose_command(sub) -> None:
 
 
 def _diagnose(args: argparse.Namespace) -> int:
-    from bot.diagnostics.render import render_json, render_text
+    from bot.diagnostics.render import exit_code_of, render_json, render_text
     from services import diagnose as diagnosis
 
     if args.file or (len(args.text) == 1 and args.text[0] != "-" and _is_file(args.text[0])):
@@ -51,8 +54,8 @@ def _diagnose(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(render_json(report))
     else:
-        sys.stdout.write(render_text(report, colour=_colour_ok()))
-    return EXIT_FAILED if report.failed else EXIT_OK
+        sys.stdout.write(render_text(report, colour=colour_wanted(), full=args.full))
+    return exit_code_of(report)
 
 
 def _is_file(text: str) -> bool:
@@ -64,7 +67,7 @@ def _is_file(text: str) -> bool:
 def _diagnose_file(path: str, args: argparse.Namespace) -> int:
     """``diagnose --file``: a HAR or a log export (``services.diagnose.diagnose_file``); exit 2 when it
     cannot be read."""
-    from bot.diagnostics.render import render_json, render_text
+    from bot.diagnostics.render import exit_code_of, render_json, render_text
     from services import diagnose as diagnosis
 
     try:
@@ -72,10 +75,10 @@ def _diagnose_file(path: str, args: argparse.Namespace) -> int:
     except OSError as error:
         print(f"sso-bot diagnose: cannot read {path}: {error.strerror or error}", file=sys.stderr)
         return EXIT_USAGE
-    sys.stdout.write(render_json(report) if args.json else render_text(report, colour=_colour_ok()))
+    sys.stdout.write(render_json(report) if args.json else render_text(report, colour=colour_wanted(), full=args.full))
     if refused:
         return EXIT_USAGE
-    return EXIT_FAILED if report.failed else EXIT_OK
+    return exit_code_of(report)
 
 
 def _read_input(parts: list[str]) -> str:
@@ -84,11 +87,3 @@ def _read_input(parts: list[str]) -> str:
 
         return as_text(sys.stdin.buffer.read())
     return " ".join(parts)
-
-
-def _colour_ok() -> bool:
-    import os
-
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
-
-

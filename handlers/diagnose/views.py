@@ -24,7 +24,8 @@ def next_step_buttons() -> list[ButtonElement]:
     return [ButtonElement(text="Diagnose an error", action_id=DiagnoseIds.OPEN_DIAGNOSE_MODAL)]
 
 
-def diagnose_modal() -> View:
+def diagnose_modal(initial: str | None = None) -> View:
+    """The paste form; ``initial`` fills it (a redirect URI to compare, from a report's button)."""
     return View(
         type="modal", callback_id=DiagnoseIds.DIAGNOSE_MODAL,
         title="Diagnose", submit="Diagnose", close="Cancel",
@@ -32,6 +33,7 @@ def diagnose_modal() -> View:
             InputBlock(
                 block_id=DiagnoseBlock.DIAGNOSE_INPUT, label="What went wrong?",
                 element=PlainTextInputElement(action_id=INPUT_ACTION, multiline=True, max_length=MAX_MODAL_INPUT,
+                                              initial_value=initial[:MAX_MODAL_INPUT] if initial else None,
                                               placeholder="AADSTS50105 …, a SCIM URL, two redirect URIs, a log line"),
                 hint=("An error code or message, a SCIM base URL, 'registered X, app sends Y', a domain list, "
                       "a SCIM error body or a provisioning-log entry. The answer is shown only to you."),
