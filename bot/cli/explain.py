@@ -42,7 +42,8 @@ def _explain(args: argparse.Namespace) -> int:
         sys.stdout.write(render_text(report, colour=colour_wanted(), full=not args.brief, lookup=True,
                                      more_hint="drop --brief"))
     if framing is Framing.UNRECOGNISED:
-        print(f"sso-bot explain: no code or entry named {text[:80]!r}; try sso-bot diagnose with the whole "
-              "message", file=sys.stderr)
+        # The text is not repeated: it may be a paste that holds a secret.
+        print("sso-bot explain: no code or entry found in that; try sso-bot diagnose with the whole message",
+              file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK

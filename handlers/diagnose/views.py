@@ -7,6 +7,7 @@ from slack_sdk.models.blocks import (Block, ButtonElement, ContextBlock, DatePic
                                      MarkdownTextObject, PlainTextInputElement, SectionBlock)
 from slack_sdk.models.views import View
 
+from bot.diagnostics.link_labels import link_label
 from bot.knowledge import Entry
 from handlers.diagnose.ids import DiagnoseBlock, DiagnoseIds
 from handlers.shared.limits import MAX_SECTION_TEXT, MAX_VIEW_BLOCKS, clip, escape_mrkdwn
@@ -80,5 +81,6 @@ def entry_modal(entry: Entry) -> View:
                                                                          MAX_SECTION_TEXT))))
     if entry.refs:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=clip(" · ".join(
-            f"<{r}>" if r.startswith("https://") else escape_mrkdwn(r) for r in entry.refs), 2000))]))
+            f"<{r}|{escape_mrkdwn(link_label(r)).replace('|', '/')}>" if r.startswith("https://") and "|" not in r
+            and ">" not in r else escape_mrkdwn(r) for r in entry.refs), 2000))]))
     return View(type="modal", title="Explain", close="Done", blocks=blocks[:MAX_VIEW_BLOCKS])

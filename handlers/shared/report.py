@@ -64,7 +64,8 @@ def render_report(report: SafeReport, *, explainable: frozenset[str] = frozenset
                   max_blocks: int = MAX_MESSAGE_BLOCKS, lookup: bool = False, more_id: str | None = None,
                   expanded: str | None = None, full: bool = False) -> list[Block]:
     """Blocks for ``report``: its first view, or with ``expanded`` (a finding code) that finding in full,
-    or with ``full`` every finding in full (a modal, which has no message to update).
+    or with ``full`` every finding in full (a modal, which has no message to update; and any report
+    without a snapshot to re-create the details from, so none is lost).
 
     ``share_id`` (a saved snapshot) adds *Share in channel*; ``more_id`` (defaults to ``share_id``) is the
     snapshot *More* re-creates the report from; without one, *More* opens the finding's knowledge entry
@@ -74,6 +75,8 @@ def render_report(report: SafeReport, *, explainable: frozenset[str] = frozenset
     require_safe(report)
     view = present(report, lookup=lookup)
     more_id = more_id if more_id is not None else share_id
+    if more_id is None:  # nothing to re-create the details from on a click: show them now, never lose them
+        full = True
     blocks: list[Block] = [HeaderBlock(text=clip(verdict(report, lookup=lookup), MAX_HEADER_TEXT))]
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=_context_line(report, shared_by))]))
     if report.secret_seen and shared_by is None:

@@ -109,12 +109,13 @@ def test_a_huge_report_folds_into_a_summary_within_50_blocks():
 def test_share_and_more_buttons_only_when_asked():
     report = seal(Report(subject="s", findings=(Finding("aadsts-50105", Severity.FAIL, "t"),), inputs=("a",)))
     plain = json.dumps(_blocks_json(render_report(report)))
-    assert "report.share" not in plain and "report.more" not in plain and "report.explain" not in plain
+    assert "report.share" not in plain and "report.more" not in plain
     both = json.dumps(_blocks_json(render_report(report, explainable=frozenset({"aadsts-50105"}), share_id="x")))
     assert "report.share" in both and '"value": "x|aadsts-50105"' in both
-    # Without a snapshot, *More* opens the knowledge entry of a deep finding instead.
-    entry = json.dumps(_blocks_json(render_report(report, explainable=frozenset({"aadsts-50105"}))))
-    assert "report.explain" in entry and "report.share" not in entry
+    # Without a snapshot to re-create it from, every finding is shown in full: nothing to open, nothing lost.
+    entry = json.dumps(_blocks_json(render_report(run_check("diagnose", "AADSTS50105", now=NOW),
+                                                  explainable=frozenset({"aadsts-50105"}))))
+    assert "Where to look" in entry and "report.more" not in entry and "report.share" not in entry
 
 
 # The first views the issue measured: one code with its redirect URI, a message without a code, a SCIM body
