@@ -15,6 +15,7 @@ from typing import Any, Callable, Literal, Mapping
 
 from bot.diagnostics.domains import check_domains
 from bot.diagnostics.engine import diagnose
+from bot.diagnostics.explain import explain_by_name
 from bot.diagnostics.extract import find_emails
 from bot.diagnostics.redirect import check_redirect_text
 from bot.diagnostics.report import Report
@@ -62,7 +63,8 @@ def _diagnose(text: str, ctx: _Context) -> Report:
 
 
 def _explain(text: str, ctx: _Context) -> Report:
-    return _diagnose(text[:EXPLAIN_CHARS], ctx)
+    """A code, or the name of an entry an answer refers to ("Redirect loop after sign-in")."""
+    return explain_by_name(text, kb=ctx.kb) or _diagnose(text[:EXPLAIN_CHARS], ctx)
 
 
 def _scim(text: str, ctx: _Context) -> Report:

@@ -13,7 +13,8 @@ import argparse
 import sys
 from typing import Sequence
 
-from bot.cli import check, credentials, diagnose, serve
+from bot.cli import check, credentials, diagnose, explain, serve
+from bot.cli.examples import add_examples
 from bot.cli.common import EXIT_FAILED, EXIT_USAGE, version
 from bot.settings import SettingsError
 
@@ -51,7 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
     serve.add_serve_command(sub)
     diagnose.add_diagnose_command(sub)
+    explain.add_explain_command(sub)
     serve.add_db_command(sub)
     credentials.add_credential_commands(sub)
     check.add_check_command(sub)  # sso-bot check scim|oidc|saml (live, read-only)
+    add_examples(parser)
     return parser

@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from bot.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, colour_wanted
 from bot.settings import load_settings
 
 _MAX_INPUT = 1_000_000
@@ -73,8 +73,7 @@ def _print(report, as_json: bool) -> int:
     if as_json:
         sys.stdout.write(render_json(report))
     else:
-        colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
-        sys.stdout.write(render_text(report, colour=colour))
+        sys.stdout.write(render_text(report, colour=colour_wanted()))
     return EXIT_FAILED if report.failed else EXIT_OK
 
 

@@ -19,6 +19,20 @@ def date_arg(value: str):
         raise argparse.ArgumentTypeError(f"{value!r} is not a date in YYYY-MM-DD form") from None
 
 
+def colour_wanted(stream=None) -> bool:
+    """Colour on a terminal, unless ``NO_COLOR`` is set (https://no-color.org: any value, even empty) or
+    ``TERM=dumb``; ``FORCE_COLOR`` (any value but "0" or empty) turns it on even when piped. NO_COLOR wins."""
+    import os
+
+    stream = stream if stream is not None else sys.stdout
+    if "NO_COLOR" in os.environ:
+        return False
+    if os.environ.get("FORCE_COLOR", "") not in ("", "0"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty()) and os.environ.get("TERM") != "dumb"
+
+
 def own_command() -> str:
     """How to run this program again: ``sso-bot`` when it is on PATH, else the path it was started by
     (``.venv/bin/sso-bot`` after ``make run``)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, date_arg
+from bot.cli.common import EXIT_USAGE, colour_wanted, date_arg
 from bot.diagnostics.scim.template import use_template
 from bot.settings import load_settings
 
@@ -24,7 +24,10 @@ def add_diagnose_command(sub) -> None:
     diagnose.add_argument("--expect-audience", "--sp-entity-id", metavar="ENTITY_ID", dest="expect_audience",
                           default="", help="with --file: the SP's entity ID, compared with the Audience of every SAML "
                           "Response in the file (a HAR's posts, or a saved Response)")
-    diagnose.add_argument("--json", action="store_true", help="print the report as JSON")
+    diagnose.add_argument("--json", action="store_true", help="print the report as JSON (always complete)")
+    diagnose.add_argument("--full", "--verbose", "-v", dest="full", action="store_true",
+                          help="every finding in full: all fix steps, other causes, where to look, what to collect, "
+                               "related entries and links (by default: the verdict, cause and first fix steps)")
     diagnose.add_argument("--issued-at", metavar="YYYY-MM-DD", type=date_arg,
                           help="when an opaque token was generated (its expiry is that plus 180 days)")
     diagnose.add_argument("--env", metavar="NAME", help="the environment the SCIM URL should belong to "
@@ -33,7 +36,7 @@ def add_diagnose_command(sub) -> None:
 
 
 def _diagnose(args: argparse.Namespace) -> int:
-    from bot.diagnostics.render import render_json, render_text
+    from bot.diagnostics.render import exit_code_of, render_json, render_text
     from services import diagnose as diagnosis
 
     if (args.csv or args.expect_audience) and not (args.file or (len(args.text) == 1 and _is_file(args.text[0]))):
@@ -61,8 +64,8 @@ def _diagnose(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(render_json(report))
     else:
-        sys.stdout.write(render_text(report, colour=_colour_ok()))
-    return EXIT_FAILED if report.failed else EXIT_OK
+        sys.stdout.write(render_text(report, colour=colour_wanted(), full=args.full))
+    return exit_code_of(report)
 
 
 def _is_file(text: str) -> bool:
@@ -74,7 +77,7 @@ def _is_file(text: str) -> bool:
 def _diagnose_file(path: str, args: argparse.Namespace) -> int:
     """``diagnose --file``: a HAR or a log export (``services.diagnose.diagnose_file``); exit 2 when it
     cannot be read."""
-    from bot.diagnostics.render import render_json, render_text
+    from bot.diagnostics.render import exit_code_of, render_json, render_text
     from services import diagnose as diagnosis
 
     try:
@@ -85,7 +88,8 @@ def _diagnose_file(path: str, args: argparse.Namespace) -> int:
     if args.csv == "-":
         sys.stdout.write(_grouped_csv(report))
     else:
-        sys.stdout.write(render_json(report) if args.json else render_text(report, colour=_colour_ok()))
+        sys.stdout.write(render_json(report) if args.json else render_text(report, colour=colour_wanted(),
+                                                                           full=args.full))
     if refused:
         return EXIT_USAGE
     if args.csv and args.csv != "-":
@@ -95,7 +99,7 @@ def _diagnose_file(path: str, args: argparse.Namespace) -> int:
         except OSError as error:
             print(f"sso-bot diagnose: cannot write {args.csv}: {error.strerror or error}", file=sys.stderr)
             return EXIT_USAGE
-    return EXIT_FAILED if report.failed else EXIT_OK
+    return exit_code_of(report)
 
 
 def _grouped_csv(report) -> str:
@@ -112,11 +116,3 @@ def _read_input(parts: list[str]) -> str:
 
         return as_text(sys.stdin.buffer.read())
     return " ".join(parts)
-
-
-def _colour_ok() -> bool:
-    import os
-
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
-
-

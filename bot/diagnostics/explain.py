@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.diagnostics.report import Finding, Severity
-from bot.knowledge import Entry, load_knowledge
-from bot.knowledge.schema import OPTIONAL_PART
+from bot.diagnostics.report import Finding, Report, Severity
+from bot.knowledge import Entry, KnowledgeBase, load_knowledge
+from bot.knowledge.schema import CHECK_SYSTEM, OPTIONAL_PART
 
 _CHECK_LABELS = {
     "check:scim_url": "check the SCIM base URL (paste it to `/sso diagnose`)",
@@ -27,7 +27,7 @@ def title_for(entry: Entry) -> str:
     if entry.code is None:
         return f"{entry.name}: {entry.summary}"
     label = entry.label
-    if entry.system == "aadsts" and _is_identifier(entry.name):
+    if entry.system == "aadsts" and _is_identifier(entry.name) and entry.name != label:
         label = f"{label} {entry.name}"
     elif entry.system == "okta" and entry.name != entry.code and len(entry.name) <= 60:
         label = f"{label} ({entry.name})"
@@ -67,7 +67,7 @@ def short_label(entry: Entry) -> str:
     """A few words naming the entry: ``AADSTS50011 InvalidReplyTo``, ``HTTP 401``, or its name."""
     if entry.code is None:
         return entry.name
-    if entry.system == "aadsts" and _is_identifier(entry.name):
+    if entry.system == "aadsts" and _is_identifier(entry.name) and entry.name != entry.label:
         return f"{entry.label} {entry.name}"
     return entry.label
 
@@ -76,9 +76,10 @@ def _next_label(item: str) -> str:
     if item in _CHECK_LABELS:
         return _CHECK_LABELS[item]
     other = load_knowledge().get(item)
-    if other is None:  # an entry from another data directory: show the id
-        return item
-    return f"see {short_label(other)} ({other.id})"
+    if other is None:  # an entry from another data directory: its id is all we have, kept out of the text
+        return "see the related entries (sso-bot explain)"
+    name = short_label(other) if other.code is not None else other.name
+    return f"see {name} (sso-bot explain {name!r})" if " " in name else f"see {name} (sso-bot explain {name})"
 
 
 class _Missing(KeyError):
@@ -157,4 +158,17 @@ def finding_from_entry(
     )
 
 
-__all__ = ["check_finding", "detail_for", "finding_from_entry", "short_label", "title_for"]
+def explain_by_name(text: str, *, kb: KnowledgeBase | None = None) -> Report | None:
+    """The report for the entry named exactly ``text`` (case and spacing aside), for ``explain`` given a
+    name an answer showed; None when no entry (other than a check's finding) has that name."""
+    wanted = " ".join(text.split()).casefold()
+    if not wanted or len(wanted) > 200:
+        return None
+    kb = kb or load_knowledge()
+    for entry in kb.entries():
+        if entry.system != CHECK_SYSTEM and entry.name.casefold() == wanted:
+            return Report(subject="explain", findings=(finding_from_entry(entry),), inputs=("entry_name",))
+    return None
+
+
+__all__ = ["check_finding", "detail_for", "explain_by_name", "finding_from_entry", "short_label", "title_for"]

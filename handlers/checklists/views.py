@@ -173,11 +173,13 @@ def render_picker(library: ChecklistLibrary) -> list[Block]:
     blocks: list[Block] = [HeaderBlock(text="Start a checklist")]
     for definition in library:
         choices: list[str | None] = list(definition.idps) if definition.requires_idp else [None]
-        for idp in choices:
+        for n, idp in enumerate(choices):
             name = f"{definition.title}: {IDPS[idp]}" if idp else definition.title
+            # One summary per checklist: its other IdPs' lines say what differs instead of repeating it.
+            about = definition.summary if n == 0 else f"The same steps, on {IDPS[idp]}'s screens and fields."
             blocks.append(SectionBlock(
                 block_id=f"{PICK_BLOCK}|{definition.id}|{idp or '-'}",
-                text=MarkdownTextObject(text=clip(f"*{escape_mrkdwn(name)}*\n{escape_mrkdwn(definition.summary)}",
+                text=MarkdownTextObject(text=clip(f"*{escape_mrkdwn(name)}*\n{escape_mrkdwn(about)}",
                                                   MAX_SECTION_TEXT)),
                 accessory=start_button(definition.id, idp, "Start")))
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=(

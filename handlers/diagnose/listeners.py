@@ -8,6 +8,7 @@ and dropped: it reaches no log line, no audit row, no snapshot and no message.
 from __future__ import annotations
 
 import logging
+import re
 from datetime import date
 from typing import Any
 
@@ -130,7 +131,8 @@ def _register_actions(app: App, deps: Deps) -> None:
         report = kept.report
         try:
             client.chat_postMessage(channel=channel, text=fallback_text(report),
-                                    blocks=render_report(report, explainable=explainable_codes(report), shared_by=user))
+                                    blocks=render_report(report, explainable=explainable_codes(report), shared_by=user,
+                                                        more_id=kept.id))
         except SlackApiError as error:
             if error.response.get("error") in ("not_in_channel", "channel_not_found", "is_archived"):
                 raise UserError("I can't post in this channel yet.",
@@ -138,12 +140,42 @@ def _register_actions(app: App, deps: Deps) -> None:
             raise
         deps.audit.record(team_id=team, user_id=user, action="report.share", input_kinds=report.inputs, outcome="ok")
 
-    @app.action(ReportIds.EXPLAIN)
+    @app.action(re.compile(r"^report\.explain(\.\d+)?$"))
     def explain_more(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
-        entry = load_knowledge().get(str(body["actions"][0].get("value", "")))
-        view = entry_modal(entry) if entry else error_modal("That entry is no longer in the knowledge base.")
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+        _open_entry(client, body, str(body["actions"][0].get("value", "")))
+
+    @app.action(re.compile(r"^report\.(more|less)(\.\d+)?$"))
+    def more_or_less(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        """*More* shows one finding in full, *Less* the first view again: the message is re-created from
+        the sealed snapshot and replaced in place. A finding that is not in the snapshot (one computed from
+        a token is never kept) opens its knowledge entry instead."""
+        ack()
+        snapshot_id, _, code = str(body["actions"][0].get("value", "")).partition("|")
+        kept = snapshot_for(deps.db, body, snapshot_id)
+        if kept is None:
+            if code:
+                _open_entry(client, body, code)
+                return
+            raise UserError("That report is no longer available.", "Run `/sso diagnose` again to get a fresh one.")
+        if code and code not in {f.code for f in kept.report.findings}:
+            _open_entry(client, body, code)
+            return
+        report = kept.report
+        shared_by = _sharer(body)  # a copy shared in a channel stays marked with who shared it
+        extra = [] if shared_by else [b for actions in deps.hooks.report_actions for b in actions(report)]
+        blocks = render_report(report, explainable=explainable_codes(report), more_id=kept.id,
+                               share_id=None if shared_by else kept.id, expanded=code or None, shared_by=shared_by,
+                               extra_actions=extra)
+        respond(replace_original=True, text=fallback_text(report), blocks=blocks)
+
+    @app.action(ReportIds.COMPARE)
+    def compare(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        """The diagnose form, ready to compare the redirect URI an error quoted with a registered one."""
+        ack()
+        sent = str(body["actions"][0].get("value", ""))[:1000]
+        client.views_open(trigger_id=body["trigger_id"], view=diagnose_modal(
+            initial=f"registered <paste the registered redirect URI here>\napp sends {sent}"))
 
     @app.action(DiagnoseIds.OPEN_DIAGNOSE_MODAL)
     def open_diagnose(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
@@ -156,6 +188,24 @@ def _register_actions(app: App, deps: Deps) -> None:
         client.views_open(trigger_id=body["trigger_id"], view=token_modal())
 
 
+def _sharer(body: dict[str, Any]) -> str | None:
+    """Who shared the message the button is on ("Shared by <@U…>" in its context line); None for a private reply."""
+    if (body.get("container") or {}).get("is_ephemeral", True):
+        return None
+    for block in (body.get("message") or {}).get("blocks") or []:
+        for element in block.get("elements") or [] if block.get("type") == "context" else []:
+            found = re.search(r"Shared by <@([A-Z0-9]+)>", str(element.get("text", "")))
+            if found:
+                return found.group(1)
+    return None
+
+
+def _open_entry(client: WebClient, body: dict[str, Any], entry_id: str) -> None:
+    entry = load_knowledge().get(entry_id)
+    view = entry_modal(entry) if entry else error_modal("That entry is no longer in the knowledge base.")
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
 def _register_modals(app: App, deps: Deps) -> None:
     @app.view(DiagnoseIds.DIAGNOSE_MODAL)
     def diagnose_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -164,7 +214,8 @@ def _register_modals(app: App, deps: Deps) -> None:
             ack(response_action="errors", errors={DiagnoseBlock.DIAGNOSE_INPUT: "Paste an error, code, URL or log line."})
             return
         report = diagnosis.diagnose("diagnose", text, environments=deps.settings.environments, now=deps.clock())
-        blocks = render_report(report, explainable=frozenset())  # no buttons: a modal has no channel to share to
+        # A modal has no message to update or channel to share to: every finding in full.
+        blocks = render_report(report, explainable=frozenset(), full=True)
         ack(response_action="update", view=result_modal("Diagnosis", blocks))
         _audit_view(deps, body, "diagnose.modal", report)
 
@@ -180,7 +231,7 @@ def _register_modals(app: App, deps: Deps) -> None:
             return
         report = diagnosis.diagnose("token", token, now=deps.clock(), issued_at=issued)
         del token  # nothing below needs it
-        ack(response_action="update", view=result_modal("Token check", render_report(report)))
+        ack(response_action="update", view=result_modal("Token check", render_report(report, full=True)))
         _audit_view(deps, body, "token.modal", report)
 
 

@@ -50,9 +50,11 @@ def run_reply(worker: Worker, job: ReplyJob) -> Outcome:
     report = diagnosis.diagnose(job.check, job.args, now=job.now, environments=job.environments)
     share_id = sharing.keep_for_sharing(worker.db, report, team_id=job.team_id, user_id=job.user_id)
     extra = [button for actions in job.report_actions for button in actions(report)]
-    blocks = render_report(report, explainable=explainable_codes(report), share_id=share_id, extra_actions=extra)
+    lookup = job.check == "explain"
+    blocks = render_report(report, explainable=explainable_codes(report), share_id=share_id, extra_actions=extra,
+                           lookup=lookup)
     response = WebhookClient(job.response_url, timeout=10).send(
-        text=fallback_text(report), blocks=blocks, response_type="ephemeral", replace_original=False)
+        text=fallback_text(report, lookup=lookup), blocks=blocks, response_type="ephemeral", replace_original=False)
     if response.status_code != 200:
         raise RuntimeError(f"Slack refused the reply: HTTP {response.status_code}")
     return outcome_of(report)

@@ -7,6 +7,7 @@ from slack_sdk.models.blocks import (Block, ButtonElement, ContextBlock, DatePic
                                      MarkdownTextObject, PlainTextInputElement, SectionBlock)
 from slack_sdk.models.views import View
 
+from bot.diagnostics.link_labels import link_label
 from bot.knowledge import Entry
 from handlers.diagnose.ids import DiagnoseBlock, DiagnoseIds
 from handlers.shared.limits import MAX_SECTION_TEXT, MAX_VIEW_BLOCKS, clip, escape_mrkdwn
@@ -24,7 +25,8 @@ def next_step_buttons() -> list[ButtonElement]:
     return [ButtonElement(text="Diagnose an error", action_id=DiagnoseIds.OPEN_DIAGNOSE_MODAL)]
 
 
-def diagnose_modal() -> View:
+def diagnose_modal(initial: str | None = None) -> View:
+    """The paste form; ``initial`` fills it (a redirect URI to compare, from a report's button)."""
     return View(
         type="modal", callback_id=DiagnoseIds.DIAGNOSE_MODAL,
         title="Diagnose", submit="Diagnose", close="Cancel",
@@ -32,6 +34,7 @@ def diagnose_modal() -> View:
             InputBlock(
                 block_id=DiagnoseBlock.DIAGNOSE_INPUT, label="What went wrong?",
                 element=PlainTextInputElement(action_id=INPUT_ACTION, multiline=True, max_length=MAX_MODAL_INPUT,
+                                              initial_value=initial[:MAX_MODAL_INPUT] if initial else None,
                                               placeholder="AADSTS50105 …, a SCIM URL, two redirect URIs, a log line"),
                 hint=("An error code or message, a SCIM base URL, 'registered X, app sends Y', a domain list, "
                       "a SCIM error body or a provisioning-log entry. The answer is shown only to you."),
@@ -78,5 +81,6 @@ def entry_modal(entry: Entry) -> View:
                                                                          MAX_SECTION_TEXT))))
     if entry.refs:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=clip(" · ".join(
-            f"<{r}>" if r.startswith("https://") else escape_mrkdwn(r) for r in entry.refs), 2000))]))
+            f"<{r}|{escape_mrkdwn(link_label(r)).replace('|', '/')}>" if r.startswith("https://") and "|" not in r
+            and ">" not in r else escape_mrkdwn(r) for r in entry.refs), 2000))]))
     return View(type="modal", title="Explain", close="Done", blocks=blocks[:MAX_VIEW_BLOCKS])

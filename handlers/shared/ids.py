@@ -8,7 +8,10 @@ from enum import StrEnum
 
 class ReportIds(StrEnum):
     SHARE = "report.share"
-    EXPLAIN = "report.explain"
+    EXPLAIN = "report.explain"  # opens a knowledge entry (value: its id); ``report.explain.<n>`` in a row of them
+    MORE = "report.more"  # shows one finding in full, in place (value: ``<snapshot id>|<finding code>``)
+    LESS = "report.less"  # back to the first view (value: ``<snapshot id>|``)
+    COMPARE = "report.compare"  # opens the diagnose form to compare a quoted redirect URI (value: the URI)
 
 
 REPORT_ACTIONS_BLOCK = "report.actions"

@@ -90,12 +90,114 @@ def test_share_posts_the_saved_report_in_the_channel_without_secrets(slack_app):
     assert "AADSTS50011" in json.dumps(posted[0].params) and "Shared by <@U0ADMIN01>" in json.dumps(posted[0].params)
 
 
-def test_explain_more_opens_the_deep_entry(slack_app):
+def _buttons(blocks) -> dict[str, dict]:
+    """Every button in ``blocks`` by its label."""
+    found = {}
+    for block in blocks:
+        for element in block.get("elements", []) + ([block["accessory"]] if "accessory" in block else []):
+            if element.get("type") == "button":
+                found[element["text"]["text"]] = {**element, "block_id": block.get("block_id", "b")}
+    return found
+
+
+def _visible(blocks) -> str:
+    from slack_sdk.models.blocks import Block
+
+    from handlers.shared.report import visible_text
+
+    return visible_text([Block.parse(b) for b in blocks])
+
+
+def _click(slack_app, button: dict, *, key: str = "click", ephemeral: bool = True, message: dict | None = None):
+    payload = _block_actions(button["action_id"], button.get("value", ""), block_id=button["block_id"],
+                             response_url=slack_app.fake.response_url(key), ephemeral=ephemeral, message=message)
+    assert slack_app.interaction(payload).status_code == 200
+
+
+def test_first_view_of_aadsts50011_fits_a_screen_and_puts_the_quoted_uri_to_use(slack_app):
     slack_app.command(f"diagnose {REPLY_URL_MISMATCH}")
-    section = next(b for b in _reply(slack_app)["blocks"] if b.get("accessory", {}).get("action_id") == "report.explain")
-    slack_app.interaction(_block_actions("report.explain", section["accessory"]["value"]))
+    blocks = _reply(slack_app)["blocks"]
+    seen = _visible(blocks)
+    assert len(seen) <= 1200, len(seen)
+    assert "Register `https://app.example.com/oidc/callback/`" in json.dumps(blocks)
+    assert seen.index("Likely cause") < seen.index("Fix") < seen.index("Register")
+    assert "Where to look" not in seen and "(symptom-" not in seen  # details wait for *More*; no internal ids
+    assert {"More: causes, where to look", "Compare with a registered URI", "Share in channel"} <= set(_buttons(blocks))
+
+
+def test_more_replaces_the_reply_with_the_details_and_less_brings_the_first_view_back(slack_app):
+    slack_app.command(f"diagnose {REPLY_URL_MISMATCH}")
+    first = _reply(slack_app)
+    _click(slack_app, _buttons(first["blocks"])["More: causes, where to look"], key="more")
+    more = slack_app.fake.calls_to("response_url")[-1]
+    params = more.params
+    assert params["replace_original"] is True
+    text = json.dumps(params["blocks"], ensure_ascii=False)
+    for part in ("Other likely causes", "Where to look", "What to collect", "Microsoft Learn: Reply URL",
+                 "RFC 6749 §3.1.2", "Redirect loop after sign-in"):
+        assert part in text, part
+    assert "symptom-redirect-loop" not in _visible(params["blocks"])  # named, with a button, never by id
+    buttons = _buttons(params["blocks"])
+    _click(slack_app, buttons["Redirect loop after sign-in"], key="related")
     opened = slack_app.fake.calls_to("views.open")
-    assert len(opened) == 1 and "Likely causes" in json.dumps(opened[0].params)
+    assert len(opened) == 1 and "Redirect loop after sign-in" in json.dumps(opened[0].params)
+    _click(slack_app, buttons["Less"], key="less")
+    back = slack_app.fake.calls_to("response_url")[-1].params
+    assert back["replace_original"] is True and "Where to look" not in json.dumps(back["blocks"])
+    assert _visible(back["blocks"]) == _visible(first["blocks"])
+
+
+def test_more_on_a_shared_copy_keeps_who_shared_it(slack_app):
+    slack_app.command(f"diagnose {REPLY_URL_MISMATCH}")
+    share = _buttons(_reply(slack_app)["blocks"])["Share in channel"]
+    _click(slack_app, share, key="share")
+    posted = slack_app.fake.calls_to("chat.postMessage")[-1].params
+    blocks = json.loads(posted["blocks"]) if isinstance(posted["blocks"], str) else posted["blocks"]
+    more = _buttons(blocks)["More: causes, where to look"]
+    assert "Share in channel" not in _buttons(blocks)
+    _click(slack_app, more, key="shared-more", ephemeral=False, message={"blocks": blocks})
+    params = slack_app.fake.calls_to("response_url")[-1].params
+    text = json.dumps(params["blocks"])
+    assert "Shared by <@U0ADMIN01>" in text and "Where to look" in text and "Share in channel" not in text
+
+
+def test_compare_opens_the_form_with_the_quoted_redirect_uri(slack_app):
+    slack_app.command(f"diagnose {REPLY_URL_MISMATCH}")
+    _click(slack_app, _buttons(_reply(slack_app)["blocks"])["Compare with a registered URI"])
+    view = slack_app.fake.calls_to("views.open")[-1].params["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    assert view["callback_id"] == "diagnose.modal"
+    assert "app sends https://app.example.com/oidc/callback/" in json.dumps(view)
+
+
+def test_explain_is_a_look_up_not_a_problem(slack_app):
+    slack_app.command("explain E0000011")
+    params = _reply(slack_app)
+    header = params["blocks"][0]["text"]["text"]
+    assert "problem" not in header.lower() and "E0000011" in header, header
+
+
+def test_a_scim_conflict_body_is_one_problem(slack_app, corpus):
+    exchanges = (corpus / "scim" / "okta_scim20_http_exchanges.http").read_text()
+    start = exchanges.index("HTTP/1.1 409 Conflict")
+    body = exchanges[start:exchanges.index("###", start)]
+    slack_app.command(f"diagnose {body}")
+    params = _reply(slack_app)
+    assert "1 problem found" in params["blocks"][0]["text"]["text"]
+    assert "Open" not in _buttons(params["blocks"])  # the HTTP 409 restates it: no second line
+
+
+def test_more_on_a_token_finding_opens_its_knowledge_never_the_token(slack_app):
+    slack_app.command(f"diagnose {JWT}")
+    blocks = _reply(slack_app)["blocks"]
+    assert "iss `https://app.example.com`" in json.dumps(blocks) and "aud `scim`" in json.dumps(blocks)
+    buttons = _buttons(blocks)
+    opener = buttons.get("More: causes, where to look") or buttons.get("Open")
+    if opener is not None:  # a token's findings are not kept, so their buttons open the knowledge entry
+        _click(slack_app, opener)
+        assert slack_app.fake.calls_to("views.open")
+    for part in JWT.split("."):
+        assert part[:16] not in slack_app.fake.everything_sent()
 
 
 def test_diagnose_modal_submission_shows_the_result_in_the_modal(slack_app):
@@ -148,18 +250,22 @@ def test_audit_records_kinds_and_codes_not_text(slack_app):
     assert "app.example.com" not in row.detail + row.input_kinds
 
 
-def _block_actions(action_id: str, value: str, block_id: str = "b") -> dict:
-    return {
+def _block_actions(action_id: str, value: str, block_id: str = "b", *, response_url: str = "http://127.0.0.1:9/unused",
+                   ephemeral: bool = True, message: dict | None = None) -> dict:
+    payload = {
         "type": "block_actions", "team": {"id": TEAM_ID, "domain": "sso-bot-test"},
         "user": {"id": "U0ADMIN01", "username": "ada", "team_id": TEAM_ID}, "api_app_id": "A0SSOBOT1",
         "token": "unused", "trigger_id": "111.222.trigger",
         "container": {"type": "message", "message_ts": "1700000000.000100", "channel_id": "C0SSO0001",
-                      "is_ephemeral": True},
+                      "is_ephemeral": ephemeral},
         "channel": {"id": "C0SSO0001", "name": "identity-ops"},
-        "response_url": "http://127.0.0.1:9/unused",
+        "response_url": response_url,
         "actions": [{"action_id": action_id, "block_id": block_id, "text": {"type": "plain_text", "text": "x"},
                      "value": value, "type": "button", "action_ts": "1700000001.000200"}],
     }
+    if message is not None:
+        payload["message"] = {"type": "message", "ts": "1700000000.000100", "text": "", **message}
+    return payload
 
 
 def _view_submission(callback_id: str, values: dict) -> dict:

@@ -221,16 +221,33 @@ def _view(params: dict) -> dict:
 @LEAK_TEST
 @given(pasted=one_of_each())
 def test_no_secret_leaks_through_a_subcommand_or_share_in_channel(observed, subcommand, pasted):
-    """Every /sso subcommand (and free text with none), then *Share in channel* on the reply."""
+    """Every /sso subcommand (and free text with none), then every button on the reply: *Share in
+    channel*, *More* (the reply re-created from its snapshot, in place), *Open* on the other findings,
+    *Compare*, related entries; and *More* and *Less* on what *More* posted."""
     observed.reset()
+    pressed: set[str] = set()
     for paste in pasted:
         before = len(observed.app.fake.calls_to("response_url"))
         observed.command(f"{subcommand} {paste.text}".strip())
         for reply in observed.app.fake.calls_to("response_url")[before:]:
-            for block_id, button in _buttons(reply.params.get("blocks")):
-                if button["action_id"] == "report.share":
-                    observed.interaction(_button(observed, block_id, button))
+            _press_report_buttons(observed, reply.params.get("blocks"), depth=2, pressed=pressed)
+    if subcommand == "diagnose":  # the pastes have findings with details: *More* and *Less* were pressed
+        assert {"report.more", "report.less", "report.share"} <= pressed, pressed
     observed.assert_nothing_leaked(pasted)
+
+
+def _press_report_buttons(observed: Observed, blocks: Any, *, depth: int, pressed: set[str]) -> None:
+    """Press every report button in ``blocks``; on what *More*/*Less*/*Open* posted, again (``depth`` levels)."""
+    for block_id, button in _buttons(blocks):
+        if not button["action_id"].startswith("report.") or (depth == 1 and button["action_id"].startswith(
+                ("report.explain", "report.share", "report.compare"))):
+            continue  # the second level re-renders; what its other buttons do was pressed on the first
+        before = len(observed.app.fake.calls_to("response_url"))
+        observed.interaction(_button(observed, block_id, button))
+        pressed.add(".".join(button["action_id"].split(".")[:2]))
+        if depth > 1 and button["action_id"].startswith(("report.more", "report.less")):
+            for posted in observed.app.fake.calls_to("response_url")[before:]:
+                _press_report_buttons(observed, posted.params.get("blocks"), depth=depth - 1, pressed=pressed)
 
 
 @LEAK_TEST
@@ -374,14 +391,16 @@ def test_no_secret_leaks_through_live_checks_and_the_daily_check(observed, paste
 @CLI_TEST
 @given(pasted=one_of_each())
 def test_no_secret_leaks_through_the_command_line(pasted, database_url, tmp_path):
-    """``sso-bot diagnose TEXT``, ``-`` (standard input), ``--json`` and ``credentials add --token-stdin``, each a
-    subprocess with LOG_LEVEL=DEBUG; then the database they wrote. One example (13 pastes, 52 processes):
+    """``sso-bot diagnose TEXT``, ``-`` (standard input), ``--json``, ``--full``, ``sso-bot explain TEXT`` and
+    ``credentials add --token-stdin``, each a subprocess with LOG_LEVEL=DEBUG; then the database they wrote.
+    One example (13 pastes, 78 processes):
     a process costs a second of start-up, and the same checks run in-process on every Slack path."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SSO_BOT_"))}
     env.update(DATABASE_URL=database_url, LOG_LEVEL="DEBUG", PYTHONPATH=str(REPO))
     runs: list[tuple[list[str], str]] = []
     for n, paste in enumerate(pasted):
         runs += [(["diagnose", paste.text], ""), (["diagnose", "-"], paste.text), (["diagnose", "--json", paste.text], ""),
+                 (["diagnose", "--full", paste.text], ""), (["explain", paste.text], ""),
                  (["credentials", "add", "--label", f"cli {n}", "--kind", "scim-token", "--idp", "entra", "--channel",
                    "C0123ABCD", "--team", TEAM_ID, "--expires-at", "2030-01-01", "--token-stdin"], paste.secrets[0])]
 

@@ -177,6 +177,20 @@ CASES = {
             response_url=app.fake.response_url(team))),
         lambda app, _snapshot_id: any(c.params.get("channel") == payloads.CHANNEL
                                       for c in app.fake.calls_to("chat.postMessage"))),
+    "show a report's details (More)": Case(
+        (ReportIds.MORE,), _snapshot,
+        lambda app, snapshot, team: app.interaction(payloads.block_actions(
+            ReportIds.MORE, f"{snapshot}|aadsts-50011", team=team, user=_team_user(team),
+            response_url=app.fake.response_url(team))),
+        lambda app, _snapshot_id: any("Where to look" in json.dumps(c.params.get("blocks"))
+                                      for c in app.fake.calls_to("response_url"))),
+    "back to a report's first view (Less)": Case(
+        (ReportIds.LESS,), _snapshot,
+        lambda app, snapshot, team: app.interaction(payloads.block_actions(
+            ReportIds.LESS, f"{snapshot}|", team=team, user=_team_user(team),
+            response_url=app.fake.response_url(team))),
+        lambda app, _snapshot_id: any(c.params.get("replace_original") in (True, "true")
+                                      for c in app.fake.calls_to("response_url"))),
     "mark a credential renewed (button)": Case(
         (CredentialIds.RENEW,), _credential, _credential_button(CredentialIds.RENEW),
         lambda app, _cred: _opened(app, CredentialIds.RENEW_MODAL)),
@@ -219,6 +233,7 @@ CASES = {
 # Listeners whose payload names no row of ours, each with why.
 NO_ROW = {
     ReportIds.EXPLAIN: "names a knowledge entry, the same in every workspace",
+    ReportIds.COMPARE: "carries the redirect URI the report showed, and opens the diagnose form with it",
     DiagnoseIds.OPEN_DIAGNOSE_MODAL: "opens an empty form",
     DiagnoseIds.OPEN_TOKEN_MODAL: "opens an empty form",
     ChecklistIds.START: "names a checklist definition; the run is made in the clicking workspace",

@@ -14,6 +14,7 @@ import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from bot.diagnostics.engine.candidates import Candidate, Evidence, Paste, from_entry
+from bot.diagnostics.engine.quoted import quoted_facts
 from bot.diagnostics.engine.text import MAX_ITEMS, first_matches
 from bot.knowledge import KnowledgeBase
 from bot.knowledge.cues import Cues, CueSet
@@ -110,7 +111,7 @@ def read_codes(paste: Paste) -> list[Candidate]:
             code = match.group(1)
             entry = kb.lookup_code(system, code)
             found.append(from_entry(entry or kb.unknown_code(system, code), Evidence.CODE, match.start(),
-                                    known=entry is not None))
+                                    known=entry is not None, facts=quoted_facts(text, match.start()) or None))
     if "code" in lowered or "type" in lowered:
         for match in first_matches(_BARE_AADSTS, lowered):
             entry = kb.lookup_code("aadsts", match.group(1))

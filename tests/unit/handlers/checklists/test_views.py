@@ -108,6 +108,8 @@ def test_pickers_summary_follow_up_nudge_and_next_steps():
     picker = check_message(views.render_picker(library))
     values = [json.loads(b["accessory"]["value"]) for b in picker if "accessory" in b]
     assert {"checklist": "scim-401", "idp": "okta"} in values and {"checklist": "sso-quick", "idp": None} in values
+    descriptions = [b["text"]["text"].split("\n", 1)[1] for b in picker if "accessory" in b]
+    assert len(descriptions) == len(set(descriptions)), "two checklists in the picker read the same"
     check_message(views.render_idp_picker(library.get("scim-401")))
     run = _all_done(RUNS[0])
     texts = {i.id: i.text for i in run.items}

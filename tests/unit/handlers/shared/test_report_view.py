@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from datetime import datetime, timezone
 
 import pytest
@@ -15,7 +16,9 @@ from bot.redaction import seal
 from handlers.diagnose.views import diagnose_modal, entry_modal, home_buttons, token_modal
 from handlers.home.views import render_home
 from handlers.shared.modals import result_modal
-from handlers.shared.report import explainable_codes, fallback_text, format_detail, render_report, verdict
+from bot.diagnostics.present import present
+from handlers.shared.report import (explainable_codes, fallback_text, format_detail, render_report, verdict,
+                                    visible_text)
 from tests.conftest import REPO
 
 GOLDEN = REPO / "tests" / "golden"
@@ -54,10 +57,25 @@ REPRESENTATIVE = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(REPRESENTATIVE))
+REPRESENTATIVE_MORE = {  # the message after *More* on the lead finding, and a look-up
+    "deep_aadsts_more": lambda r: render_report(r, explainable=explainable_codes(r), share_id="snap123",
+                                                expanded=r.findings[0].code),
+    "redirect_diff_more": lambda r: render_report(r, explainable=explainable_codes(r), share_id="snap123",
+                                                  expanded=r.findings[0].code),
+}
+_MORE_SOURCE = {"deep_aadsts_more": "deep_aadsts", "redirect_diff_more": "redirect_diff"}
+
+
+@pytest.mark.parametrize("name", sorted(REPRESENTATIVE) + sorted(REPRESENTATIVE_MORE) + ["explain_lookup"])
 def test_golden_report_json(name):
-    report = REPRESENTATIVE[name]()
-    blocks = render_report(report, explainable=explainable_codes(report), share_id="snap123")
+    if name in REPRESENTATIVE_MORE:
+        blocks = REPRESENTATIVE_MORE[name](REPRESENTATIVE[_MORE_SOURCE[name]]())
+    elif name == "explain_lookup":
+        report = run_check("explain", "E0000011", now=NOW)
+        blocks = render_report(report, explainable=explainable_codes(report), share_id="snap123", lookup=True)
+    else:
+        report = REPRESENTATIVE[name]()
+        blocks = render_report(report, explainable=explainable_codes(report), share_id="snap123")
     _check_limits(blocks)
     rendered = json.dumps(_blocks_json(blocks), indent=1, ensure_ascii=False, sort_keys=True) + "\n"
     path = GOLDEN / f"report_{name}.json"
@@ -88,12 +106,87 @@ def test_a_huge_report_folds_into_a_summary_within_50_blocks():
     assert "more findings" in text and "Finding 79" in text
 
 
-def test_share_and_explain_buttons_only_when_asked():
+def test_share_and_more_buttons_only_when_asked():
     report = seal(Report(subject="s", findings=(Finding("aadsts-50105", Severity.FAIL, "t"),), inputs=("a",)))
     plain = json.dumps(_blocks_json(render_report(report)))
-    assert "report.share" not in plain and "report.explain" not in plain
+    assert "report.share" not in plain and "report.more" not in plain
     both = json.dumps(_blocks_json(render_report(report, explainable=frozenset({"aadsts-50105"}), share_id="x")))
-    assert "report.share" in both and "report.explain" in both
+    assert "report.share" in both and '"value": "x|aadsts-50105"' in both
+    # Without a snapshot to re-create it from, every finding is shown in full: nothing to open, nothing lost.
+    entry = json.dumps(_blocks_json(render_report(run_check("diagnose", "AADSTS50105", now=NOW),
+                                                  explainable=frozenset({"aadsts-50105"}))))
+    assert "Where to look" in entry and "report.more" not in entry and "report.share" not in entry
+
+
+# The first views the issue measured: one code with its redirect URI, a message without a code, a SCIM body
+# (corpus), a token (corpus), a redirect pair; each fits the budget of one screen.
+def _corpus_409() -> str:
+    from tests.conftest import CORPUS
+
+    text = (CORPUS / "scim" / "okta_scim20_http_exchanges.http").read_text()
+    start = text.index("HTTP/1.1 409 Conflict")
+    return text[start:text.index("###", start)]
+
+
+def _corpus_token() -> str:
+    from tests.conftest import CORPUS
+
+    return json.loads((CORPUS / "tokens" / "entra_access_token_samples_docs.json").read_text())["tokens"][0]["token"]
+
+
+FIRST_VIEWS = {
+    "one_code": lambda: ("AADSTS50011: The redirect URI 'https://app.example.com/oidc/callback/' specified in the "
+                         "request does not match the redirect URIs configured for the application "
+                         "'6731de76-14a6-49ae-97bc-6eba6914391e'."),
+    "no_code": lambda: "users get stuck in a redirect loop after signing in with Okta, the app keeps bouncing back",
+    "scim_body": _corpus_409,
+    "token": _corpus_token,
+    "redirect_pair": lambda: "registered https://app.example.com/oidc/callback, app sends https://app.example.com/oidc/callback/",
+}
+
+
+@pytest.mark.parametrize("name", sorted(FIRST_VIEWS))
+def test_a_first_view_fits_one_screen(name):
+    report = run_check("diagnose", FIRST_VIEWS[name](), now=NOW)
+    blocks = render_report(report, explainable=explainable_codes(report), share_id="snap123")
+    _check_limits(blocks)
+    seen = visible_text(blocks)
+    assert len(seen) <= 1200, (len(seen), seen)
+    assert "Where to look" not in seen  # the details open on demand
+    assert not re.search(r"\((?:see )?[a-z]+-[a-z0-9_-]+\)", seen), "an internal id leaked into the text"
+
+
+def test_several_codes_show_the_top_one_in_full_and_the_rest_one_line_each():
+    report = run_check("diagnose", "AADSTS50011 then AADSTS50105, E0000011, AADSTS700016, invalid_client and HTTP 401",
+                       now=NOW)
+    blocks = render_report(report, explainable=explainable_codes(report), share_id="snap123")
+    _check_limits(blocks)
+    seen = visible_text(blocks)
+    assert len(seen) <= 2000 and len(blocks) <= 15, (len(seen), len(blocks))
+    opens = [b for b in _blocks_json(blocks) if b.get("accessory", {}).get("text", {}).get("text") == "Open"]
+    assert len(opens) == len(present(report).shown) - 1  # each other finding: one line and its own button
+
+
+def test_restating_findings_are_one_problem():
+    scim = run_check("diagnose", _corpus_409(), now=NOW)
+    assert verdict(scim).endswith("1 problem found")
+    pair = run_check("redirect", FIRST_VIEWS["redirect_pair"](), now=NOW)
+    view = present(pair)
+    assert [s.code for s in view.shown if s.code.startswith("redirect-")] == ["redirect-trailing-slash"]
+    assert view.restated == {"redirect-mismatch": "redirect-trailing-slash"}
+    # Two real differences (path case and trailing slash) stay two problems.
+    both = present(run_check("redirect", "https://app.example.com/callback https://app.example.com/Callback/", now=NOW))
+    assert {"redirect-trailing-slash", "redirect-path-case"} <= {s.code for s in both.shown}
+
+
+def test_more_and_lookup_shapes():
+    report = REPRESENTATIVE["deep_aadsts"]()
+    expanded = render_report(report, explainable=explainable_codes(report), share_id="snap123", expanded="aadsts-50105")
+    _check_limits(expanded)
+    text = json.dumps(_blocks_json(expanded))
+    assert "Where to look" in text and "report.less" in text
+    lookup = render_report(run_check("explain", "E0000011", now=NOW), lookup=True)
+    assert "problem" not in lookup[0].to_dict()["text"]["text"]
 
 
 def test_caret_pointer_is_kept_in_a_code_block():
