@@ -25,6 +25,8 @@ umbrella       a message that only frames the error ("the app returned an error"
 ranked         free text ranked by lexical relevance (``rank``), at most             0.65
 related        the general entry a lone product- or library-specific finding names first   0.3
                among its ``related`` ones (shown second: the causes beyond that product)
+cause          the cause behind the leading finding that the paste gives evidence for     0.5-0.65
+               (``causes.cued_cause``: one of its ``caused_by``, by that one's ``cues``)
 engine         the engine's own notes (the menu, the truncation notice)                     0.0
 =============  ===========================================================================  =====
 """
@@ -82,13 +84,14 @@ class Evidence(StrEnum):
     UMBRELLA = "umbrella"
     RANKED = "ranked"
     RELATED = "related"
+    CAUSE = "cause"
     ENGINE = "engine"
 
 
 CONFIDENCE: dict[Evidence, float] = {
     Evidence.CODE: 0.95, Evidence.EXCEPTION: 0.85, Evidence.MESSAGE: 0.85, Evidence.FIELD: 0.8,
     Evidence.OAUTH: 0.7, Evidence.SYMPTOM: 0.7, Evidence.HTTP: 0.55, Evidence.UMBRELLA: 0.4,
-    Evidence.RANKED: 0.65, Evidence.RELATED: 0.3, Evidence.ENGINE: 0.0,
+    Evidence.RANKED: 0.65, Evidence.RELATED: 0.3, Evidence.CAUSE: 0.5, Evidence.ENGINE: 0.0,
 }
 _CHECK_CONFIDENCE = {Severity.FAIL: 0.95, Severity.WARN: 0.75, Severity.INFO: 0.4, Severity.OK: 0.2}
 SHALLOW_CODE, UNKNOWN_CODE = 0.85, 0.6
