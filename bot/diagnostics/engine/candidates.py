@@ -14,6 +14,8 @@ evidence       what it is                                                       
 code           an error code with notes (AADSTS, IDX, MSIS, Okta, provisioning, scimType)  0.95
                (0.85 when the entry only names the code, 0.6 when we have no notes at all)
 check          a check of a value in the paste: fail 0.95, warn 0.75, info 0.4, ok 0.2
+               (0.4 ``hedged``, a note after the others: a SCIM URL of another system quoted in
+               a paste that says more, ``links._foreign``)
 exception      an exception or class name the knowledge declares                           0.85
 message        a known error message (a knowledge pattern)                                  0.85
                (0.6 ``hedged``: a product's message in a paste that does not name the product)

@@ -171,6 +171,8 @@ def _bucket(candidate: Candidate, tier: int) -> int:
     if tier == _TIER_RANKED:
         return 0  # ranked free text is offered as a cause, in the order of its relevance
     severity = candidate.finding.severity
+    if candidate.hedged and candidate.evidence is Evidence.CHECK:
+        return 3  # a value of another system: a note after all the others
     if severity is Severity.FAIL:
         return 0
     if severity is Severity.WARN:
@@ -292,7 +294,8 @@ def _take(out: Collector, found: list[Candidate]) -> None:
 
 
 def _is_problem_check(candidate: Candidate) -> bool:
-    return candidate.evidence is Evidence.CHECK and candidate.finding.severity in (Severity.FAIL, Severity.WARN)
+    return candidate.evidence is Evidence.CHECK and not candidate.hedged and \
+        candidate.finding.severity in (Severity.FAIL, Severity.WARN)
 
 
 def _prepare(raw: str, whole: str, out: Collector, kb: KnowledgeBase, *, now: datetime,
