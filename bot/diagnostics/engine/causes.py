@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 from bot.knowledge import Entry, KnowledgeBase
+from bot.knowledge.products import product_of, shown
 
 #: How sure a cued cause is, by the number of distinct cues the paste holds for it: one cue is a hint
 #: (a word such as "proxy" or "chrome" appears in many pastes), two or more agree.
@@ -54,17 +55,18 @@ def cues_in(entry: Entry, lowered: str) -> tuple[str, ...]:
     return tuple(cue for cue in entry.cues if cue in lowered and cue_pattern(cue).search(lowered))
 
 
-def cued_cause(entry: Entry, lowered: str, kb: KnowledgeBase, *, present: frozenset[str] = frozenset()
-               ) -> CuedCause | None:
+def cued_cause(entry: Entry, lowered: str, kb: KnowledgeBase, *, present: frozenset[str] = frozenset(),
+               products: frozenset[str] = frozenset()) -> CuedCause | None:
     """The cause of ``entry`` (among its ``caused_by``) the paste gives the most evidence for, or None when
-    it holds no cue of any. ``present``: codes already among the findings, left out (shown already)."""
+    it holds no cue of any. ``present``: codes already among the findings, left out (shown already);
+    ``products``: those the paste shows (a cause of one product counts only in a paste that shows it)."""
     best: CuedCause | None = None
     for cause_id in entry.caused_by:
         if cause_id in present:
             continue
         cause = kb.get(cause_id)
-        if cause is None:
-            continue
+        if cause is None or not shown(product_of(cause), products):
+            continue  # a cause of one product (Entra's token versions) needs a paste that shows it
         found = cues_in(cause, lowered)
         if found and (best is None or len(found) > len(best.cues)):
             best = CuedCause(cause, found)

@@ -336,7 +336,7 @@ def _add_cause(out: Collector, paste: Paste, kb: KnowledgeBase) -> bool:
         return False
     if len(ordered) > 1 and ordered[1].code in entry.caused_by:
         return True  # a cause of the lead is second already
-    cause = cued_cause(entry, paste.lowered, kb, present=frozenset({lead.code}))
+    cause = cued_cause(entry, paste.lowered, kb, present=frozenset({lead.code}), products=paste.products)
     if cause is None:
         return False
     out.candidates = [c for c in out.candidates if c.code != cause.entry.id]

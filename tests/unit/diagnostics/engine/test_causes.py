@@ -163,3 +163,19 @@ def test_the_packaged_knowledge_names_a_cause_the_paste_supports(now):
     assert found[:2] == ["msg-keycloak-code-not-valid", "msg-keycloak-cluster-sessions"], found
     without = codes(diagnose(paste.splitlines()[0], now=now))
     assert "msg-keycloak-cluster-sessions" not in without[:2], without
+
+
+def test_a_cause_of_one_product_needs_a_paste_that_shows_it(tmp_path, now):
+    extra = """
+[[entry]]
+id = "msg-keycloak-frob-nodes"
+system = "message"
+name = "Keycloak nodes lose the frobnicator ticket"
+summary = "A Keycloak-only cause."
+phrases = ["keycloak nodes lose frobnicator tickets"]
+cues = ["nodes"]
+"""
+    kb = _kb(tmp_path, '["msg-keycloak-frob-nodes"]', extra)
+    assert codes(diagnose(LINE + "\nit happens on two nodes", now=now, kb=kb)) == ["msg-frobnicator-ticket-lost"]
+    shown = codes(diagnose(LINE + "\nit happens on two Keycloak nodes", now=now, kb=kb))
+    assert shown[:2] == ["msg-frobnicator-ticket-lost", "msg-keycloak-frob-nodes"]
