@@ -6,8 +6,9 @@ SameSite, TLS ended at a proxy, replicas without shared sessions, a user who wai
 IdP). The knowledge says which causes an entry most often has (``Entry.caused_by``, most often first)
 and what in a paste is evidence for each (``Entry.cues``: "replicas", "load balancer", "safari",
 "http://"). ``cued_cause`` picks the cause the paste supports best: the one with the most distinct
-cues present, the more usual one (listed first) on a tie. The engine shows it right after the finding
-it explains, so the first two findings say both what was printed and what most likely caused it.
+cues present, the more usual one (listed first) on a tie; a cause of one product (``products.py``) only
+in a paste that shows that product. ``cause_behind`` makes it a candidate placed right after the
+leading finding, so the first two findings say both what was printed and what most likely caused it.
 
 A cue is matched as a whole word or term in the lower-cased paste (``engine.text.lower``), as written:
 no plural or other form is guessed, the knowledge lists the forms it means.
@@ -18,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.diagnostics.engine.candidates import Candidate, Evidence, Paste, from_entry
 from bot.knowledge import Entry, KnowledgeBase
 from bot.knowledge.products import product_of, shown
 
@@ -71,3 +73,21 @@ def cued_cause(entry: Entry, lowered: str, kb: KnowledgeBase, *, present: frozen
         if found and (best is None or len(found) > len(best.cues)):
             best = CuedCause(cause, found)
     return best
+
+
+def cause_behind(ordered: list[Candidate], paste: Paste, kb: KnowledgeBase) -> tuple[bool, Candidate | None]:
+    """For the findings in report order: whether a cause of the lead is shown second, and the candidate to
+    add for it (placed right ``after`` the lead; None when it is second already or the paste supports none)."""
+    if not ordered:
+        return False, None
+    lead = ordered[0]
+    entry = lead.entry or kb.get(lead.code)
+    if entry is None or not entry.caused_by:
+        return False, None
+    if len(ordered) > 1 and ordered[1].code in entry.caused_by:
+        return True, None
+    cause = cued_cause(entry, paste.lowered, kb, present=frozenset({lead.code}), products=paste.products)
+    if cause is None:
+        return False, None
+    sure = min(cause.confidence, lead.confidence)
+    return True, from_entry(cause.entry, Evidence.CAUSE, lead.position, confidence=sure, after=lead)

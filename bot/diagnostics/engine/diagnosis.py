@@ -26,8 +26,8 @@ that most often cause it (``caused_by``: SameSite, a TLS-terminating proxy, repl
 sessions ...) and the paste holds evidence for one of them (that entry's ``cues``: "replicas", "safari",
 "load balancer"), the one with the most evidence comes right after it (``causes.cued_cause``); the first
 two findings then say what was printed and what most likely caused it. Otherwise, a lone finding (a
-summary that only restates it, such as "the redirect URIs differ", does not count) is followed by the general entry it names first among its
-``related`` (``_follower``: Auth0's callback-URL message, then the redirect-URI mismatch of any IdP);
+summary that only restates it, such as "the redirect URIs differ", does not count) is followed by the
+general entry it names first among its ``related`` (``_follower``: Auth0's callback-URL message, then the redirect-URI mismatch of any IdP);
 and a product's message in a paste from another product of its kind is ``hedged`` (less sure, after the
 others of its tier, not decisive: see ``phrases.read_phrases``).
 
@@ -64,7 +64,7 @@ from bot.diagnostics.engine.bodies import read_json as _read_json
 from bot.diagnostics.engine.bodies import read_saml as _read_saml
 from bot.diagnostics.engine.candidates import (CONFIDENCE, UMBRELLAS, Candidate, Collector, Evidence, Paste,
                                                from_entry)
-from bot.diagnostics.engine.causes import cued_cause
+from bot.diagnostics.engine.causes import cause_behind
 from bot.diagnostics.engine.codes import flow_context as _context
 from bot.diagnostics.engine.codes import read_codes
 from bot.diagnostics.engine.links import read_domains, read_urls
@@ -325,24 +325,11 @@ FOLLOWERS_NEED_A_PRODUCT = False
 
 
 def _add_cause(out: Collector, paste: Paste, kb: KnowledgeBase) -> bool:
-    """Bring the cause behind the leading finding into second place when the paste gives evidence for it
-    (``causes.cued_cause``); whether the second finding is now one of the lead's causes."""
-    ordered = [c for c in _ordered(out.candidates) if c.evidence is not Evidence.ENGINE]
-    if not ordered:
-        return False
-    lead = ordered[0]
-    entry = lead.entry or kb.get(lead.code)
-    if entry is None or not entry.caused_by:
-        return False
-    if len(ordered) > 1 and ordered[1].code in entry.caused_by:
-        return True  # a cause of the lead is second already
-    cause = cued_cause(entry, paste.lowered, kb, present=frozenset({lead.code}), products=paste.products)
-    if cause is None:
-        return False
-    out.candidates = [c for c in out.candidates if c.code != cause.entry.id]
-    sure = min(cause.confidence, lead.confidence)
-    out.extend([from_entry(cause.entry, Evidence.CAUSE, lead.position, confidence=sure, after=lead)])
-    return True
+    """The cause behind the leading finding, right after it (``causes.cause_behind``); whether one is shown."""
+    shown, cause = cause_behind([c for c in _ordered(out.candidates) if c.evidence is not Evidence.ENGINE], paste, kb)
+    if cause is not None:  # shown once, in its new place
+        out.candidates = [c for c in out.candidates if c.code != cause.code] + [cause]
+    return shown
 
 
 def _add_follower(out: Collector, kb: KnowledgeBase) -> None:
