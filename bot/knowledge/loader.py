@@ -99,6 +99,13 @@ class KnowledgeBase:
             for ref in entry.related:
                 if ref not in self._by_id:
                     problems.append(f"{where}: entry {entry.id!r}: related {ref!r} does not exist")
+            for ref in entry.caused_by:
+                cause = self._by_id.get(ref)
+                if cause is None:
+                    problems.append(f"{where}: entry {entry.id!r}: caused_by {ref!r} does not exist")
+                elif not cause.cues:
+                    problems.append(f"{where}: entry {entry.id!r}: caused_by {ref!r} has no cues, so no paste "
+                                    "could ever show it as the cause")
             for ref in entry.next_checks:
                 if ref.startswith("check:"):
                     if ref not in CHECKS:  # already rejected by the schema; kept for direct construction

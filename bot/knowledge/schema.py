@@ -107,6 +107,8 @@ FIELD_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*=[^\
 #: Symptom phrases are words, not patterns: letters, digits, spaces and everyday punctuation.
 PHRASE_RE = re.compile(r"^[\w][\w '’\-/.,:()+&?]*$")
 MAX_PHRASE_LEN = 200
+#: A cue is a short lower-case word or term a paste may hold ("replicas", "load balancer", "http://").
+CUE_RE = re.compile(r"^[a-z0-9][a-z0-9 ._:/+-]{1,38}[a-z0-9/:_-]$")
 
 
 class Entry(BaseModel):
@@ -143,6 +145,14 @@ class Entry(BaseModel):
     #: Not matched literally: the free-text ranker weighs them (with the synonym table) above the name,
     #: summary and causes.
     phrases: list[str] = Field(default_factory=list)
+    #: The entries that are most often the real cause behind this one, most often first: the environment
+    #: around a library's or IdP's exact message (a cookie's SameSite, a TLS-terminating proxy, replicas
+    #: without shared sessions, a short state lifetime). When the paste gives evidence for one of them (its
+    #: ``cues``), the engine shows it right after this entry's finding. Each must exist and have ``cues``.
+    caused_by: list[str] = Field(default_factory=list)
+    #: Words or terms in a paste that are evidence for this entry as the cause behind another one's
+    #: message ("replicas", "load balancer", "safari", "iframe"): lower case, matched as whole words.
+    cues: list[str] = Field(default_factory=list)
     #: For HTTP statuses: ``"scim"`` or ``"sso"`` when the entry is specific to one flow.
     context: str | None = None
     #: The HTTP status that usually carries this error (Okta API codes, SCIM errors).
@@ -195,7 +205,7 @@ class Entry(BaseModel):
         return value
 
     @field_validator("causes", "fix", "where", "collect", "next_checks", "refs", "related", "aliases", "exceptions",
-                     "fields", "phrases")
+                     "fields", "phrases", "caused_by", "cues")
     @classmethod
     def _non_empty_items(cls, value: list[str]) -> list[str]:
         for item in value:
@@ -261,6 +271,23 @@ class Entry(BaseModel):
                 raise ValueError(f"phrase {phrase!r} must be plain words (it is ranked, not matched as a pattern)")
         return value
 
+    @field_validator("cues")
+    @classmethod
+    def _plain_cues(cls, value: list[str]) -> list[str]:
+        for cue in value:
+            if not CUE_RE.match(cue):
+                raise ValueError(f"cue {cue!r} must be a short lower-case word or term (3 to 40 characters: "
+                                 "letters, digits, spaces, . _ : / + -)")
+        return value
+
+    @field_validator("caused_by")
+    @classmethod
+    def _cause_ids(cls, value: list[str]) -> list[str]:
+        for item in value:
+            if not ID_RE.match(item):
+                raise ValueError(f"caused_by {item!r} is not an entry id")
+        return value
+
     @field_validator("product")
     @classmethod
     def _known_product(cls, value: str | None) -> str | None:
@@ -318,7 +345,7 @@ class Entry(BaseModel):
         if self.code is None and not recognisable and self.system not in {"scim", "engine"}:
             raise ValueError("an entry without a code needs 'patterns', 'exceptions', 'fields', 'phrases' or 'aliases' "
                              "so it can be found")
-        if self.id in self.related or self.id in self.next_checks:
+        if self.id in self.related or self.id in self.next_checks or self.id in self.caused_by:
             raise ValueError("an entry must not refer to itself")
         if self.fix and not self.causes:
             raise ValueError("an entry with fix steps must also list likely causes")
@@ -331,7 +358,7 @@ class Entry(BaseModel):
         for name in ("code", "context", "http_status"):
             if getattr(self, name) is not None:
                 raise ValueError(f"entries of system 'check' are found by id; drop {name!r}")
-        for name in ("patterns", "aliases", "exceptions", "fields", "phrases"):
+        for name in ("patterns", "aliases", "exceptions", "fields", "phrases", "cues"):
             if getattr(self, name):
                 raise ValueError(f"entries of system 'check' are found by id; drop {name!r}")
         if self.id in self.related or self.id in self.next_checks:

@@ -14,6 +14,8 @@ evidence       what it is                                                       
 code           an error code with notes (AADSTS, IDX, MSIS, Okta, provisioning, scimType)  0.95
                (0.85 when the entry only names the code, 0.6 when we have no notes at all)
 check          a check of a value in the paste: fail 0.95, warn 0.75, info 0.4, ok 0.2
+               (0.4 ``hedged``, a note after the others: a SCIM URL of another system quoted in
+               a paste that says more, ``links._foreign``)
 exception      an exception or class name the knowledge declares                           0.85
 message        a known error message (a knowledge pattern)                                  0.85
                (0.6 ``hedged``: a product's message in a paste that does not name the product)
@@ -25,6 +27,8 @@ umbrella       a message that only frames the error ("the app returned an error"
 ranked         free text ranked by lexical relevance (``rank``), at most             0.65
 related        the general entry a lone product- or library-specific finding names first   0.3
                among its ``related`` ones (shown second: the causes beyond that product)
+cause          the cause behind the leading finding that the paste gives evidence for     0.5-0.65
+               (``causes.cued_cause``: one of its ``caused_by``, by that one's ``cues``)
 engine         the engine's own notes (the menu, the truncation notice)                     0.0
 =============  ===========================================================================  =====
 """
@@ -82,13 +86,14 @@ class Evidence(StrEnum):
     UMBRELLA = "umbrella"
     RANKED = "ranked"
     RELATED = "related"
+    CAUSE = "cause"
     ENGINE = "engine"
 
 
 CONFIDENCE: dict[Evidence, float] = {
     Evidence.CODE: 0.95, Evidence.EXCEPTION: 0.85, Evidence.MESSAGE: 0.85, Evidence.FIELD: 0.8,
     Evidence.OAUTH: 0.7, Evidence.SYMPTOM: 0.7, Evidence.HTTP: 0.55, Evidence.UMBRELLA: 0.4,
-    Evidence.RANKED: 0.65, Evidence.RELATED: 0.3, Evidence.ENGINE: 0.0,
+    Evidence.RANKED: 0.65, Evidence.RELATED: 0.3, Evidence.CAUSE: 0.5, Evidence.ENGINE: 0.0,
 }
 _CHECK_CONFIDENCE = {Severity.FAIL: 0.95, Severity.WARN: 0.75, Severity.INFO: 0.4, Severity.OK: 0.2}
 SHALLOW_CODE, UNKNOWN_CODE = 0.85, 0.6

@@ -21,9 +21,13 @@ How the order is decided (``_Found.sort_key``):
    relevance (best first).
 3. Then the order things appear in the paste.
 
-Two additions after the order is set: a lone finding (a summary that only restates it, such as "the
-redirect URIs differ", does not count) is followed by the general entry it names first among its
-``related`` (``_follower``: Auth0's callback-URL message, then the redirect-URI mismatch of any IdP);
+Additions after the order is set. The cause behind the leading finding: when its entry names the entries
+that most often cause it (``caused_by``: SameSite, a TLS-terminating proxy, replicas without shared
+sessions ...) and the paste holds evidence for one of them (that entry's ``cues``: "replicas", "safari",
+"load balancer"), the one with the most evidence comes right after it (``causes.cued_cause``); the first
+two findings then say what was printed and what most likely caused it. Otherwise, a lone finding (a
+summary that only restates it, such as "the redirect URIs differ", does not count) is followed by the
+general entry it names first among its ``related`` (``_follower``: Auth0's callback-URL message, then the redirect-URI mismatch of any IdP);
 and a product's message in a paste from another product of its kind is ``hedged`` (less sure, after the
 others of its tier, not decisive: see ``phrases.read_phrases``).
 
@@ -60,6 +64,7 @@ from bot.diagnostics.engine.bodies import read_json as _read_json
 from bot.diagnostics.engine.bodies import read_saml as _read_saml
 from bot.diagnostics.engine.candidates import (CONFIDENCE, UMBRELLAS, Candidate, Collector, Evidence, Paste,
                                                from_entry)
+from bot.diagnostics.engine.causes import cause_behind
 from bot.diagnostics.engine.codes import flow_context as _context
 from bot.diagnostics.engine.codes import read_codes
 from bot.diagnostics.engine.links import read_domains, read_urls
@@ -139,7 +144,7 @@ def _tier(candidate: Candidate) -> int:
 
 def _tier_of(candidate: Candidate) -> int:
     code = candidate.code
-    if candidate.evidence in (Evidence.RANKED, Evidence.RELATED):
+    if candidate.evidence in (Evidence.RANKED, Evidence.RELATED, Evidence.CAUSE):
         return _TIER_RANKED
     if code in UMBRELLAS:
         return _TIER_UMBRELLA
@@ -166,6 +171,8 @@ def _bucket(candidate: Candidate, tier: int) -> int:
     if tier == _TIER_RANKED:
         return 0  # ranked free text is offered as a cause, in the order of its relevance
     severity = candidate.finding.severity
+    if candidate.hedged and candidate.evidence is Evidence.CHECK:
+        return 3  # a value of another system: a note after all the others
     if severity is Severity.FAIL:
         return 0
     if severity is Severity.WARN:
@@ -173,16 +180,31 @@ def _bucket(candidate: Candidate, tier: int) -> int:
     return 2 if severity is Severity.INFO else 3
 
 
-def _sort_key(item: tuple[int, Candidate]) -> tuple[int, int, int, int, int, int, int]:
+def _sort_key(item: tuple[int, Candidate], orders: Mapping[int, int] | None = None
+              ) -> tuple[int, int, int, int, int, int, int, int]:
+    """``orders``: each candidate's place in collection order, by ``id``, so that a follower or a cause
+    sorts right after the finding it follows (``after``), even beside others found at the same place."""
     order, candidate = item
-    anchor = candidate.after or candidate  # a follower sorts right after the finding it follows
+    anchor = candidate.after or candidate
+    anchor_order = order if candidate.after is None else (orders or {}).get(id(anchor), order)
     tier = _tier(anchor)
     summary = 1 if anchor.code in _SUMMARIES else 0
-    return (_bucket(anchor, tier), tier, anchor.hedged, summary, anchor.position, candidate.after is not None, order)
+    return (_bucket(anchor, tier), tier, anchor.hedged, summary, anchor.position, anchor_order,
+            candidate.after is not None, order)
+
+
+def _sorted(items: list[tuple[int, Candidate]]) -> list[Candidate]:
+    orders = {id(candidate): order for order, candidate in items}
+    return [c for _, c in sorted(items, key=lambda item: _sort_key(item, orders))]
 
 
 def rank(candidates: list[Candidate]) -> list[Finding]:
     """The findings to report, most likely cause first, each once, with its confidence."""
+    return [_confident(c) for c in _ordered(candidates)]
+
+
+def _ordered(candidates: list[Candidate]) -> list[Candidate]:
+    """The candidates to report, in order, each once (the first found of a knowledge entry)."""
     alone = all(c.fallback or c.evidence is Evidence.ENGINE for c in candidates)
     kept: list[tuple[int, Candidate]] = []
     codes: set[str] = set()
@@ -199,8 +221,7 @@ def rank(candidates: list[Candidate]) -> list[Finding]:
                 continue
         codes.add(code)
         kept.append((len(kept), candidate))
-    ordered = [c for _, c in sorted(kept, key=_sort_key)]
-    return [_confident(c) for c in ordered]
+    return _sorted(kept)
 
 
 def _confident(candidate: Candidate) -> Finding:
@@ -245,7 +266,8 @@ def diagnose(text: Any, *, now: datetime | None = None, environments: Mapping[st
         out.kind("unrecognised")
         out.extend([from_entry(_engine_entry(kb, "engine-menu"), Evidence.ENGINE, 0,
                                confidence=CONFIDENCE[Evidence.ENGINE])])
-    _add_follower(out, kb)
+    if not _add_cause(out, paste, kb):
+        _add_follower(out, kb)
     return _report(out)
 
 
@@ -272,7 +294,8 @@ def _take(out: Collector, found: list[Candidate]) -> None:
 
 
 def _is_problem_check(candidate: Candidate) -> bool:
-    return candidate.evidence is Evidence.CHECK and candidate.finding.severity in (Severity.FAIL, Severity.WARN)
+    return candidate.evidence is Evidence.CHECK and not candidate.hedged and \
+        candidate.finding.severity in (Severity.FAIL, Severity.WARN)
 
 
 def _prepare(raw: str, whole: str, out: Collector, kb: KnowledgeBase, *, now: datetime,
@@ -301,8 +324,16 @@ _LEADS = frozenset({Evidence.MESSAGE, Evidence.EXCEPTION, Evidence.FIELD, Eviden
 FOLLOWERS_NEED_A_PRODUCT = False
 
 
+def _add_cause(out: Collector, paste: Paste, kb: KnowledgeBase) -> bool:
+    """The cause behind the leading finding, right after it (``causes.cause_behind``); whether one is shown."""
+    shown, cause = cause_behind([c for c in _ordered(out.candidates) if c.evidence is not Evidence.ENGINE], paste, kb)
+    if cause is not None:  # shown once, in its new place
+        out.candidates = [c for c in out.candidates if c.code != cause.code] + [cause]
+    return shown
+
+
 def _add_follower(out: Collector, kb: KnowledgeBase) -> None:
-    ordered = [c for _, c in sorted(enumerate(out.candidates), key=_sort_key) if not c.fallback]
+    ordered = [c for c in _sorted(list(enumerate(out.candidates))) if not c.fallback]
     follower = _follower(ordered, kb, out.candidates) if ordered else None
     if follower is not None:
         out.extend([follower])

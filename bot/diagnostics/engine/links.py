@@ -9,11 +9,13 @@ far apart in a log export are not compared.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Mapping
 from urllib.parse import urlsplit
 
 from bot.diagnostics.domains import check_domains
 from bot.diagnostics.engine.candidates import Candidate, Paste, from_report
+from bot.diagnostics.report import Report
 from bot.diagnostics.engine.codes import SSO_WORDS
 from bot.diagnostics.engine.text import MAX_ITEMS, lower
 from bot.diagnostics.extract import find_emails, find_scim_urls, find_urls, looks_like_domain_list
@@ -119,8 +121,31 @@ def _read_scim_urls(text: str, environments: Mapping[str, str] | None,
             continue
         checked.add(base)
         report = check_scim_url(base, environments=environments, expected_env=expected_env)
-        found += from_report(report, text.find(url), kinds=("scim_url",))
+        candidates = from_report(report, text.find(url), kinds=("scim_url",))
+        if _foreign(report) and _says_more(text, url):
+            candidates = [replace(c, hedged=True, confidence=min(c.confidence, FOREIGN_CHECK)) for c in candidates]
+        found += candidates
     return found, scim_urls
+
+
+# The parts of the product's SCIM URL shape that identify it: a URL that lacks both is another system's
+# SCIM endpoint (an IdP's own, a third-party server's), whatever else it gets right.
+_IDENTIFYING = frozenset({"scim-url-missing-realm", "scim-url-missing-org"})
+#: How sure the check of a SCIM URL of another system, quoted in a paste that says more, is about the paste's
+#: problem: the findings are kept, as notes after the knowledge's (``Candidate.hedged``).
+FOREIGN_CHECK = 0.4
+
+
+def _foreign(report: Report) -> bool:
+    return _IDENTIFYING <= {f.code for f in report.findings}
+
+
+def _says_more(text: str, url: str) -> bool:
+    """Whether the paste holds more than the URL and a label ("Tenant URL: ..."): a log line, a question."""
+    return len(_WORD.findall(_without(text, [url]))) > _LABEL_WORDS
+
+
+_LABEL_WORDS = 6
 
 
 def _read_redirect_pair(text: str, scim_urls: list[str]) -> list[Candidate]:
