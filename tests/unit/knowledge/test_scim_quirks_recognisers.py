@@ -65,6 +65,10 @@ PRINTED = [
     # pingidentity/scim2 (issue #174): Jackson refusing Entra's member removal with a value list
     ('Unrecognized field "value" (class com.unboundid.scim2.common.messages.PatchOperation$RemoveOperation), not '
      'marked as ignorable (one known property: "path"])', "scim-patch-format-mismatch"),
+    # Entra provisioning log for a SCIM reply it cannot read (grokability/snipe-it issue #11094)
+    ("We are not able to deserialize the resource received from your SCIM endpoint because your SCIM endpoint is "
+     "not fully compatible with the Azure Active Directory SCIM client.",
+     "entra-prov-SystemForCrossDomainIdentityManagementServiceIncompatible"),
     # FusionAuth SCIM API (fusionauth-issues #3311): Entra's reactivation PATCH refused
     ('{"generalErrors":[{"code":"[invalid]patch","message":"Invalid SCIM patch request."}]}',
      "scim-patch-format-mismatch"),
@@ -82,6 +86,12 @@ def test_printed_messages_find_their_entry(kb, text, expected):
     ("Unable to update Group Push mapping target App group Ops: Error while creating user group Ops: Conflict. "
      "Errors reported by remote server: A team with this slug already exists.", "okta-msg-group-push-failed"),
     ("Result Skipped SkipReason NotEffectivelyEntitled", "entra-prov-EntrySynchronizationSkipped"),
+    # Microsoft's cross-tenant synchronization troubleshooting page: the test connection's error codes
+    ("You appear to have entered invalid credentials. Please confirm you are using the correct information for an "
+     "administrative account. Error code: AzureActiveDirectoryCrossTenantSyncPolicyCheckFailure",
+     "entra-prov-AzureActiveDirectoryCrossTenantSyncPolicyCheckFailure"),
+    ("Error code: AzureDirectoryB2BManagementPolicyCheckFailure Details: Policy permitting auto-redemption of "
+     "invitations not configured.", "entra-prov-AzureDirectoryB2BManagementPolicyCheckFailure"),
 ])
 def test_a_printed_message_leads_the_diagnosis(text, expected, now):
     assert expected in first_two(text, now)
@@ -121,6 +131,9 @@ SAID = [
     ("we turned on SSO enforcement and none of the admins can log in any more", "symptom-locked-out"),
     ("how long after assigning someone in Entra do they appear in the app?", "symptom-provisioning-cycle-delay"),
     ("Okta says the push worked but the change is not on the platform yet", "symptom-scim-sync-delay"),
+    ("in Entra the provisioning mode only shows Manual, how do I set up SCIM?", "symptom-provisioning-option-missing"),
+    ("our custom okta app doesn't have a provisioning tab", "symptom-provisioning-option-missing"),
+    ("Automatic provisioning is greyed out for the enterprise application", "symptom-provisioning-option-missing"),
 ]
 
 
@@ -148,6 +161,11 @@ UNRELATED = [
     ("the funds are held in escrow until the sale closes", "entra-prov-EncounteredEscrowProportionThreshold"),
     # a manager in a sentence about people, not an attribute
     ("our manager is not happy with the rollout", "scim-manager-reference"),
+    # Entra prints this sentence for plain 400s too; only the deserialising one means an unreadable reply
+    ("Error: The SCIM endpoint is not fully compatible with the Azure Active Directory SCIM client. "
+     "StatusCode: BadRequest", "entra-prov-SystemForCrossDomainIdentityManagementServiceIncompatible"),
+    # a tab of another kind
+    ("the browser has no provisioning for a second tab", "symptom-provisioning-option-missing"),
 ]
 
 
