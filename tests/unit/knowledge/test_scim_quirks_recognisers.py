@@ -137,7 +137,28 @@ SAID = [
 ]
 
 
-@pytest.mark.parametrize(("text", "expected"), SAID)
+# sign-in symptoms and the guide's topics, in words people use (ours again)
+SAID_SSO = [
+    ("after entering my password okta sends me to the app which sends me back to okta, forever",
+     "symptom-redirect-loop"),
+    ("it only works after I delete my browser cache", "symptom-works-in-incognito-only"),
+    ("a user who joined this week gets an error when she signs in with SSO", "symptom-new-user-cant-sign-in"),
+    ("the authenticator approval keeps coming back after I approve it", "symptom-mfa-prompt-loop"),
+    ("after signing out, the next login goes through without asking for a password",
+     "symptom-logout-idp-session-kept"),
+    ("SSO stopped after we replaced the signing certificate in Entra", "symptom-sso-broke-after-cert-rotation"),
+    ("SSO users land in the app with no permissions", "symptom-roles-missing-after-login"),
+    ("we put *.contoso.com in the domain allowlist and SSO isn't triggered for anyone", "symptom-not-routed-to-sso"),
+    ("what format should the allowed domains list use?", "symptom-not-routed-to-sso"),
+    ("new SSO users have empty profile fields until they fill them in", "symptom-profile-incomplete"),
+    ("we get 502 sometimes and 503 other times after login, what's the difference?", "symptom-502-vs-503"),
+    ("can we make the session last longer than one hour?", "symptom-session-expires-quickly"),
+    ("how long is the SCIM token valid?", "symptom-scim-token-expiring"),
+    ("do we need a non-SSO admin account?", "symptom-break-glass-admin"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SAID + SAID_SSO)
 def test_plain_words_put_the_cause_in_the_first_two(text, expected, now):
     assert expected in first_two(text, now)
 
@@ -164,6 +185,10 @@ UNRELATED = [
     # Entra prints this sentence for plain 400s too; only the deserialising one means an unreadable reply
     ("Error: The SCIM endpoint is not fully compatible with the Azure Active Directory SCIM client. "
      "StatusCode: BadRequest", "entra-prov-SystemForCrossDomainIdentityManagementServiceIncompatible"),
+    # clearing a cache for another reason than sign-in
+    ("the build only passes after we clear the npm cache", "symptom-works-in-incognito-only"),
+    # approving a pull request, not an MFA prompt
+    ("the approval step in the pipeline keeps coming back after a rebase", "symptom-mfa-prompt-loop"),
     # a tab of another kind
     ("the browser has no provisioning for a second tab", "symptom-provisioning-option-missing"),
 ]
