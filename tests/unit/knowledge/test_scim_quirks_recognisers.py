@@ -69,6 +69,13 @@ PRINTED = [
     ("We are not able to deserialize the resource received from your SCIM endpoint because your SCIM endpoint is "
      "not fully compatible with the Azure Active Directory SCIM client.",
      "entra-prov-SystemForCrossDomainIdentityManagementServiceIncompatible"),
+    # nextcloud/user_saml, SAMLController: the UID attribute missing from the assertion, and the page users see
+    ('IDP parameter for the UID (Email) not found. Possible parameters are: '
+     '["http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier"]',
+     "msg-nextcloud-saml-account-not-provisioned"),
+    ("Account not provisioned. Your account is not provisioned, access to this service is thus not possible.",
+     "msg-nextcloud-saml-account-not-provisioned"),
+    ("Auto provisioning not allowed and user jdoe does not exist", "msg-nextcloud-saml-account-not-provisioned"),
     # FusionAuth SCIM API (fusionauth-issues #3311): Entra's reactivation PATCH refused
     ('{"generalErrors":[{"code":"[invalid]patch","message":"Invalid SCIM patch request."}]}',
      "scim-patch-format-mismatch"),
@@ -86,6 +93,8 @@ def test_printed_messages_find_their_entry(kb, text, expected):
     ("Unable to update Group Push mapping target App group Ops: Error while creating user group Ops: Conflict. "
      "Errors reported by remote server: A team with this slug already exists.", "okta-msg-group-push-failed"),
     ("Result Skipped SkipReason NotEffectivelyEntitled", "entra-prov-EntrySynchronizationSkipped"),
+    ("Account not provisioned. Your account is not provisioned, access to this service is thus not possible.",
+     "msg-nextcloud-saml-account-not-provisioned"),
     # Microsoft's cross-tenant synchronization troubleshooting page: the test connection's error codes
     ("You appear to have entered invalid credentials. Please confirm you are using the correct information for an "
      "administrative account. Error code: AzureActiveDirectoryCrossTenantSyncPolicyCheckFailure",
@@ -200,7 +209,10 @@ def test_unrelated_text_does_not_match(kb, text, not_expected):
 
 
 def test_the_new_entries_are_deep_and_cited(kb):
-    for entry_id in ("scim-patch-filtered-path", "scim-okta-put-only", "okta-msg-group-push-failed"):
+    for entry_id in ("scim-patch-filtered-path", "scim-okta-put-only", "okta-msg-group-push-failed",
+                     "symptom-provisioning-option-missing", "msg-nextcloud-saml-account-not-provisioned",
+                     "entra-prov-AzureActiveDirectoryCrossTenantSyncPolicyCheckFailure",
+                     "entra-prov-AzureDirectoryB2BManagementPolicyCheckFailure"):
         entry = kb.get(entry_id)
         assert entry is not None, entry_id
-        assert entry.deep and entry.patterns and entry.refs and len(entry.phrases) >= 5, entry_id
+        assert entry.deep and (entry.patterns or entry.code) and entry.refs and len(entry.phrases) >= 5, entry_id
