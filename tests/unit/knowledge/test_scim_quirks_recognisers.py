@@ -60,6 +60,8 @@ PRINTED = [
     ("quarantine reason: EncounteredEscrowProportionThreshold", "entra-prov-EncounteredEscrowProportionThreshold"),
     # Slack's Entra provisioning tutorial: a displayName with '@' is skipped with this description
     ("Skipped: AttributeValidationFailed", "scim-attribute-value-invalid"),
+    # the header a Bearer scheme typed into Okta's OAuth Bearer Token field produces (RFC 6750 section 2.1 form)
+    ("Authorization: Bearer Bearer eyJhbGciOiJIUzI1NiJ9.e30.x", "scim-auth-header-stripped"),
     # Django REST framework exceptions.MethodNotAllowed default detail, for a SCIM route without PATCH
     ('{"detail":"Method \\"PATCH\\" not allowed."}', "scim-web-server-blocks-methods"),
     # pingidentity/scim2 (issue #174): Jackson refusing Entra's member removal with a value list
@@ -164,6 +166,8 @@ SAID_SSO = [
     ("can we make the session last longer than one hour?", "symptom-session-expires-quickly"),
     ("how long is the SCIM token valid?", "symptom-scim-token-expiring"),
     ("do we need a non-SSO admin account?", "symptom-break-glass-admin"),
+    ("okta sends our scim token without the Bearer prefix so the app says 401", "scim-auth-header-stripped"),
+    ("the app's username rules reject an email with an @ as the SCIM userName", "scim-attribute-value-invalid"),
 ]
 
 
