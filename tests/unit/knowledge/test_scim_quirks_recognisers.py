@@ -78,6 +78,9 @@ PRINTED = [
     ("Account not provisioned. Your account is not provisioned, access to this service is thus not possible.",
      "msg-nextcloud-saml-account-not-provisioned"),
     ("Auto provisioning not allowed and user jdoe does not exist", "msg-nextcloud-saml-account-not-provisioned"),
+    # AWS IAM Identity Center's SCIM API refusing a multi-attribute path-less PATCH (goauthentik/authentik #12321)
+    ('{"detail":"Current PATCH support allows omitting \\"path\\" attribute only for Add and Replace operations '
+     'modifying a single attribute.","status":"400"}', "scim-patch-format-mismatch"),
     # FusionAuth SCIM API (fusionauth-issues #3311): Entra's reactivation PATCH refused
     ('{"generalErrors":[{"code":"[invalid]patch","message":"Invalid SCIM patch request."}]}',
      "scim-patch-format-mismatch"),
