@@ -49,6 +49,9 @@ PRINTED = [
     # Okta Push Groups tab: the app was too slow for a large group
     ("Unable to update Group Push mapping target App group Sales: Error while creating user group Sales: "
      "Read timed out", "okta-msg-group-push-failed"),
+    # Okta's Assignments tab for users assigned before provisioning was on (Okta support article of that title)
+    ("User was assigned this application before Provisioning was enabled and not provisioned in the downstream "
+     "application. Click Provision User.", "okta-msg-assigned-before-provisioning"),
     # Okta's SCIM client log line (coder/coder issue #15828)
     ("[ScimClientImpl] [ method=deactivateUser ] [INFO] - making PUT request to "
      "https://coder.example.com/scim/v2/Users/4b1e", "scim-okta-put-only"),
@@ -169,6 +172,8 @@ SAID_SSO = [
     ("can we make the session last longer than one hour?", "symptom-session-expires-quickly"),
     ("how long is the SCIM token valid?", "symptom-scim-token-expiring"),
     ("do we need a non-SSO admin account?", "symptom-break-glass-admin"),
+    ("we turned on provisioning in okta but the people who were already assigned never got created in the app",
+     "okta-msg-assigned-before-provisioning"),
     ("okta sends our scim token without the Bearer prefix so the app says 401", "scim-auth-header-stripped"),
     ("the app's username rules reject an email with an @ as the SCIM userName", "scim-attribute-value-invalid"),
 ]
@@ -218,6 +223,7 @@ def test_unrelated_text_does_not_match(kb, text, not_expected):
 def test_the_new_entries_are_deep_and_cited(kb):
     for entry_id in ("scim-patch-filtered-path", "scim-okta-put-only", "okta-msg-group-push-failed",
                      "symptom-provisioning-option-missing", "msg-nextcloud-saml-account-not-provisioned",
+                     "okta-msg-assigned-before-provisioning",
                      "entra-prov-AzureActiveDirectoryCrossTenantSyncPolicyCheckFailure",
                      "entra-prov-AzureDirectoryB2BManagementPolicyCheckFailure"):
         entry = kb.get(entry_id)
