@@ -130,6 +130,42 @@ CASES = [
      "openid-client lib/helpers/process_response.js"),
     ("OAuthError: The client specified not to prompt, but the user is not logged in.", "oauth-login_required",
      "Okta authorize endpoint, prompt=none without a session"),
+    # -- Browser sign-in libraries without Web Crypto (http page): okta-auth-js lib/oidc/util/pkce*,
+    #    oidc-client-ts src/utils/CryptoUtils.ts, keycloak-js (sha256 helper)
+    ("AuthSdkError: PKCE requires a modern browser with encryption support running in a secure context.\nThe "
+     "current page is not being served with HTTPS protocol. PKCE requires secure HTTPS protocol.",
+     "msg-pkce-insecure-context", "okta-auth-js assertPKCESupport"),
+    ("Error: Crypto.subtle is available only in secure contexts (HTTPS).", "msg-pkce-insecure-context",
+     "oidc-client-ts CryptoUtils.generateCodeChallenge"),
+    # -- oauth2-proxy pkg/sessions/cookie/session_store.go, providers (go-oidc discovery)
+    ("[2026/12/03 10:00:00] [oauthproxy.go:823] Error loading cookied session: cookie signature not valid, "
+     "removing session", "msg-session-secret-changed", "session_store.go Load"),
+    ('failed to initialize oidc provider: failed to fetch provider discovery: Get "https://idp.example.com/'
+     '.well-known/openid-configuration": dial tcp: i/o timeout', "msg-idp-unreachable-from-app",
+     "oauth2-proxy providers/oidc discovery"),
+    # -- Keycloak event log (org.keycloak.events, EventType and Errors constants) and its SAML error page
+    ("WARN [org.keycloak.events] (executor-thread-3) type=\"LOGIN_ERROR\", realmId=\"acme\", clientId=\"portal\", "
+     "userId=\"null\", error=\"expired_code\", restart_after_timeout=\"true\"", "msg-keycloak-login-page-expired",
+     "Errors.EXPIRED_CODE"),
+    ("type=LOGIN_ERROR, realmId=acme, clientId=portal, userId=null, error=user_not_found, username=jdoe",
+     "msg-keycloak-invalid-user-credentials", "Errors.USER_NOT_FOUND"),
+    ("type=IDENTITY_PROVIDER_LOGIN_ERROR, realmId=acme, clientId=portal, error=identity_provider_login_failure",
+     "msg-keycloak-broker-unexpected-error", "Errors.IDENTITY_PROVIDER_LOGIN_FAILURE"),
+    ("type=REFRESH_TOKEN_ERROR, realmId=acme, clientId=portal, error=invalid_token, reason=Token is not active",
+     "msg-keycloak-session-timeout", "TokenManager refresh check"),
+        # -- msal-browser BrowserAuthErrorCodes
+    ("BrowserAuthError: timed_out: Request timed out", "msg-msal-monitor-window-timeout", "msal-browser timedOut"),
+    # -- AD FS: the error page and Event 364 / 321 (AD FS/Admin log)
+    ("Exception details:\nMicrosoft.IdentityServer.Web.InvalidRequestException: MSIS7001: The passive protocol "
+     "context was not found or not valid. If the context was stored in cookies, the cookies that were presented by "
+     "the client were not valid.", "msis-7001", "AD FS Event 364"),
+    ("MSIS7070: The SAML request contained a NameIDPolicy that was not satisfied by the issued token. Requested "
+     "NameIDPolicy: AllowCreate: False Format: urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress "
+     "SPNameQualifier: . Actual NameID properties: null.", "msis-7070", "AD FS Event 321"),
+    ("The SAML authentication request had a NameID Policy that could not be satisfied.", "msis-7070",
+     "AD FS Event 321, without the code"),
+    ("MSIS7000: The sign in request is not compliant to the WS-Federation language for web browser clients or the "
+     "SAML 2.0 protocol WebSSO profile.", "msis-7000", "AD FS Event 364"),
     # -- Amazon Cognito hosted UI (repost.aws knowledge-center/cognito-invalid-saml-response-errors)
     ("Invalid SAML response received: Invalid user attributes: email: The attribute is required",
      "msg-cognito-saml-user-attributes", "Cognito SAML error"),
@@ -150,6 +186,7 @@ NOT_THESE = [
      "msg-proxy-user-not-allowed"),
     ("We fetched the JWKS once and cached it for an hour.", "msg-proxy-jwks-fetch-failed"),
     ("Our cookie banner is missing on the French site.", "msg-proxy-auth-cookie-domain"),
+    ("The report says the Web Crypto API is available in every supported browser.", "msg-pkce-insecure-context"),
     ("The claims in the ID token look right: email, name and groups.", "msg-mozilla-oidc-claims-verification"),
     ("HTTP/1.1 401 Unauthorized\nWWW-Authenticate: Bearer error=\"invalid_token\", error_description=\"The "
      "signature key was not found\"", "msg-scim-token-invalid"),
@@ -164,7 +201,8 @@ ORDINARY = [
 SURVEY_ENTRIES = {"msg-saml-sp-idp-metadata-missing", "msg-saml-cert-chain-validation", "msg-saml-xmlsec-native-library",
                   "msg-mellon-redirect-domains", "msg-mozilla-oidc-claims-verification", "msg-proxy-auth-cookie-domain",
                   "msg-proxy-user-not-allowed", "msg-proxy-jwks-fetch-failed", "msg-proxy-jwt-issuer-unknown",
-                  "msg-cognito-saml-user-attributes", "msg-cognito-invalid-relaystate"}
+                  "msg-cognito-saml-user-attributes", "msg-cognito-invalid-relaystate",
+                  "msg-pkce-insecure-context", "msis-7001", "msis-7070", "msis-7000"}
 
 
 @pytest.fixture(scope="module")

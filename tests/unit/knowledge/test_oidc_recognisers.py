@@ -26,6 +26,11 @@ CASES = [
      "msg-mozilla-oidc-claims-verification", "mozilla-django-oidc auth.py authenticate"),
     ("SuspiciousOperation: Multiple users returned", "msg-mozilla-oidc-claims-verification",
      "mozilla-django-oidc auth.py get_or_create_user"),
+    # -- okta-auth-js lib/oidc/util (assertPKCESupport) and oidc-client-ts CryptoUtils: no Web Crypto on http.
+    ("AuthSdkError: PKCE requires a modern browser with encryption support running in a secure context.",
+     "msg-pkce-insecure-context", "okta-auth-js assertPKCESupport"),
+    ("Error: Crypto.subtle is available only in secure contexts (HTTPS).", "msg-pkce-insecure-context",
+     "oidc-client-ts CryptoUtils.generateCodeChallenge"),
     # -- openid-client lib/token_set.js (also under NextAuth) and Spring Security's
     #    OidcAuthorizationCodeAuthenticationProvider: no ID token in the token response.
     ("TypeError: id_token not present in TokenSet", "msg-oidc-id-token-missing", "openid-client lib/token_set.js"),
