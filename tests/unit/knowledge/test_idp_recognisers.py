@@ -252,6 +252,13 @@ CASES = [
      "msg-cognito-saml-user-attributes", "Cognito SAML error, required attribute sent empty"),
     ("error_description=Invalid samlResponse or relayState from identity provider&error=invalid_request",
      "msg-cognito-invalid-relaystate", "Cognito SAML error, IdP-initiated sign-in"),
+    # -- Keycloak behind a reverse proxy: the server's warning (Keycloak 24+, cookie provider) and the browser's
+    #    mixed-content report for its pages.
+    ("WARN [org.keycloak.cookie.DefaultCookieProvider] Non-secure context detected; cookies are not secured, and will "
+     "not be available in cross-origin POST requests", "msg-keycloak-behind-proxy", "Keycloak DefaultCookieProvider"),
+    ("Mixed Content: The page at 'https://sso.example.com/admin/master/console/' was loaded over HTTPS, but requested "
+     "an insecure frame 'http://sso.example.com/realms/master/protocol/openid-connect/login-status-iframe.html'.",
+     "msg-keycloak-behind-proxy", "Chrome console, Keycloak admin console behind a proxy"),
 ]
 
 

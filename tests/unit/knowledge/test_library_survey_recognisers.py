@@ -166,6 +166,16 @@ CASES = [
      "AD FS Event 321, without the code"),
     ("MSIS7000: The sign in request is not compliant to the WS-Federation language for web browser clients or the "
      "SAML 2.0 protocol WebSSO profile.", "msis-7000", "AD FS Event 364"),
+    # -- Google token endpoint (error_description of redirect_uri_mismatch), Auth0 Management API (403)
+    ('{"error": "redirect_uri_mismatch", "error_description": "The redirect URI in the request, '
+     'http://localhost:8080/, does not match the ones authorized for the OAuth client."}',
+     "msg-google-redirect-uri-mismatch", "Google OAuth 2.0 token/authorize error"),
+    ('{"statusCode":403,"error":"Forbidden","message":"Insufficient scope, expected any of: read:users",'
+     '"errorCode":"insufficient_scope"} Client has not been granted scopes: read:users',
+     "msg-auth0-m2m-not-authorized", "Auth0 Management API v2"),
+    # -- Keycloak behind a reverse proxy (DefaultCookieProvider warning, Keycloak 24+)
+    ("WARN [org.keycloak.cookie.DefaultCookieProvider] Non-secure context detected; cookies are not secured, and "
+     "will not be available in cross-origin POST requests", "msg-keycloak-behind-proxy", "DefaultCookieProvider"),
     # -- Amazon Cognito hosted UI (repost.aws knowledge-center/cognito-invalid-saml-response-errors)
     ("Invalid SAML response received: Invalid user attributes: email: The attribute is required",
      "msg-cognito-saml-user-attributes", "Cognito SAML error"),
@@ -202,7 +212,8 @@ SURVEY_ENTRIES = {"msg-saml-sp-idp-metadata-missing", "msg-saml-cert-chain-valid
                   "msg-mellon-redirect-domains", "msg-mozilla-oidc-claims-verification", "msg-proxy-auth-cookie-domain",
                   "msg-proxy-user-not-allowed", "msg-proxy-jwks-fetch-failed", "msg-proxy-jwt-issuer-unknown",
                   "msg-cognito-saml-user-attributes", "msg-cognito-invalid-relaystate",
-                  "msg-pkce-insecure-context", "msis-7001", "msis-7070", "msis-7000"}
+                  "msg-pkce-insecure-context", "msis-7001", "msis-7070", "msis-7000",
+                  "msg-keycloak-behind-proxy"}
 
 
 @pytest.fixture(scope="module")
