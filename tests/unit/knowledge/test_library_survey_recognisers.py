@@ -176,6 +176,31 @@ CASES = [
     # -- Keycloak behind a reverse proxy (DefaultCookieProvider warning, Keycloak 24+)
     ("WARN [org.keycloak.cookie.DefaultCookieProvider] Non-secure context detected; cookies are not secured, and "
      "will not be available in cross-origin POST requests", "msg-keycloak-behind-proxy", "DefaultCookieProvider"),
+    # -- Passport 0.6+ (lib/sessionmanager.js calls req.session.regenerate / save), passport < 0.6 (http/request.js)
+    ("TypeError: req.session.regenerate is not a function\n    at SessionManager.logIn "
+     "(node_modules/passport/lib/sessionmanager.js:28:15)", "msg-passportjs-session-regenerate",
+     "passport sessionmanager.js"),
+    ("Error: Login sessions require session support. Did you forget to use `express-session` middleware?",
+     "msg-passportjs-session-regenerate", "passport http/request.js"),
+    # -- Spring Security OAuth2 client (OAuth2AuthorizationExchangeValidator, DefaultOAuth2User,
+    #    ClientRegistrations) and OpenSAML's HTTP-POST decoder and assertion validators
+    ("org.springframework.security.oauth2.core.OAuth2AuthenticationException: [invalid_redirect_uri_parameter]",
+     "msg-proxy-tls-termination", "OAuth2AuthorizationExchangeValidator"),
+    ("java.lang.IllegalArgumentException: Missing attribute 'name' in attributes",
+     "msg-spring-missing-user-name-attribute", "DefaultOAuth2User"),
+    ('java.lang.IllegalArgumentException: Unable to resolve Configuration with the provided Issuer of '
+     '"http://localhost:8180/realms/acme"', "msg-spring-issuer-discovery-failed", "ClientRegistrations"),
+    ("org.opensaml.messaging.decoder.MessageDecodingException: This message decoder only supports the HTTP POST "
+     "method", "msg-saml-acs-body-not-parsed", "OpenSAML HTTPPostDecoder"),
+    ("[invalid_assertion] Invalid assertion [_a1] for SAML response [_r1]: Assertion '_a1' with NotOnOrAfter "
+     "condition of '2026-12-03T10:00:00Z' is no longer valid", "msg-saml-expired",
+     "OpenSAML SAML20AssertionValidator via Spring Security"),
+    ("Assertion '_a1' with NotBefore condition of '2026-12-03T10:05:00Z' is not yet valid", "msg-saml-not-yet-valid",
+     "OpenSAML SAML20AssertionValidator"),
+    # -- node-saml src/saml.ts
+    ("Error: SAML assertion expired: assertion too old", "msg-saml-expired",
+     "saml.ts checkTimestampsValidityError (IssueInstant + maxAssertionAgeMs passed)"),
+    ("Error: Missing SAML NameID", "msg-saml-nameid-missing", "saml.ts / xml.ts"),
     # -- Amazon Cognito hosted UI (repost.aws knowledge-center/cognito-invalid-saml-response-errors)
     ("Invalid SAML response received: Invalid user attributes: email: The attribute is required",
      "msg-cognito-saml-user-attributes", "Cognito SAML error"),
@@ -213,7 +238,7 @@ SURVEY_ENTRIES = {"msg-saml-sp-idp-metadata-missing", "msg-saml-cert-chain-valid
                   "msg-proxy-user-not-allowed", "msg-proxy-jwks-fetch-failed", "msg-proxy-jwt-issuer-unknown",
                   "msg-cognito-saml-user-attributes", "msg-cognito-invalid-relaystate",
                   "msg-pkce-insecure-context", "msis-7001", "msis-7070", "msis-7000",
-                  "msg-keycloak-behind-proxy"}
+                  "msg-keycloak-behind-proxy", "msg-passportjs-session-regenerate"}
 
 
 @pytest.fixture(scope="module")

@@ -26,6 +26,9 @@ CASES = [
      "msg-mozilla-oidc-claims-verification", "mozilla-django-oidc auth.py authenticate"),
     ("SuspiciousOperation: Multiple users returned", "msg-mozilla-oidc-claims-verification",
      "mozilla-django-oidc auth.py get_or_create_user"),
+    # -- passport 0.6+ sessionmanager.js: the session store has no regenerate().
+    ("TypeError: req.session.regenerate is not a function", "msg-passportjs-session-regenerate",
+     "passport lib/sessionmanager.js"),
     # -- okta-auth-js lib/oidc/util (assertPKCESupport) and oidc-client-ts CryptoUtils: no Web Crypto on http.
     ("AuthSdkError: PKCE requires a modern browser with encryption support running in a secure context.",
      "msg-pkce-insecure-context", "okta-auth-js assertPKCESupport"),
