@@ -201,6 +201,28 @@ CASES = [
     ("Error: SAML assertion expired: assertion too old", "msg-saml-expired",
      "saml.ts checkTimestampsValidityError (IssueInstant + maxAssertionAgeMs passed)"),
     ("Error: Missing SAML NameID", "msg-saml-nameid-missing", "saml.ts / xml.ts"),
+    # -- Cloudflare Access (developers.cloudflare.com/cloudflare-one/troubleshooting/access; community thread on
+    #    IdP-initiated login)
+    ("Invalid login session. Please try going to the URL of your application.",
+     "msg-cloudflare-access-idp-initiated", "Cloudflare Access login page (IdP-initiated)"),
+    ("Invalid session. Please try logging in again.", "msg-cloudflare-access-invalid-session",
+     "Cloudflare Access login page (CF_Session not valid)"),
+    ("SAML Verify: Invalid SAML response, SAML Verify: No certificate selected to verify",
+     "msg-cloudflare-access-saml-no-certificate", "Cloudflare Access SAML error"),
+    ("Failed to fetch user/group information from the identity provider", "msg-cloudflare-access-idp-groups-fetch",
+     "Cloudflare Access error page"),
+    # -- Back-channel timeouts: Node fetch (undici), .NET HttpClient under MSAL.NET, MSAL python, msal-node
+    ("TypeError: fetch failed\n  [cause]: ConnectTimeoutError: connect ETIMEDOUT 20.190.151.68:443",
+     "msg-idp-unreachable-from-app", "undici fetch"),
+    ("MsalClientException: The request was canceled due to the configured HttpClient.Timeout of 100 seconds "
+     "elapsing.", "msg-idp-unreachable-from-app", "System.Net.Http HttpClient (.NET 5+) under MSAL.NET"),
+    ("ValueError: Unable to get authority configuration for https://login.microsoftonline.com/contoso.com. Authority "
+     "would typically be in a format of https://login.microsoftonline.com/your_tenant", "msg-idp-unreachable-from-app",
+     "msal python authority.py"),
+    ("ClientAuthError: endpoints_resolution_error: Endpoints cannot be resolved", "msg-idp-unreachable-from-app",
+     "msal-common ClientAuthErrorCodes.endpointResolutionError"),
+    ('[auth][error] InvalidEndpoints: Provider "keycloak" is missing both `issuer` and `authorization` endpoint '
+     'config. At least one of them is required.', "msg-authjs-server-configuration-error", "Auth.js assert.ts"),
     # -- Amazon Cognito hosted UI (repost.aws knowledge-center/cognito-invalid-saml-response-errors)
     ("Invalid SAML response received: Invalid user attributes: email: The attribute is required",
      "msg-cognito-saml-user-attributes", "Cognito SAML error"),
@@ -238,7 +260,10 @@ SURVEY_ENTRIES = {"msg-saml-sp-idp-metadata-missing", "msg-saml-cert-chain-valid
                   "msg-proxy-user-not-allowed", "msg-proxy-jwks-fetch-failed", "msg-proxy-jwt-issuer-unknown",
                   "msg-cognito-saml-user-attributes", "msg-cognito-invalid-relaystate",
                   "msg-pkce-insecure-context", "msis-7001", "msis-7070", "msis-7000",
-                  "msg-keycloak-behind-proxy", "msg-passportjs-session-regenerate"}
+                  "msg-keycloak-behind-proxy", "msg-passportjs-session-regenerate",
+                  "msg-cloudflare-access-invalid-session", "msg-cloudflare-access-saml-no-certificate",
+                  "msg-cloudflare-access-idp-initiated",
+                  "msg-cloudflare-access-idp-groups-fetch"}
 
 
 @pytest.fixture(scope="module")
