@@ -97,6 +97,13 @@ PRODUCTS: dict[str, Product] = {p.name: p for p in (
                    "oidc_util_")),
     Product("omniauth", ("msg-omniauth-",), False, signs=("omniauth",)),
     Product("socialite", ("msg-laravel-",), False, signs=("socialite", "laravel")),
+    # Products whose entries a survey of public threads added (issue 10): their admin pages and options are a poor
+    # guess for a paste that never names them.
+    Product("cognito", ("msg-cognito-",), True, signs=("cognito", "amazoncognito")),
+    Product("cloudflare-access", ("msg-cloudflare-",), False, signs=("cloudflare", "cf_authorization")),
+    Product("mellon", ("msg-mellon-",), False, signs=("auth_mellon", "mellon")),
+    Product("mozilla-django-oidc", ("msg-mozilla-oidc-",), False,
+            signs=("mozilla_django_oidc", "mozilla-django-oidc", "oidc_rp_", "oidc_op_")),
     Product("social-auth", ("msg-social-auth-",), False,
             signs=("social_core", "social-auth", "social_django", "python-social-auth", "social.apps", "socialauth")),
 )}

@@ -15,7 +15,7 @@ from collections import Counter
 import pytest
 
 IDP_FILES = ("google.toml", "auth0.toml", "keycloak.toml", "okta_messages.toml", "other_idps.toml")
-IDP_PREFIXES = ("msg-google-", "msg-auth0-", "msg-keycloak-", "msg-okta-", "msg-ping-", "msg-authentik-")
+IDP_PREFIXES = ("msg-google-", "msg-auth0-", "msg-keycloak-", "msg-okta-", "msg-ping-", "msg-authentik-", "msg-cognito-")
 
 # (text as printed, entry that must come first, where the text comes from)
 CASES = [
@@ -242,6 +242,23 @@ CASES = [
      "msg-ping-unexpected-system-error", "PingFederate error page (reference code, per Ping's troubleshooting guide)"),
     ("Request has been denied. Flow does not apply to current user.", "msg-authentik-flow-not-applicable",
      "authentik flow executor"),
+    # -- Amazon Cognito: the error_description its hosted UI redirects with after a SAML sign-in
+    #    (repost.aws/knowledge-center/cognito-invalid-saml-response-errors).
+    ("error_description=Error+in+SAML+response+processing: Invalid user attributes: email: Attribute cannot be "
+     "updated.".replace("+", " "), "msg-cognito-saml-user-attributes", "Cognito SAML error, immutable attribute"),
+    ("Invalid SAML response received: Invalid user attributes: email: The attribute is required",
+     "msg-cognito-saml-user-attributes", "Cognito SAML error, required attribute not mapped"),
+    ("Invalid SAML response received: Invalid user attributes: custom:groups: Required attribute cannot be deleted",
+     "msg-cognito-saml-user-attributes", "Cognito SAML error, required attribute sent empty"),
+    ("error_description=Invalid samlResponse or relayState from identity provider&error=invalid_request",
+     "msg-cognito-invalid-relaystate", "Cognito SAML error, IdP-initiated sign-in"),
+    # -- Keycloak behind a reverse proxy: the server's warning (Keycloak 24+, cookie provider) and the browser's
+    #    mixed-content report for its pages.
+    ("WARN [org.keycloak.cookie.DefaultCookieProvider] Non-secure context detected; cookies are not secured, and will "
+     "not be available in cross-origin POST requests", "msg-keycloak-behind-proxy", "Keycloak DefaultCookieProvider"),
+    ("Mixed Content: The page at 'https://sso.example.com/admin/master/console/' was loaded over HTTPS, but requested "
+     "an insecure frame 'http://sso.example.com/realms/master/protocol/openid-connect/login-status-iframe.html'.",
+     "msg-keycloak-behind-proxy", "Chrome console, Keycloak admin console behind a proxy"),
 ]
 
 

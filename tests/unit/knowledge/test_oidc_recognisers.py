@@ -19,6 +19,21 @@ OIDC_FILE = "oidc_libraries.toml"
 
 # (text as printed, entry that must come first, where the text comes from)
 CASES = [
+    # -- mozilla-django-oidc auth.py (OIDCAuthenticationBackend.authenticate / get_or_create_user).
+    ("SuspiciousOperation: Claims verification failed", "msg-mozilla-oidc-claims-verification",
+     "mozilla-django-oidc auth.py get_or_create_user"),
+    ("mozilla_django_oidc.auth WARNING failed to get or create user: duplicate key value violates unique constraint",
+     "msg-mozilla-oidc-claims-verification", "mozilla-django-oidc auth.py authenticate"),
+    ("SuspiciousOperation: Multiple users returned", "msg-mozilla-oidc-claims-verification",
+     "mozilla-django-oidc auth.py get_or_create_user"),
+    # -- passport 0.6+ sessionmanager.js: the session store has no regenerate().
+    ("TypeError: req.session.regenerate is not a function", "msg-passportjs-session-regenerate",
+     "passport lib/sessionmanager.js"),
+    # -- okta-auth-js lib/oidc/util (assertPKCESupport) and oidc-client-ts CryptoUtils: no Web Crypto on http.
+    ("AuthSdkError: PKCE requires a modern browser with encryption support running in a secure context.",
+     "msg-pkce-insecure-context", "okta-auth-js assertPKCESupport"),
+    ("Error: Crypto.subtle is available only in secure contexts (HTTPS).", "msg-pkce-insecure-context",
+     "oidc-client-ts CryptoUtils.generateCodeChallenge"),
     # -- openid-client lib/token_set.js (also under NextAuth) and Spring Security's
     #    OidcAuthorizationCodeAuthenticationProvider: no ID token in the token response.
     ("TypeError: id_token not present in TokenSet", "msg-oidc-id-token-missing", "openid-client lib/token_set.js"),
