@@ -128,8 +128,10 @@ def _read_scim_urls(text: str, environments: Mapping[str, str] | None,
     return found, scim_urls
 
 
-# The parts of the product's SCIM URL shape that identify it: a URL that lacks both is another system's
-# SCIM endpoint (an IdP's own, a third-party server's), whatever else it gets right.
+# A URL the check held only to the rules every SCIM server shares (``bot.diagnostics.scim``: not the configured
+# template's shape, not a configured environment) is another system's SCIM endpoint (an IdP's own, a third-party
+# server's); so is, under the guide's template, one that lacks both parts of the path that identify the product.
+_GENERIC = frozenset({"scim-url-generic", "scim-url-generic-ok"})
 _IDENTIFYING = frozenset({"scim-url-missing-realm", "scim-url-missing-org"})
 #: How sure the check of a SCIM URL of another system, quoted in a paste that says more, is about the paste's
 #: problem: the findings are kept, as notes after the knowledge's (``Candidate.hedged``).
@@ -137,7 +139,8 @@ FOREIGN_CHECK = 0.4
 
 
 def _foreign(report: Report) -> bool:
-    return _IDENTIFYING <= {f.code for f in report.findings}
+    codes = {f.code for f in report.findings}
+    return bool(codes & _GENERIC) or _IDENTIFYING <= codes
 
 
 def _says_more(text: str, url: str) -> bool:
