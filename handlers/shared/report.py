@@ -86,10 +86,7 @@ def render_report(report: SafeReport, *, explainable: frozenset[str] = frozenset
     links = _Buttons(more_id, explainable)
     budget = max_blocks - _FIXED_BLOCKS
     if full:
-        body = [b for shown in view.shown for b in [*_first_view(shown, lookup=lookup), *_details(shown, links),
-                                                    DividerBlock()]]
-        body = body[:budget]  # a modal holds 100 blocks; a message is never rendered with ``full``
-        blocks += body[:-1] if body and isinstance(body[-1], DividerBlock) else body
+        blocks += _all_in_full(view.shown, links, lookup=lookup, budget=budget - (len(blocks) - 2))
     else:
         index = next((i for i, s in enumerate(view.shown) if s.code == expanded), 0)
         lead = view.shown[index] if view.shown else None
@@ -109,6 +106,21 @@ def render_report(report: SafeReport, *, explainable: frozenset[str] = frozenset
     if buttons:
         blocks.append(ActionsBlock(block_id=REPORT_ACTIONS_BLOCK, elements=buttons))
     return blocks[:max_blocks]
+
+
+def _all_in_full(shown: Sequence[Shown], links: "_Buttons", *, lookup: bool, budget: int) -> list[Block]:
+    """Every finding in full while whole findings fit in ``budget`` blocks; the rest one line each in a last
+    section, so a finding that does not fit is named rather than cut off (a CSV or ``--full`` has them all)."""
+    body: list[Block] = []
+    for i, finding in enumerate(shown):
+        blocks = [*_first_view(finding, lookup=lookup), *_details(finding, links)]
+        rest = shown[i + 1:]
+        room = budget - len(body) - (1 if rest else 0)
+        if len(blocks) + (1 if body else 0) > room and body:
+            body.append(SectionBlock(text=MarkdownTextObject(text=_folded_text(shown[i:]))))
+            return body
+        body += ([DividerBlock()] if body else []) + blocks
+    return body[:budget]
 
 
 def fallback_text(report: SafeReport, *, lookup: bool = False) -> str:

@@ -106,6 +106,19 @@ def test_a_huge_report_folds_into_a_summary_within_50_blocks():
     assert "more findings" in text and "Finding 79" in text
 
 
+def test_a_huge_report_without_a_snapshot_shows_whole_findings_then_names_the_rest():
+    """Without a snapshot every finding is drawn in full (nothing to re-create on a click); those that do
+    not fit are named in one section, never cut off in the middle or dropped without a word."""
+    findings = tuple(Finding(code=f"x-{n}", severity=Severity.WARN, title=f"Finding {n}", detail="d" * 300,
+                             fix=("step one", "step two"), refs=("https://example.com/a",))
+                     for n in range(40))
+    blocks = render_report(seal(Report(subject="s", findings=findings, inputs=("a",))), share_id=None)
+    _check_limits(blocks)
+    text = json.dumps(_blocks_json(blocks))
+    assert "more findings" in text
+    assert all(f"Finding {n}" in text for n in range(40))  # each drawn in full or named in the last section
+
+
 def test_share_and_more_buttons_only_when_asked():
     report = seal(Report(subject="s", findings=(Finding("aadsts-50105", Severity.FAIL, "t"),), inputs=("a",)))
     plain = json.dumps(_blocks_json(render_report(report)))
