@@ -41,10 +41,11 @@ _SCIM_TYPE = re.compile(r"\bscimtype\W{0,4}([a-z]{4,20})\b")  # lowered
 # first (a quick scan); the cues are checked in the few characters around it.
 _STATUS_NUMBER = re.compile(r"(?<![0-9a-z_])([45]\d\d)(?![0-9a-z_])")  # lowered
 # A cue word may be followed by "code", "was", "is" or "of" ("response code 429", "status of http response was
-# 429", "error code 401"): libraries word the same thing a few ways.
+# 429", "error code 401"): libraries word the same thing a few ways. OkHttp prints "code=401"; .NET's
+# HttpClient logging "Received HTTP response headers after 153.2ms - 401".
 _CUE_BEFORE = re.compile(  # lowered, on the text just before the number
     r"(?:\b(?:http|status|statuscode|status code|error|returned|returns|got|getting|response|responded with|"
-    r"with(?: an?)?|fails? with|failed with)(?:\W{1,3}(?:code|was|is|of))?|->|=>)\W{0,12}$")
+    r"with(?: an?)?|fails? with|failed with)(?:\W{1,3}(?:code|was|is|of))?|\bcode=|\dms -|->|=>)\W{0,12}$")
 _CUE_AFTER = re.compile(  # lowered, on the text just after the number
     r"\W{0,3}(?:unauthori[sz]ed|forbidden|not found|conflict|precondition|payload too large|too many requests|"
     r"internal server error|not implemented|bad gateway|service unavailable|gateway timeout|bad request|error|"

@@ -57,6 +57,11 @@ def statuses(text: str, kb) -> set[str]:
     # Python aiohttp (ClientResponseError's str).
     ("aiohttp.client_exceptions.ClientResponseError: 403, message='Forbidden', url=URL('https://api.example.com/')",
      "403"),
+    # .NET IHttpClientFactory logging (Microsoft.Extensions.Http), the status as a number after the time.
+    ("System.Net.Http.HttpClient.scim.ClientHandler[101] Received HTTP response headers after 153.2ms - 401",
+     "401"),
+    # OkHttp (Response.toString()).
+    ("Response{protocol=h2, code=429, message=, url=https://api.example.com/scim/v2/Users}", "429"),
     ("unexpected status code 403", "403"),  # Go, as clients wrap a net/http response they did not expect
     ("curl: (22) The requested URL returned error: 404", "404"),  # curl --fail
     ("gateway returned 504", "504"),
@@ -71,6 +76,9 @@ def test_a_status_as_a_library_prints_it_is_read(text, status, kb):
     "2026-12-03T16:40:41,503 WARN retrying",  # the same with a comma (log4j's default)
     "sync finished with 404 users skipped",  # a count, after a cue word
     "the export has 429 rows in it after the import",
+    "the job took 401 ms after login",  # a duration
+    "retried after 2.5s - 404 was never seen again",  # not the .NET log's "ms -"
+    "zip code: 412 something",
     "the app listens on port 500 after login",  # a port
     "the proxy at 10.0.0.1:502 on the edge",
     "there is a conflict between the two policies",  # reason words in prose
