@@ -37,16 +37,44 @@ _OKTA_EVENT = re.compile(r"\b(?:application|app|user|system|policy|group|securit
 _SCIM_TYPE = re.compile(r"\bscimtype\W{0,4}([a-z]{4,20})\b")  # lowered
 # An HTTP status is a 4xx/5xx number said with a cue: a word before it ("HTTP 401", "status=401", "returned
 # 404", "failed with a 409") or a reason phrase or preposition after it ("401 Unauthorized", "502 after
-# login"). The number is found first (a quick scan); the cues are checked in the few characters around it.
+# login", Python requests' "401 Client Error", aiohttp's "403, message='Forbidden'"). The number is found
+# first (a quick scan); the cues are checked in the few characters around it.
 _STATUS_NUMBER = re.compile(r"(?<![0-9a-z_])([45]\d\d)(?![0-9a-z_])")  # lowered
+# A cue word may be followed by "code", "was", "is" or "of" ("response code 429", "status of http response was
+# 429", "error code 401"): libraries word the same thing a few ways. OkHttp prints "code=401"; .NET's
+# HttpClient logging "Received HTTP response headers after 153.2ms - 401".
 _CUE_BEFORE = re.compile(  # lowered, on the text just before the number
     r"(?:\b(?:http|status|statuscode|status code|error|returned|returns|got|getting|response|responded with|"
-    r"with(?: an?)?|fails? with|failed with)|->|=>)\W{0,12}$")
+    r"with(?: an?)?|fails? with|failed with)(?:\W{1,3}(?:code|was|is|of))?|\bcode=|\dms -|->|=>)\W{0,12}$")
 _CUE_AFTER = re.compile(  # lowered, on the text just after the number
     r"\W{0,3}(?:unauthori[sz]ed|forbidden|not found|conflict|precondition|payload too large|too many requests|"
-    r"internal server error|not implemented|bad gateway|service unavailable|bad request|error|from|on|at|when|"
-    r"after|during|in)\b")
+    r"internal server error|not implemented|bad gateway|service unavailable|gateway timeout|bad request|error|"
+    r"client error|server error|message(?==)|from|on|at|when|after|during|in)\b")
 _CUE_REACH = 32
+# A number that is plainly something else, whatever the words around it: the milliseconds of a timestamp
+# ("12:40:41.401"), a part of a bigger number or an address ("1,503", "10.0.0.404"), a port, or a count
+# ("404 users", "503 ms").
+_NOT_STATUS_BEFORE = re.compile(r"(?:\d[.:,]|\bport\W{0,3})$")  # lowered
+_NOT_STATUS_AFTER = re.compile(  # lowered
+    r"\s+(?:users?|groups?|accounts?|members?|objects?|records?|rows?|items?|entries|events?|requests|"
+    r"times|ms|milliseconds|s|sec|seconds|minutes|hours|days|bytes|kb|mb)\b")
+# An HTTP status by its name, after a status cue, as frameworks print their status enums: .NET's
+# HttpStatusCode ("StatusCode: Unauthorized", "Response Status Code: InternalServerError", "HttpStatusCode.
+# Forbidden"), Java's HttpStatus ("status=TOO_MANY_REQUESTS") and Python's http.HTTPStatus ("HTTPStatus.
+# NOT_FOUND"). The name is written as one word, in words, or with underscores; lowered, spaces and
+# underscores dropped, it is a key of _STATUS_NAMES.
+_STATUS_NAMES = {"badrequest": "400", "unauthorized": "401", "unauthorised": "401", "forbidden": "403",
+                 "notfound": "404", "conflict": "409", "preconditionfailed": "412", "requestentitytoolarge": "413",
+                 "payloadtoolarge": "413", "contenttoolarge": "413", "toomanyrequests": "429",
+                 "internalservererror": "500", "notimplemented": "501", "badgateway": "502",
+                 "serviceunavailable": "503", "gatewaytimeout": "504"}
+_NAME_WORDS = "|".join((
+    r"bad[ _]?request", r"unauthori[sz]ed", r"forbidden", r"not[ _]?found", r"conflict", r"precondition[ _]?failed",
+    r"(?:request[ _]?entity|payload|content)[ _]?too[ _]?large", r"too[ _]?many[ _]?requests",
+    r"internal[ _]?server[ _]?error", r"not[ _]?implemented", r"bad[ _]?gateway", r"service[ _]?unavailable",
+    r"gateway[ _]?timeout"))
+_STATUS_NAME = re.compile(  # lowered
+    r"(?<![a-z])(?:http)?status(?:[ _]?code)?(?:\s*[:=]\s*[\"'`]?|\.)(" + _NAME_WORDS + r")(?![a-z_])")
 # A reason phrase on its own ("Error while creating user x: Unauthorized.") as Okta and SCIM clients print it.
 # Case-sensitive on purpose: the capitalised phrase is the status line's, the lower-case word is prose.
 _REASON_PHRASE = re.compile(
@@ -69,7 +97,7 @@ _FLOW_WORDS = Cues({
                             "aadsts", "token endpoint", "client secret", "invalid_client"),
                   words=("login", "log in", "sso"), patterns=(r"/authorize\b", r"/token\b")),
 })
-_HTTP_STATUSES = {"400", "401", "403", "404", "409", "412", "413", "429", "500", "501", "502", "503"}
+_HTTP_STATUSES = {"400", "401", "403", "404", "409", "412", "413", "429", "500", "501", "502", "503", "504"}
 
 
 FLOW_LITERALS = _FLOW_WORDS.literals
@@ -235,15 +263,22 @@ def _vocabulary(kb: KnowledgeBase) -> _Vocabulary:
 
 
 def _cued_statuses(lowered: str) -> list[tuple[str, int]]:
-    """(status, position) for each 4xx/5xx number with a cue around it, at most MAX_ITEMS."""
+    """(status, position) for each 4xx/5xx number with a cue around it that is not plainly something else,
+    at most MAX_ITEMS, then for each status named by its enum name after a status cue ("StatusCode: Forbidden")."""
     found: list[tuple[str, int]] = []
     for match in _STATUS_NUMBER.finditer(lowered):
         start, end = match.span(1)
         before = lowered[max(0, start - _CUE_REACH):start]
+        if _NOT_STATUS_BEFORE.search(before) or _NOT_STATUS_AFTER.match(lowered, end, end + _CUE_REACH):
+            continue
         if _CUE_BEFORE.search(before) or _CUE_AFTER.match(lowered, end, end + _CUE_REACH):
             found.append((match.group(1), start))
             if len(found) >= MAX_ITEMS:
                 break
+    if "status" in lowered:
+        for match in first_matches(_STATUS_NAME, lowered):
+            name = match.group(1).replace(" ", "").replace("_", "")
+            found.append((_STATUS_NAMES[name], match.start(1)))
     return found
 
 
