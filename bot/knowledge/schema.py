@@ -380,12 +380,17 @@ class Entry(BaseModel):
     @property
     def label(self) -> str:
         """How people write the code: ``AADSTS50011``, ``E0000011``, ``HTTP 401``, ``invalid_client``."""
-        if self.code is None:
-            return self.name
-        if self.system in PREFIXED_CODES:
-            return f"{PREFIXED_CODES[self.system][0]}{self.code}"
-        if self.system == "http":
-            return f"HTTP {self.code}"
-        if self.system == "scim_type":
-            return f"scimType {self.code}"
-        return self.code
+        return entry_label(self)
+
+
+def entry_label(entry: "Entry") -> str:
+    """``Entry.label``, for the model and for the run-time records (``record.py``) alike."""
+    if entry.code is None:
+        return entry.name
+    if entry.system in PREFIXED_CODES:
+        return f"{PREFIXED_CODES[entry.system][0]}{entry.code}"
+    if entry.system == "http":
+        return f"HTTP {entry.code}"
+    if entry.system == "scim_type":
+        return f"scimType {entry.code}"
+    return entry.code

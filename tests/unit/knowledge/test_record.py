@@ -1,0 +1,41 @@
+"""The run-time records of knowledge entries (bot/knowledge/record.py) read as the validated models do."""
+
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+
+from bot.knowledge.loading import DATA_DIR
+from bot.knowledge.record import fields_of, record
+from bot.knowledge.schema import Entry
+
+
+def _validated() -> list[Entry]:
+    entries = []
+    for path in sorted(DATA_DIR.glob("*.toml")):
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+        for raw in doc.get("entry", []):
+            entries.append(Entry.model_validate({"system": doc.get("system"), **raw} if "system" in doc else raw))
+    return entries
+
+
+def test_a_record_carries_every_field_of_the_model_as_validated():
+    entries = _validated()
+    assert len(entries) > 100
+    for entry in entries:
+        kept = record(entry.model_dump(exclude={"deep"}))
+        for name in Entry.model_fields:  # every field, whatever the schema grows: none is listed by hand
+            assert getattr(kept, name) == getattr(entry, name), (entry.id, name)
+        assert (kept.deep, kept.label, hash(kept)) == (entry.deep, entry.label, hash(entry))
+
+
+def test_a_record_is_read_only_and_compares_by_its_fields():
+    entry = _validated()[0]
+    kept = record(entry.model_dump(exclude={"deep"}))
+    with pytest.raises(AttributeError):
+        kept.summary = "changed"
+    with pytest.raises(AttributeError):
+        del kept.summary
+    assert kept == record(fields_of(kept))
+    assert kept != record(fields_of(kept) | {"summary": "another"})
