@@ -14,11 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from .loader import DATA_DIR, KnowledgeBase, KnowledgeError
 from .record import fields_of, record
-from .schema import Entry
 
 __all__ = ["load_knowledge", "DATA_DIR"]
 
@@ -61,8 +58,8 @@ def _load_data_dir(validate: bool) -> KnowledgeBase:
     cache_key = cache.key(files) if files else ""
     if cache_key and not validate:
         with _collection_paused():
-            rows = cache.read(cache_key)
-            if rows is not None and all(_FIELDS <= fields.keys() for _source, fields in rows):
+            rows = cache.read(cache_key)  # None unless every row has every field of the schema that wrote it
+            if rows is not None:
                 try:
                     return KnowledgeBase([record(fields) for _source, fields in rows],
                                          {fields["id"]: source for source, fields in rows})
@@ -70,11 +67,10 @@ def _load_data_dir(validate: bool) -> KnowledgeBase:
                     pass
     kb = _load_path(DATA_DIR)
     if cache_key:
-        cache.write(cache_key, [(kb.source(e.id) or "", fields_of(e)) for e in kb.entries()])
+        from .schema import Entry  # imported by the validation just done
+
+        cache.write(cache_key, [(kb.source(e.id) or "", fields_of(e)) for e in kb.entries()], list(Entry.model_fields))
     return kb
-
-
-_FIELDS = frozenset(Entry.model_fields)
 
 
 @contextmanager
@@ -105,6 +101,11 @@ def _load_path(path: Path) -> KnowledgeBase:
         files = [path]
     else:
         raise KnowledgeError([f"{path}: no such file or directory"])
+    # Validating is the one thing that needs pydantic: imported here, never on a load from the cache.
+    from pydantic import ValidationError
+
+    from .schema import Entry
+
     entries: list[Entry] = []
     sources: dict[str, str] = {}
     problems: list[str] = []

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from .schema import entry_label
+from .systems import entry_label
 
 
 class EntryRecord:
