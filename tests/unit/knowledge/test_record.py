@@ -39,3 +39,20 @@ def test_a_record_is_read_only_and_compares_by_its_fields():
         del kept.summary
     assert kept == record(fields_of(kept))
     assert kept != record(fields_of(kept) | {"summary": "another"})
+
+
+def test_a_diagnosis_from_the_cache_imports_no_pydantic(tmp_path):
+    """Pydantic is for validating; a process that reads the validated cache and diagnoses never imports it
+    (importing it was a third of a cold ``sso-bot diagnose``). The first process fills the cache."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, SSO_BOT_CACHE_DIR=str(tmp_path / "cache"), SSO_BOT_KNOWLEDGE_CACHE="on")
+    code = ("import sys; from services import diagnose as d; from bot.diagnostics.render import render_json; "
+            "print(render_json(d.diagnose('diagnose', 'AADSTS50105 and an Okta E0000011 on login'))[:1]); "
+            "print('pydantic' in sys.modules)")
+    runs = [subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+            for _ in range(2)]
+    assert runs[0].stdout.split() == ["{", "True"], "the first process validates (and writes the cache)"
+    assert runs[1].stdout.split() == ["{", "False"], runs[1].stderr
