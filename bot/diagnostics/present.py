@@ -26,16 +26,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import Iterable, Sequence
 
 from bot.diagnostics.explain import detail_for
 from bot.diagnostics.link_labels import link_label
 from bot.diagnostics.report import Finding, Severity
-from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.knowledge import EntryRecord as Entry, KnowledgeBase, load_knowledge  # entries as loaded: no pydantic
 from bot.redaction import SafeReport, require_safe
-
-if TYPE_CHECKING:  # entries are validated records at run time: no pydantic (bot/knowledge/record.py)
-    from bot.knowledge import Entry
 
 __all__ = ["Framing", "Link", "Presentation", "Related", "Shown", "present", "link_label", "FIRST_FIX_STEPS",
            "SHOWN_CLAIMS"]

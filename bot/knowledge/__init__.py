@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from .loader import KnowledgeBase, KnowledgeError, TextMatch
 from .loading import load_knowledge
+from .record import EntryRecord
 from .systems import CHECKS
 
 if TYPE_CHECKING:
     from .schema import Entry
 
-__all__ = ["CHECKS", "Entry", "KnowledgeBase", "KnowledgeError", "TextMatch", "load_knowledge"]
+__all__ = ["CHECKS", "Entry", "EntryRecord", "KnowledgeBase", "KnowledgeError", "TextMatch", "load_knowledge"]
 
 
 def __getattr__(name: str) -> Any:
