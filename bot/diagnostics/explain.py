@@ -8,10 +8,14 @@ this module only lays it out.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from bot.diagnostics.report import Finding, Report, Severity
-from bot.knowledge import Entry, KnowledgeBase, load_knowledge
-from bot.knowledge.schema import CHECK_SYSTEM, OPTIONAL_PART
+from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.knowledge.systems import CHECK_SYSTEM, OPTIONAL_PART
+
+if TYPE_CHECKING:
+    from bot.knowledge import Entry
 
 _CHECK_LABELS = {
     "check:scim_url": "check the SCIM base URL (paste it to `/sso diagnose`)",

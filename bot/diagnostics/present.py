@@ -31,7 +31,7 @@ from typing import Iterable, Sequence
 from bot.diagnostics.explain import detail_for
 from bot.diagnostics.link_labels import link_label
 from bot.diagnostics.report import Finding, Severity
-from bot.knowledge import Entry, KnowledgeBase, load_knowledge
+from bot.knowledge import EntryRecord as Entry, KnowledgeBase, load_knowledge  # entries as loaded: no pydantic
 from bot.redaction import SafeReport, require_safe
 
 __all__ = ["Framing", "Link", "Presentation", "Related", "Shown", "present", "link_label", "FIRST_FIX_STEPS",

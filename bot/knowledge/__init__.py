@@ -11,8 +11,24 @@ time. This package is pure Python (no Slack, no SQL)::
     kb.match_text("The reply URL specified in the request does not match ...")
 """
 
+from typing import TYPE_CHECKING, Any
+
 from .loader import KnowledgeBase, KnowledgeError, TextMatch
 from .loading import load_knowledge
-from .schema import CHECKS, Entry
+from .record import EntryRecord
+from .systems import CHECKS
 
-__all__ = ["CHECKS", "Entry", "KnowledgeBase", "KnowledgeError", "TextMatch", "load_knowledge"]
+if TYPE_CHECKING:
+    from .schema import Entry
+
+__all__ = ["CHECKS", "Entry", "EntryRecord", "KnowledgeBase", "KnowledgeError", "TextMatch", "load_knowledge"]
+
+
+def __getattr__(name: str) -> Any:
+    """``Entry``, the pydantic model, is imported when first asked for: the running bot reads validated
+    records (``record.py``) and needs pydantic only to validate (a cold ``sso-bot diagnose`` spares it)."""
+    if name == "Entry":
+        from .schema import Entry
+
+        return Entry
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -4,7 +4,8 @@ Why: parsing eleven TOML files and validating some 900 entries with pydantic cos
 most of a cold ``sso-bot diagnose AADSTS50105``. Validation is a pure function of the data files'
 bytes, the schema and loader sources and the pydantic version, so its result can be kept: the first
 load validates everything and writes the entries (as plain JSON, never pickle) to the cache; a later
-load whose key matches rebuilds the same entries with ``Entry.model_construct``, without re-checking.
+load whose key matches rebuilds the same entries as plain records (``record.py``), without re-checking
+and without importing pydantic.
 Any change to a data file, to ``schema.py``/``loader.py`` or to pydantic changes the key, so a bad
 edit is still refused on the next load, never served from an old cache.
 
@@ -18,6 +19,7 @@ a cache that cannot be read or written is ignored (the load validates, as it wou
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import logging
 import os
@@ -27,10 +29,10 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-_FORMAT = 1  # bump when the cached document's shape changes
+_FORMAT = 2  # bump when the cached document's shape changes
 _HERE = Path(__file__).resolve().parent
-_SOURCES = (_HERE / "schema.py", _HERE / "regex_cost.py", _HERE / "products.py", _HERE / "cues.py", _HERE / "loader.py",
-            Path(__file__).resolve())
+_SOURCES = (_HERE / "schema.py", _HERE / "systems.py", _HERE / "patterns.py", _HERE / "regex_cost.py",
+            _HERE / "products.py", _HERE / "cues.py", _HERE / "loader.py", Path(__file__).resolve())
 
 
 def enabled() -> bool:
@@ -47,10 +49,8 @@ def cache_dir() -> Path:
 
 def key(files: list[Path]) -> str:
     """The hash of the data files (names and bytes), the validating sources and the pydantic version."""
-    import pydantic  # imported by the schema already; its VERSION spares importlib.metadata (tens of ms)
-
     digest = hashlib.sha256(f"format {_FORMAT}\n".encode())
-    digest.update(str(pydantic.VERSION).encode())
+    digest.update(_pydantic_version())
     for path in (*_SOURCES, *files):
         digest.update(path.name.encode() + b"\0")
         digest.update(path.read_bytes())
@@ -58,12 +58,26 @@ def key(files: list[Path]) -> str:
     return digest.hexdigest()
 
 
+def _pydantic_version() -> bytes:
+    """The installed pydantic's ``version.py`` (its VERSION), read without importing pydantic: a load
+    from the cache needs no pydantic at all, and importing it would cost a third of a cold start."""
+    spec = importlib.util.find_spec("pydantic")
+    folders = list(spec.submodule_search_locations or []) if spec is not None else []
+    for folder in folders:
+        try:
+            return (Path(folder) / "version.py").read_bytes()
+        except OSError:
+            continue
+    return b"pydantic: not found"
+
+
 def _path(cache_key: str) -> Path:
     return cache_dir() / f"knowledge-{cache_key[:32]}.json"
 
 
 def read(cache_key: str) -> list[tuple[str, dict[str, Any]]] | None:
-    """(source file, validated entry fields) per entry, or None when there is no usable cache."""
+    """(source file, validated entry fields) per entry, or None when there is no usable cache (unreadable,
+    another key, or a row without every field the schema that wrote it has)."""
     try:
         with _path(cache_key).open("rb") as fh:
             doc = json.load(fh)
@@ -71,21 +85,27 @@ def read(cache_key: str) -> list[tuple[str, dict[str, Any]]] | None:
         return None
     if not isinstance(doc, dict) or doc.get("key") != cache_key or not isinstance(doc.get("entries"), list):
         return None
-    rows = doc["entries"]
-    if not all(isinstance(r, list) and len(r) == 2 and isinstance(r[0], str) and isinstance(r[1], dict) for r in rows):
+    rows, fields = doc["entries"], doc.get("fields")
+    if not isinstance(fields, list) or not all(isinstance(name, str) for name in fields):
+        return None
+    wanted = frozenset(fields)
+    if not all(isinstance(r, list) and len(r) == 2 and isinstance(r[0], str) and isinstance(r[1], dict)
+               and wanted <= r[1].keys() for r in rows):
         return None
     return [(source, fields) for source, fields in rows]
 
 
-def write(cache_key: str, rows: list[tuple[str, dict[str, Any]]]) -> None:
-    """Keep the validated entries; written to a temporary file and renamed, so a reader never sees half."""
+def write(cache_key: str, rows: list[tuple[str, dict[str, Any]]], fields: list[str]) -> None:
+    """Keep the validated entries and the names of the schema's fields (each row has them all); written to
+    a temporary file and renamed, so a reader never sees half."""
     target = _path(cache_key)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         _prune(target.parent)
         fd, tmp = tempfile.mkstemp(prefix=".knowledge-", suffix=".json", dir=target.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump({"key": cache_key, "entries": rows}, fh, ensure_ascii=False, separators=(",", ":"))
+            json.dump({"key": cache_key, "fields": fields, "entries": rows}, fh, ensure_ascii=False,
+                      separators=(",", ":"))
         os.replace(tmp, target)
     except OSError as error:  # a read-only home or a full disk: the next load validates again
         log.debug("knowledge cache not written: %s", error)

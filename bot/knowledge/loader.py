@@ -20,9 +20,13 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .products import product_of, products_in, shown
-from .schema import CHECKS, CODED_SYSTEMS, ID_PREFIX, PREFIXED_CODES, Entry
+from .systems import CHECKS, CODED_SYSTEMS, ID_PREFIX, PREFIXED_CODES
+
+if TYPE_CHECKING:  # entries are validated records at run time (record.py); the model is imported when one is made
+    from .schema import Entry
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -205,7 +209,7 @@ class KnowledgeBase:
         digits = _normalise("aadsts", str(code))
         if not digits.isdigit():
             raise ValueError(f"{code!r} is not an AADSTS code")
-        return Entry(
+        return _made_entry(
             id=f"aadsts-{digits}",
             system="aadsts",
             code=digits,
@@ -235,7 +239,7 @@ class KnowledgeBase:
         if not (digits.isdigit() and low <= len(digits) <= high):
             raise ValueError(f"{code!r} is not a {word} code")
         family, where, ref = UNKNOWN_NOTES[system]
-        return Entry(
+        return _made_entry(
             id=f"{ID_PREFIX[system]}{digits}", system=system, code=digits, name=f"{word}{digits}",
             summary=f"We have no notes on {word}{digits} yet; it is {family}, and the text after the code names the check that failed.",
             severity="warn", where=[where],
@@ -248,7 +252,7 @@ class KnowledgeBase:
         norm = _normalise("okta", str(code))
         if not re.fullmatch(r"[A-Z0-9]{2,20}", norm):
             raise ValueError(f"{code!r} is not an Okta error code")
-        return Entry(
+        return _made_entry(
             id=f"okta-{norm}",
             system="okta",
             code=norm,
@@ -276,6 +280,14 @@ class KnowledgeBase:
 
     def __contains__(self, entry_id: object) -> bool:
         return entry_id in self._by_id
+
+
+def _made_entry(**fields: object) -> "Entry":
+    """An entry made for a code we have no notes on, validated as a data file's entries are (the pydantic
+    model is imported here, on first use: a load from the cache needs none)."""
+    from .schema import Entry
+
+    return Entry(**fields)
 
 
 def match_order(text: str, products: frozenset[str] | None = None) -> "Callable[[Entry, int], tuple[int, bool, str]]":

@@ -6,15 +6,16 @@ anywhere is reported with its file and entry, all of them at once (:class:`Knowl
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from .loader import DATA_DIR, KnowledgeBase, KnowledgeError
-from .schema import Entry
+from .record import fields_of, record
 
 __all__ = ["load_knowledge", "DATA_DIR"]
 
@@ -56,20 +57,35 @@ def _load_data_dir(validate: bool) -> KnowledgeBase:
     files = _data_files(DATA_DIR) if use_cache else []
     cache_key = cache.key(files) if files else ""
     if cache_key and not validate:
-        rows = cache.read(cache_key)
-        if rows is not None and all(_FIELDS <= fields.keys() for _source, fields in rows):
-            try:
-                return KnowledgeBase([Entry.model_construct(**fields) for _source, fields in rows],
-                                     {fields["id"]: source for source, fields in rows})
-            except (KnowledgeError, KeyError, TypeError):  # a cache that no longer fits: validate instead
-                pass
+        with _collection_paused():
+            rows = cache.read(cache_key)  # None unless every row has every field of the schema that wrote it
+            if rows is not None:
+                try:
+                    return KnowledgeBase([record(fields) for _source, fields in rows],
+                                         {fields["id"]: source for source, fields in rows})
+                except (KnowledgeError, KeyError, TypeError):  # a cache that no longer fits: validate instead
+                    pass
     kb = _load_path(DATA_DIR)
     if cache_key:
-        cache.write(cache_key, [(kb.source(e.id) or "", e.model_dump(exclude={"deep"})) for e in kb.entries()])
+        from .schema import Entry  # imported by the validation just done
+
+        cache.write(cache_key, [(kb.source(e.id) or "", fields_of(e)) for e in kb.entries()], list(Entry.model_fields))
     return kb
 
 
-_FIELDS = frozenset(Entry.model_fields)
+@contextmanager
+def _collection_paused() -> Iterator[None]:
+    """The garbage collector paused while the cache becomes entries. Parsing it makes some 100,000
+    containers at once, each allocation counting towards a collection; the dozens of collections that
+    followed found nothing to free (nothing made here is garbage yet) and cost as much as the rest of
+    the load together."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _data_files(path: Path) -> list[Path]:
@@ -85,6 +101,11 @@ def _load_path(path: Path) -> KnowledgeBase:
         files = [path]
     else:
         raise KnowledgeError([f"{path}: no such file or directory"])
+    # Validating is the one thing that needs pydantic: imported here, never on a load from the cache.
+    from pydantic import ValidationError
+
+    from .schema import Entry
+
     entries: list[Entry] = []
     sources: dict[str, str] = {}
     problems: list[str] = []
@@ -138,4 +159,5 @@ def _load_path(path: Path) -> KnowledgeBase:
             entries.append(entry)
     if problems:
         raise KnowledgeError(problems)
-    return KnowledgeBase(entries, sources)
+    # Validated: the running bot holds the same plain records as a load from the cache (record.py).
+    return KnowledgeBase([record(entry.model_dump(exclude={"deep"})) for entry in entries], sources)

@@ -22,7 +22,7 @@ from bot.diagnostics.engine.text import MAX_ITEMS
 from bot.diagnostics.extract import find_urls
 from bot.diagnostics.saml import check_saml_response, find_saml_responses
 from bot.knowledge import KnowledgeBase
-from bot.knowledge.schema import CODED_SYSTEMS
+from bot.knowledge.systems import CODED_SYSTEMS
 
 # A cheap cue before the SAML finder runs, besides the word "saml": a run of base64 long enough to be a
 # message (a bare SAMLResponse value, deflated or in UTF-16, says "saml" nowhere). 40 characters: fewer

@@ -38,11 +38,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from bot.diagnostics.explain import finding_from_entry
 from bot.diagnostics.report import Finding, Report, Severity
-from bot.knowledge import Entry, KnowledgeBase
+from bot.knowledge import KnowledgeBase
+
+if TYPE_CHECKING:  # entries are read by attribute: validated records at run time, no pydantic (bot/knowledge/record.py)
+    from bot.knowledge import Entry
 
 # Entries that only say "the app (or the IdP) returned an error; the reason follows". They frame a
 # paste well but are never its cause when a code, status or message in the same paste names one.

@@ -18,10 +18,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.diagnostics.engine.candidates import Candidate, Evidence, Paste, from_entry
-from bot.knowledge import Entry, KnowledgeBase
+from bot.knowledge import KnowledgeBase
 from bot.knowledge.products import product_of, shown
+
+if TYPE_CHECKING:  # entries are validated records at run time: no pydantic (bot/knowledge/record.py)
+    from bot.knowledge import Entry
 
 #: How sure a cued cause is, by the number of distinct cues the paste holds for it: one cue is a hint
 #: (a word such as "proxy" or "chrome" appears in many pastes), two or more agree.

@@ -18,7 +18,7 @@ from bot.diagnostics.engine.quoted import quoted_facts
 from bot.diagnostics.engine.text import MAX_ITEMS, first_matches
 from bot.knowledge import KnowledgeBase
 from bot.knowledge.cues import Cues, CueSet
-from bot.knowledge.schema import PREFIXED_CODES
+from bot.knowledge.systems import PREFIXED_CODES
 
 # Code and word patterns marked "lowered" run on the ASCII-lower-cased paste (engine.text.lower): written in
 # lower case and compiled without IGNORECASE, so the regex engine can jump to their literal prefixes.

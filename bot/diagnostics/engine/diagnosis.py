@@ -57,7 +57,7 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from bot.diagnostics.engine.bodies import decoded_queries as _decoded_queries
 from bot.diagnostics.engine.bodies import read_json as _read_json
@@ -78,8 +78,11 @@ from bot.diagnostics.engine.text import lower as _lower
 from bot.diagnostics.extract import unwrap_slack_links
 from bot.diagnostics.report import Finding, Report, Severity
 from bot.diagnostics.text import as_text
-from bot.knowledge import Entry, KnowledgeBase, load_knowledge
+from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.knowledge.products import product_of, products_in
+
+if TYPE_CHECKING:  # entries are read by attribute: validated records at run time, no pydantic (bot/knowledge/record.py)
+    from bot.knowledge import Entry
 
 # Imported from here by the bot, the tests and the benchmark; the readers' own names stay in their modules.
 # ``Collector`` is re-exported for the token reader, which names it for type checking only.

@@ -13,9 +13,13 @@ from __future__ import annotations
 import re
 import weakref
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.diagnostics.engine.candidates import Candidate, Evidence, Paste, from_entry
-from bot.knowledge import Entry, KnowledgeBase
+from bot.knowledge import KnowledgeBase
+
+if TYPE_CHECKING:  # entries are read by attribute: validated records at run time, no pydantic (bot/knowledge/record.py)
+    from bot.knowledge import Entry
 
 _IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*")
 _MAX_FIELD_HITS = 10

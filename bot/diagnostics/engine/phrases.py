@@ -15,7 +15,7 @@ import tempfile
 import weakref
 from pathlib import Path
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 
 try:  # Python 3.11+: the regex parser is private but stable; used only to read a pattern's literal prefix
@@ -28,11 +28,14 @@ except ImportError:  # pragma: no cover - older interpreters
 from bot.diagnostics.engine.candidates import Candidate, Evidence, Paste, from_entry
 from bot.diagnostics.engine.codes import FLOW_LITERALS, code_spans, vocabulary_literals
 from bot.diagnostics.engine.text import lower
-from bot.knowledge import Entry, KnowledgeBase
+from bot.knowledge import KnowledgeBase
 from bot.knowledge.loader import match_order
 from bot.knowledge import cache as knowledge_cache
 from bot.knowledge.cues import Scanner
 from bot.knowledge.products import hedged, product_of, ruled_out, shown, signs
+
+if TYPE_CHECKING:  # entries are read by attribute: validated records at run time, no pydantic (bot/knowledge/record.py)
+    from bot.knowledge import Entry
 
 # A phrase related to one of these, when that entry was found, only restates it.
 _RESTATED_PREFIXES = ("aadsts-", "entra-prov-", "scim-type-", "okta-event-")

@@ -9,6 +9,7 @@ import shutil
 import pytest
 
 from bot.knowledge import cache, loading as loader
+from bot.knowledge.record import fields_of
 
 
 @pytest.fixture
@@ -19,7 +20,7 @@ def cache_home(tmp_path, monkeypatch):
 
 
 def _entries(kb):
-    return [(kb.source(e.id), e.model_dump()) for e in kb.entries()]
+    return [(kb.source(e.id), fields_of(e), e.deep, e.label) for e in kb.entries()]
 
 
 def test_a_load_from_the_cache_equals_a_validating_load(cache_home):

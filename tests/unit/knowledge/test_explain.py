@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.diagnostics.explain import finding_from_entry
 from bot.diagnostics.report import Finding, Severity
+from bot.knowledge.record import fields_of, record
 
 
 def test_deep_entry_becomes_a_full_finding(kb):
@@ -34,7 +35,7 @@ def test_severity_override_and_titles(kb):
 def test_shallow_and_unknown_entries_still_render(kb):
     # Every packaged AADSTS entry is deep now; strip one to stand for a shallow entry (an unknown code's
     # note, or a new code written with a name and summary only).
-    bare = kb.get("aadsts-16001").model_copy(update={"causes": [], "fix": [], "where": [], "collect": []})
+    bare = record(fields_of(kb.get("aadsts-16001")) | {"causes": [], "fix": [], "where": [], "collect": []})
     assert not bare.deep
     shallow = finding_from_entry(bare)
     assert shallow.fix == () and shallow.detail and shallow.refs
