@@ -6,11 +6,12 @@ fallback where it cannot (notifications, old clients, exports), so the fallback 
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import datetime, timezone
 
 from bot.clock import aware, utc_text
 
-__all__ = ["slack_date", "slack_time", "slack_day"]
+__all__ = ["slack_date", "slack_time", "slack_day", "localise_times"]
 
 
 def slack_date(moment: datetime, fmt: str = "{date_long_pretty} {time}") -> str:
@@ -26,3 +27,27 @@ def slack_time(moment: datetime) -> str:
 def slack_day(moment: datetime) -> str:
     """A day only ("Dec 3, 2026"); the fallback keeps the UTC date and time it stands for."""
     return slack_date(moment, "{date_short}")
+
+
+# A moment as the core writes it in plain text ("2026-11-25 12:00 UTC", seconds optional), alone in a code
+# span or in running text; only UTC moments are turned, so a time of unknown zone is never shifted.
+_UTC_MOMENT = re.compile(r"`?\b(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})(?::(\d{2}))? UTC\b`?")
+
+
+def localise_times(mrkdwn: str) -> str:
+    """``mrkdwn`` with every UTC moment the core wrote shown in the reader's time zone (``slack_time``). A
+    moment in a code span leaves the span (Slack does not render a date inside one); one that is not a real
+    date (2026-02-31) is left as written."""
+    return _UTC_MOMENT.sub(_localised, mrkdwn)
+
+
+def _localised(match: re.Match[str]) -> str:
+    whole = match.group(0)
+    if whole.startswith("`") != whole.endswith("`"):  # half a code span: leave the text as it is
+        return whole
+    year, month, day, hour, minute, second = (int(g or 0) for g in match.groups())
+    try:
+        moment = datetime(year, month, day, hour, minute, second, tzinfo=timezone.utc)
+    except ValueError:
+        return whole
+    return slack_time(moment)

@@ -23,6 +23,7 @@ from bot.diagnostics.present import Framing, Presentation, Shown, next_check_lab
 from bot.diagnostics.report import Severity
 from bot.knowledge import load_knowledge
 from bot.redaction import SafeReport, require_safe
+from handlers.shared.dates import localise_times
 from handlers.shared.ids import REPORT_ACTIONS_BLOCK, ReportIds
 from handlers.shared.limits import (MAX_HEADER_TEXT, MAX_MESSAGE_BLOCKS, MAX_SECTION_TEXT, clip, escape_mrkdwn)
 
@@ -105,7 +106,20 @@ def render_report(report: SafeReport, *, explainable: frozenset[str] = frozenset
     buttons += list(extra_actions)[:4]
     if buttons:
         blocks.append(ActionsBlock(block_id=REPORT_ACTIONS_BLOCK, elements=buttons))
-    return blocks[:max_blocks]
+    return [_local_times(block) for block in blocks[:max_blocks]]
+
+
+def _local_times(block: Block) -> Block:
+    """The block with the core's UTC moments in the reader's time zone (``localise_times``), where the longer
+    text still fits Slack's limit; else as written."""
+    texts = [block.text] if isinstance(block, SectionBlock) and block.text is not None else []
+    texts += [e for e in block.elements if isinstance(e, MarkdownTextObject)] if isinstance(block, ContextBlock) else []
+    for text in texts:
+        if isinstance(text, MarkdownTextObject):
+            local = localise_times(text.text)
+            if len(local) <= MAX_SECTION_TEXT:
+                text.text = local
+    return block
 
 
 def _all_in_full(shown: Sequence[Shown], links: "_Buttons", *, lookup: bool, budget: int) -> list[Block]:
@@ -153,6 +167,7 @@ def _as_seen(mrkdwn: str) -> str:
     text = re.sub(r":[a-z][a-z0-9_+-]*:", "•", mrkdwn)
     text = re.sub(r"<(?:https?://[^|>]+)\|([^>]+)>", r"\1", text)
     text = re.sub(r"<@([A-Z0-9]+)>", r"@\1", text)
+    text = re.sub(r"<!date\^[^|>]*\|([^>]+)>", r"\1", text)  # a date reads about as long as its fallback
     text = text.replace("```", "").replace("`", "")
     text = re.sub(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])", r"\1", text)
     text = re.sub(r"(?<![\w_])_([^_\n]+)_(?![\w_])", r"\1", text)
