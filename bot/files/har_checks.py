@@ -293,31 +293,14 @@ def _after_callback_steps(flow: list[Step]) -> set[int]:
     return out
 
 
+#: The finding for each status the app answers right after a callback (see _after_callback_steps).
+_CALLBACK_CODES = {502: "har-callback-502", 503: "har-callback-503", 504: "har-callback-504"}
+
+
 def _after_callback(flow: list[Step], number: Numbering) -> list[Finding]:
-    out = []
-    for step in (s for s in flow if s.number in _after_callback_steps(flow)):
-        if step.status == 502:
-            detail = ("The IdP's part worked: it sent the user back. Then the proxy in front of the app got no "
-                      "usable answer from it: the app crashed or timed out while redeeming the code (a wrong client "
-                      "secret, a token endpoint it cannot reach), or its answer's headers (large session cookies) "
-                      "overflowed the proxy's buffer.")
-            fix = ("Read the app's log at the time of this step for the exception while handling the callback.",
-                   "Check the client secret and that the app can reach the IdP's token endpoint.",
-                   "If the app sets large cookies here, raise the proxy's header buffer (nginx "
-                   "proxy_buffer_size / large_client_header_buffers) or shrink the cookies.")
-        elif step.status == 503:
-            detail = ("The IdP's part worked, but no healthy app instance took the callback: the service was down, "
-                      "restarting, overloaded or in maintenance. This is not a sign-in configuration problem.")
-            fix = ("Check the app's health and its load balancer's target status at that time, then retry the "
-                   "sign-in.",)
-        else:
-            detail = ("The IdP's part worked, but the app did not answer the callback in time: it hung while "
-                      "redeeming the code or loading the user (a token endpoint it cannot reach, a slow directory).")
-            fix = ("Check the app's outbound access to the IdP's token endpoint and its timeouts.",)
-        out.append(Finding(f"har-callback-{step.status}", Severity.FAIL, f"Step {number(step)}: the app answered "
-                           f"{step.status} right after the sign-in callback", detail, fix=fix,
-                           facts={"host": step.host, "step": str(number(step))}))
-    return out
+    """What a 502, 503 or 504 from the app right after the callback says (the IdP's part worked)."""
+    return [explain.check_finding(_CALLBACK_CODES[step.status], {"host": step.host, "step": str(number(step))})
+            for step in flow if step.number in _after_callback_steps(flow)]
 
 
 # ------------------------------------------------------------------ clocks
