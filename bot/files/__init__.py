@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO
 
-from bot.diagnostics.report import Finding, Severity
+from bot.diagnostics import explain  # a finding's text from the knowledge (not a check: nothing is judged there)
 from bot.files.detect import HEAD_BYTES, Sniffed, sniff
 from bot.files.export import ExportUnreadable, analyse_export
 from bot.files.export_read import Utf8Reader, text_stream
@@ -81,8 +81,7 @@ def _saml(stream: IO[bytes], sniffed: Sniffed, name: str, now: datetime, expect_
 
 
 def _refusal(sniffed: Sniffed, name: str) -> SafeReport:
-    named = f"{name} is " if name else "This is "
-    finding = Finding("file-not-readable", Severity.WARN, f"{named}{sniffed.what}: I cannot read it",
-                      "I read HAR captures of a sign-in (.har) and exports of Entra provisioning or sign-in logs "
-                      "and of Okta's System Log (CSV, JSON or JSON Lines).", fix=(sniffed.next_step,))
+    # The file's name, when it has one, picks the wording of the title ("x.zip is ..." or "This is ...").
+    named = {"file_name": name, "what_named": sniffed.what} if name else {"what_unnamed": sniffed.what}
+    finding = explain.check_finding("file-not-readable", values={**named, "next_step": sniffed.next_step})
     return sealed_report(SUBJECT, [finding], [REFUSED_INPUT])

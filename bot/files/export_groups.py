@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.checks import run_check
+from bot.diagnostics import explain  # a finding's text from the knowledge (not a check: nothing is judged there)
 from bot.diagnostics.report import Finding, Severity
 from bot.files.export_fields import FAILED, SKIPPED, Event
 from bot.files.redact import mask_emails, mask_user, short
@@ -133,10 +134,9 @@ def findings_of(tally: Tally, *, now: datetime | None = None) -> list[Finding]:
         findings.append(_cause_finding(code, group, explanation))
     if tally.skips:
         top = sorted(tally.skips.items(), key=lambda kv: -kv[1])[:5]
-        findings.append(Finding("export-skipped", Severity.INFO, f"{sum(tally.skips.values())} event(s) skipped",
-                                "Skipped is not failed: the service decided not to act (out of scope, nothing to "
-                                "change, or a required attribute missing).\n\n"
-                                + "\n".join(f"• {n} × {reason}" for reason, n in top)))
+        reasons = "\n".join(f"• {n} × {reason}" for reason, n in top)
+        findings.append(explain.check_finding("export-skipped",
+                                              values={"skipped": str(sum(tally.skips.values())), "reasons": reasons}))
     clock = _quarantine(causes)
     if clock is not None:
         findings.append(clock)
@@ -173,14 +173,14 @@ def _explain(source: str, sample: Event | None, now: datetime | None) -> Finding
 
 def _summary(tally: Tally, causes: int) -> Finding:
     kinds = ", ".join(f"{_SOURCES.get(s, s)} ({n})" for s, n in sorted(tally.sources.items(), key=lambda kv: -kv[1]))
-    span = f" from {_when(tally.first)} to {_when(tally.last)}" if tally.first else ""
     failed = tally.outcomes.get(FAILED, 0)
-    parts = [f"{failed} failed" + (f" ({causes} cause{'s' if causes != 1 else ''})" if failed else ""),
-             f"{tally.outcomes.get(SKIPPED, 0)} skipped", f"{tally.outcomes.get('ok', 0)} succeeded"]
-    other = f"; {tally.unknown} record(s) were not events I know and were left out" if tally.unknown else ""
-    return Finding("export-summary", Severity.INFO, f"{tally.events} events{span}: " + ", ".join(parts),
-                   f"Read as: {kinds}{other}.",
-                   facts={"events": str(tally.events), "failed": str(failed), "causes": str(causes)})
+    return explain.check_finding(
+        "export-summary", {"events": str(tally.events), "failed": str(failed), "causes": str(causes)},
+        values={"first_at": _when(tally.first) if tally.first else "", "last_at": _when(tally.last),
+                "causes_shown": f"{causes} cause{'s' if causes != 1 else ''}" if failed else "",
+                "skipped": str(tally.outcomes.get(SKIPPED, 0)), "succeeded": str(tally.outcomes.get("ok", 0)),
+                "kinds": kinds, "unknown": str(tally.unknown) if tally.unknown else ""},
+    )
 
 def _cause_finding(code: str, group: _Group, explanation: Finding | None) -> Finding:
     users = group.users
@@ -233,15 +233,12 @@ def _quarantine(causes: dict[str, tuple[_Group, Finding | None]]) -> Finding | N
     last = max(g.last for g in hits if g.last is not None)
     clock = entra_quarantine_clock(start)
     retries = ", ".join(_when(m) for m in clock.retries)
-    state = (f"By the last event ({_when(last)}) the four weeks had passed: Entra has probably disabled the job."
-             if last >= clock.disabled_at else
-             f"If the cause is not fixed, Entra disables the job on {_when(clock.disabled_at)}.")
-    return Finding("export-quarantine-clock", Severity.WARN, "The provisioning job is (or is about to be) in quarantine",
-                   f"The failures start {_when(start)}. Entra then retries about 6, 12 and 24 hours in ({retries}), "
-                   f"then once a day from {_when(clock.daily_from)}. {state}",
-                   fix=("Fix the cause above, then in *Enterprise apps → your app → Provisioning* press *Restart "
-                        "provisioning* so the job leaves quarantine without waiting for the next retry.",),
-                   facts={"failing since": _when(start), "disabled on": _when(clock.disabled_at)})
+    # Which of the two last sentences shows depends on which fact is given: disabled by now, or when it will be.
+    state = {"last_event": _when(last)} if last >= clock.disabled_at else {"disables_on": _when(clock.disabled_at)}
+    return explain.check_finding(
+        "export-quarantine-clock", {"failing since": _when(start), "disabled on": _when(clock.disabled_at)},
+        values={"failing_since": _when(start), "retries": retries, "daily_from": _when(clock.daily_from), **state},
+    )
 
 def _when(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC") if moment is not None else "unknown"

@@ -12,9 +12,9 @@ from datetime import datetime
 from typing import IO
 
 from bot.checks import run_check
+from bot.diagnostics import explain  # a finding's text from the knowledge (not a check: nothing is judged there)
 from bot.diagnostics.report import Finding, Severity
 from bot.diagnostics.saml import decode as decode_saml
-from bot.files.detect import HAR_HOWTO
 from bot.files.har_checks import Numbering, check_flow
 from bot.files.har_flow import flow_of, idp_name, timeline
 from bot.files.har_read import Capture, Step, read_har
@@ -54,40 +54,33 @@ def analyse_har(stream: IO[bytes], *, now: datetime | None = None, expect_audien
     problems = _with_explanations(problems, now)
     result.findings += problems + _capture_notes(capture)
     if not problems:
-        result.findings.append(Finding("har-flow-clean", Severity.OK, "Nothing in this sign-in flow looks wrong",
-                                       "No error in a redirect, no failed request, state kept, cookies accepted."))
+        result.findings.append(explain.check_finding("har-flow-clean", severity=Severity.OK))
     return result
 
 
 def _timeline(flow: list[Step], notes: dict[int, str]) -> Finding:
     idps = sorted({idp_name(s.host, s.path) for s in flow} - {""})
     first = next((s.started for s in flow if s.started), None)
-    when = f" from {first.strftime('%Y-%m-%d %H:%M:%S')} UTC" if first else ""
-    return Finding("har-timeline", Severity.INFO, f"Sign-in flow{' with ' + ', '.join(idps) if idps else ''}: "
-                   f"{len(flow)} step{'s' if len(flow) != 1 else ''}{when}", "\n".join(timeline(flow, notes)),
-                   facts={"steps": str(len(flow)), "hosts": ", ".join(dict.fromkeys(s.host for s in flow))[:300]})
+    return explain.check_finding(
+        "har-timeline", {"steps": str(len(flow)), "hosts": ", ".join(dict.fromkeys(s.host for s in flow))[:300]},
+        values={"idps": ", ".join(idps), "steps_shown": f"{len(flow)} step{'s' if len(flow) != 1 else ''}",
+                "first_at": first.strftime("%Y-%m-%d %H:%M:%S") if first else "",
+                "timeline": "\n".join(timeline(flow, notes))},
+    )
 
 
 def _no_sign_in(capture: Capture) -> Finding:
     failed = sum(1 for s in capture.steps if s.status >= 400 or s.status == 0)
-    return Finding("har-no-sign-in", Severity.INFO, f"No sign-in in this capture ({capture.entries} requests to "
-                   f"{len(capture.hosts)} hosts)",
-                   "None of its requests is an authorize request, a callback with a code or token, a SAML message or "
-                   f"a call to a known identity provider{f'; {failed} requests failed or got no answer' if failed else ''}.",
-                   fix=(HAR_HOWTO, "Start the capture before clicking *Sign in*, and stop it after the error shows."),
-                   facts={"requests": str(capture.entries), "hosts": str(len(capture.hosts))})
+    return explain.check_finding("har-no-sign-in", {"requests": str(capture.entries), "hosts": str(len(capture.hosts))},
+                                 values={"failed": str(failed) if failed else ""})
 
 
 def _capture_notes(capture: Capture) -> list[Finding]:
     notes = []
     if capture.truncated:
-        notes.append(Finding("har-truncated", Severity.WARN, "The capture is cut off",
-                             f"{capture.truncated}; what was read is analysed above, the rest is missing.",
-                             fix=("Save the HAR again and attach the whole file.",)))
+        notes.append(explain.check_finding("har-truncated", values={"truncated": str(capture.truncated)}))
     if capture.dropped:
-        notes.append(Finding("har-steps-capped", Severity.INFO, f"{capture.dropped} further redirects and errors were "
-                             "not kept", "The capture holds more redirects and failed requests than one report can "
-                             "follow; the first ones are analysed."))
+        notes.append(explain.check_finding("har-steps-capped", values={"dropped": str(capture.dropped)}))
     return notes
 
 

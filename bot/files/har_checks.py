@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from bot.diagnostics import explain  # a finding's text from the knowledge (not a check: nothing is judged there)
@@ -198,18 +199,9 @@ def _loops(flow: list[Step], number: Numbering) -> list[Finding]:
         return []
     steps = [number(s) for s in flow if s.method == "GET" and _loop_key(s) == key]
     hosts = list(dict.fromkeys(s.host for s in flow if steps[0] <= number(s) <= steps[-1]))
-    return [Finding("har-redirect-loop", Severity.FAIL, f"Redirect loop: {short(key, 90)} was visited {count} times",
-                    f"The browser went round {' → '.join(hosts)} and back (steps {', '.join(map(str, steps[:10]))}). "
-                    "The app sends the user to sign in, the IdP signs them in and sends them back, and the app does "
-                    "not see the session, so it starts again: typically the session cookie is not stored (see the "
-                    "cookie findings), is set for another domain or path, or the callback URL is not the one the "
-                    "app handles.",
-                    fix=("Look at the step that receives the callback: does its answer set the session cookie, "
-                         "and does the next request send it back?",
-                         "Check SameSite=None; Secure on cookies that must survive a cross-site POST (SAML, "
-                         "form_post), and the cookie's Domain and Path.",
-                         "In Entra or Okta, check that the app's sign-in URL is not itself the redirect URI."),
-                    facts={"visits": str(count), "url": key})]
+    return [explain.check_finding("har-redirect-loop", {"visits": str(count), "url": key},
+                                  values={"url_shown": short(key, 90), "hosts": " → ".join(hosts),
+                                          "steps": ", ".join(map(str, steps[:10]))})]
 
 
 def _loop_key(step: Step) -> str:
@@ -286,11 +278,7 @@ def _http_errors(flow: list[Step], number: Numbering) -> list[Finding]:
     unanswered = [s for s in flow if s.status == 0]
     if unanswered:
         listed = ", ".join(f"step {number(s)} ({s.host})" for s in unanswered[:6])
-        out.append(Finding("har-no-answer", Severity.WARN, f"{len(unanswered)} request(s) of the sign-in got no "
-                           "answer", f"{listed}: the browser blocked or cancelled them (an extension, CORS, a "
-                           "navigation away) or the capture stopped before the answer.",
-                           fix=("Capture again with extensions off (a private window) and wait for the page to "
-                                "settle before saving the HAR.",)))
+        out.append(explain.check_finding("har-no-answer", values={"count": str(len(unanswered)), "listed": listed}))
     return out
 
 
@@ -305,31 +293,14 @@ def _after_callback_steps(flow: list[Step]) -> set[int]:
     return out
 
 
+#: The finding for each status the app answers right after a callback (see _after_callback_steps).
+_CALLBACK_CODES = {502: "har-callback-502", 503: "har-callback-503", 504: "har-callback-504"}
+
+
 def _after_callback(flow: list[Step], number: Numbering) -> list[Finding]:
-    out = []
-    for step in (s for s in flow if s.number in _after_callback_steps(flow)):
-        if step.status == 502:
-            detail = ("The IdP's part worked: it sent the user back. Then the proxy in front of the app got no "
-                      "usable answer from it: the app crashed or timed out while redeeming the code (a wrong client "
-                      "secret, a token endpoint it cannot reach), or its answer's headers (large session cookies) "
-                      "overflowed the proxy's buffer.")
-            fix = ("Read the app's log at the time of this step for the exception while handling the callback.",
-                   "Check the client secret and that the app can reach the IdP's token endpoint.",
-                   "If the app sets large cookies here, raise the proxy's header buffer (nginx "
-                   "proxy_buffer_size / large_client_header_buffers) or shrink the cookies.")
-        elif step.status == 503:
-            detail = ("The IdP's part worked, but no healthy app instance took the callback: the service was down, "
-                      "restarting, overloaded or in maintenance. This is not a sign-in configuration problem.")
-            fix = ("Check the app's health and its load balancer's target status at that time, then retry the "
-                   "sign-in.",)
-        else:
-            detail = ("The IdP's part worked, but the app did not answer the callback in time: it hung while "
-                      "redeeming the code or loading the user (a token endpoint it cannot reach, a slow directory).")
-            fix = ("Check the app's outbound access to the IdP's token endpoint and its timeouts.",)
-        out.append(Finding(f"har-callback-{step.status}", Severity.FAIL, f"Step {number(step)}: the app answered "
-                           f"{step.status} right after the sign-in callback", detail, fix=fix,
-                           facts={"host": step.host, "step": str(number(step))}))
-    return out
+    """What a 502, 503 or 504 from the app right after the callback says (the IdP's part worked)."""
+    return [explain.check_finding(_CALLBACK_CODES[step.status], {"host": step.host, "step": str(number(step))})
+            for step in flow if step.number in _after_callback_steps(flow)]
 
 
 # ------------------------------------------------------------------ clocks
@@ -349,13 +320,12 @@ def _clock_skew(flow: list[Step], capture: Capture) -> list[Finding]:
     if gap < SKEW_WARN:
         return []
     severity = Severity.FAIL if gap >= SKEW_FAIL else Severity.WARN
-    return [Finding("har-clock-skew", severity, f"{fast} and {slow} disagree on the time by {round(gap)} seconds",
-                    "Their Date headers, set against the browser's clock for each request, are that far apart. SAML "
-                    "assertions and ID tokens carry validity times: with a skew near or past the usual 5-minute "
-                    "tolerance one side sees the other's token as not yet valid or already expired.",
-                    fix=(f"Sync the clock of the server that is off (NTP); compared with the browser, {fast} is "
-                         f"{_signed(offsets[fast])} and {slow} {_signed(offsets[slow])}.",),
-                    facts={h: _signed(v) for h, v in list(offsets.items())[:8]})]
+    # The facts are the hosts' offsets, named by host; the text's own values come after them, so that a
+    # host whose name is one of the template's fields cannot take its place.
+    finding = explain.check_finding("har-clock-skew", severity=severity, values={
+        "fast": fast, "slow": slow, "gap": str(round(gap)),
+        "fast_offset": _signed(offsets[fast]), "slow_offset": _signed(offsets[slow])})
+    return [replace(finding, facts={h: _signed(v) for h, v in list(offsets.items())[:8]})]
 
 
 def _signed(seconds: float) -> str:

@@ -6,9 +6,10 @@ format, signing, validity window), and says plainly that the signature itself wa
 
 from __future__ import annotations
 
-from bot.diagnostics.report import Finding, Severity
+from bot.diagnostics.explain import check_finding
+from bot.diagnostics.report import Severity
 from bot.diagnostics.saml.reading import Reading
-from bot.diagnostics.saml.shared import REF_CORE, REF_PROFILES, clip, present
+from bot.diagnostics.saml.shared import clip, present
 from bot.diagnostics.saml.times import fmt
 
 
@@ -18,27 +19,21 @@ def add_all_clear(reading: Reading) -> None:
     facts = dict(reading.summary)
     facts.setdefault("issuer", clip(reading.response_issuer))
     facts["checked_at"] = fmt(reading.now)
-    reading.findings.insert(0, Finding(
-        code="saml-ok", severity=Severity.OK,
-        title="The SAML response looks right",
-        detail=_what_was_checked(facts, encrypted=reading.assertion is None) + " The signature itself was not "
-        "verified: that needs the IdP's certificate, which only the SP has.",
-        refs=(REF_CORE, REF_PROFILES),
-        facts=present(facts),
+    reading.findings.insert(0, check_finding(
+        "saml-ok", present(facts), severity=Severity.OK,
+        values=_what_was_checked(facts, encrypted=reading.assertion is None),
     ))
 
 
-def _what_was_checked(facts: dict[str, str], *, encrypted: bool) -> str:
+def _what_was_checked(facts: dict[str, str], *, encrypted: bool) -> dict[str, str]:
+    """What the entry's text places. Which issuer is given picks its wording: the envelope of an encrypted
+    assertion, or the assertion read, with or without a validity window."""
     issuer = facts.get("issuer") or "(none)"
     if encrypted:
-        return (f"Issuer {issuer}. Checked: status, destination and the envelope around the encrypted "
-                "assertion (one assertion, unique IDs). The assertion itself (audience, validity window, "
-                "NameID, attributes, signature) is encrypted for the SP and could not be read here.")
-    window = ""
+        return {"encrypted_issuer": issuer}
+    shown = {"audience_shown": facts.get("audience") or "(none)",
+             "format_shown": facts.get("nameid_format") or "(none)", "signed_shown": facts.get("signed") or "no"}
     if "not_before" in facts or "not_on_or_after" in facts:
-        window = (f" It is valid from {facts.get('not_before', '(no start)')} until "
-                  f"{facts.get('not_on_or_after', '(no end)')}.")
-    return (f"Issuer {issuer}, audience {facts.get('audience') or '(none)'}, NameID format "
-            f"{facts.get('nameid_format') or '(none)'}, signed: {facts.get('signed') or 'no'}.{window} "
-            "Checked: status, one assertion in its place, unique IDs, signature placement and references, "
-            "validity window, audience, recipient and destination.")
+        return {**shown, "issuer_with_window": issuer, "valid_from": facts.get("not_before", "(no start)"),
+                "valid_until": facts.get("not_on_or_after", "(no end)")}
+    return {**shown, "issuer_without_window": issuer}

@@ -9,10 +9,9 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from bot.diagnostics.report import Finding, Severity
+from bot.diagnostics.explain import check_finding
 from bot.diagnostics.saml.reading import Reading
-from bot.diagnostics.saml.shared import (REF_CORE, REF_ENTRA_CLAIMS, REF_OKTA_SAML, WHERE_CLAIMS, A, clip, present,
-                                         text_of)
+from bot.diagnostics.saml.shared import A, clip, present, text_of
 
 _GIVEN = {"givenname", "firstname", "fname", "first", "given", "forename"}
 _SURNAME = {"sn", "surname", "lastname", "familyname", "lname", "last", "family"}
@@ -44,24 +43,14 @@ def check_attributes(reading: Reading) -> None:
     assert reading.assertion is not None
     names, kinds = _names_and_kinds(reading.assertion)
     if not names:
-        reading.add(Finding(
-            code="saml-attributes-missing", severity=Severity.WARN,
-            title="The assertion carries no attributes",
-            detail="There is no <AttributeStatement> (Core §2.7.3). Sign-in can still work for existing users, "
-            "but creating users just in time needs first name, last name and email (vendor guide 1.11): "
-            "without them JIT fails or leaves the profile incomplete.",
-            fix=("Add claims for first name, last name and email: " + " Or: ".join(WHERE_CLAIMS),),
-            refs=(REF_CORE, REF_ENTRA_CLAIMS, REF_OKTA_SAML),
-        ))
+        reading.add(check_finding("saml-attributes-missing"))
         return
     shown = ", ".join(clip(n, 100) for n in names[:25]) + (f" and {len(names) - 25} more" if len(names) > 25
                                                           else "")
-    reading.add(Finding(
-        code="saml-attributes", severity=Severity.INFO,
-        title=f"{len(names)} attribute{'s' if len(names) != 1 else ''} sent",
-        detail=f"Attribute names: {shown}. (Values are not shown.)",
-        refs=(REF_CORE,),
-        facts=present({"attributes": clip(shown, 1000), "count": str(len(names))}),
+    reading.add(check_finding(
+        "saml-attributes",
+        present({"attributes": clip(shown, 1000), "count": str(len(names))}),
+        values={"count_shown": f"{len(names)} attribute{'s' if len(names) != 1 else ''}", "shown": shown},
     ))
     _jit(reading, kinds, shown)
 
@@ -88,30 +77,14 @@ def _jit(reading: Reading, kinds: set[str], shown: str) -> None:
     """Just-in-time user creation needs all three of first name, last name and email."""
     assert reading.assertion is not None
     if not kinds:
-        reading.add(Finding(
-            code="saml-jit-attributes-missing", severity=Severity.WARN,
-            title="None of the usual first name, last name or email attributes",
-            detail="Creating users just in time needs first name, last name and email (vendor guide 1.11), and "
-            "none of the usual names for them (givenName/firstName, sn/surname/lastName, mail/email/emailaddress, "
-            "or their claim URIs and OIDs) appears. Expect JIT to fail or profiles to stay incomplete, unless "
-            "the SP was told to read other names.",
-            fix=("Add claims for first name, last name and email with the names the SP expects: "
-                 + " Or: ".join(WHERE_CLAIMS),),
-            refs=(REF_ENTRA_CLAIMS, REF_OKTA_SAML),
-            facts=present({"attributes": clip(shown, 1000)}),
-        ))
+        reading.add(check_finding("saml-jit-attributes-missing", present({"attributes": clip(shown, 1000)})))
     elif len(kinds) < 3:
         lacking = [_LABELS[k] for k in ("given", "surname", "email") if k not in kinds]
-        note = ""
+        nameid_kind = ""  # the note that the NameID may stand in for the email attribute
         if "email" not in kinds and "@" in text_of(reading.assertion.find(f"{A}Subject/{A}NameID")):
-            note = " The NameID is an email address, which some SPs use in place of an email attribute."
-        reading.add(Finding(
-            code="saml-jit-attributes-partial", severity=Severity.INFO,
-            title=f"No attribute for {' or '.join(lacking)}",
-            detail=f"JIT user creation needs first name, last name and email (vendor guide 1.11); the assertion "
-            f"has no attribute that looks like {' or '.join(lacking)}.{note}",
-            fix=("If new users end up with incomplete profiles, add the missing claims: "
-                 + " Or: ".join(WHERE_CLAIMS),),
-            refs=(REF_ENTRA_CLAIMS, REF_OKTA_SAML),
-            facts=present({"missing": ", ".join(lacking)}),
+            nameid_kind = "an email address"
+        reading.add(check_finding(
+            "saml-jit-attributes-partial",
+            present({"missing": ", ".join(lacking)}),
+            values={"lacking": " or ".join(lacking), "nameid_kind": nameid_kind},
         ))

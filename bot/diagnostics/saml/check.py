@@ -50,7 +50,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from bot.diagnostics.report import Finding, Report, Severity
+from bot.diagnostics.explain import check_finding
+from bot.diagnostics.report import Finding, Report
 from bot.diagnostics.saml.addressing import check_destination, check_issuers
 from bot.diagnostics.saml.all_clear import add_all_clear
 from bot.diagnostics.saml.attributes import check_attributes
@@ -97,10 +98,7 @@ def check_saml_response(
                           _optional(expected_destination))
     except Exception:
         findings = [
-            Finding(code="saml-unreadable", severity=Severity.INFO, title="This SAML response could not be analysed",
-                    detail="Something in the pasted value stopped the check.",
-                    fix=("Paste only the SAMLResponse value, or the XML of the Response, on its own.",),
-                    refs=(REF_CORE,))
+            check_finding("saml-unreadable")
         ]
     return Report(subject=SUBJECT, findings=tuple(findings), inputs=("saml_response",))
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.diagnostics.report import Finding, Severity
+from bot.diagnostics.explain import check_finding
+from bot.diagnostics.report import Finding
 from bot.diagnostics.saml.b64 import b64_bytes, b64_clean, bytes_to_text, inflate, starts_like_xml, too_large
 from bot.diagnostics.saml.find import b64_candidates, find_saml_responses, xml_fragments
-from bot.diagnostics.saml.shared import DTD_RE, FIELD_PREFIX_RE, MAX_XML, REF_BINDINGS, present
+from bot.diagnostics.saml.shared import DTD_RE, FIELD_PREFIX_RE, MAX_XML, present
 from bot.diagnostics.text import sniff_codec
 
 _XML_HEAD_RE = re.compile(r"^\ufeff?\s*<")
@@ -111,40 +112,16 @@ def _label(how: str, data: bytes) -> str:
 
 
 def _inflates_too_far(compressed: int) -> Finding:
-    return Finding(
-        code="saml-xml-invalid", severity=Severity.FAIL,
-        title="The value inflates to more than a SAML message ever holds, so it was not read",
-        detail=f"Its {compressed:,} bytes of DEFLATE data expand past {MAX_XML:,} bytes, where inflating "
-        "stopped; a real message is a few kilobytes. A value like this is a decompression bomb, or not "
-        "a SAML message at all.",
-        fix=("Copy the SAMLResponse or SAMLRequest value again from the browser's developer tools or a SAML "
-             "tracer.", "If it reached a service provider like this, check that its SAML library caps "
-             "inflating too."),
-        refs=(REF_BINDINGS,),
-        facts=present({"compressed_bytes": str(compressed), "inflated_at_least": str(MAX_XML + 1)}),
+    return check_finding(
+        "saml-inflates-too-far",
+        present({"compressed_bytes": str(compressed), "inflated_at_least": str(MAX_XML + 1)}),
+        values={"compressed_shown": f"{compressed:,}", "cap_shown": f"{MAX_XML:,}"},
     )
 
 
 def _undecodable() -> Finding:
-    return Finding(
-        code="saml-undecodable", severity=Severity.WARN,
-        title="This looks like a SAMLResponse value, but it does not decode to XML",
-        detail="The text is base64-shaped, yet decoding it (and inflating it, for the redirect binding) gives no "
-        "XML. The value was most likely cut short or altered while copying: a browser trace or a log line "
-        "may truncate long form fields.",
-        fix=("Copy the whole SAMLResponse value again, e.g. from the browser's developer tools (Network → "
-             "the POST to the SP's ACS URL → Payload) or a SAML tracer extension, and paste all of it.",),
-        refs=(REF_BINDINGS,),
-    )
+    return check_finding("saml-undecodable")
 
 
 def _not_found() -> Finding:
-    return Finding(
-        code="saml-not-found", severity=Severity.INFO,
-        title="No SAML response found",
-        detail="I looked for a SAMLResponse form value (base64) or the XML of a <samlp:Response> and found "
-        "neither.",
-        fix=("Paste the SAMLResponse value from the POST to the SP's Assertion Consumer Service URL (browser "
-             "developer tools → Network, or a SAML tracer), or the decoded XML.",),
-        refs=(REF_BINDINGS,),
-    )
+    return check_finding("saml-not-found")

@@ -1,9 +1,9 @@
 """What every part of the SAML Response check shares: the SAML names, the references, where the SP
 side is configured at each IdP, the size limits, and how a value from the XML is shown in a finding.
 
-Each part writes its findings as ``Finding(code="saml-...", ...)`` at the place it decides on them
-(tests/unit/knowledge/test_check_codes.py reads those calls to match every code with its knowledge
-entry). A fact with no value says nothing, so facts go through :func:`present`.
+Each part emits its findings as a code and facts, ``check_finding("saml-...", facts, values=...)``, at the
+place it decides on them; their titles, details, fix steps and references are the entries' in
+bot/knowledge/data/checks.toml. A fact with no value says nothing, so facts go through :func:`present`.
 """
 
 from __future__ import annotations

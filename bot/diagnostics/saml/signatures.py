@@ -8,9 +8,10 @@ so it is only noted.
 
 from __future__ import annotations
 
-from bot.diagnostics.report import Finding, Severity
+from bot.diagnostics.explain import check_finding
+from bot.diagnostics.report import Finding
 from bot.diagnostics.saml.reading import Reading
-from bot.diagnostics.saml.shared import DS, REF_CORE, REF_PROFILES, WHERE_SIGNING, P, clip, local_name, present
+from bot.diagnostics.saml.shared import DS, P, clip, local_name, present
 
 
 def check_signatures(reading: Reading) -> None:
@@ -49,42 +50,16 @@ def _wrong_references(reading: Reading) -> list[str]:
 
 
 def _unsigned() -> Finding:
-    return Finding(
-        code="saml-unsigned", severity=Severity.FAIL,
-        title="Neither the response nor the assertion is signed",
-        detail="There is no <ds:Signature> directly in the Response or in its assertion, so nothing shows the "
-        "IdP issued it: anyone could have written it. SPs require a signature on the response, the "
-        "assertion or both (Core §5; Profiles §4.1.4.2), and reject this one.",
-        fix=("Turn signing on at the IdP: " + " Or: ".join(WHERE_SIGNING),
-             "If the IdP does sign, something in between stripped the signature: capture the response "
-             "straight from the browser."),
-        refs=(REF_CORE, REF_PROFILES),
-    )
+    return check_finding("saml-unsigned")
 
 
 def _reference_mismatch(unique: list[str]) -> Finding:
-    return Finding(
-        code="saml-signature-reference-mismatch", severity=Severity.FAIL,
-        title="A signature points at a different element than the one carrying it",
-        detail="A SAML signature must reference the ID of the element it sits in (Core §5.4.2). Here "
-        + "; ".join(unique[:4]) + ". The signed content is then not the content the SP reads, which is "
-        "a signature-wrapping pattern (or a copy-paste of a signature between messages).",
-        fix=("Do not trust this response; capture a fresh one straight from the IdP.",),
-        refs=(REF_CORE,),
-        facts=present({"references": clip("; ".join(unique), 300)}),
+    return check_finding(
+        "saml-signature-reference-mismatch",
+        present({"references": clip("; ".join(unique), 300)}),
+        values={"first_references": "; ".join(unique[:4])},
     )
 
 
 def _encrypted() -> Finding:
-    return Finding(
-        code="saml-assertion-encrypted", severity=Severity.INFO,
-        title="The assertion is encrypted",
-        detail="Only the SP, with its private key, can read an <EncryptedAssertion> (Core §2.3.4), so its "
-        "conditions, subject, attributes and signature were not checked here. If the SP says it cannot "
-        "decrypt it, the IdP holds the wrong encryption certificate for this SP.",
-        fix=("To check the content, turn assertion encryption off for a test, or take the decrypted "
-             "assertion from the SP's debug log.",
-             "Entra: Enterprise apps → <app> → Single sign-on → Token encryption. Okta: General → SAML "
-             "Settings → Edit → Show Advanced Settings → Assertion Encryption."),
-        refs=(REF_CORE,),
-    )
+    return check_finding("saml-assertion-encrypted")

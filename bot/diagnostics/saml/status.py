@@ -6,10 +6,10 @@ message say why, and an error response carries no assertion, so nothing else is 
 
 from __future__ import annotations
 
-from bot.diagnostics.report import Finding, Severity
+from bot.diagnostics.explain import check_finding
+from bot.diagnostics.report import Finding
 from bot.diagnostics.saml.reading import Reading
-from bot.diagnostics.saml.shared import (REF_CORE, REF_PROFILES, SUCCESS, WHERE_BASIC, WHERE_LOGS, P, clip, present,
-                                         short, text_of)
+from bot.diagnostics.saml.shared import SUCCESS, P, clip, present, short, text_of
 
 # What the top-level status code says about who failed.
 _MEANING = {
@@ -52,41 +52,25 @@ def check_status(reading: Reading) -> bool:
 
 
 def _status_missing() -> Finding:
-    return Finding(
-        code="saml-status-missing", severity=Severity.FAIL,
-        title="The response has no <samlp:Status>",
-        detail="Every SAML response must carry a Status with a top-level StatusCode (Core §3.2.2). Without it "
-        "the SP cannot tell success from failure and rejects the message.",
-        fix=("Check whether something between the IdP and the SP rewrites the response (a proxy, a "
-             "custom IdP plug-in), and capture it again straight from the browser.",),
-        refs=(REF_CORE,),
-    )
+    return check_finding("saml-status-missing")
 
 
 def _not_success(top: str, sub: str, message: str, issuer: str) -> Finding:
-    return Finding(
-        code="saml-status-not-success", severity=Severity.FAIL,
-        title=f"The IdP answered {short(top)}{' / ' + short(sub) if sub else ''}, not Success",
-        detail=_refusal(top, sub, message),
-        fix=("Find this sign-in in the IdP's log for the exact reason: " + " Or: ".join(WHERE_LOGS),
-             "Check that the user is assigned to the app and that the SP's entity ID and ACS URL match the "
-             "IdP's configuration: " + " Or: ".join(WHERE_BASIC)),
-        refs=(REF_CORE, REF_PROFILES),
-        facts=present({"status": short(top), "status_uri": clip(top), "sub_status": short(sub) if sub else "",
-                       "status_message": clip(message, 300), "issuer": clip(issuer)}),
+    return check_finding(
+        "saml-status-not-success",
+        present({"status": short(top), "status_uri": clip(top), "sub_status": short(sub) if sub else "",
+                 "status_message": clip(message, 300), "issuer": clip(issuer)}),
+        values=_refusal(top, sub, message),
     )
 
 
-def _refusal(top: str, sub: str, message: str) -> str:
-    """The status in words: who failed, what the second-level code means, the IdP's own message."""
-    meaning = _MEANING.get(short(top), "the IdP did not sign the user in")
-    detail = f"The top-level status is {short(top)}: {meaning}."
-    if sub:
-        detail += f" The second-level code is {short(sub)}"
-        hint = _HINTS.get(short(sub))
-        detail += f": {hint}" if hint else "."
-    if message:
-        detail += f" The IdP's message: \"{clip(message, 300)}\"."
-    detail += (" An error response carries no assertion (Profiles §4.1.4.2), so there is nothing else to "
-               "check; the IdP's sign-in log has the reason.")
-    return detail
+def _refusal(top: str, sub: str, message: str) -> dict[str, str]:
+    """What the entry's text places: who failed, what the second-level code means (a code without a
+    meaning here is named alone), the IdP's own message."""
+    hint = _HINTS.get(short(sub), "") if sub else ""
+    return {
+        "meaning": _MEANING.get(short(top), "the IdP did not sign the user in"),
+        "hint": hint,
+        "unexplained_sub_status": short(sub) if sub and not hint else "",
+        "message_shown": clip(message, 300),
+    }

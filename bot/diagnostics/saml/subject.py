@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from bot.diagnostics.explain import check_finding
 from bot.diagnostics.redirect import diverge_at
-from bot.diagnostics.report import Finding, Severity
+from bot.diagnostics.report import Finding
 from bot.diagnostics.saml.nameid import check_name_id
 from bot.diagnostics.saml.reading import Reading
-from bot.diagnostics.saml.shared import BEARER, REF_CORE, REF_PROFILES, WHERE_BASIC, A, clip, present, short
+from bot.diagnostics.saml.shared import BEARER, A, clip, present, short
 from bot.diagnostics.saml.times import bad_times, fmt, parse_time, span
 
 
@@ -37,16 +38,9 @@ def check_subject(reading: Reading) -> None:
 
 def _no_bearer(confirmations: list[ET.Element]) -> Finding:
     methods = ", ".join(short(c.get("Method") or "?") for c in confirmations) or "none"
-    return Finding(
-        code="saml-subject-confirmation-missing", severity=Severity.FAIL,
-        title="No bearer SubjectConfirmation",
-        detail=f"Browser sign-in needs a SubjectConfirmation with Method "
-        f"urn:oasis:names:tc:SAML:2.0:cm:bearer (Profiles §4.1.4.2); found: {clip(methods, 80)}. "
-        "Without it the SP has no proof the browser that posted the assertion may use it.",
-        fix=("Check the IdP's SAML app type and settings; a standard SAML app at Entra or Okta sends a "
-             "bearer confirmation.",),
-        refs=(REF_PROFILES, REF_CORE),
-        facts=present({"methods": clip(methods, 120)}),
+    return check_finding(
+        "saml-subject-confirmation-missing", present({"methods": clip(methods, 120)}),
+        values={"methods_shown": clip(methods, 80)},
     )
 
 
@@ -58,57 +52,27 @@ def _complete(reading: Reading, recipient: str, not_after_raw: str | None, respo
         missing.append("InResponseTo")
     if not missing:
         return
-    reading.add(Finding(
-        code="saml-subject-confirmation-incomplete", severity=Severity.WARN,
-        title=f"The bearer confirmation lacks {', '.join(missing)}",
-        detail="For browser sign-in the <SubjectConfirmationData> must give the Recipient (the ACS URL), a "
-        "NotOnOrAfter time and, when the SP sent a request, its InResponseTo (Core §2.4.1.2; Profiles "
-        "§4.1.4.2). Strict SPs refuse an assertion without them.",
-        fix=("Check the ACS URL (Reply URL / Single sign-on URL) is set at the IdP: "
-             + " Or: ".join(WHERE_BASIC),),
-        refs=(REF_CORE, REF_PROFILES),
-        facts=present({"missing": ", ".join(missing)}),
-    ))
+    reading.add(check_finding("saml-subject-confirmation-incomplete", present({"missing": ", ".join(missing)})))
 
 
 def _in_response_to(reading: Reading, response_irt: str, scd_irt: str) -> None:
     """Which request the sign-in answers: none (IdP-initiated), or the same one in both places."""
     if not response_irt and not scd_irt:
-        reading.add(Finding(
-            code="saml-idp-initiated", severity=Severity.INFO,
-            title="IdP-initiated sign-in (no InResponseTo)",
-            detail="Neither the Response nor its confirmation answers a request, so the sign-in started at the "
-            "IdP (a tile in My Apps or the Okta dashboard), not at the SP. SPs that accept only SP-initiated "
-            "sign-in refuse it; others accept it.",
-            fix=("If the SP rejects IdP-initiated sign-in, start from the SP's login page, or enable "
-                 "IdP-initiated SSO in the SP.",),
-            refs=(REF_PROFILES,),
-        ))
+        reading.add(check_finding("saml-idp-initiated"))
     elif response_irt and scd_irt and response_irt != scd_irt:
         reading.add(_requests_differ(response_irt, scd_irt))
     elif scd_irt and not response_irt:
-        reading.add(Finding(
-            code="saml-inresponseto-mismatch", severity=Severity.FAIL,
-            title="Only the confirmation names a request",
-            detail=f"The confirmation says it answers request {clip(scd_irt, 80)}, but the Response has no "
-            "InResponseTo. The two must agree (Core §2.4.1.2, §3.2.2).",
-            fix=("Capture a fresh sign-in from the SP's login page and check again.",),
-            refs=(REF_CORE, REF_PROFILES),
-            facts=present({"confirmation_in_response_to": clip(scd_irt)}),
+        reading.add(check_finding(
+            "saml-inresponseto-response-missing", present({"confirmation_in_response_to": clip(scd_irt)}),
+            values={"confirmation_shown": clip(scd_irt, 80)},
         ))
 
 
 def _requests_differ(response_irt: str, scd_irt: str) -> Finding:
-    return Finding(
-        code="saml-inresponseto-mismatch", severity=Severity.FAIL,
-        title="InResponseTo differs between the response and the confirmation",
-        detail=f"The Response answers request {clip(response_irt, 80)} but the confirmation names "
-        f"{clip(scd_irt, 80)}. Both must be the ID of the SP's AuthnRequest (Core §2.4.1.2, §3.2.2); "
-        "the SP refuses an assertion that answers a request it did not send.",
-        fix=("Capture a fresh sign-in from the SP's login page; if it repeats, the IdP or a proxy is "
-             "mixing up requests (e.g. responses cached or replayed).",),
-        refs=(REF_CORE, REF_PROFILES),
-        facts=present({"response_in_response_to": clip(response_irt), "confirmation_in_response_to": clip(scd_irt)}),
+    return check_finding(
+        "saml-inresponseto-mismatch",
+        present({"response_in_response_to": clip(response_irt), "confirmation_in_response_to": clip(scd_irt)}),
+        values={"response_shown": clip(response_irt, 80), "confirmation_shown": clip(scd_irt, 80)},
     )
 
 
@@ -118,15 +82,11 @@ def _recipient(reading: Reading, recipient: str) -> None:
     if not (recipient and target and recipient != target):
         return
     which = "the SP's ACS URL" if reading.expected_destination else "the response's Destination"
-    reading.add(Finding(
-        code="saml-recipient-mismatch", severity=Severity.FAIL,
-        title=f"The confirmation's Recipient is not {which}",
-        detail=f"Recipient is {clip(recipient, 160)} but {which} is {clip(target, 160)} (they differ from "
-        f"character {diverge_at(target, recipient)}). The SP checks that the Recipient is its own ACS URL "
-        "(Profiles §4.1.4.3) and refuses the assertion otherwise.",
-        fix=("Make the ACS URL at the IdP identical to the SP's: " + " Or: ".join(WHERE_BASIC),),
-        refs=(REF_PROFILES, REF_CORE),
-        facts=present({"recipient": clip(recipient), "expected": clip(target)}),
+    reading.add(check_finding(
+        "saml-recipient-mismatch",
+        present({"recipient": clip(recipient), "expected": clip(target)}),
+        values={"which": which, "recipient_shown": clip(recipient, 160), "target_shown": clip(target, 160),
+                "position": str(diverge_at(target, recipient))},
     ))
 
 
@@ -137,15 +97,7 @@ def _expiry(reading: Reading, not_after_raw: str | None) -> None:
     if not_after is None or not_after > reading.now:
         return
     ago = reading.now - not_after
-    reading.add(Finding(
-        code="saml-subject-confirmation-expired", severity=Severity.FAIL,
-        title=f"The bearer confirmation expired {span(ago)} ago",
-        detail=f"SubjectConfirmationData NotOnOrAfter is {fmt(not_after)}, before the time of this check "
-        f"({fmt(reading.now)}). This window is usually only minutes long: the browser must deliver the "
-        "assertion before it closes (Core §2.4.1.2). If this fails at sign-in time, look at the SP's "
-        "clock, or at a slow or replayed post.",
-        fix=("Check the SP server's clock (NTP).",
-             "If the response was captured earlier, re-run the check with the time it was captured."),
-        refs=(REF_CORE, REF_PROFILES),
-        facts=present({"not_on_or_after": fmt(not_after), "now": fmt(reading.now), "expired_ago": span(ago)}),
+    reading.add(check_finding(
+        "saml-subject-confirmation-expired",
+        present({"not_on_or_after": fmt(not_after), "now": fmt(reading.now), "expired_ago": span(ago)}),
     ))

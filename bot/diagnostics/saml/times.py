@@ -7,9 +7,9 @@ import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 
-from bot.diagnostics.report import Finding, Severity
+from bot.diagnostics.explain import check_finding
 from bot.diagnostics.saml.reading import Reading
-from bot.diagnostics.saml.shared import REF_CORE, clip, present
+from bot.diagnostics.saml.shared import clip, present
 
 # xs:dateTime as SAML uses it (Core §1.3.3: UTC, usually with a Z).
 _DATETIME_RE = re.compile(
@@ -66,13 +66,6 @@ def bad_times(reading: Reading, items: Iterable[tuple[str, str | None, datetime 
     """Add one finding naming every (name, raw value, parsed) that was given but could not be read."""
     bad = [f"{name}={clip(raw, 40)!r}" for name, raw, parsed in items if raw is not None and parsed is None]
     if bad:
-        reading.add(Finding(
-            code="saml-bad-timestamp", severity=Severity.WARN,
-            title="A time in the assertion cannot be read",
-            detail=f"{'; '.join(bad)}. SAML times are xs:dateTime values in UTC, like 2026-01-31T09:30:00Z "
-            "(Core §1.3.3). An SP that cannot read a time usually rejects the assertion.",
-            fix=("Check for a custom IdP or a proxy that rewrites the response; capture it again straight "
-                 "from the browser.",),
-            refs=(REF_CORE,),
-            facts=present({"values": clip("; ".join(bad), 300)}),
+        reading.add(check_finding(
+            "saml-bad-timestamp", present({"values": clip("; ".join(bad), 300)}), values={"bad": "; ".join(bad)},
         ))
