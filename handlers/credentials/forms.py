@@ -11,6 +11,17 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from handlers.shared.modals import INPUT_ACTION
+from handlers.shared.payload import json_object, row_number
+
+def modal_meta(view: dict[str, Any]) -> tuple[dict[str, Any], int | None]:
+    """A credential modal's private metadata and the credential generation it was opened for (None when the
+    metadata is missing or not ours: the submission is then treated as out of date)."""
+    try:
+        meta = json_object(view.get("private_metadata") or "{}")
+    except ValueError:
+        meta = {}
+    return meta, row_number(meta.get("gen"))
+
 
 def _values(view: dict[str, Any]) -> dict[str, Any]:
     return (view.get("state") or {}).get("values") or {}

@@ -26,7 +26,7 @@ from bot.redaction import redact_text
 from bot.reminders import band_of, parse_schedule
 from handlers.credentials.certificates import on_track_certificate, track_certificate_buttons
 from handlers.credentials.ids import CredentialBlock, CredentialIds
-from handlers.credentials.forms import _conversation, _date, _from_home, _selected, _text, _values
+from handlers.credentials.forms import modal_meta, _conversation, _date, _from_home, _selected, _text, _values
 from handlers.credentials.digest import subcommand as digest_subcommand
 from handlers.credentials.messages import SlackDigestMessages, SlackMessages
 from handlers.credentials.snooze import Snoozes
@@ -38,7 +38,7 @@ from handlers.shared.deps import Deps
 from handlers.shared.hooks import StatusPart
 from handlers.shared.modals import error_modal
 from handlers.shared.owned import credential_for
-from handlers.shared.payload import json_object, row_number, team_id, user_id
+from handlers.shared.payload import team_id, user_id
 from services import credentials as service
 from services.credentials import Tracked
 from services.digests import DigestPoster
@@ -236,11 +236,7 @@ class _Credentials:
             ack(response_action="errors", errors={CredentialBlock.SECRET: "Only workspace admins and owners can "
                                                                            "renew credentials."})
             return
-        try:
-            meta = json_object(view.get("private_metadata") or "{}")
-        except ValueError:
-            meta = {}
-        generation = row_number(meta.get("gen"))
+        meta, generation = modal_meta(view)
         # Another workspace's credential is a polite refusal (OtherWorkspace), never a renewal.
         cred = self._credential(body, meta.get("id")) if generation is not None else None
         if cred is None or not cred.active:

@@ -15,11 +15,11 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.reminders import SnoozeChoice, snooze_end
-from handlers.credentials.forms import _date, _from_home, _values, _where_clicked, user_zone
+from handlers.credentials.forms import modal_meta, _date, _from_home, _values, _where_clicked, user_zone
 from handlers.credentials.ids import CredentialBlock, CredentialIds
 from handlers.credentials.views import snooze_modal, snoozed_message
 from handlers.shared.modals import error_modal
-from handlers.shared.payload import json_object, row_number, user_id
+from handlers.shared.payload import user_id
 from services import credentials as service
 from services.credentials import Tracked
 
@@ -75,11 +75,7 @@ class Snoozes:
             ack(response_action="errors", errors={CredentialBlock.SNOOZE_DATE: "Only workspace admins and owners "
                                                                                "can snooze reminders."})
             return
-        try:
-            meta = json_object(view.get("private_metadata") or "{}")
-        except ValueError:
-            meta = {}
-        generation = row_number(meta.get("gen"))
+        meta, generation = modal_meta(view)
         cred = self.feature._credential(body, meta.get("id")) if generation is not None else None
         if cred is None or not cred.active or generation != cred.generation:
             ack(response_action="update", view=error_modal("That reminder is out of date: the credential was "
