@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import ijson
 
-from bot.files import har_scan
+from bot.files.har_scan import Fallback, Sighting, scan
 from bot.files.har_fields import as_int, clock_offset, form_fields, har_time, jwt_nonce_fp
 from bot.files.redact import SecretBag, clean_params, clean_url, mask_opaque
 from bot.redaction import fingerprint, redact_text
@@ -112,9 +112,9 @@ def read_har(stream: IO[bytes]) -> Capture:
     if start is not None:
         capture = Capture()
         try:
-            har_scan.scan(stream, _wanted, lambda entry, seen: _count(capture, entry, seen))
+            scan(stream, _wanted, lambda entry, seen: _count(capture, entry, seen))
             return capture
-        except har_scan.Fallback:
+        except Fallback:
             stream.seek(start)
     return _read_streaming(stream)
 
@@ -126,7 +126,7 @@ def _position(stream: IO[bytes]) -> int | None:
         return None
 
 
-def _wanted(seen: har_scan.Sighting) -> bool:
+def _wanted(seen: Sighting) -> bool:
     """Whether an entry must be built: unless the raw text shows an answered GET of an ordinary resource
     (the same test :func:`_take` makes first)."""
     if seen.url is None or seen.status is None or seen.posts:
@@ -134,7 +134,7 @@ def _wanted(seen: har_scan.Sighting) -> bool:
     return not (200 <= seen.status < 300 and not _URL_MARKS.search(seen.url.lower()))
 
 
-def _count(capture: Capture, entry: dict | None, seen: har_scan.Sighting) -> None:
+def _count(capture: Capture, entry: dict | None, seen: Sighting) -> None:
     capture.entries += 1
     if entry is None:
         capture.hosts.add(_host_of(str(seen.url).lower()))
