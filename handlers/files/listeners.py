@@ -4,7 +4,7 @@ case as ``sso-bot diagnose --file`` (``services.diagnose.diagnose_file``).
 The form is acknowledged at once with "Reading…"; the download (bot token, ``files:read``) and the
 analysis run after the ack on the listener pool, into a temporary file deleted as soon as it is read.
 The answer replaces the form; only the sealed report is ever shown. When the form was opened in a
-channel, the answer has *Share in channel*: a snapshot of the sealed report is kept (``services.sharing``,
+channel, or a channel was picked on a form opened from the Home tab, the answer has *Share in channel*: a snapshot of the sealed report is kept (``services.sharing``,
 the diagnose feature's snapshot store), posted on the click, and an export's grouped failures that the
 message cannot show follow in its thread as a CSV (``handlers.shared.attachments``).
 """
@@ -58,7 +58,7 @@ class FileChecks:
             ack(response_action="errors", errors={FileId.INPUT_BLOCK: f"That file is over {MAX_FILE_MB} MB: "
                                                   "export a shorter time range, or use sso-bot diagnose --file."})
             return
-        channel = str(view.get("private_metadata") or "")
+        channel = str(view.get("private_metadata") or "") or _share_to(view)
         ack(response_action="update", view=reading_modal(name, channel))
         view_id = str((body.get("view") or {}).get("id", ""))
         url = str(upload.get("url_private_download") or upload.get("url_private") or "")
@@ -124,6 +124,12 @@ class FileChecks:
 def _files(view: dict[str, Any]) -> list[dict[str, Any]]:
     state = ((view.get("state") or {}).get("values", {}).get(FileId.INPUT_BLOCK, {}).get(INPUT_ACTION) or {})
     return [f for f in state.get("files") or () if isinstance(f, dict)]
+
+
+def _share_to(view: dict[str, Any]) -> str:
+    """The channel picked on a form opened without one (``views._share_to``); empty when none was picked."""
+    state = (view.get("state") or {}).get("values", {}).get(FileId.SHARE_TO_BLOCK, {}).get(INPUT_ACTION) or {}
+    return str(state.get("selected_conversation") or "")[:40]
 
 
 def _audience(view: dict[str, Any]) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import (ActionsBlock, Block, ButtonElement, ContextBlock, InputBlock, MarkdownTextObject,
                                      SectionBlock)
-from slack_sdk.models.blocks.block_elements import FileInputElement, PlainTextInputElement
+from slack_sdk.models.blocks.block_elements import (ConversationFilter, ConversationSelectElement, FileInputElement,
+                                                   PlainTextInputElement)
 from slack_sdk.models.views import View
 
 from handlers.files.ids import FileId
@@ -19,7 +20,8 @@ MAX_ENTITY_ID = 1024
 
 def file_modal(problem: str = "", channel: str = "") -> View:
     """Upload a HAR capture or a log export; the answer replaces the form. ``channel`` (where /sso file was
-    run) rides along as the view's metadata: it is where *Share in channel* posts the answer."""
+    run) rides along as the view's metadata: it is where *Share in channel* posts the answer. A form opened
+    without one (the Home tab) asks, optionally, for a channel to share in instead."""
     return View(
         type="modal", callback_id=FileId.MODAL, title="Diagnose a file", submit="Read it", close="Cancel",
         private_metadata=channel[:40],
@@ -36,8 +38,18 @@ def file_modal(problem: str = "", channel: str = "") -> View:
                        hint="The service provider's entity ID: every SAML Response in the file is checked against it.",
                        element=PlainTextInputElement(action_id=INPUT_ACTION, max_length=MAX_ENTITY_ID,
                                                      placeholder="https://app.example.com/saml/metadata")),
+            *([] if channel else [_share_to()]),
         ],
     )
+
+
+def _share_to() -> InputBlock:
+    """A channel picker: choosing one puts *Share in channel* under the answer; nothing is posted until it is
+    pressed. Direct messages are left out: the answer is already private to the person reading it."""
+    return InputBlock(block_id=FileId.SHARE_TO_BLOCK, label="Channel to share the answer in (optional)", optional=True,
+                      hint="Only a button under the answer: nothing is posted until you press it.",
+                      element=ConversationSelectElement(action_id=INPUT_ACTION, filter=ConversationFilter(
+                          include=["public", "private"], exclude_bot_users=True)))
 
 
 def reading_modal(name: str, channel: str = "") -> View:

@@ -267,3 +267,48 @@ def test_another_workspace_cannot_share_a_kept_file_answer(slack_app, corpus):
     slack_app.fake.reset()
     slack_app.interaction(_share_payload(view, share_id))  # the same click from its own workspace shares it
     assert [c for c in slack_app.fake.calls_to("chat.postMessage") if c.params.get("channel") == "C0SSO0001"]
+
+
+def _view(call) -> dict:
+    view = call.params["view"]
+    return json.loads(view) if isinstance(view, str) else view
+
+
+def test_the_home_tab_form_offers_a_channel_to_share_in_and_the_channel_form_does_not(slack_app):
+    from tests.support.payloads import block_actions
+
+    slack_app.interaction(block_actions("file.open_modal", home=True))
+    slack_app.command("file")
+    slack_app.wait_idle()
+    home, in_channel = (_view(c) for c in slack_app.fake.calls_to("views.open")[-2:])
+    [picker] = [b for b in home["blocks"] if b.get("block_id") == "file.share_to"]
+    assert picker["optional"] is True and picker["element"]["type"] == "conversations_select"
+    assert not home.get("private_metadata")
+    assert all(b.get("block_id") != "file.share_to" for b in in_channel["blocks"])
+
+
+def test_a_channel_picked_on_the_home_tab_form_gets_the_share_button_and_the_post(slack_app, corpus):
+    slack_app.fake.file_token = BOT_TOKEN
+    data = (corpus / "logs" / "entra_signin_audit_events_panther_tests.jsonl").read_bytes()
+    values = {"file.input": {"value": {"type": "file_input",
+                                       "files": [slack_app.fake.upload("F0PICK001", data, "s.jsonl", "jsonl")]}},
+              "file.share_to": {"value": {"type": "conversations_select", "selected_conversation": "C0PICKED1"}}}
+    slack_app.interaction(view_submission("file.modal", values))
+    slack_app.wait_idle()
+    view = _view(slack_app.fake.calls_to("views.update")[-1])
+    assert view["private_metadata"] == "C0PICKED1"
+    _share_click(slack_app, view, _share_button(view))
+    slack_app.wait_idle()
+    [post] = [c.params for c in slack_app.fake.calls_to("chat.postMessage") if c.params.get("channel") == "C0PICKED1"]
+    assert "AADSTS7000215" in json.dumps(post) and "Shared by" in json.dumps(post)
+
+
+def test_a_home_tab_form_with_no_channel_picked_still_has_no_share_button(slack_app, corpus):
+    slack_app.fake.file_token = BOT_TOKEN
+    data = (corpus / "logs" / "entra_signin_audit_events_panther_tests.jsonl").read_bytes()
+    values = {"file.input": {"value": {"type": "file_input",
+                                       "files": [slack_app.fake.upload("F0PICK002", data, "s.jsonl", "jsonl")]}},
+              "file.share_to": {"value": {"type": "conversations_select", "selected_conversation": None}}}
+    slack_app.interaction(view_submission("file.modal", values))
+    slack_app.wait_idle()
+    assert "file.share" not in _answer(slack_app)
