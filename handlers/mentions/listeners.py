@@ -5,7 +5,9 @@ read as one paste and go through the same use case as ``/sso diagnose``; a HAR c
 shared in the thread goes through ``sso-bot diagnose --file``'s use case instead, fetched with the bot
 token and deleted after reading. The answer is posted in the thread for everyone there, so only the
 sealed report is ever shown: what was redacted stays redacted. An export's grouped failures that do not
-fit in the answer follow it in the thread as a CSV (``handlers.shared.attachments``). Slack retries an
+fit in the answer follow it in the thread as a CSV (``handlers.shared.attachments``). A mention that names
+an SP entity ID (``@sso-bot https://app.example.com/saml/metadata``, or ``entity id: urn:…``) has the SAML
+Responses in the file compared with it, as the file form's optional field does. Slack retries an
 event it thinks was missed; a retry is answered once only (the event id is remembered for a few minutes).
 """
 
@@ -35,6 +37,9 @@ _MAX_MESSAGES = 50
 _MAX_TEXT = 20_000
 _MAX_FILE = 100_000_000
 _FILE_TYPES = {"har", "json", "jsonl", "csv", "text", "txt", "xml"}
+# The mention's words, when they are only an entity ID, perhaps labelled: Slack sends a URL as <url> or <url|label>.
+_ENTITY_ID = re.compile(r"(?:(?:sp\s+)?(?:entity\s*id|audience|sp)\s*[:=]?\s*)?<?((?:https?://|urn:)[^\s|>]{1,1024})(?:\|[^>]*)?>?",
+                        re.IGNORECASE)
 
 
 class _Seen:
@@ -87,8 +92,8 @@ def _thread(client: WebClient, channel: str, root: str) -> list[dict[str, Any]]:
 def _diagnose_thread(client: WebClient, messages: list[dict[str, Any]], event: dict[str, Any]) -> SafeReport:
     shared = [f for m in messages for f in m.get("files") or () if isinstance(f, dict)
               and str(f.get("filetype", "")).lower() in _FILE_TYPES]
-    if shared:
-        report = _read_file(client, shared[-1])  # the latest file is the one the mention is about
+    if shared:  # the latest file is the one the mention is about
+        report = _read_file(client, shared[-1], audience=_entity_id(str(event.get("text") or "")))
         if report is not None:
             return report
     texts = [_MENTION.sub("", str(m.get("text") or "")).strip() for m in messages
@@ -97,13 +102,19 @@ def _diagnose_thread(client: WebClient, messages: list[dict[str, Any]], event: d
     return diagnosis.diagnose("diagnose", "\n".join(t for t in texts if t)[-_MAX_TEXT:])
 
 
-def _read_file(client: WebClient, upload: dict[str, Any]) -> SafeReport | None:
+def _entity_id(mention: str) -> str:
+    """The SP entity ID the mention names, when its words are nothing else; otherwise nothing is compared."""
+    said = _ENTITY_ID.fullmatch(_MENTION.sub("", mention).strip().rstrip("."))
+    return said.group(1) if said else ""
+
+
+def _read_file(client: WebClient, upload: dict[str, Any], *, audience: str = "") -> SafeReport | None:
     url = str(upload.get("url_private_download") or upload.get("url_private") or "")
     if int(upload.get("size") or 0) > _MAX_FILE:
         return None
     try:
         with downloaded(url, token=client.token or "", api_url=client.base_url, max_bytes=_MAX_FILE) as path:
-            report, _refused = diagnosis.diagnose_file(path)
+            report, _refused = diagnosis.diagnose_file(path, expect_audience=audience)
             return report
     except (DownloadError, OSError) as error:
         log.info("could not read a file shared in a thread: %s", type(error).__name__)

@@ -53,6 +53,22 @@ def test_a_har_shared_in_the_thread_is_read_and_deleted(slack_app, corpus):
     assert "Sign-in flow" in json.dumps(answer) and "auth.company.com" in json.dumps(answer)
 
 
+STUFF = "http://stuff.com/endpoints/metadata.php"  # the Audience of python3-saml's valid_response (corpus)
+
+
+def test_a_mention_that_names_the_sp_entity_id_has_the_files_saml_response_compared_with_it(slack_app, corpus):
+    slack_app.fake.file_token = BOT_TOKEN
+    data = (corpus / "tokens" / "saml_responses" / "valid_response.xml.base64").read_bytes()
+    for n, said in enumerate((f"<@{BOT_USER_ID}> entity id: <{STUFF}/>", f"<@{BOT_USER_ID}> what does it say?")):
+        slack_app.fake.reset()
+        upload = slack_app.fake.upload(f"F0SAML00{n}", data, "response.txt", "text")
+        _thread(slack_app, {"text": "the Response our SP rejects", "files": [upload]})
+        slack_app.event(app_mention(said, thread_ts=ROOT, ts=f"170000009{n}.000700"))
+        [answer] = _answers(slack_app)
+        compared = "trailing slash" in json.dumps(answer)
+        assert compared is (n == 0), "only the mention that names an entity ID has the audience compared"
+
+
 def test_without_history_the_mention_alone_is_read(slack_app):
     slack_app.event(app_mention(f"<@{BOT_USER_ID}> {AADSTS50011}", ts=ROOT))  # no thread known to the fake
     [answer] = _answers(slack_app)
