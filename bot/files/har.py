@@ -78,7 +78,8 @@ def _no_sign_in(capture: Capture) -> Finding:
 def _capture_notes(capture: Capture) -> list[Finding]:
     notes = []
     if capture.truncated:
-        notes.append(explain.check_finding("har-truncated", values={"truncated": str(capture.truncated)}))
+        how = {"if_cut": "yes"} if capture.truncated == "cut" else {"if_broken": "yes"}
+        notes.append(explain.check_finding("har-truncated", values={**how, "requests": str(capture.entries)}))
     if capture.dropped:
         notes.append(explain.check_finding("har-steps-capped", values={"dropped": str(capture.dropped)}))
     return notes

@@ -99,7 +99,7 @@ class Capture:
     steps: list[Step] = field(default_factory=list)
     entries: int = 0
     hosts: set[str] = field(default_factory=set)
-    truncated: str = ""
+    truncated: str = ""  # "cut" (the file stops in the middle) or "broken" (its JSON breaks), after ``entries``
     dropped: int = 0
     secrets: SecretBag = field(default_factory=SecretBag)
 
@@ -152,11 +152,11 @@ def _read_streaming(stream: IO[bytes]) -> Capture:
     except ijson.IncompleteJSONError as error:
         if capture.entries == 0:
             raise HarUnreadable("file-refused-har-cut") from error
-        capture.truncated = f"the file stops after {capture.entries} requests (cut off while saving or uploading)"
+        capture.truncated = "cut"
     except ijson.JSONError as error:
         if capture.entries == 0:
             raise HarUnreadable("file-refused-har-invalid") from error
-        capture.truncated = f"the JSON breaks after {capture.entries} requests"
+        capture.truncated = "broken"
     return capture
 
 
