@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from bot.diagnostics.report import Finding, Report, Severity
 from bot.knowledge import KnowledgeBase, load_knowledge
-from bot.knowledge.systems import CHECK_SYSTEM, OPTIONAL_PART
+from bot.knowledge.systems import CHECK_SYSTEM, CONDITION_PREFIX, OPTIONAL_PART
 
 if TYPE_CHECKING:
     from bot.knowledge import Entry
@@ -124,12 +124,15 @@ def check_finding(code: str, facts: Mapping[str, str] | None = None, *, severity
     ``values``, which only the text uses (a count, a list the title already names). A fact that is missing
     costs only its own text: the title falls back to the entry's name, the detail to its summary, and a
     fix step that needs it is left out, and so is a ``[[...]]`` part of a text. An empty fact counts as
-    missing. ``severity`` overrides the entry's (which has no "ok")."""
+    missing. A value named ``if_...`` is a condition: it places nothing, and only picks the ``[[...]]``
+    parts that name it (``[[{if_login}a sign-in page]][[{if_other}an HTML page]]``), so a wording that
+    depends on the case lives in the entry too. ``severity`` overrides the entry's (which has no "ok")."""
     entry = load_knowledge().get(code)
     if entry is None or entry.title is None:  # the data tests make this impossible in a shipped build
         raise LookupError(f"knowledge entry {code} is missing or has no title template")
     shown = dict(facts or {})
     filled = {name: value for name, value in {**(values or {}), **shown}.items() if value}  # "" says nothing
+    filled.update({name: "" for name in filled if name.startswith(CONDITION_PREFIX)})  # chosen, never shown
     detail = "" if entry.detail is None else _fill(entry.detail, filled)
     steps = (_fill(step, filled) for step in entry.fix)
     return Finding(

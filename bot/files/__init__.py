@@ -46,9 +46,8 @@ def analyse_stream(stream: IO[bytes], *, name: str = "", size: int | None = None
     """The sealed report about the file in ``stream`` (a seekable binary stream at its start)."""
     now = now or datetime.now(timezone.utc)
     if size is not None and size > MAX_FILE_BYTES:
-        return _refusal(Sniffed("refused", what=f"a file of {size >> 20} MiB",
-                                next_step="Files up to 1 GiB are read: filter the export to the failing app and "
-                                          "days, or capture only the sign-in."), name)
+        return _refusal(Sniffed("refused", reason="file-refused-too-large", values={"size_mib": str(size >> 20)}),
+                        name)
     head = stream.read(HEAD_BYTES)
     sniffed = sniff(head, name, size=size)
     if sniffed.kind == "refused":
@@ -67,21 +66,24 @@ def analyse_stream(stream: IO[bytes], *, name: str = "", size: int | None = None
         findings, inputs = analyse_export(stream, sniffed.kind, sniffed.encoding, head, now=now)
         return sealed_report(SUBJECT, findings, inputs)
     except (HarUnreadable, ExportUnreadable) as problem:
-        return _refusal(Sniffed("refused", what=problem.what, next_step=problem.next_step), name)
+        return _refusal(Sniffed("refused", reason=problem.reason, values=problem.values, howto=problem.howto), name)
 
 
 def _saml(stream: IO[bytes], sniffed: Sniffed, name: str, now: datetime, expect_audience: str) -> SafeReport:
     data = stream.read(MAX_SAML_BYTES + 1)
     if len(data) > MAX_SAML_BYTES:
-        return _refusal(Sniffed("refused", what="a SAML Response over 2 MiB",
-                                next_step="Save only the SAMLResponse value of the sign-in, not the whole page."), name)
+        return _refusal(Sniffed("refused", reason="file-refused-saml-too-large"), name)
     text = data.decode(sniffed.encoding, "replace").lstrip("\ufeff")
     findings, inputs = analyse_saml(text, now=now, expect_audience=expect_audience)
     return sealed_report(SUBJECT, findings, inputs, [text, *text.split()])
 
 
 def _refusal(sniffed: Sniffed, name: str) -> SafeReport:
+    """The file-not-readable finding, in the words of the refusal's reason: its title says what the file is,
+    its fix steps, then the how-to's, what to send instead."""
+    reason = explain.check_finding(sniffed.reason, values=sniffed.values)
+    howto = explain.check_finding(sniffed.howto).fix if sniffed.howto else ()
     # The file's name, when it has one, picks the wording of the title ("x.zip is ..." or "This is ...").
-    named = {"file_name": name, "what_named": sniffed.what} if name else {"what_unnamed": sniffed.what}
-    finding = explain.check_finding("file-not-readable", values={**named, "next_step": sniffed.next_step})
+    named = {"file_name": name, "what_named": reason.title} if name else {"what_unnamed": reason.title}
+    finding = explain.check_finding("file-not-readable", values={**named, "next_step": " ".join((*reason.fix, *howto))})
     return sealed_report(SUBJECT, [finding], [REFUSED_INPUT])

@@ -3,14 +3,16 @@
 Admins attach all sorts: a HAR (JSON with ``log.entries``, maybe with a byte-order mark or in UTF-16),
 an export of provisioning or System Log events (a JSON array, a Graph page ``{"value": [...]}``, an
 Okta event hook, JSON Lines, CSV), but also screenshots, zips, PDFs, spreadsheets and cut-off files.
-:func:`sniff` names the kind, or says what the file is and what to send instead.
+:func:`sniff` names the kind, or the reason it refuses the file (whose words, what the file is and what
+to send instead, are entries of bot/knowledge/data/file_checks.toml).
 """
 
 from __future__ import annotations
 
 import codecs
 import io
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import ijson
 
@@ -21,11 +23,6 @@ __all__ = ["Sniffed", "sniff", "HEAD_BYTES"]
 
 HEAD_BYTES = 64 * 1024
 
-HAR_HOWTO = ("Capture it again: open the browser's developer tools (F12) on the Network tab, tick *Preserve "
-             "log*, reproduce the sign-in from the start, then right-click the list and choose *Save all as HAR "
-             "with content*.")
-EXPORT_HOWTO = ("In Entra: *Enterprise apps → your app → Provisioning logs → Download* (CSV or JSON). In Okta: "
-                "*Reports → System Log*, filter, then *Download CSV*; or the System Log API's JSON.")
 
 _MAGIC = (
     (b"\x89PNG\r\n\x1a\n", "a PNG image (a screenshot?)"),
@@ -47,28 +44,30 @@ _MAGIC = (
 class Sniffed:
     """``kind``: har, json (an array or a page of records), jsonl, csv, saml (a SAML Response as XML or
     base64), or ``refused``. ``encoding`` is the
-    codec to read text with. For a refusal, ``what`` says what the file is and ``next_step`` what to send."""
+    codec to read text with. A refusal names its ``reason`` (the entry of file_checks.toml that says what
+    the file is and what to send instead), the ``values`` its words need, and the how-to that follows them
+    (``file-howto-har`` or ``file-howto-export``), if any."""
 
     kind: str
     encoding: str = "utf-8"
-    what: str = ""
-    next_step: str = ""
+    reason: str = ""
+    values: Mapping[str, str] = field(default_factory=dict)
+    howto: str = ""
 
 
 def sniff(head: bytes, name: str = "", *, size: int | None = None) -> Sniffed:
     """The kind of a file whose first bytes are ``head`` (up to :data:`HEAD_BYTES`)."""
     lower = name.lower()
     if not head.strip(b" \t\r\n\x00"):
-        return _refuse("an empty file", "The file has no content: save or export it again and attach the new file.")
+        return _refuse("file-refused-empty")
     for magic, what in _MAGIC:
         if head.startswith(magic):
             if what is None and not lower.endswith(".bmp"):
                 continue
-            return _refuse(what or "a bitmap image", _binary_next_step(what or "", lower))
+            return _binary(what or "a bitmap image", lower)
     encoding = sniff_codec(head)
     if b"\x00" in head and not encoding.startswith("utf-16"):
-        return _refuse("a binary file", f"I read text files only: a HAR (.har), or a CSV, JSON or JSON Lines export. "
-                                        f"{HAR_HOWTO}")
+        return _refuse("file-refused-binary", howto="file-howto-har")
     text = _decode(head, encoding)
     stripped = text.lstrip("\ufeff \t\r\n")
     if stripped.startswith("{"):
@@ -78,18 +77,14 @@ def sniff(head: bytes, name: str = "", *, size: int | None = None) -> Sniffed:
     if looks_like_saml(stripped):
         return Sniffed("saml", encoding)
     if stripped[:15].lower().startswith(("<!doctype html", "<html")):
-        return _refuse("a saved web page (HTML)", "Send the HAR of the sign-in instead of the page itself. " + HAR_HOWTO)
+        return _refuse("file-refused-html", howto="file-howto-har")
     if stripped.startswith(("HTTP/1", "HTTP/2", "GET ", "POST ")):
-        return _refuse("a raw HTTP exchange (headers and body as text)",
-                       "Save only the JSON body (from the first { or [) as a .json file and send that.")
+        return _refuse("file-refused-http-exchange")
     if stripped.startswith("<"):
-        return _refuse("an XML document but not a SAML Response", "SAML metadata is checked with `sso-bot check saml "
-                                                                   "URL` (or /sso check saml); here I read SAML "
-                                                                   "Responses, HARs and log exports.")
+        return _refuse("file-refused-xml")
     if _looks_csv(stripped):
         return Sniffed("csv", encoding)
-    return _refuse("plain text I cannot place", "Paste a single error or log line into `sso-bot diagnose` "
-                                                 "instead, or send a HAR or a CSV/JSON export. " + EXPORT_HOWTO)
+    return _refuse("file-refused-plain-text", howto="file-howto-export")
 
 
 def _decode(head: bytes, encoding: str) -> str:
@@ -107,8 +102,7 @@ def _object_kind(text: str, encoding: str, lower: str) -> Sniffed:
     if "log" in keys:
         return Sniffed("har", encoding)
     if {"request", "response"} <= keys and ("startedDateTime" in keys or "timings" in keys):
-        return _refuse("a single HAR entry, not a whole capture",
-                       "Export the whole capture (it starts with {\"log\": ...}): " + HAR_HOWTO)
+        return _refuse("file-refused-har-entry", howto="file-howto-har")
     return Sniffed("json", encoding)
 
 
@@ -138,18 +132,18 @@ def _looks_csv(text: str) -> bool:
     return header.count(",") >= 2 or header.count("\t") >= 2 or header.count(";") >= 2
 
 
-def _binary_next_step(what: str, lower: str) -> str:
+def _binary(what: str, lower: str) -> Sniffed:
+    """A binary format recognised by its first bytes: ``what`` names it, the reason says what to send."""
     if "image" in what or "WebP" in what:
-        return ("A screenshot shows what the page said, not what happened: send the HAR of the sign-in "
-                "(and paste the error text into `sso-bot diagnose`). " + HAR_HOWTO)
+        return _refuse("file-refused-image", howto="file-howto-har", what=what)
     if "zip" in what and lower.endswith((".xlsx", ".xlsm")):
-        return "That is an Excel workbook: save it as CSV (File → Save As → CSV UTF-8) and send the CSV."
+        return _refuse("file-refused-workbook", what=what)
     if "zip" in what or "gzip" in what or "archive" in what:
-        return "Unpack it and send the .har, .csv or .json file inside (one file at a time)."
+        return _refuse("file-refused-archive", what=what)
     if "Office" in what:
-        return "Save the sheet as CSV (File → Save As → CSV UTF-8) and send the CSV."
-    return "I read HAR captures and CSV, JSON or JSON Lines log exports. " + EXPORT_HOWTO
+        return _refuse("file-refused-office", what=what)
+    return _refuse("file-refused-other-format", howto="file-howto-export", what=what)
 
 
-def _refuse(what: str, next_step: str) -> Sniffed:
-    return Sniffed("refused", what=what, next_step=next_step)
+def _refuse(reason: str, *, howto: str = "", **values: str) -> Sniffed:
+    return Sniffed("refused", reason=reason, values=values, howto=howto)

@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import IO
 
 from bot.diagnostics.report import Finding
-from bot.files.detect import EXPORT_HOWTO
 from bot.files.export_fields import event_of
 from bot.files.export_groups import Tally, findings_of
 from bot.files.export_read import ExportUnreadable, records
@@ -24,8 +23,7 @@ def analyse_export(stream: IO[bytes], kind: str, encoding: str, head: bytes, *,
             columns = list(record)[:8]
         tally.add(event_of(record))
     if tally.events == 0:
-        seen = f" (its first fields: {', '.join(c[:30] for c in columns)})" if columns else ""
-        raise ExportUnreadable(f"a {kind.upper()} file, but not an export of sign-in, provisioning or System Log "
-                               f"events{seen}", EXPORT_HOWTO)
+        raise ExportUnreadable("file-refused-not-an-export", {"kind": kind.upper(),
+                               "columns": ", ".join(c[:30] for c in columns)}, howto="file-howto-export")
     inputs = [f"export_{kind}"] + [f"export_{source.replace('-', '_')}" for source in tally.sources]
     return findings_of(tally, now=now), inputs

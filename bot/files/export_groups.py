@@ -8,7 +8,7 @@ taken out), which costs a dict update per row. The engine is asked once per dist
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from bot.checks import run_check
@@ -183,20 +183,24 @@ def _summary(tally: Tally, causes: int) -> Finding:
     )
 
 def _cause_finding(code: str, group: _Group, explanation: Finding | None) -> Finding:
+    """The failures of one cause: the entry export-cause's words around the counts, keyed by the cause's code
+    (the engine's entry id when it named the cause), with the cause's fix, references and confidence."""
     users = group.users
     shown = ", ".join(sorted(group.masked)) + (", …" if len(users) > len(group.masked) else "")
     sample = group.sample
     title = explanation.title if explanation is not None else _raw_title(sample)
-    lines = [f"First seen {_when(group.first)}, last seen {_when(group.last)}." if group.first else "",
-             f"Users ({len(users)}{'+' if len(users) >= _USERS_KEPT else ''}): {shown}." if users else "",
-             f"Error code{'s' if len(group.codes) > 1 else ''}: {', '.join(list(group.codes)[:5])}." if group.codes else "",
-             f"App: {', '.join(list(group.apps)[:3])}." if group.apps else ""]
-    detail = " ".join(x for x in lines if x)
+    codes = list(group.codes)[:5]
+    values = {"count": str(group.count), "cause": short(title, 140),
+              "first_seen": _when(group.first) if group.first else "", "last_seen": _when(group.last),
+              "users": f"{len(users)}{'+' if len(users) >= _USERS_KEPT else ''}" if users else "",
+              "users_shown": shown, "one_code": codes[0] if len(group.codes) == 1 else "",
+              "codes": ", ".join(codes) if len(group.codes) > 1 else "", "apps": ", ".join(list(group.apps)[:3])}
     if explanation is not None and explanation.detail:
-        detail += "\n\n" + explanation.detail.split("\n\n", 1)[0]
+        values["explanation"] = explanation.detail.split("\n\n", 1)[0]
     elif sample is not None and sample.reason:
-        detail += "\n\n" + short(redact_text(sample.reason), 400)
-    return Finding(code, Severity.FAIL, mask_emails(f"{group.count} × {short(title, 140)}"), mask_emails(detail),
+        values["reason"] = short(redact_text(sample.reason), 400)
+    worded = explain.check_finding("export-cause", values=values)
+    return replace(worded, code=code, title=mask_emails(worded.title), detail=mask_emails(worded.detail.lstrip(" ")),
                    fix=explanation.fix if explanation is not None else (),
                    refs=explanation.refs if explanation is not None else (),
                    facts=_cause_facts(group, shown),

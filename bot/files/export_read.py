@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Mapping
 from typing import IO, Any, Iterator
 
 import ijson
@@ -22,10 +23,12 @@ csv.field_size_limit(1 << 20)
 
 
 class ExportUnreadable(ValueError):
-    def __init__(self, what: str, next_step: str) -> None:
-        super().__init__(what)
-        self.what = what
-        self.next_step = next_step
+    """The export could not be read: ``reason`` is the file_checks.toml entry that says why and what to send,
+    ``values`` the words it needs, ``howto`` the how-to entry that follows."""
+
+    def __init__(self, reason: str, values: Mapping[str, str] | None = None, howto: str = "") -> None:
+        super().__init__(reason)
+        self.reason, self.values, self.howto = reason, dict(values or {}), howto
 
 
 def records(stream: IO[bytes], kind: str, encoding: str, head: bytes) -> Iterator[dict]:
@@ -88,8 +91,7 @@ def _json(stream: IO[bytes], encoding: str, head: bytes) -> Iterator[dict]:
     except ijson.IncompleteJSONError:
         return  # a cut-off download: what was read stands, the caller says it was cut
     except ijson.JSONError as error:
-        raise ExportUnreadable("a JSON file that is not valid JSON",
-                               "Download the export again; do not edit it by hand.") from error
+        raise ExportUnreadable("file-refused-json-invalid") from error
 
 
 class Utf8Reader(io.RawIOBase):

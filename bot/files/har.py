@@ -7,7 +7,7 @@ they were posted. Everything here works on steps the reader already redacted.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import IO
 
@@ -78,7 +78,8 @@ def _no_sign_in(capture: Capture) -> Finding:
 def _capture_notes(capture: Capture) -> list[Finding]:
     notes = []
     if capture.truncated:
-        notes.append(explain.check_finding("har-truncated", values={"truncated": str(capture.truncated)}))
+        how = {"if_cut": "yes"} if capture.truncated == "cut" else {"if_broken": "yes"}
+        notes.append(explain.check_finding("har-truncated", values={**how, "requests": str(capture.entries)}))
     if capture.dropped:
         notes.append(explain.check_finding("har-steps-capped", values={"dropped": str(capture.dropped)}))
     return notes
@@ -97,11 +98,12 @@ def _errors_in_flow(flow: list[Step], number: Numbering) -> list[Finding]:
             seen.add((error, params.get("error_description", "")[:60]))
             description = params.get("error_description", "")
             sender = step.host if where == "redirect" else ""  # a redirect's sender is the host that answered
-            source = idp_name(sender, step.path) or "the IdP"
-            out.append(Finding("har-oidc-error", Severity.FAIL, f"Step {number(step)}: {source} sent "
-                               f"error={short(error, 40)} in the {where}",
-                               short(description, 400) or "No error_description came with it.",
-                               facts={"error": short(error, 60), "step": str(number(step))}))
+            idp = idp_name(sender, step.path)
+            out.append(explain.check_finding("har-oidc-error", {"error": short(error, 60), "step": str(number(step))},
+                                             values={"idp": idp, "if_no_idp": "" if idp else "yes",
+                                                     "error_shown": short(error, 40), "where": where,
+                                                     "description": short(description, 400),
+                                                     "if_no_description": "" if description else "yes"}))
     return out
 
 
@@ -127,7 +129,7 @@ def _question(finding: Finding) -> str:
         return f"error={finding.facts.get('error', '')} error_description={finding.detail}"
     if finding.code.startswith("har-callback-"):
         return f"HTTP {finding.code.rsplit('-', 1)[1]} after the sign-in callback"
-    if finding.code.startswith("har-http-"):
+    if finding.code == "har-http-error":
         return f"HTTP {finding.facts.get('status', '')} {finding.facts.get('error', '')}".strip()
     return ""
 
@@ -144,8 +146,8 @@ def _saml(flow: list[Step], number: Numbering, expect_audience: str = "") -> tup
         report = run_check("diagnose", "SAMLResponse=" + step.saml_response, now=step.started)
         for f in report.findings:
             if f.code.startswith("saml-") and f.severity is not Severity.OK:
-                findings.append(Finding(f.code, f.severity, f"Step {number(step)} (SAML): {f.title}", f.detail, f.fix,
-                                        f.refs, f.facts, f.confidence))
+                named = explain.check_finding("har-saml-step", values={"step": str(number(step)), "finding": f.title})
+                findings.append(replace(f, title=named.title))
         findings += _saml_addressing(step, facts, number)
         findings += audience_findings(step.saml_response, expect_audience, where=f"Step {number(step)} (SAML): the Response")
         step.saml_response = ""  # read; not kept a moment longer
@@ -173,19 +175,17 @@ def _saml_facts(value: str) -> dict[str, str]:
     return {k: v for k, v in facts.items() if v}
 
 
+#: The finding for each address a posted Response names that must be the URL it was posted to.
+_ADDRESSING_CODES = {"destination": "har-saml-destination-mismatch", "recipient": "har-saml-recipient-mismatch"}
+
+
 def _saml_addressing(step: Step, facts: dict[str, str], number: Numbering) -> list[Finding]:
     posted = f"{step.scheme}://{step.host}{step.path}"
     out = []
     for name in ("destination", "recipient"):
         value = facts.get(name, "")
         if value and value.rstrip("/").lower() != posted.rstrip("/").lower():
-            out.append(Finding(f"har-saml-{name}-mismatch", Severity.FAIL, f"Step {number(step)} (SAML): the "
-                               f"Response's {name.title()} is {short(value, 80)}, but it was posted to {posted}",
-                               "The SP refuses a Response addressed to another URL than the one that received it. "
-                               "The IdP's app has the wrong Reply URL / ACS URL, or the SP sits behind a proxy "
-                               "that changes the scheme, host or path.",
-                               fix=("Set the app's Reply URL (Entra: *Basic SAML Configuration*) or *Single sign-on "
-                                    "URL* (Okta) to exactly the URL the SP receives Responses on.",),
-                               refs=("SAML 2.0 Core §3.2.2 (Destination), Profiles §4.1.4.3 (Recipient)",),
-                               facts={"posted to": posted, name: value}))
+            out.append(explain.check_finding(_ADDRESSING_CODES[name], {"posted to": posted, name: value},
+                                             values={"step": str(number(step)), "value": short(value, 80),
+                                                     "posted": posted}))
     return out

@@ -3,7 +3,8 @@
 The engine explains the codes (``bot.checks.run_check``); these checks say where in the flow they
 happened and what the capture itself shows: lost state or nonce, a redirect_uri on another host,
 loops, cookies the browser drops, HTTP errors, a 502 or 503 after the callback, SAML responses and
-clocks that disagree.
+clocks that disagree. Each emits a code and its facts; the words are the entries of
+bot/knowledge/data/file_checks.toml (``explain.check_finding``).
 """
 
 from __future__ import annotations
@@ -25,9 +26,6 @@ COOKIE_LIMIT = 4096  # RFC 6265 §6.1: browsers keep at least 4096 bytes per coo
 SKEW_WARN = 60  # seconds between two hosts' clocks worth a mention
 SKEW_FAIL = 300  # Entra's and most SAML SPs' default clock tolerance is 5 minutes
 LOOP_VISITS = 3
-_REF_OAUTH = "RFC 6749 §4.1.2.1 (authorization error response), §10.12 (CSRF and state)"
-_REF_OIDC = "OpenID Connect Core 1.0 §3.1.2.1 (nonce), §3.2.2.11"
-_REF_COOKIE = "RFC 6265 §4.1.2.3 (Domain), §6.1 (limits); draft-ietf-httpbis-rfc6265bis (SameSite=None needs Secure)"
 
 
 class Numbering:
@@ -61,50 +59,20 @@ def _state_and_nonce(flow: list[Step], number: Numbering) -> list[Finding]:
         if authorize is None:
             continue
         where = f"step {number(authorize)} → step {number(callback)}"
+        steps = {"sent_step": str(number(authorize)), "callback_step": str(number(callback))}
         if authorize.state_fp and not callback.state_fp:
-            out.append(Finding("har-state-lost", Severity.FAIL, f"The state sent at step {number(authorize)} did not "
-                               f"come back at the callback (step {number(callback)})",
-                               "The app sent a state value with the authorize request, but the callback arrived "
-                               "without one, so the app cannot tie the answer to the sign-in it started and must "
-                               "refuse it.",
-                               fix=("Check that nothing between the IdP and the app (a proxy, a rewrite rule, a "
-                                    "front-end router) drops the query string or fragment of the callback URL.",
-                                    "If the callback uses response_mode=form_post, make sure the app reads the "
-                                    "POSTed fields, not the query string."),
-                               refs=(_REF_OAUTH,), facts={"steps": where}))
+            out.append(explain.check_finding("har-state-lost", {"steps": where}, values=steps))
         elif authorize.state_fp and callback.state_fp != authorize.state_fp:
-            out.append(Finding("har-state-mismatch", Severity.FAIL, f"The state that came back at step "
-                               f"{number(callback)} is not the one sent at step {number(authorize)}",
-                               "The callback carries another state than the authorize request that started this "
-                               "sign-in: usually two sign-ins ran at once (two tabs, a retry, a double click) or "
-                               "the app lost the session cookie holding its state.",
-                               fix=("Sign in once, in one tab, from the start; if it still happens, check that the "
-                                    "app's session or state cookie survives the trip to the IdP (see the cookie "
-                                    "findings: SameSite and size).",),
-                               refs=(_REF_OAUTH,),
-                               facts={"steps": where, "sent": authorize.state_fp, "returned": callback.state_fp}))
+            out.append(explain.check_finding("har-state-mismatch", {"steps": where, "sent": authorize.state_fp,
+                                                                   "returned": callback.state_fp}, values=steps))
         elif not authorize.state_fp:
-            out.append(Finding("har-state-absent", Severity.WARN, f"The authorize request at step {number(authorize)} "
-                               "sent no state", "Without state the app cannot tell its own sign-in from a forged "
-                               "one (CSRF); many IdP libraries also refuse the answer.",
-                               fix=("Send a fresh, unguessable state with every authorize request and compare it "
-                                    "at the callback.",), refs=(_REF_OAUTH,)))
+            out.append(explain.check_finding("har-state-absent", values={"step": str(number(authorize))}))
         if callback.id_token_nonce_fp and authorize.nonce_fp and callback.id_token_nonce_fp != authorize.nonce_fp:
-            out.append(Finding("har-nonce-mismatch", Severity.FAIL, f"The ID token at step {number(callback)} carries "
-                               f"another nonce than the one sent at step {number(authorize)}",
-                               "The app must reject an ID token whose nonce is not the one it sent (replay "
-                               "protection); this one belongs to another sign-in attempt.",
-                               fix=("Sign in once, from the start, in one tab; check that the app keeps the nonce "
-                                    "in a cookie or session that survives the redirect.",), refs=(_REF_OIDC,),
-                               facts={"sent": authorize.nonce_fp, "in token": callback.id_token_nonce_fp}))
+            out.append(explain.check_finding("har-nonce-mismatch", {"sent": authorize.nonce_fp,
+                                                                   "in token": callback.id_token_nonce_fp}, values=steps))
     for authorize in (s for s in flow if is_authorize(s)):
         if "id_token" in authorize.params.get("response_type", "") and not authorize.nonce_fp:
-            out.append(Finding("har-nonce-absent", Severity.WARN, f"The authorize request at step "
-                               f"{number(authorize)} asks for an ID token without a nonce",
-                               "OpenID Connect requires a nonce when the ID token comes straight from the "
-                               "authorization endpoint (implicit and hybrid flows); IdPs answer with an error.",
-                               fix=("Send a fresh nonce with the request and check it in the ID token.",),
-                               refs=(_REF_OIDC,)))
+            out.append(explain.check_finding("har-nonce-absent", values={"step": str(number(authorize))}))
     return out
 
 
@@ -160,24 +128,12 @@ def _redirect_uri_host(flow: list[Step], number: Numbering) -> list[Finding]:
             continue
         seen.add((app.host, uri.netloc))
         facts = {"app": f"{app.scheme}://{app.host}", "redirect_uri": authorize.params["redirect_uri"]}
+        steps = {"app_step": str(number(app)), "step": str(number(authorize))}
         if (uri.hostname or "").lower() != app.host:
-            out.append(Finding("har-redirect-uri-host", Severity.WARN, f"The app at {app.host} (step {number(app)}) "
-                               f"asked the IdP to send the user back to {uri.hostname} (step {number(authorize)})",
-                               "The redirect_uri names another host than the one the user is on. Behind a proxy or "
-                               "load balancer the app often builds it from its internal name; the IdP then refuses "
-                               "it (not registered) or the browser lands where the app's cookies are not.",
-                               fix=("Make the app build its redirect_uri from its public address (trust the "
-                                    "proxy's X-Forwarded-Host and X-Forwarded-Proto, or configure the base URL).",
-                                    "Register exactly that URI in the IdP's app registration."),
-                               refs=("RFC 6749 §3.1.2",), facts=facts))
+            out.append(explain.check_finding("har-redirect-uri-host", facts,
+                                             values={**steps, "app_host": app.host, "uri_host": uri.hostname or ""}))
         elif uri.scheme == "http" and app.scheme == "https":
-            out.append(Finding("har-redirect-uri-http", Severity.WARN, f"The redirect_uri at step "
-                               f"{number(authorize)} is http:// while the app is served over https://",
-                               "The app behind a TLS-terminating proxy thinks it is on plain http; Entra and Okta "
-                               "refuse http redirect URIs other than localhost.",
-                               fix=("Let the app trust X-Forwarded-Proto from its proxy (or set its public base URL "
-                                    "to https://) and register the https URI.",),
-                               refs=("RFC 6749 §3.1.2.1",), facts=facts))
+            out.append(explain.check_finding("har-redirect-uri-http", facts, values=steps))
     return out
 
 
@@ -225,32 +181,11 @@ def _cookies(flow: list[Step], number: Numbering) -> list[Finding]:
             if cookie.domain and not _domain_matches(step.host, cookie.domain):
                 foreign.append(f"{cookie.name} (Domain={cookie.domain} set by {step.host}, step {number(step)})")
     out = []
-    if insecure:
-        out.append(Finding("har-cookie-samesite-insecure", Severity.FAIL,
-                           f"{len(insecure)} cookie(s) set with SameSite=None but without Secure: browsers drop them",
-                           "Chrome, Edge and Firefox reject a SameSite=None cookie that is not also Secure, so the "
-                           "session or state cookie is never stored and the callback cannot find it.\n\n"
-                           + "\n".join(f"• {c}" for c in insecure[:10]),
-                           fix=("Set these cookies with SameSite=None; Secure and serve the app over https (behind "
-                                "a TLS proxy, let the app know the original scheme).",), refs=(_REF_COOKIE,)))
-    if large:
-        out.append(Finding("har-cookie-too-large", Severity.FAIL,
-                           f"{len(large)} cookie(s) over {COOKIE_LIMIT} bytes: browsers drop them",
-                           "A cookie larger than 4 KB (name, value and attributes) is ignored by browsers, and "
-                           "large cookie headers also overflow proxy buffers (a 502 or 400 at the next request). "
-                           "Tokens or group claims kept in a cookie are the usual cause.\n\n"
-                           + "\n".join(f"• {c}" for c in large[:10]),
-                           fix=("Keep the tokens server-side and only a session id in the cookie, or split the "
-                                "cookie (most OIDC libraries have a chunking option).",
-                                "In Entra, emit groups as an overage claim or filter the groups sent to this app."),
-                           refs=(_REF_COOKIE,)))
-    if foreign:
-        out.append(Finding("har-cookie-domain-mismatch", Severity.FAIL,
-                           f"{len(foreign)} cookie(s) set for a domain the host does not belong to: browsers drop them",
-                           "A Set-Cookie whose Domain attribute does not cover the host that sent it is rejected, "
-                           "so the next request goes without it.\n\n" + "\n".join(f"• {c}" for c in foreign[:10]),
-                           fix=("Set the cookie's Domain to the app's own domain (or leave Domain out), matching the "
-                                "public host name users see.",), refs=(_REF_COOKIE,)))
+    for code, cookies in (("har-cookie-samesite-insecure", insecure), ("har-cookie-too-large", large),
+                          ("har-cookie-domain-mismatch", foreign)):
+        if cookies:
+            out.append(explain.check_finding(code, values={"count": str(len(cookies)), "limit": str(COOKIE_LIMIT),
+                                                           "listed": "\n".join(f"• {c}" for c in cookies[:10])}))
     return out
 
 
@@ -269,12 +204,10 @@ def _http_errors(flow: list[Step], number: Numbering) -> list[Finding]:
     for step in failed[:6]:
         severity = Severity.FAIL if step.status >= 500 or not step.content_type.startswith(("application/json",)) \
             else Severity.WARN
-        out.append(Finding(f"har-http-{step.status}", severity, f"Step {number(step)}: {step.host} answered "
-                           f"{step.status} to {step.method} {short(step.path, 60)}",
-                           (f"The answer says: {step.body_error}" if step.body_error else
-                            "This request of the sign-in chain failed; the explanation of the status follows."),
-                           facts={"step": str(number(step)), "status": str(step.status),
-                                  **({"error": step.body_error} if step.body_error else {})}))
+        facts = {"step": str(number(step)), "status": str(step.status)}
+        facts |= {"error": step.body_error} if step.body_error else {}
+        out.append(explain.check_finding("har-http-error", facts, severity=severity, values={
+            "host": step.host, "request": f"{step.method} {short(step.path, 60)}", "if_no_error": "" if step.body_error else "yes"}))
     unanswered = [s for s in flow if s.status == 0]
     if unanswered:
         listed = ", ".join(f"step {number(s)} ({s.host})" for s in unanswered[:6])

@@ -41,12 +41,12 @@ _KEPT_PARAMS = frozenset({"client_id", "redirect_uri", "response_type", "respons
 
 
 class HarUnreadable(ValueError):
-    """The capture could not be read at all; ``what`` says how, ``next_step`` what to send instead."""
+    """The capture could not be read at all: ``reason`` is the file_checks.toml entry that says how, and what
+    to send instead."""
 
-    def __init__(self, what: str, next_step: str) -> None:
-        super().__init__(what)
-        self.what = what
-        self.next_step = next_step
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason, self.values, self.howto = reason, {}, ""
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ class Capture:
     steps: list[Step] = field(default_factory=list)
     entries: int = 0
     hosts: set[str] = field(default_factory=set)
-    truncated: str = ""
+    truncated: str = ""  # "cut" (the file stops in the middle) or "broken" (its JSON breaks), after ``entries``
     dropped: int = 0
     secrets: SecretBag = field(default_factory=SecretBag)
 
@@ -151,15 +151,12 @@ def _read_streaming(stream: IO[bytes]) -> Capture:
                 _take(entry, capture)
     except ijson.IncompleteJSONError as error:
         if capture.entries == 0:
-            raise HarUnreadable("a HAR that stops before its first request (cut off or empty)",
-                                "Save the HAR again and attach the whole file (an upload or a save may have "
-                                "stopped part-way).") from error
-        capture.truncated = f"the file stops after {capture.entries} requests (cut off while saving or uploading)"
+            raise HarUnreadable("file-refused-har-cut") from error
+        capture.truncated = "cut"
     except ijson.JSONError as error:
         if capture.entries == 0:
-            raise HarUnreadable("a file that starts like a HAR but is not valid JSON",
-                                "Export the HAR again from the browser; do not edit it by hand.") from error
-        capture.truncated = f"the JSON breaks after {capture.entries} requests"
+            raise HarUnreadable("file-refused-har-invalid") from error
+        capture.truncated = "broken"
     return capture
 
 

@@ -63,6 +63,8 @@ CONTEXTS = frozenset({"scim", "sso"})
 _FIELD_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 #: A part of a finding template that is left out when a fact it names is missing: ``[[ Only {x} is.]]``.
 OPTIONAL_PART = re.compile(r"\[\[(.*?)\]\]", re.DOTALL)
+#: A field named ``if_...`` places nothing: it only decides whether the ``[[...]]`` part naming it shows.
+CONDITION_PREFIX = "if_"
 
 
 def template_fields(template: str) -> set[str]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 import time
 from datetime import datetime
 from typing import Any, Callable
@@ -31,6 +30,7 @@ from handlers.credentials.digest import subcommand as digest_subcommand
 from handlers.credentials.messages import SlackDigestMessages, SlackMessages
 from handlers.credentials.snooze import Snoozes
 from handlers.shared.slack_api import WebClientPoster
+from handlers.shared.ttl_cache import TtlCache
 from handlers.credentials.lists import home_section, status_blocks, tracked_list
 from handlers.credentials.views import confirmation_modal, parse_button_value, renew_modal, track_modal
 from handlers.shared.commands import CommandContext, Outcome, Subcommand
@@ -59,18 +59,14 @@ class AdminCheck:
     def __init__(self, configured: frozenset[str], ttl: float = 300.0,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         self.configured = configured
-        self.ttl = ttl
-        self.monotonic = monotonic
-        self._cache: dict[str, tuple[bool, float]] = {}
-        self._lock = threading.Lock()
+        self._cache: TtlCache[str, bool] = TtlCache(ttl, monotonic=monotonic)
 
     def allowed(self, client: WebClient, user_id: str) -> bool:
         if user_id in self.configured:
             return True
-        with self._lock:
-            hit = self._cache.get(user_id)
-            if hit is not None and hit[1] > self.monotonic():
-                return hit[0]
+        hit = self._cache.get(user_id)
+        if hit is not None:
+            return hit
         try:
             user = client.users_info(user=user_id).get("user") or {}
             answer = bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")) \
@@ -82,8 +78,7 @@ class AdminCheck:
             else:
                 log.warning("users.info failed for %s: %s", user_id, code)
             return False  # not cached: a Slack hiccup should not lock an admin out for minutes
-        with self._lock:
-            self._cache[user_id] = (answer, self.monotonic() + self.ttl)
+        self._cache.put(user_id, answer)
         return answer
 
 

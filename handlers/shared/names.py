@@ -7,12 +7,13 @@ In messages Slack renders ``<@U…>`` as the name itself, so only text that leav
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from typing import Callable
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+
+from handlers.shared.ttl_cache import TtlCache
 
 log = logging.getLogger("sso_bot.names")
 
@@ -26,11 +27,7 @@ class UserNames:
 
     def __init__(self, ttl: float = 3600.0, limit: int = 5000,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
-        self.ttl = ttl
-        self.limit = limit
-        self.monotonic = monotonic
-        self._cache: dict[str, tuple[str, float]] = {}
-        self._lock = threading.Lock()
+        self._cache: TtlCache[str, str] = TtlCache(ttl, limit=limit, monotonic=monotonic)
 
     def resolver(self, client: WebClient) -> Callable[[str], str]:
         """A one-argument function for the core's text builders (``bot.checklists.export_text``)."""
@@ -39,20 +36,16 @@ class UserNames:
     def name(self, client: WebClient, user_id: str) -> str:
         if not user_id or user_id[0] not in "UW" or not user_id.isalnum():
             return user_id or "-"
-        with self._lock:
-            hit = self._cache.get(user_id)
-            if hit is not None and hit[1] > self.monotonic():
-                return hit[0]
+        hit = self._cache.get(user_id)
+        if hit is not None:
+            return hit
         try:
             user = client.users_info(user=user_id).get("user") or {}
         except SlackApiError as error:
             log.info("users.info failed for %s: %s; the export shows the id", user_id, error.response.get("error"))
             return user_id
         name = _display(user) or user_id
-        with self._lock:
-            if len(self._cache) >= self.limit:
-                self._cache.clear()
-            self._cache[user_id] = (name, self.monotonic() + self.ttl)
+        self._cache.put(user_id, name)
         return name
 
 

@@ -158,19 +158,23 @@ def test_httpx_only_in_the_network_probe():
 
 
 def _graph() -> dict[str, set[str]]:
-    """Module -> the modules importing it runs: what it names, and those names' parent packages (Python
-    runs a package's ``__init__`` before any module in it). ``from a.b import c`` names a.b.c when that
-    is a module, else just a.b."""
+    """Module -> the modules importing it runs (see :func:`_runs`), for every module of the packages."""
     paths = [p for pkg in PACKAGES for p in _modules(pkg)]
     known = {_module_name(p) for p in paths}
-    graph: dict[str, set[str]] = {}
-    for path in paths:
-        named = {m for m in _imported_modules(path, at_run_time=True) if m in known}
-        name = _module_name(path)
-        parents = {".".join(m.split(".")[:n]) for m in named for n in range(1, m.count(".") + 1)}
-        own = {".".join(name.split(".")[:n]) for n in range(1, name.count(".") + 1)}  # imported before it already
-        graph[name] = (named | (parents & known)) - own - {name}
-    return graph
+    return {_module_name(p): _runs(_module_name(p), _imported_modules(p, at_run_time=True), known) for p in paths}
+
+
+def _runs(name: str, imported: set[str], known: set[str]) -> set[str]:
+    """The modules of ``known`` that importing ``name`` runs: what it names, and those names' parent packages
+    (Python runs a package's ``__init__`` before any module in it). ``from a.b import c`` names a.b (and a.b.c
+    when that is a module). ``name``'s own packages are imported before it already: naming one only as the
+    parent of another module (``from bot.files.har_scan import scan``) adds nothing, but importing from the
+    package itself (``from bot.files import har_scan``) depends on it, and closes a circle when the
+    package's ``__init__`` imports ``name``."""
+    named = imported & known
+    parents = {".".join(m.split(".")[:n]) for m in named for n in range(1, m.count(".") + 1)}
+    own = {".".join(name.split(".")[:n]) for n in range(1, name.count(".") + 1)}
+    return (named | (parents & known)) - (own - named) - {name}
 
 
 def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
@@ -208,4 +212,8 @@ def test_the_rules_themselves_can_fail(tmp_path):
     assert _tops(bad) & (SLACK | {"storage"}) == {"slack_sdk", "storage"}
     assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert _cycle({"a": {"b"}, "b": set()}) is None
+    known = {"p", "p.a", "p.b"}
+    assert _runs("p.a", {"p.b", "p.b.f"}, known) == {"p.b"}  # from p.b import f: p is imported before p.a anyway
+    assert _runs("p.a", {"p", "p.b"}, known) == {"p", "p.b"}  # from p import b: p.a depends on its package
+    assert _cycle({"p": {"p.a"}, "p.a": _runs("p.a", {"p", "p.b"}, known), "p.b": set()}) == ["p", "p.a", "p"]
     assert _feature("handlers/checklists/ticks.py") == "checklists" and _feature("handlers/app.py") is None

@@ -65,8 +65,8 @@ def read_discovery(issuer: str, discovery: Exchange, jwks: Exchange | None, *, n
     problems = sorted((f for f in findings if f.severity in (Severity.WARN, Severity.FAIL)), key=lambda f: -f.severity.rank)
     rest = [f for f in findings if f.severity not in (Severity.WARN, Severity.FAIL)]
     if not problems and discovery.answered and discovery.status == 200:
-        rest.insert(0, live_finding("live-oidc-ok", Severity.OK, f"{clip(issuer, 100)} publishes a usable discovery "
-                                    "document and signing keys", {"issuer": clip(issuer, 200)}))
+        rest.insert(0, live_finding("live-oidc-ok", {"issuer": clip(issuer, 200)},
+                                    values={"issuer_shown": clip(issuer, 100)}, severity=Severity.OK))
     return Report(subject=SUBJECT, findings=tuple(problems + rest), inputs=("oidc_issuer",))
 
 
@@ -78,10 +78,9 @@ def _read(issuer: str, discovery: Exchange, jwks: Exchange | None, now: datetime
     if discovery.truncated:
         findings.append(truncated_finding(discovery, "the discovery document", max_bytes))
     if discovery.redirects:
-        findings.append(live_finding("live-oidc-redirected", Severity.INFO,
-                                     f"The discovery document was served after {len(discovery.redirects)} redirect(s)",
-                                     {"request": f"GET {short_url(discovery.url)}",
-                                      "served_from": short_url(discovery.final_url)}))
+        findings.append(live_finding("live-oidc-redirected", {"request": f"GET {short_url(discovery.url)}",
+                                                              "served_from": short_url(discovery.final_url)},
+                                     values={"redirects": str(len(discovery.redirects))}))
     body = discovery.json()
     if discovery.status != 200 or not isinstance(body, dict):
         findings.append(_no_document(issuer, request, discovery, body))
@@ -102,11 +101,9 @@ def _no_document(issuer: str, request: str, discovery: Exchange, body: Any) -> F
     if page is not None and page.title:
         facts["page_title"] = page.title
     if discovery.status != 200:
-        return live_finding("live-oidc-discovery-status", Severity.FAIL,
-                            f"No discovery document at {short_url(discovery.url)} (HTTP {discovery.status})", facts)
-    what = "an HTML page" if page is not None else "something that is not a JSON object"
-    return live_finding("live-oidc-discovery-not-json", Severity.FAIL, f"The discovery address answered with {what}",
-                        facts)
+        return live_finding("live-oidc-discovery-status", facts, values={"url": short_url(discovery.url)})
+    return live_finding("live-oidc-discovery-not-json", facts,
+                        values={"if_html": "yes"} if page is not None else {"if_other": "yes"})
 
 
 # ---------------------------------------------------------------------- issuer
@@ -118,8 +115,7 @@ def _issuer(expected: str, body: Mapping[str, Any]) -> list[Finding]:
         return []  # a missing issuer is reported with the other missing fields
     facts = {"expected": clip(expected, 200), "published": clip(published, 200)}
     if _ENTRA_TEMPLATE in published:
-        return [live_finding("live-oidc-issuer-template", Severity.WARN,
-                             "Multi-tenant document: the issuer is a template with {tenantid}", facts)]
+        return [live_finding("live-oidc-issuer-template", facts)]
     if published.rstrip("/") == expected.rstrip("/"):
         difference = "a trailing slash"
     elif published.lower() == expected.lower():
@@ -129,8 +125,7 @@ def _issuer(expected: str, body: Mapping[str, Any]) -> list[Finding]:
     else:
         difference = "the path (another tenant, realm or authorization server)"
     facts["difference"] = difference
-    return [live_finding("live-oidc-issuer-mismatch", Severity.FAIL,
-                         f"The published issuer differs from {clip(expected, 80)} in {difference}", facts)]
+    return [live_finding("live-oidc-issuer-mismatch", facts, values={"expected_shown": clip(expected, 80)})]
 
 
 # ---------------------------------------------------------------------- metadata
@@ -144,19 +139,17 @@ def _metadata(body: Mapping[str, Any]) -> list[Finding]:
     if not body.get("token_endpoint") and not implicit_only:
         missing.append("token_endpoint")
     if missing:
-        findings.append(live_finding("live-oidc-missing-fields", Severity.FAIL,
-                                     f"The discovery document lacks {', '.join(missing)}", {"missing": ", ".join(missing)}))
+        findings.append(live_finding("live-oidc-missing-fields", {"missing": ", ".join(missing)}))
     insecure = {name: value for name, value in body.items()
                 if (name.endswith("_endpoint") or name == "jwks_uri") and isinstance(value, str)
                 and urlsplit(value).scheme != "https"}
     if insecure:
-        findings.append(live_finding("live-oidc-endpoint-not-https", Severity.FAIL,
-                                     f"Not an absolute https URL: {', '.join(sorted(insecure))}",
-                                     {name: clip(value, 160) for name, value in sorted(insecure.items())}))
+        findings.append(live_finding("live-oidc-endpoint-not-https",
+                                     {name: clip(value, 160) for name, value in sorted(insecure.items())},
+                                     values={"names": ", ".join(sorted(insecure))}))
     algs = body.get("id_token_signing_alg_values_supported")
     if isinstance(algs, list) and algs and "RS256" not in algs:
-        findings.append(live_finding("live-oidc-no-rs256", Severity.WARN, "RS256 is not among the ID token signing "
-                                     "algorithms", {"algorithms": ", ".join(str(a) for a in algs[:10])}))
+        findings.append(live_finding("live-oidc-no-rs256", {"algorithms": ", ".join(str(a) for a in algs[:10])}))
     return findings
 
 
@@ -167,7 +160,7 @@ def _summary(body: Mapping[str, Any]) -> Finding:
     algs = body.get("id_token_signing_alg_values_supported")
     if isinstance(algs, list):
         facts["id_token_algorithms"] = ", ".join(str(a) for a in algs[:10])
-    return live_finding("live-oidc-discovery", Severity.INFO, "Discovery document read", facts)
+    return live_finding("live-oidc-discovery", facts)
 
 
 # ---------------------------------------------------------------------- the clock
@@ -189,14 +182,10 @@ def _clock(discovery: Exchange, now: datetime) -> list[Finding]:
     facts = {"server_date": clip(stamp, 60), "our_clock": arrived.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"),
              "skew_seconds": str(int(skew.total_seconds()))}
     size = abs(skew)
-    direction = "ahead of" if skew > timedelta(0) else "behind"
-    if size > SKEW_FAIL:
-        return [live_finding("live-oidc-clock-skew", Severity.FAIL,
-                             f"The provider's clock is {_span(size)} {direction} ours", facts)]
-    if size > SKEW_WARN:
-        return [live_finding("live-oidc-clock-drift", Severity.WARN,
-                             f"The provider's clock is {_span(size)} {direction} ours", facts)]
-    return []
+    if size <= SKEW_WARN:
+        return []
+    span = {"ahead": _span(size)} if skew > timedelta(0) else {"behind": _span(size)}
+    return [live_finding("live-oidc-clock-skew" if size > SKEW_FAIL else "live-oidc-clock-drift", facts, values=span)]
 
 
 def _span(delta: timedelta) -> str:
@@ -223,28 +212,24 @@ def _keys(body: Mapping[str, Any], jwks: Exchange | None, now: datetime, max_byt
     document = jwks.json()
     keys = document.get("keys") if isinstance(document, dict) else None
     if jwks.status != 200 or not isinstance(keys, list):
-        why = f"HTTP {jwks.status}" if jwks.status != 200 else "no 'keys' list in JSON"
-        findings.append(live_finding("live-oidc-jwks-unusable", Severity.FAIL, f"The JWKS cannot be used ({why})",
-                                     {"request": request, "status": str(jwks.status)}))
+        findings.append(live_finding("live-oidc-jwks-unusable", {"request": request, "status": str(jwks.status)},
+                                     values={"if_status": "yes"} if jwks.status != 200 else {"if_no_keys": "yes"}))
         return findings
     read = [_read_key(key, now) for key in keys if isinstance(key, dict)]
     signing = [k for k in read if k.signing]
     if not signing:
-        findings.append(live_finding("live-oidc-jwks-no-signing-key", Severity.FAIL,
-                                     "The JWKS holds no key that can verify a signature",
-                                     {"request": request, "keys": str(len(keys))}))
+        findings.append(live_finding("live-oidc-jwks-no-signing-key", {"request": request, "keys": str(len(keys))}))
     kids = [k.kid for k in signing]
     if len(signing) > 1 and any(not kid for kid in kids):
-        findings.append(live_finding("live-oidc-key-no-kid", Severity.WARN,
-                                     "Several signing keys, not all with a kid", {"keys": str(len(signing))}))
+        findings.append(live_finding("live-oidc-key-no-kid", {"keys": str(len(signing))}))
     duplicates = sorted({kid for kid in kids if kid and kids.count(kid) > 1})
     if duplicates:
-        findings.append(live_finding("live-oidc-key-duplicate-kid", Severity.WARN,
-                                     f"Two keys share the kid {duplicates[0]}", {"kids": ", ".join(duplicates)}))
+        findings.append(live_finding("live-oidc-key-duplicate-kid", {"kids": ", ".join(duplicates)},
+                                     values={"kid": duplicates[0]}))
     for key in read:
         findings += key.findings
-    findings.append(live_finding("live-oidc-keys", Severity.INFO, f"{len(signing)} signing key(s) published",
-                                 {f"kid {k.kid or '(none)'}": k.describe() for k in read[:20]}))
+    findings.append(live_finding("live-oidc-keys", {f"kid {k.kid or '(none)'}": k.describe() for k in read[:20]},
+                                 values={"count": str(len(signing))}))
     return findings
 
 
@@ -281,15 +266,12 @@ def _read_key(key: Mapping[str, Any], now: datetime) -> _Key:
         n, e = _b64url_int(key.get("n")), _b64url_int(key.get("e"))
         if n is None or e is None:
             read.unreadable = True
-            read.findings.append(live_finding("live-oidc-key-unreadable", Severity.WARN,
-                                              f"The RSA key {label} has no readable n or e", {"kid": label}))
+            read.findings.append(live_finding("live-oidc-key-unreadable", {"kid": label}, values={"if_rsa": "yes"}))
             return read
         read.bits = n.bit_length()
         public = (n, e)
         if read.bits < MIN_RSA_BITS:
-            read.findings.append(live_finding("live-oidc-key-weak", Severity.WARN,
-                                              f"The RSA key {label} has only {read.bits} bits",
-                                              {"kid": label, "bits": str(read.bits)}))
+            read.findings.append(live_finding("live-oidc-key-weak", {"kid": label, "bits": str(read.bits)}))
     chain = key.get("x5c")
     if isinstance(chain, list) and chain and isinstance(chain[0], str):
         read.findings += _certificate(read, label, chain[0], public, now)
@@ -300,25 +282,21 @@ def _certificate(read: _Key, label: str, encoded: str, public: tuple[int, int] |
     try:
         cert = x509.load_der_x509_certificate(base64.b64decode(encoded, validate=True))
     except (binascii.Error, ValueError):
-        return [live_finding("live-oidc-key-unreadable", Severity.WARN, f"The x5c certificate of key {label} cannot "
-                             "be read", {"kid": label})]
+        return [live_finding("live-oidc-key-unreadable", {"kid": label}, values={"if_x5c": "yes"})]
     until = cert.not_valid_after_utc
     read.cert_until = until
     facts = {"kid": label, "certificate_expires": until.strftime("%Y-%m-%d %H:%M UTC"),
              "subject": clip(cert.subject.rfc4514_string(), 120)}
     found: list[Finding] = []
     if until <= now:
-        found.append(live_finding("live-oidc-key-cert-expired", Severity.WARN,
-                                  f"The certificate of key {label} expired on {until:%Y-%m-%d}", facts))
+        found.append(live_finding("live-oidc-key-cert-expired", facts, values={"day": f"{until:%Y-%m-%d}"}))
     elif until - now < CERT_SOON:
-        found.append(live_finding("live-oidc-key-cert-expiring", Severity.INFO,
-                                  f"The certificate of key {label} expires on {until:%Y-%m-%d}", facts))
+        found.append(live_finding("live-oidc-key-cert-expiring", facts, values={"day": f"{until:%Y-%m-%d}"}))
     key = cert.public_key()
     if public is not None and isinstance(key, rsa.RSAPublicKey):
         numbers = key.public_numbers()
         if (numbers.n, numbers.e) != public:
-            found.append(live_finding("live-oidc-key-cert-mismatch", Severity.WARN,
-                                      f"The x5c certificate of key {label} holds another key than n/e", facts))
+            found.append(live_finding("live-oidc-key-cert-mismatch", facts))
     return found
 
 

@@ -33,21 +33,20 @@ def read_saml_metadata(text: str, *, now: datetime, source: str = "") -> Report:
     try:
         metadata = read_metadata(text)
     except XMLRefused as refused:
-        return _report([live_finding("saml-metadata-unreadable", Severity.FAIL,
-                                     "The metadata was not read: it declares a DTD",
-                                     {"declaration": refused.declaration, "line": str(refused.line)})])
+        return _report([live_finding("saml-metadata-unreadable",
+                                     {"declaration": refused.declaration, "line": str(refused.line)},
+                                     values={"if_dtd": "yes"})])
     except ET.ParseError as error:
-        return _report([live_finding("saml-metadata-unreadable", Severity.FAIL, "This is not well-formed XML",
-                                     {"position": clip(str(error), 80)})])
+        return _report([live_finding("saml-metadata-unreadable", {"position": clip(str(error), 80)},
+                                     values={"if_not_xml": "yes"})])
     except MetadataError as error:
-        return _report([live_finding("saml-metadata-not-metadata", Severity.FAIL,
-                                     "This XML is not SAML metadata", {"reason": str(error)})])
+        return _report([live_finding("saml-metadata-not-metadata", {"reason": str(error)})])
     findings = _read(metadata, now, source)
     problems = sorted((f for f in findings if f.severity in (Severity.WARN, Severity.FAIL)), key=lambda f: -f.severity.rank)
     rest = [f for f in findings if f.severity not in (Severity.WARN, Severity.FAIL)]
     if not problems:
-        rest.insert(0, live_finding("saml-metadata-ok", Severity.OK, "The IdP metadata is current and usable",
-                                    {"entities": str(sum(e.is_idp for e in metadata.entities))}))
+        rest.insert(0, live_finding("saml-metadata-ok", {"entities": str(sum(e.is_idp for e in metadata.entities))},
+                                    severity=Severity.OK))
     return _report(problems + rest)
 
 
@@ -58,16 +57,13 @@ def _report(findings: list[Finding]) -> Report:
 def _read(metadata: Metadata, now: datetime, source: str) -> list[Finding]:
     findings: list[Finding] = []
     if metadata.valid_until is not None and metadata.valid_until <= now:
-        findings.append(_expired_metadata("the whole document", metadata.valid_until))
+        findings.append(_expired_metadata("", metadata.valid_until))
     if metadata.unreadable_times:
-        findings.append(live_finding("saml-metadata-bad-valid-until", Severity.WARN,
-                                     "A validUntil value is not a date and time",
-                                     {"value": ", ".join(metadata.unreadable_times[:3])}))
+        findings.append(live_finding("saml-metadata-bad-valid-until", {"value": ", ".join(metadata.unreadable_times[:3])}))
     idps = [e for e in metadata.entities if e.is_idp]
     if not idps:
         roles = sorted({r for e in metadata.entities for r in e.roles}) or ["none"]
-        findings.append(live_finding("saml-metadata-no-idp", Severity.FAIL,
-                                     "No identity provider in this metadata (no IDPSSODescriptor)",
+        findings.append(live_finding("saml-metadata-no-idp",
                                      {"roles": ", ".join(roles), "entities": str(len(metadata.entities))}))
         return findings
     for entity in idps[:10]:
@@ -81,31 +77,29 @@ def _entity(entity: Entity, metadata: Metadata, now: datetime, source: str) -> l
     if entity.valid_until is not None and entity.valid_until <= now:
         findings.append(_expired_metadata(name, entity.valid_until))
     if not entity.sso:
-        findings.append(live_finding("saml-metadata-no-sso", Severity.FAIL,
-                                     f"{name} lists no SingleSignOnService endpoint", {"entity_id": name}))
+        findings.append(live_finding("saml-metadata-no-sso", {"entity_id": name}))
     elif not any(e.binding_name in _BROWSER_BINDINGS for e in entity.sso):
-        findings.append(live_finding("saml-metadata-no-browser-binding", Severity.WARN,
-                                     f"{name} offers sign-in over neither HTTP-Redirect nor HTTP-POST",
-                                     {"bindings": ", ".join(sorted({e.binding_name for e in entity.sso}))}))
+        findings.append(live_finding("saml-metadata-no-browser-binding",
+                                     {"bindings": ", ".join(sorted({e.binding_name for e in entity.sso}))},
+                                     values={"entity": name}))
     plain = [e for e in entity.sso + entity.slo if not e.location.lower().startswith("https://")]
     if plain:
-        findings.append(live_finding("saml-metadata-endpoint-not-https", Severity.WARN,
-                                     f"{len(plain)} endpoint(s) of {name} are not https",
-                                     {f"{e.service} ({e.binding_name})": clip(e.location, 160) for e in plain[:6]}))
+        findings.append(live_finding("saml-metadata-endpoint-not-https",
+                                     {f"{e.service} ({e.binding_name})": clip(e.location, 160) for e in plain[:6]},
+                                     values={"count": str(len(plain)), "entity": name}))
     idp_certs = [c for c in entity.certificates if c.role == "IDPSSODescriptor"]
     readable = [c for c in idp_certs if c.not_after is not None]
     current = [c for c in readable if c.not_after > now]
     for cert in idp_certs:
         findings += _certificate(cert, name, now, others_current=bool(current))
     if not readable:
-        findings.append(live_finding("saml-metadata-no-signing-cert", Severity.FAIL,
-                                     f"{name} publishes no readable signing certificate", {"entity_id": name}))
+        findings.append(live_finding("saml-metadata-no-signing-cert", {"entity_id": name}))
     elif not current:
         latest = max(c.not_after for c in readable)
-        findings.append(live_finding("saml-metadata-all-certs-expired", Severity.FAIL,
-                                     f"Every signing certificate of {name} has expired (the last on {latest:%Y-%m-%d})",
+        findings.append(live_finding("saml-metadata-all-certs-expired",
                                      {"entity_id": name, "certificates": str(len(readable)),
-                                      "last_expiry": latest.strftime("%Y-%m-%dT%H:%M:%SZ")}))
+                                      "last_expiry": latest.strftime("%Y-%m-%dT%H:%M:%SZ")},
+                                     values={"day": f"{latest:%Y-%m-%d}"}))
     return findings
 
 
@@ -123,46 +117,38 @@ def _summary(entity: Entity, metadata: Metadata, source: str) -> Finding:
     cache = entity.cache_duration or metadata.cache_duration
     if cache:
         facts["cache_duration"] = clip(cache, 40)
-    return live_finding("saml-metadata-idp", Severity.INFO, f"Identity provider {clip(facts['entity_id'], 100)}", facts)
+    return live_finding("saml-metadata-idp", facts, values={"entity": clip(facts["entity_id"], 100)})
 
 
 def _certificate(cert: Certificate, entity: str, now: datetime, *, others_current: bool) -> list[Finding]:
     """The certificate's facts (for tracking it) and its state. An expired one is a warning while another
     certificate still signs (a rollover left behind); when none does, the entity's finding says so."""
     if cert.not_after is None or cert.not_before is None:
-        return [live_finding("saml-metadata-cert-unreadable", Severity.WARN,
-                             f"A signing certificate of {entity} cannot be read", {"reason": cert.error})]
+        return [live_finding("saml-metadata-cert-unreadable", {"reason": cert.error}, values={"entity": entity})]
     left = cert.not_after - now
     facts = {"entity_id": entity, "expires_at": cert.not_after.strftime("%Y-%m-%dT%H:%M:%SZ"),
              "not_before": cert.not_before.strftime("%Y-%m-%dT%H:%M:%SZ"), "fingerprint": cert.fingerprint,
              "sha1_thumbprint": cert.sha1, "sha256": cert.sha256, "subject": clip(cert.subject, 160),
              "days_left": str(left.days)}
-    found = [live_finding("saml-metadata-signing-cert", Severity.INFO,
-                          f"Signing certificate {cert.fingerprint}: valid until {cert.not_after:%Y-%m-%d}", facts)]
+    days = {"until_day": f"{cert.not_after:%Y-%m-%d}", "from_day": f"{cert.not_before:%Y-%m-%d}"}
+    found = [live_finding("saml-metadata-signing-cert", facts, values=days)]
     if cert.double_encoded:
-        found.append(live_finding("saml-metadata-cert-double-encoded", Severity.INFO,
-                                  f"Certificate {cert.fingerprint} is a PEM block encoded in base64 again",
-                                  {"fingerprint": cert.fingerprint}))
+        found.append(live_finding("saml-metadata-cert-double-encoded", {"fingerprint": cert.fingerprint}))
     if left <= timedelta(0):
         if others_current:
-            found.append(live_finding("saml-metadata-cert-expired", Severity.WARN,
-                                      f"Signing certificate {cert.fingerprint} expired on {cert.not_after:%Y-%m-%d}",
-                                      facts))
+            found.append(live_finding("saml-metadata-cert-expired", facts, values=days))
     elif left < CERT_SOON:
-        found.append(live_finding("saml-metadata-cert-expiring", Severity.WARN,
-                                  f"Signing certificate {cert.fingerprint} expires on {cert.not_after:%Y-%m-%d} "
-                                  f"({left.days} days)", facts))
+        found.append(live_finding("saml-metadata-cert-expiring", facts, values=days))
     if cert.not_before > now:
-        found.append(live_finding("saml-metadata-cert-not-yet-valid", Severity.INFO,
-                                  f"Signing certificate {cert.fingerprint} is valid only from {cert.not_before:%Y-%m-%d}",
-                                  facts))
+        found.append(live_finding("saml-metadata-cert-not-yet-valid", facts, values=days))
     return found
 
 
-def _expired_metadata(what: str, moment: datetime) -> Finding:
-    return live_finding("saml-metadata-expired", Severity.FAIL,
-                        f"The metadata of {what} was valid until {moment:%Y-%m-%d}",
-                        {"valid_until": moment.strftime("%Y-%m-%d %H:%M UTC")})
+def _expired_metadata(entity: str, moment: datetime) -> Finding:
+    """The metadata of ``entity``, or of the whole document when ``entity`` is empty, has expired."""
+    return live_finding("saml-metadata-expired", {"valid_until": moment.strftime("%Y-%m-%d %H:%M UTC")},
+                        values={"entity": entity, "day": f"{moment:%Y-%m-%d}"} if entity else
+                        {"if_document": "yes", "day": f"{moment:%Y-%m-%d}"})
 
 
 def fetched_metadata_problem(exchange: Exchange, max_bytes: int) -> Finding | None:
@@ -173,18 +159,14 @@ def fetched_metadata_problem(exchange: Exchange, max_bytes: int) -> Finding | No
     facts = {"request": request, "status": str(exchange.status),
              "content_type": exchange.header("content-type") or "(none)"}
     if exchange.status != 200:
-        return live_finding("saml-metadata-fetch-status", Severity.FAIL,
-                            f"The metadata URL answered HTTP {exchange.status}", facts)
+        return live_finding("saml-metadata-fetch-status", facts)
     page = html_page(exchange)
     if page is not None:
         if page.title:
             facts["page_title"] = page.title
-        return live_finding("saml-metadata-html", Severity.FAIL,
-                            "The metadata URL answered with " + ("a sign-in page" if page.login else "an HTML page"),
-                            facts)
+        return live_finding("saml-metadata-html", facts, values={"if_login": "yes"} if page.login else {"if_page": "yes"})
     if exchange.truncated:
-        return live_finding("live-too-large", Severity.WARN,
-                            f"The metadata is larger than {max_bytes // 1000:,} KB and was not read", facts)
+        return live_finding("live-too-large", facts, values={"if_unread": "yes", "limit_kb": f"{max_bytes // 1000:,}"})
     return None
 
 

@@ -93,12 +93,11 @@ class _Reader:
             self._refused(request, exchange)
         elif status == 429:
             retry = exchange.header("retry-after") or "not given"
-            self._add(live_finding("live-scim-rate-limited", Severity.WARN,
-                                   f"429 Too Many Requests on {_brief(request)}: the endpoint asks to wait ({retry})",
-                                   {"request": request, "retry_after": retry}))
+            self._add(live_finding("live-scim-rate-limited", {"request": request, "retry_after": retry},
+                                   values={"brief": _brief(request)}))
         elif status >= 500:
-            self._add(live_finding("live-scim-server-error", Severity.FAIL,
-                                   f"{status} from the endpoint on {_brief(request)}", self._facts(request, exchange)))
+            self._add(live_finding("live-scim-server-error", self._facts(request, exchange),
+                                   values={"brief": _brief(request)}))
         elif html_page(exchange) is not None:
             self._html(request, exchange)
         elif status == 404:
@@ -106,14 +105,12 @@ class _Reader:
         elif status == 200:
             self._ok(step, request, exchange)
         elif status == 400 and step.role == "list-empty":
-            self._add(live_finding("live-scim-filter-rejected", Severity.FAIL,
-                                   f"400 Bad Request on {_brief(request)}: the server refuses the {_IDP_NAMES[self.idp]} filter",
-                                   self._facts(request, exchange)))
+            self._add(live_finding("live-scim-filter-rejected", self._facts(request, exchange),
+                                   values={"brief": _brief(request), "idp": _IDP_NAMES[self.idp]}))
         else:
-            self._add(live_finding("live-scim-unexpected-status", Severity.WARN,
-                                   f"{status} on {_brief(request)}, where {_IDP_NAMES[self.idp]} expects "
-                                   f"{'404' if step.role == 'missing' else '200'}",
-                                   self._facts(request, exchange)))
+            self._add(live_finding("live-scim-unexpected-status", self._facts(request, exchange),
+                                   values={"brief": _brief(request), "idp": _IDP_NAMES[self.idp],
+                                           "expected": "404" if step.role == "missing" else "200"}))
 
     def _redirect(self, request: str, exchange: Exchange) -> None:
         first = exchange.redirects[0]
@@ -122,26 +119,18 @@ class _Reader:
         facts = {"request": request, "status": str(first.status), "location": short_url(first.location)}
         if ending:
             facts["ends_at"] = ending
-        self._add(live_finding("live-scim-redirect", Severity.FAIL,
-                               f"{first.status} redirect on {_brief(request)}" + (f", ending at {ending}" if ending else ""),
-                               facts))
+        self._add(live_finding("live-scim-redirect", facts, values={"brief": _brief(request)}))
 
     def _refused(self, request: str, exchange: Exchange) -> None:
         status = exchange.status
         token_report = check_token(self.token, now=self.now)
         state = _token_state(token_report)
         facts = {**self._facts(request, exchange), "token_fingerprint": fingerprint(self.token), "token": state}
-        if status == 401:
-            self._add(live_finding("live-scim-unauthorized", Severity.FAIL,
-                                   f"401 Unauthorized on {_brief(request)}: the bearer token was refused ({state})", facts))
-        else:
-            self._add(live_finding("live-scim-forbidden", Severity.FAIL,
-                                   f"403 Forbidden on {_brief(request)}: the token is known but may not do this ({state})",
-                                   facts))
+        self._add(live_finding("live-scim-unauthorized" if status == 401 else "live-scim-forbidden", facts,
+                               values={"brief": _brief(request)}))
         audience = self._foreign_audience(token_report)
         if audience:
-            self._add(live_finding("live-scim-token-audience", Severity.WARN,
-                                   f"The token is meant for {audience}, not for {urlsplit(self.base_url).hostname}",
+            self._add(live_finding("live-scim-token-audience",
                                    {"audience": audience, "scim_host": urlsplit(self.base_url).hostname or ""}))
         for finding in token_report.findings:
             if finding.code not in self.codes and finding.severity is not Severity.OK:
@@ -165,18 +154,16 @@ class _Reader:
         facts = self._facts(request, exchange)
         if page and page.title:
             facts["page_title"] = page.title
-        what = "a sign-in page" if page and page.login else "an HTML page"
-        self._add(live_finding("live-scim-html", Severity.FAIL, f"{_brief(request)} answered {exchange.status} with {what}, "
-                               "not SCIM JSON", facts))
+        self._add(live_finding("live-scim-html", facts, values={
+            "brief": _brief(request), **({"if_login": "yes"} if page and page.login else {"if_page": "yes"})}))
 
     def _not_found(self, step: Step, request: str, exchange: Exchange) -> None:
         body = exchange.json()
         scim_error = isinstance(body, dict) and ERROR_SCHEMA in _schemas(body)
         if step.role == "missing":  # the right answer, yet no proof the base URL is right: there every path 404s
             if not scim_error:
-                self._add(live_finding("live-scim-error-body", Severity.WARN,
-                                       f"404 on {_brief(request)} without the SCIM error schema",
-                                       self._facts(request, exchange)))
+                self._add(live_finding("live-scim-error-body", self._facts(request, exchange),
+                                       values={"brief": _brief(request)}))
             return
         if step.role == "discovery":
             self.discovery_missing.append(step.path)
@@ -185,35 +172,25 @@ class _Reader:
             self.filter_404.append((request, exchange))  # decided at the end: was anything else answered?
             return
         if step.optional:
-            self.notes.append(live_finding("live-scim-groups-missing", Severity.INFO,
-                                           f"{_brief(request)} answered 404: the endpoint does not serve groups",
-                                           {"request": request}))
+            self.notes.append(live_finding("live-scim-groups-missing", {"request": request},
+                                           values={"brief": _brief(request)}))
             return
         self.not_found.append(request)
 
     def _filter_404(self, request: str, exchange: Exchange) -> None:
-        facts = self._facts(request, exchange)
-        if self.idp == "okta":
-            self._add(live_finding("live-scim-filter-404-tolerated", Severity.WARN,
-                                   f"{_brief(request)} answered 404 for a user that does not exist, not an empty list",
-                                   facts))
-        else:
-            self._add(live_finding("live-scim-filter-404", Severity.FAIL,
-                                   f"{_brief(request)} answered 404 for a user that does not exist, not an empty list",
-                                   facts))
+        code = "live-scim-filter-404-tolerated" if self.idp == "okta" else "live-scim-filter-404"
+        self._add(live_finding(code, self._facts(request, exchange), values={"brief": _brief(request)}))
 
     def _ok(self, step: Step, request: str, exchange: Exchange) -> None:
         body = exchange.json()
         if body is None:
-            self._add(live_finding("live-scim-not-json", Severity.FAIL, f"{_brief(request)} answered 200 with a body that is "
-                                   "not JSON", self._facts(request, exchange)))
+            self._add(live_finding("live-scim-not-json", self._facts(request, exchange), values={"brief": _brief(request)}))
             return
         self.answered_ok += 1
         self._content_type(request, exchange)
         if step.role == "missing":
-            self._add(live_finding("live-scim-unknown-id-found", Severity.WARN,
-                                   f"{_brief(request)} answered 200 for a user id that does not exist",
-                                   self._facts(request, exchange)))
+            self._add(live_finding("live-scim-unknown-id-found", self._facts(request, exchange),
+                                   values={"brief": _brief(request)}))
         elif step.role in ("list", "list-empty"):
             self._list(step, request, body)
         elif step.key == "service-provider-config" and isinstance(body, dict):
@@ -225,43 +202,38 @@ class _Reader:
             return
         facts = {"request": request, "content_type": exchange.header("content-type") or "(none)"}
         if media == "application/json":
-            self._note(live_finding("live-scim-content-type-json", Severity.INFO,
-                                    f"Answers are application/json, not {SCIM_MEDIA_TYPE}", facts))
+            self._note(live_finding("live-scim-content-type-json", facts))
         else:
-            self._add(live_finding("live-scim-content-type", Severity.WARN,
-                                   f"JSON sent as {media or 'no content type'}, not {SCIM_MEDIA_TYPE}", facts))
+            self._add(live_finding("live-scim-content-type", facts,
+                                   values={"media": media} if media else {"if_none": "yes"}))
 
     def _list(self, step: Step, request: str, body: Any) -> None:
         if not isinstance(body, dict):
-            self._add(live_finding("live-scim-list-no-total", Severity.FAIL,
-                                   f"{_brief(request)} did not answer with a ListResponse object", {"request": request}))
+            self._add(live_finding("live-scim-list-no-total", {"request": request},
+                                   values={"brief": _brief(request), "if_not_object": "yes"}))
             return
         total = body.get("totalResults")
         if not _is_count(total):
-            self._add(live_finding("live-scim-list-no-total", Severity.FAIL,
-                                   f"The ListResponse to {_brief(request)} has no totalResults", {"request": request}))
+            self._add(live_finding("live-scim-list-no-total", {"request": request},
+                                   values={"brief": _brief(request), "if_no_total": "yes"}))
         missing = [name for name in ("Resources", "startIndex", "itemsPerPage") if name not in body]
         if LIST_RESPONSE not in _schemas(body):
             missing.append("schemas: ListResponse")
         if missing:
-            self._add(live_finding("live-scim-list-fields", Severity.WARN,
-                                   f"The ListResponse to {_brief(request)} lacks {', '.join(missing)}",
-                                   {"request": request, "missing": ", ".join(missing)}))
+            self._add(live_finding("live-scim-list-fields", {"request": request, "missing": ", ".join(missing)},
+                                   values={"brief": _brief(request)}))
         resources = body.get("Resources")
         found = (total if _is_count(total) else 0) or (len(resources) if isinstance(resources, list) else 0)
         if step.role == "list-empty" and found:
-            self._add(live_finding("live-scim-filter-ignored", Severity.FAIL,
-                                   f"{_brief(request)} returned {found} resource(s) for a name nobody has: the filter is ignored",
-                                   {"request": request, "results": str(found)}))
+            self._add(live_finding("live-scim-filter-ignored", {"request": request, "results": str(found)},
+                                   values={"brief": _brief(request)}))
 
     def _provider_config(self, request: str, body: dict) -> None:
         off = [name for name in ("filter", "patch")
                if isinstance(body.get(name), dict) and body[name].get("supported") is False]
         if off:
-            self._add(live_finding("live-scim-config-unsupported", Severity.WARN,
-                                   f"The service provider configuration says {' and '.join(off)} "
-                                   f"{'is' if len(off) == 1 else 'are'} not supported",
-                                   {"request": request, "unsupported": ", ".join(off)}))
+            self._add(live_finding("live-scim-config-unsupported", {"request": request, "unsupported": ", ".join(off)},
+                                   values={"one": off[0]} if len(off) == 1 else {"both": " and ".join(off)}))
 
     # ------------------------------------------------------------------ the whole report
 
@@ -279,14 +251,11 @@ class _Reader:
             self.notes = [n for n in self.notes if n.code not in ("live-scim-groups-missing",)]
             self.discovery_missing = []
         if self.discovery_missing:
-            self.notes.append(live_finding("live-scim-discovery-missing", Severity.INFO,
-                                           f"Not offered: {', '.join(self.discovery_missing)}",
-                                           {"missing": ", ".join(self.discovery_missing)}))
+            self.notes.append(live_finding("live-scim-discovery-missing", {"missing": ", ".join(self.discovery_missing)}))
         ordered = sorted(self.problems, key=lambda f: -f.severity.rank)
         if not any(f.severity in (Severity.WARN, Severity.FAIL) for f in ordered):
-            ordered.insert(0, live_finding("live-scim-ok", Severity.OK,
-                                           f"The endpoint answered the way {_IDP_NAMES[self.idp]} expects",
-                                           {"requests": str(len(answers))}))
+            ordered.insert(0, live_finding("live-scim-ok", {"requests": str(len(answers))},
+                                           values={"idp": _IDP_NAMES[self.idp]}, severity=Severity.OK))
         return ordered + self.notes + [self._summary(answers)]
 
     def _wrong_path(self) -> None:
@@ -298,9 +267,7 @@ class _Reader:
         hints = [f for f in shape if f.code not in _NOT_ABOUT_THE_PATH and f.severity in (Severity.WARN, Severity.FAIL)]
         if hints:
             facts["path_problems"] = ", ".join(h.code for h in hints)
-        self._add(live_finding("live-scim-not-found", Severity.FAIL,
-                               f"404 Not Found on {self.not_found[0]}: the base URL does not lead to the SCIM "
-                               "resources", facts))
+        self._add(live_finding("live-scim-not-found", facts, values={"first": self.not_found[0]}))
         for hint in hints:
             self._add(hint)
 
@@ -308,9 +275,8 @@ class _Reader:
         facts: dict[str, str] = {"idp": _IDP_NAMES[self.idp], "base_url": short_url(self.base_url)}
         for number, (step, exchange) in enumerate(answers, start=1):
             facts[f"{number}. GET {step.target()}"] = _outcome(exchange)
-        return live_finding("live-scim-replay", Severity.INFO,
-                            f"Replayed {len(answers)} read-only {_IDP_NAMES[self.idp]} request(s) to "
-                            f"{urlsplit(self.base_url).hostname}", facts)
+        return live_finding("live-scim-replay", facts, values={"count": str(len(answers)),
+                                                               "host": urlsplit(self.base_url).hostname or ""})
 
     # ------------------------------------------------------------------ helpers
 

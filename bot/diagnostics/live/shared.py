@@ -1,10 +1,10 @@
 """What the live checks' readers share: how a finding gets its words, and the findings for a request
 that got no answer (refused by the SSRF guard, TLS, DNS, timeouts).
 
-A live finding carries a title made of what was seen (the request, the status, the host) and its
-code's knowledge entry for the rest: what it means, the likely causes, the fix steps, where to look
-and the references (``bot/knowledge/data/live_checks.toml``). So the explanations live in the data,
-as the knowledge decision in DESIGN.md asks, and the readers stay small.
+A live finding is its code's knowledge entry (``bot/knowledge/data/live_checks.toml``): the title is the
+entry's template filled with what was seen (the request, the status, the host), and the entry gives the
+rest: what it means, the likely causes, the fix steps, where to look and the references. The readers
+emit a code and facts only, as the knowledge decision in DESIGN.md asks.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
-from bot.diagnostics.explain import detail_for
+from bot.diagnostics.explain import check_finding, detail_for
 from bot.diagnostics.report import Finding, Severity
 from bot.diagnostics.text import clip as _clip
 from bot.knowledge import load_knowledge
@@ -40,16 +40,26 @@ def short_url(url: str) -> str:
     return clip(f"{parts.scheme}://{parts.hostname or ''}{':' + str(parts.port) if parts.port else ''}{parts.path}", 160)
 
 
-def live_finding(code: str, severity: Severity, title: str, facts: Mapping[str, str] | None = None) -> Finding:
-    """A finding whose explanation, fix steps and references come from the knowledge entry ``code``."""
+def live_finding(code: str, facts: Mapping[str, str] | None = None, *, values: Mapping[str, str] | None = None,
+                 severity: Severity | None = None) -> Finding:
+    """The finding ``code``: its title is the entry's template filled with ``facts`` (shown) and ``values``
+    (only placed in the text), its explanation, fix steps and references are the entry's own."""
+    finding = check_finding(code, {k: clip(v, 300) for k, v in (facts or {}).items()}, values=values,
+                            severity=severity)
     entry = load_knowledge().get(code)
-    detail, fix, refs = "", (), ()
-    if entry is not None:
-        explained = entry.causes or entry.where or entry.collect or entry.next_checks
-        detail = f"{entry.summary}\n\n{detail_for(entry)}" if explained else entry.summary
-        fix, refs = tuple(entry.fix), tuple(entry.refs)
-    return Finding(code=code, severity=severity, title=clip(title, 200), detail=detail, fix=fix, refs=refs,
-                   facts={k: clip(v, 300) for k, v in (facts or {}).items()})
+    explained = entry.causes or entry.where or entry.collect or entry.next_checks
+    detail = f"{entry.summary}\n\n{detail_for(entry)}" if explained else entry.summary
+    return replace(finding, title=clip(finding.title, 200), detail=detail)
+
+
+#: The finding for each way a request can go unanswered (``Failure.kind``); any other kind is live-network.
+_FAILURE_CODES = {
+    "refused": "live-refused", "scheme": "live-not-https", "bad-url": "live-bad-url", "dns": "live-dns",
+    "connect": "live-connect", "timeout": "live-timeout", "redirects": "live-redirects",
+    "tls-expired": "live-tls-expired", "tls-not-yet-valid": "live-tls-not-yet-valid",
+    "tls-self-signed": "live-tls-self-signed", "tls-untrusted": "live-tls-untrusted",
+    "tls-hostname": "live-tls-hostname", "tls": "live-tls", "protocol": "live-protocol",
+}
 
 
 def failure_finding(exchange: Exchange, what: str) -> Finding:
@@ -61,46 +71,12 @@ def failure_finding(exchange: Exchange, what: str) -> Finding:
         facts["address"] = failure.address
     if failure.detail:
         facts["reason"] = failure.detail
-    kind = failure.kind
-    if kind == "refused":
-        return live_finding("live-refused", Severity.FAIL,
-                            f"Not contacted: {host} is not a public address ({what} was not requested)", facts)
-    if kind == "scheme":
-        return live_finding("live-not-https", Severity.FAIL, f"Not contacted: {what} is on plain http", facts)
-    if kind == "bad-url":
-        return live_finding("live-bad-url", Severity.FAIL, f"Not contacted: the URL of {what} cannot be used", facts)
-    if kind == "dns":
-        return live_finding("live-dns", Severity.FAIL, f"{host} does not resolve", facts)
-    if kind == "connect":
-        return live_finding("live-connect", Severity.FAIL, f"No connection to {host}", facts)
-    if kind == "timeout":
-        return live_finding("live-timeout", Severity.FAIL, f"{host} did not answer in time ({what})", facts)
-    if kind == "redirects":
-        return live_finding("live-redirects", Severity.FAIL, f"Too many redirects for {what}", facts)
-    if kind == "tls-expired":
-        return live_finding("live-tls-expired", Severity.FAIL, f"The TLS certificate of {host} has expired", facts)
-    if kind == "tls-not-yet-valid":
-        return live_finding("live-tls-not-yet-valid", Severity.FAIL,
-                            f"The TLS certificate of {host} is not valid yet", facts)
-    if kind == "tls-self-signed":
-        return live_finding("live-tls-self-signed", Severity.FAIL, f"{host} presents a self-signed certificate", facts)
-    if kind == "tls-untrusted":
-        return live_finding("live-tls-untrusted", Severity.FAIL,
-                            f"The certificate of {host} does not chain to a trusted CA", facts)
-    if kind == "tls-hostname":
-        return live_finding("live-tls-hostname", Severity.FAIL,
-                            f"The TLS certificate of {host} is for another name", facts)
-    if kind == "tls":
-        return live_finding("live-tls", Severity.FAIL, f"The TLS handshake with {host} failed", facts)
-    if kind == "protocol":
-        return live_finding("live-protocol", Severity.FAIL, f"{host} did not answer with valid HTTP", facts)
-    return live_finding("live-network", Severity.FAIL, f"The request to {host} failed", facts)
+    return live_finding(_FAILURE_CODES.get(failure.kind, "live-network"), facts, values={"host": host, "what": what})
 
 
 def truncated_finding(exchange: Exchange, what: str, limit_bytes: int) -> Finding:
-    return live_finding("live-too-large", Severity.WARN,
-                        f"The answer to {what} was cut at {limit_bytes // 1000:,} KB",
-                        {"request": f"GET {short_url(exchange.final_url or exchange.url)}"})
+    return live_finding("live-too-large", {"request": f"GET {short_url(exchange.final_url or exchange.url)}"},
+                        values={"if_cut": "yes", "what": what, "limit_kb": f"{limit_bytes // 1000:,}"})
 
 
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)

@@ -41,7 +41,9 @@ def test_the_auth0_login_post_is_a_timeline_step_and_its_401_body_is_quoted(corp
     timeline = finding(report, "har-timeline").detail
     assert timeline.startswith("1. 11:50:22 auth.company.com POST 401: sign-in form posted to auth.company.com")
     assert "invalid_user_password: Wrong email or password." in timeline
-    assert finding(report, "har-http-401").facts["error"] == "invalid_user_password: Wrong email or password."
+    failed = finding(report, "har-http-error")
+    assert failed.facts["error"] == "invalid_user_password: Wrong email or password." and failed.facts["status"] == "401"
+    assert failed.detail == "The answer says: invalid_user_password: Wrong email or password."
     assert report.failed
 
 
@@ -115,7 +117,7 @@ def test_502_and_503_after_the_callback_mean_different_things(tmp_path, now, sta
     after = finding(report, f"har-callback-{status}")
     assert after.title == f"Step 4: the app answered {status} right after the sign-in callback"
     assert words in after.detail
-    assert f"har-http-{status}" not in codes(report)  # said once, as the after-callback finding
+    assert "har-http-error" not in codes(report)  # said once, as the after-callback finding
     assert report.failed
 
 

@@ -58,7 +58,7 @@ def test_keys_inside_bodies_do_not_fool_it(corpus):
 def test_what_it_cannot_vouch_for_goes_to_the_streaming_parser(corpus):
     cut = json.dumps(hb.har(hb.code_flow())).encode()[:-400]  # cut off inside the last entry
     quick, streamed = _both(cut)
-    assert quick == streamed and "stops after" in quick[2]
+    assert quick == streamed and quick[2] == "cut"
     with pytest.raises(har_scan.Fallback):
         har_scan.scan(io.BytesIO(b'{"log": {"entries": []}}'), lambda seen: True, lambda entry, seen: None)
     latin = json.dumps(hb.har(hb.code_flow())).replace("Hunter2", "Hunt\u00e9r2").encode("latin-1")
