@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
-import time
 from typing import Any
 
 from slack_bolt import App
@@ -27,6 +25,7 @@ from bot.redaction import SafeReport
 from handlers.shared.attachments import attach_failures, does_not_fit
 from handlers.shared.deps import Deps
 from handlers.shared.downloads import DownloadError, downloaded
+from handlers.shared.once import Once
 from handlers.shared.report import fallback_text, render_report
 from services import diagnose as diagnosis
 
@@ -42,24 +41,8 @@ _ENTITY_ID = re.compile(r"(?:(?:sp\s+)?(?:entity\s*id|audience|sp)\s*[:=]?\s*)?<
                         re.IGNORECASE)
 
 
-class _Seen:
-    """Event ids answered in the last ``ttl`` seconds: Slack's retries of one mention get one answer."""
-
-    def __init__(self, ttl: float = 600.0) -> None:
-        self.ttl, self._seen, self._lock = ttl, {}, threading.Lock()
-
-    def first(self, event_id: str) -> bool:
-        now = time.monotonic()
-        with self._lock:
-            self._seen = {k: t for k, t in self._seen.items() if now - t < self.ttl}
-            if event_id in self._seen:
-                return False
-            self._seen[event_id] = now
-            return True
-
-
 def register(app: App, deps: Deps) -> None:
-    seen = _Seen()
+    seen = Once()
 
     @app.event("app_mention")
     def on_mention(body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
