@@ -31,6 +31,14 @@ CASES = [
     ("[lua] openidc.lua:578: openidc_discover(): accessing discovery url (https://idp.example.com/.well-known/"
      "openid-configuration) failed: no resolver defined to resolve \"idp.example.com\"", "msg-idp-unreachable-from-app",
      "openidc.lua openidc_discover (nginx cosocket without resolver)"),
+    # -- Grafana pkg/login/social/connectors (errRoleAttributeStrictViolation, errInvalidRole)
+    ("Login failed\nIdP did not return a role attribute, please contact your administrator",
+     "msg-grafana-role-attribute", "social/connectors/common.go errRoleAttributeStrictViolation"),
+    ('logger=authn.service level=error msg="Failed to authenticate request" client=auth.client.generic_oauth '
+     'error="[oauth.role_attribute_strict_violation] idP did not return a role attribute, but role_attribute_strict '
+     'is set"', "msg-grafana-role-attribute", "social_base.go extractRoleAndAdmin"),
+    ("IdP did not return a valid role attribute, please contact your administrator", "msg-grafana-role-attribute",
+     "social/connectors/common.go errInvalidRole"),
     # -- mozilla-django-oidc auth.py (OIDCAuthenticationBackend.authenticate / get_or_create_user).
     ("SuspiciousOperation: Claims verification failed", "msg-mozilla-oidc-claims-verification",
      "mozilla-django-oidc auth.py get_or_create_user"),
