@@ -89,6 +89,21 @@ CASES = [
     ("ERROR: SAML errors: ['invalid_response']", "msg-onelogin-saml-invalid-response", "auth.py process_response"),
     ('local.ERROR: Saml2 error ["invalid_response"]', "msg-onelogin-saml-invalid-response",
      "laravel-saml2 Saml2Controller acs"),
+    ("WARN - SAML request is not authenticated due to errors: invalid_response", "msg-onelogin-saml-invalid-response",
+     "teamcity-plugin-saml over java-saml getErrors()"),
+    ("ERROR c.onelogin.saml2.authn.SamlResponse - Timing issues (please check your clock settings)",
+     "msg-saml-not-yet-valid", "java-saml SamlResponse.isValid"),
+    ("Uncaught OneLogin\\Saml2\\ValidationError: SAML Response could not be processed in "
+     "/vendor/onelogin/php-saml/src/Saml2/Response.php:103", "msg-saml-response-malformed", "php-saml Response.php"),
+    # -- Shibboleth IdP (InitializeRelyingPartyContextFromSAMLPeer), Elasticsearch SAML realm
+    ("WARN [net.shibboleth.idp.saml.profile.impl.InitializeRelyingPartyContextFromSAMLPeer:130] - Profile Action "
+     "InitializeRelyingPartyContextFromSAMLPeer: No metadata returned for https://sp.example.com/shibboleth",
+     "msg-saml-sp-unknown-to-idp", "Shibboleth IdP metadata lookup"),
+    ('{"type":"security_exception","reason":"SAML content is in-response-to [_40c005f39c] but expected one of [] "}',
+     "msg-saml-inresponseto", "Elasticsearch SamlAuthenticator"),
+    # -- nginx access log status for an over-long request header
+    ('10.0.0.1 - - [03/Dec/2026:10:00:00 +0000] "GET /oauth2/callback HTTP/1.1" 494 Request header too large',
+     "msg-request-header-too-large", "nginx ngx_http_request.c NGX_HTTP_REQUEST_HEADER_TOO_LARGE"),
     # -- Spring Security SAML (OpenSamlSigningUtils.resolveSigningParameters), Saml2ErrorCodes
     ("org.springframework.security.saml2.Saml2Exception: java.lang.IllegalArgumentException: Failed to resolve any "
      "signing credential", "msg-spring-saml2-signing-credential-missing", "OpenSamlSigningUtils.java"),
