@@ -95,6 +95,8 @@ CASES = [
      "msg-saml-not-yet-valid", "java-saml SamlResponse.isValid"),
     ("Uncaught OneLogin\\Saml2\\ValidationError: SAML Response could not be processed in "
      "/vendor/onelogin/php-saml/src/Saml2/Response.php:103", "msg-saml-response-malformed", "php-saml Response.php"),
+    ("The LogoutRequest was received at http://app.example.com/saml/sls instead of https://app.example.com/saml/sls",
+     "msg-saml-logout-signature-invalid", "php-saml LogoutRequest.php isValid"),
     # -- Shibboleth IdP (InitializeRelyingPartyContextFromSAMLPeer), Elasticsearch SAML realm
     ("WARN [net.shibboleth.idp.saml.profile.impl.InitializeRelyingPartyContextFromSAMLPeer:130] - Profile Action "
      "InitializeRelyingPartyContextFromSAMLPeer: No metadata returned for https://sp.example.com/shibboleth",

@@ -39,6 +39,13 @@ CASES = [
      'is set"', "msg-grafana-role-attribute", "social_base.go extractRoleAndAdmin"),
     ("IdP did not return a valid role attribute, please contact your administrator", "msg-grafana-role-attribute",
      "social/connectors/common.go errInvalidRole"),
+    # -- Facebook Login's error pages for a redirect it will not follow
+    ("URL Blocked: This redirect failed because the redirect URI is not whitelisted in the app's Client OAuth "
+     "Settings. Make sure Client and Web OAuth Login are on and add all your app domains as Valid OAuth Redirect URIs.",
+     "msg-facebook-login-redirect-blocked", "Facebook Login dialog"),
+    ("Can't Load URL: The domain of this URL isn't included in the app's domains. To be able to load this URL, add all "
+     "domains and subdomains of your app to the App Domains field in your app settings.",
+     "msg-facebook-login-redirect-blocked", "Facebook Login dialog"),
     # -- mozilla-django-oidc auth.py (OIDCAuthenticationBackend.authenticate / get_or_create_user).
     ("SuspiciousOperation: Claims verification failed", "msg-mozilla-oidc-claims-verification",
      "mozilla-django-oidc auth.py get_or_create_user"),
