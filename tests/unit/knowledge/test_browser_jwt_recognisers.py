@@ -147,6 +147,9 @@ CASES = [
     # -- omniauth-saml (lib/omniauth/strategies/saml.rb response_fingerprint) when the response carries no certificate
     ("NoMethodError at /auth/saml/callback\nundefined method `text' for nil:NilClass\n    file: saml.rb location: "
      "response_fingerprint line: 93", "msg-saml-fingerprint-mismatch", "omniauth-saml saml.rb response_fingerprint"),
+    # -- google-auth (google/auth/jwt.py _verify_iat_and_exp with clock_skew_in_seconds=0)
+    ("ValueError: Token used too early, 1764756000 < 1764756003. Check that your computer's clock is set correctly.",
+     "msg-jwt-clock-skew", "google-auth jwt.py _verify_iat_and_exp"),
     # -- Firefox console (dom/locales/en-US/chrome/dom/dom.properties)
     ("Cookie “next-auth.state” will be soon rejected because it has the “SameSite” attribute set to “None” or an "
      "invalid value, without the “secure” attribute.", "msg-cookie-samesite", "dom.properties CookieRejectedNonRequiresSecure"),
