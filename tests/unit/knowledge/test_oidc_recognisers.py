@@ -19,6 +19,33 @@ OIDC_FILE = "oidc_libraries.toml"
 
 # (text as printed, entry that must come first, where the text comes from)
 CASES = [
+    # -- lua-resty-openidc lib/resty/openidc.lua (authenticate, openidc_authorization_response), as OpenResty,
+    #    Kong and APISIX log it.
+    ("2026/12/03 10:28:17 [error] 63#63: *13976 [lua] openidc.lua:1544: authenticate(): request to the redirect_uri "
+     "path but there's no session state found, client: 10.0.0.1, server: , request: \"GET /callback?code=x&state=y\"",
+     "msg-lua-resty-openidc-session-state", "openidc.lua authenticate"),
+    ("[lua] openidc.lua:1125: openidc_authorization_response(): state from argument: e0d7 does not match state "
+     "restored from session: 9a1c", "msg-lua-resty-openidc-session-state", "openidc.lua openidc_authorization_response"),
+    ("[lua] openidc.lua:1116: unhandled request to the redirect_uri: /routes/list", "msg-lua-resty-openidc-session-state",
+     "openidc.lua openidc_authorization_response"),
+    ("[lua] openidc.lua:578: openidc_discover(): accessing discovery url (https://idp.example.com/.well-known/"
+     "openid-configuration) failed: no resolver defined to resolve \"idp.example.com\"", "msg-idp-unreachable-from-app",
+     "openidc.lua openidc_discover (nginx cosocket without resolver)"),
+    # -- Grafana pkg/login/social/connectors (errRoleAttributeStrictViolation, errInvalidRole)
+    ("Login failed\nIdP did not return a role attribute, please contact your administrator",
+     "msg-grafana-role-attribute", "social/connectors/common.go errRoleAttributeStrictViolation"),
+    ('logger=authn.service level=error msg="Failed to authenticate request" client=auth.client.generic_oauth '
+     'error="[oauth.role_attribute_strict_violation] idP did not return a role attribute, but role_attribute_strict '
+     'is set"', "msg-grafana-role-attribute", "social_base.go extractRoleAndAdmin"),
+    ("IdP did not return a valid role attribute, please contact your administrator", "msg-grafana-role-attribute",
+     "social/connectors/common.go errInvalidRole"),
+    # -- Facebook Login's error pages for a redirect it will not follow
+    ("URL Blocked: This redirect failed because the redirect URI is not whitelisted in the app's Client OAuth "
+     "Settings. Make sure Client and Web OAuth Login are on and add all your app domains as Valid OAuth Redirect URIs.",
+     "msg-facebook-login-redirect-blocked", "Facebook Login dialog"),
+    ("Can't Load URL: The domain of this URL isn't included in the app's domains. To be able to load this URL, add all "
+     "domains and subdomains of your app to the App Domains field in your app settings.",
+     "msg-facebook-login-redirect-blocked", "Facebook Login dialog"),
     # -- mozilla-django-oidc auth.py (OIDCAuthenticationBackend.authenticate / get_or_create_user).
     ("SuspiciousOperation: Claims verification failed", "msg-mozilla-oidc-claims-verification",
      "mozilla-django-oidc auth.py get_or_create_user"),
