@@ -116,8 +116,6 @@ CASES: list[tuple[str, str]] = [
      "PublicClientApplication object.", "msg-msal-net-loopback-redirect"),
     ("MsalClientException: Unsupported User Type 'Unknown'. Please see https://aka.ms/msal-net-up",
      "msg-msal-net-unknown-user-type"),
-    ("MsalGuard on the redirect route: the app keeps redirecting to login.microsoftonline.com again and again",
-     "msg-msal-redirect-loop"),
     # -- Azure AD B2C ---------------------------------------------------------------------------------
     ("AADB2C90117: The scope 'user.read' provided in the request is not supported.",
      "msg-entra-b2c-scope-not-supported"),
