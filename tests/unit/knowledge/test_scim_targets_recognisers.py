@@ -42,6 +42,13 @@ PRINTED = [
     # Slack SCIM API via Okta's connector (Okta task text): the token's account no longer authenticates
     ('Error executing checkUserExists: Unauthorized. Errors reported by the connector : '
      '{"Errors":{"description":"invalid_authentication","code":401}}', "scim-token-owner-removed"),
+    # GitLab OmniauthCallbacksController#handle_signup_error (the provider's label in the middle)
+    ("Signing in using your saml account without a pre-existing GitLab account is not allowed.",
+     "symptom-sso-ok-no-account-in-app"),
+    # Grafana pkg/login errors.go: ErrSignUpNotAllowed
+    ("Signup is not allowed for this adapter", "symptom-sso-ok-no-account-in-app"),
+    # Sourcegraph auth providers: sessionIssuerHelper when no account matches the IdP's emails
+    ("No user exists matching any of the verified emails: jane@example.com.", "symptom-sso-ok-no-account-in-app"),
     # Okta provisioning task when the app no longer has the user the deactivation targets
     ("Automatic provisioning of user Jane Doe to app Acme failed: Error while deactivating user jane@example.com: "
      "Not Found", "scim-user-deleted-in-target"),
@@ -83,6 +90,8 @@ SAID = [
     ("provisioning fails because the app has no licenses left, seat limit reached", "scim-license-limit"),
     ("SCIM provisioning stopped after the admin who set up the token left the company", "scim-token-owner-removed"),
     ("the scim secret token expired and provisioning stopped", "symptom-scim-token-expiring"),
+    ("only people who already have an account in the app can log in via SSO, new people get dropped back on the "
+     "login page", "symptom-sso-ok-no-account-in-app"),
 ]
 
 
@@ -95,7 +104,8 @@ def test_described_in_words_leads_to_the_entry(text, expected):
 def test_new_entries_have_enough_phrases(kb):
     for entry_id in ("symptom-nested-groups-not-provisioned", "symptom-works-for-admins-only",
                      "symptom-session-too-long", "symptom-provisioning-failure-alerts", "scim-license-limit",
-                     "scim-token-owner-removed", "scim-aws-request-unparsable", "scim-salesforce-duplicate-username"):
+                     "scim-token-owner-removed", "scim-aws-request-unparsable", "scim-salesforce-duplicate-username",
+                     "symptom-sso-ok-no-account-in-app"):
         entry = kb.get(entry_id)
         assert entry is not None, entry_id
         assert 5 <= len(entry.phrases) <= 12, entry_id
