@@ -42,6 +42,11 @@ PRINTED = [
     # Slack SCIM API via Okta's connector (Okta task text): the token's account no longer authenticates
     ('Error executing checkUserExists: Unauthorized. Errors reported by the connector : '
      '{"Errors":{"description":"invalid_authentication","code":401}}', "scim-token-owner-removed"),
+    # GitHub Enterprise Managed Users' SCIM API via Okta (Okta KB "GitHub Enterprise Managed User Integration
+    # Fails to Link Existing Accounts"): the account was provisioned by another IdP
+    ("Push new user to external application FAILURE: Bad Request. Errors reported by remote server: Another user "
+     "already owns the account. Please have your administrator check the authentication log.",
+     "scim-user-owned-by-other-source"),
     # GitLab OmniauthCallbacksController#handle_signup_error (the provider's label in the middle)
     ("Signing in using your saml account without a pre-existing GitLab account is not allowed.",
      "symptom-sso-ok-no-account-in-app"),
@@ -90,6 +95,7 @@ SAID = [
     ("provisioning fails because the app has no licenses left, seat limit reached", "scim-license-limit"),
     ("SCIM provisioning stopped after the admin who set up the token left the company", "scim-token-owner-removed"),
     ("the scim secret token expired and provisioning stopped", "symptom-scim-token-expiring"),
+    ("blank white page after signing in with Okta", "symptom-blank-page-after-login"),
     ("only people who already have an account in the app can log in via SSO, new people get dropped back on the "
      "login page", "symptom-sso-ok-no-account-in-app"),
 ]
@@ -105,7 +111,7 @@ def test_new_entries_have_enough_phrases(kb):
     for entry_id in ("symptom-nested-groups-not-provisioned", "symptom-works-for-admins-only",
                      "symptom-session-too-long", "symptom-provisioning-failure-alerts", "scim-license-limit",
                      "scim-token-owner-removed", "scim-aws-request-unparsable", "scim-salesforce-duplicate-username",
-                     "symptom-sso-ok-no-account-in-app"):
+                     "symptom-sso-ok-no-account-in-app", "scim-user-owned-by-other-source"):
         entry = kb.get(entry_id)
         assert entry is not None, entry_id
         assert 5 <= len(entry.phrases) <= 12, entry_id
