@@ -259,6 +259,20 @@ CASES = [
     ("Mixed Content: The page at 'https://sso.example.com/admin/master/console/' was loaded over HTTPS, but requested "
      "an insecure frame 'http://sso.example.com/realms/master/protocol/openid-connect/login-status-iframe.html'.",
      "msg-keycloak-behind-proxy", "Chrome console, Keycloak admin console behind a proxy"),
+    # -- Okta: the OAuth error catalogue (shared/corpus/codes/okta_oauth2_error_codes.json:
+    #    feature_not_enabled_access_denied, oie_not_enabled_for_interact), okta-auth-js (lib/oidc/getWithRedirect:
+    #    AuthSdkError on the callback) and Okta's SAML 400 page for a NameIDPolicy the app does not send.
+    ("Identity Provider: Unknown\nError Code: server_error\nDescription: The requested feature is not enabled in "
+     "this environment.", "msg-okta-feature-not-enabled", "Okta error page"),
+    ("The requested feature (Interaction Code flow) isn't enabled in this environment. Ensure that you have Okta "
+     "Identity Engine enabled", "msg-okta-feature-not-enabled", "Okta OAuth error catalogue, oie_not_enabled_for_interact"),
+    ("AuthSdkError: The app should not attempt to call authorize API on callback. Authorize flow is already in "
+     "process. Use parseFromUrl() to receive tokens.", "msg-okta-authorize-on-callback", "okta-auth-js"),
+    ("Error: NameIDPolicy '' is not the configured Name ID Format "
+     "'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified' for the app", "msg-okta-saml-nameid-policy",
+     "Okta SAML 400 page"),
+    ("state=abc&error=access_denied&error_description=Policy+evaluation+failed+for+this+request%2C+please+check",
+     "msg-okta-no-access-policy", "Okta authorize error on the redirect URI, form-encoded"),
 ]
 
 
