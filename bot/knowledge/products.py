@@ -106,6 +106,12 @@ PRODUCTS: dict[str, Product] = {p.name: p for p in (
             signs=("mozilla_django_oidc", "mozilla-django-oidc", "oidc_rp_", "oidc_op_")),
     Product("social-auth", ("msg-social-auth-",), False,
             signs=("social_core", "social-auth", "social_django", "python-social-auth", "social.apps", "socialauth")),
+    # Smaller identity providers and OAuth providers with entries of their own (session 5). GitLab is not a rival
+    # of the IdPs: it is as often the app that signs in with Okta or Entra as the provider.
+    Product("authelia", ("msg-authelia-",), True, signs=("authelia",)),
+    Product("dex", ("msg-dex-",), True, signs=("dexidp", "/dex/"), words=("dex",)),
+    Product("zitadel", ("msg-zitadel-",), True, signs=("zitadel",)),
+    Product("gitlab", ("msg-gitlab-",), False, signs=("gitlab",), words=("doorkeeper",)),
 )}
 
 #: Products that appear together in one paste as a matter of course, so neither rules the other out.

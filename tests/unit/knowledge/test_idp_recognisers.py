@@ -15,7 +15,8 @@ from collections import Counter
 import pytest
 
 IDP_FILES = ("google.toml", "auth0.toml", "keycloak.toml", "okta_messages.toml", "other_idps.toml")
-IDP_PREFIXES = ("msg-google-", "msg-auth0-", "msg-keycloak-", "msg-okta-", "msg-ping-", "msg-authentik-", "msg-cognito-")
+IDP_PREFIXES = ("msg-google-", "msg-auth0-", "msg-keycloak-", "msg-okta-", "msg-ping-", "msg-authentik-", "msg-cognito-",
+                "msg-authelia-", "msg-dex-", "msg-zitadel-", "msg-gitlab-")
 
 # (text as printed, entry that must come first, where the text comes from)
 CASES = [
@@ -109,6 +110,9 @@ CASES = [
      "messages_en.properties expiredCodeMessage"),
     ("WARN [org.keycloak.events] type=LOGIN_ERROR, realmId=demo, clientId=app, userId=null, ipAddress=10.0.0.7, "
      "error=expired_code", "msg-keycloak-cluster-sessions", "Keycloak event log line"),
+    ("ERROR [org.infinispan.interceptors.impl.InvocationContextInterceptor] ISPN000136: Error executing command "
+     "PutKeyValueCommand on Cache 'authenticationSessions'", "msg-keycloak-cluster-sessions",
+     "Infinispan log line of a Keycloak node (ISPN000136)"),
     ("Account is disabled, contact your administrator.", "msg-keycloak-account-disabled",
      "messages_en.properties accountDisabledMessage"),
     ("Invalid username or password.", "msg-keycloak-invalid-user-credentials", "messages_en.properties invalidUserMessage"),
@@ -273,6 +277,39 @@ CASES = [
      "Okta SAML 400 page"),
     ("state=abc&error=access_denied&error_description=Policy+evaluation+failed+for+this+request%2C+please+check",
      "msg-okta-no-access-policy", "Okta authorize error on the redirect URI, form-encoded"),
+    # -- Keycloak: the login theme's messages (identityProviderInvalidSignatureMessage, alreadyLoggedInMessage),
+    #    the admin console's LDAP test result, the event log and the token-exchange endpoint's error_description.
+    ("Keycloak: We are sorry...\nInvalid signature in response from identity provider.",
+     "msg-keycloak-broker-invalid-signature", "Keycloak messages_en.properties, on its error page"),
+    ("WARN  [org.keycloak.events] type=IDENTITY_PROVIDER_RESPONSE_ERROR, realmId=acme, clientId=null, "
+     "error=invalid_signature", "msg-keycloak-broker-invalid-signature", "Keycloak event log, SAML broker"),
+    ("Error when trying to connect to LDAP: 'SSLHandshakeFailed'", "msg-keycloak-ldap-connection-failed",
+     "Keycloak admin console, LDAP test connection"),
+    ("[LDAP: error code 49 - 80090308: LdapErr: DSID-0C09042A, comment: AcceptSecurityContext error, data 52e, v3839]",
+     "msg-keycloak-ldap-bind-failed", "Active Directory bind error as Keycloak logs it"),
+    ('{"error":"invalid_client","error_description":"Public client is not allowed to exchange token"}',
+     "msg-keycloak-token-exchange-not-allowed", "Keycloak token exchange endpoint"),
+    ("You are already logged in.", "msg-keycloak-login-page-expired", "Keycloak messages_en.properties"),
+    # -- Google: the console's redirect URI validation and the error page for an http callback.
+    ("Invalid Redirect: must end with a public top-level domain (such as .com or .org).",
+     "msg-google-redirect-uri-not-allowed", "Google Cloud console, OAuth client form"),
+    ("Error 400: invalid_request\nYou can't sign in to this app because it doesn't comply with Google's OAuth 2.0 "
+     "policy for keeping apps secure.\nRequest details: redirect_uri=http://wiki.example.org/doku.php",
+     "msg-google-redirect-uri-not-allowed", "Google OAuth error page, http callback"),
+    ("If you're the app developer, register the JavaScript origin in the Google Cloud Console.\n"
+     "Request details: origin=http://localhost:4000", "msg-google-js-origin-missing", "Google OAuth error page"),
+    # -- Smaller IdPs and OAuth providers refusing a redirect URI (their own texts).
+    ("NotAuthorizedException: Unable to verify secret hash for client 4ab2cd", "msg-cognito-secret-hash",
+     "Cognito InitiateAuth error"),
+    ("Redirect URI Error\nThe request fails due to a missing, invalid, or mismatching redirection URI (redirect_uri).",
+     "msg-authentik-redirect-uri", "authentik authorize view"),
+    ("Hint: The 'redirect_uri' parameter does not match any of the OAuth 2.0 Client's pre-registered 'redirect_uris'.",
+     "msg-authelia-redirect-uri", "Authelia (fosite) authorization error"),
+    ('level=error msg="Failed to parse authorization request: Unregistered redirect_uri '
+     '(\\"http://10.0.0.5:5555/callback\\")."', "msg-dex-unregistered-redirect-uri", "Dex server log"),
+    ("The requested redirect_uri is missing in the client configuration.", "msg-zitadel-redirect-uri",
+     "ZITADEL login error"),
+    ("The redirect URI included is not valid.", "msg-gitlab-redirect-uri-invalid", "GitLab (Doorkeeper) authorize page"),
 ]
 
 
