@@ -16,7 +16,7 @@ import pytest
 
 IDP_FILES = ("google.toml", "auth0.toml", "keycloak.toml", "okta_messages.toml", "other_idps.toml")
 IDP_PREFIXES = ("msg-google-", "msg-auth0-", "msg-keycloak-", "msg-okta-", "msg-ping-", "msg-authentik-", "msg-cognito-",
-                "msg-authelia-", "msg-dex-", "msg-zitadel-", "msg-gitlab-")
+                "msg-authelia-", "msg-dex-", "msg-zitadel-", "msg-gitlab-", "msg-duo-")
 
 # (text as printed, entry that must come first, where the text comes from)
 CASES = [
@@ -290,6 +290,9 @@ CASES = [
     ('{"error":"invalid_client","error_description":"Public client is not allowed to exchange token"}',
      "msg-keycloak-token-exchange-not-allowed", "Keycloak token exchange endpoint"),
     ("You are already logged in.", "msg-keycloak-login-page-expired", "Keycloak messages_en.properties"),
+    ("Loading the Admin UI", "msg-keycloak-admin-console-loading", "Keycloak admin console start page"),
+    ("GET https://auth.example.com/realms/master/protocol/openid-connect/3p-cookies/step1.html net::ERR_TIMED_OUT",
+     "msg-keycloak-admin-console-loading", "Browser console, admin console on another hostname"),
     # -- Google: the console's redirect URI validation and the error page for an http callback.
     ("Invalid Redirect: must end with a public top-level domain (such as .com or .org).",
      "msg-google-redirect-uri-not-allowed", "Google Cloud console, OAuth client form"),
@@ -298,6 +301,12 @@ CASES = [
      "msg-google-redirect-uri-not-allowed", "Google OAuth error page, http callback"),
     ("If you're the app developer, register the JavaScript origin in the Google Cloud Console.\n"
      "Request details: origin=http://localhost:4000", "msg-google-js-origin-missing", "Google OAuth error page"),
+    ("Google: The required response parameter SAMLResponse was missing", "msg-google-sso-samlresponse-missing",
+     "Google Workspace SSO troubleshooting (support.google.com/a/answer/2463723)"),
+    ("Google: This domain is not configured to use single sign-on.", "msg-google-sso-profile-incomplete",
+     "Google Workspace SSO troubleshooting"),
+    ("400. That's an error.\nError: invalid_request\nMissing required parameter: redirect_uri",
+     "msg-google-missing-parameter", "Google OAuth error page"),
     # -- Smaller IdPs and OAuth providers refusing a redirect URI (their own texts).
     ("NotAuthorizedException: Unable to verify secret hash for client 4ab2cd", "msg-cognito-secret-hash",
      "Cognito InitiateAuth error"),
@@ -310,6 +319,10 @@ CASES = [
     ("The requested redirect_uri is missing in the client configuration.", "msg-zitadel-redirect-uri",
      "ZITADEL login error"),
     ("The redirect URI included is not valid.", "msg-gitlab-redirect-uri-invalid", "GitLab (Doorkeeper) authorize page"),
+    ('{"stat": "FAIL", "code": 40102, "message": "Invalid integration key in request credentials"}',
+     "msg-duo-request-credentials", "Duo Auth API error body"),
+    ("Authentication against Duo failed with exception: com.duosecurity.exception.DuoException: invalid_client",
+     "msg-duo-request-credentials", "Duo Universal Prompt Java SDK"),
 ]
 
 
