@@ -112,6 +112,9 @@ PRODUCTS: dict[str, Product] = {p.name: p for p in (
     Product("dex", ("msg-dex-",), True, signs=("dexidp", "/dex/"), words=("dex",)),
     Product("zitadel", ("msg-zitadel-",), True, signs=("zitadel",)),
     Product("gitlab", ("msg-gitlab-",), False, signs=("gitlab",), words=("doorkeeper",)),
+    # AWS as the service provider of SAML federation (IAM identity providers, AssumeRoleWithSAML): no rival of the IdPs.
+    Product("aws-saml", ("msg-aws-",), False, signs=("signin.aws.amazon.com", "aws.amazon.com/saml", "assumerolewithsaml",
+                                                      "saml2aws", "authsamlinvalidsamlresponseexception"), words=("aws",)),
     # Duo sits beside another IdP (Okta, Entra, AD FS, Keycloak), so it is no rival of them either.
     Product("duo", ("msg-duo-",), False, signs=("duosecurity", "duo security", "duo universal", "duo push",
                                                 "duo_universal", "duo_client"), words=("duo",)),

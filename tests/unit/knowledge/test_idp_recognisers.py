@@ -16,7 +16,8 @@ import pytest
 
 IDP_FILES = ("google.toml", "auth0.toml", "keycloak.toml", "okta_messages.toml", "other_idps.toml")
 IDP_PREFIXES = ("msg-google-", "msg-auth0-", "msg-keycloak-", "msg-okta-", "msg-ping-", "msg-authentik-", "msg-cognito-",
-                "msg-authelia-", "msg-dex-", "msg-zitadel-", "msg-gitlab-", "msg-duo-")
+                "msg-authelia-", "msg-dex-", "msg-zitadel-", "msg-gitlab-", "msg-duo-",
+                "msg-aws-")
 
 # (text as printed, entry that must come first, where the text comes from)
 CASES = [
@@ -291,6 +292,8 @@ CASES = [
      "msg-keycloak-token-exchange-not-allowed", "Keycloak token exchange endpoint"),
     ("You are already logged in.", "msg-keycloak-login-page-expired", "Keycloak messages_en.properties"),
     ("Loading the Admin UI", "msg-keycloak-admin-console-loading", "Keycloak admin console start page"),
+    ("We are sorry...\nUnexpected error when handling authentication request to identity provider.",
+     "msg-keycloak-unexpected-handling-request", "Keycloak messages_en.properties (unexpectedErrorHandlingRequestMessage)"),
     ("GET https://auth.example.com/realms/master/protocol/openid-connect/3p-cookies/step1.html net::ERR_TIMED_OUT",
      "msg-keycloak-admin-console-loading", "Browser console, admin console on another hostname"),
     # -- Google: the console's redirect URI validation and the error page for an http callback.
@@ -310,6 +313,8 @@ CASES = [
     # -- Smaller IdPs and OAuth providers refusing a redirect URI (their own texts).
     ("NotAuthorizedException: Unable to verify secret hash for client 4ab2cd", "msg-cognito-secret-hash",
      "Cognito InitiateAuth error"),
+    ("Login option is not available. Please try another one", "msg-cognito-login-option-unavailable",
+     "Cognito hosted UI"),
     ("Redirect URI Error\nThe request fails due to a missing, invalid, or mismatching redirection URI (redirect_uri).",
      "msg-authentik-redirect-uri", "authentik authorize view"),
     ("Hint: The 'redirect_uri' parameter does not match any of the OAuth 2.0 Client's pre-registered 'redirect_uris'.",
@@ -319,6 +324,12 @@ CASES = [
     ("The requested redirect_uri is missing in the client configuration.", "msg-zitadel-redirect-uri",
      "ZITADEL login error"),
     ("The redirect URI included is not valid.", "msg-gitlab-redirect-uri-invalid", "GitLab (Doorkeeper) authorize page"),
+    ("Your request included an invalid SAML response. To logout, click here.", "msg-aws-saml-invalid-response",
+     "AWS sign-in page (IAM SAML troubleshooting guide)"),
+    ("InvalidIdentityTokenException: Issuer not present in specified provider (Error Code: "
+     "AuthSamlInvalidSamlResponseException)", "msg-aws-saml-invalid-response", "AWS STS AssumeRoleWithSAML error"),
+    ("An error occurred (AccessDenied) when calling the AssumeRoleWithSAML operation: Not authorized to perform "
+     "sts:AssumeRoleWithSAML", "msg-aws-assume-role-with-saml-denied", "AWS STS error"),
     ('{"stat": "FAIL", "code": 40102, "message": "Invalid integration key in request credentials"}',
      "msg-duo-request-credentials", "Duo Auth API error body"),
     ("Authentication against Duo failed with exception: com.duosecurity.exception.DuoException: invalid_client",
