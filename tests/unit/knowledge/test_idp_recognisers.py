@@ -273,6 +273,10 @@ CASES = [
      "Identity Engine enabled", "msg-okta-feature-not-enabled", "Okta OAuth error catalogue, oie_not_enabled_for_interact"),
     ("AuthSdkError: The app should not attempt to call authorize API on callback. Authorize flow is already in "
      "process. Use parseFromUrl() to receive tokens.", "msg-okta-authorize-on-callback", "okta-auth-js"),
+    ("400 BAD REQUEST\nYour request resulted in an error.\nDescription: Bad SAML request", "msg-okta-bad-saml-request",
+     "Okta error page for an AuthnRequest it cannot use"),
+    ("UnauthorizedError: jwt issuer invalid. expected: https://acme.eu.auth0.com\n    at express-jwt/lib/index.js:100",
+     "msg-auth0-api-issuer-mismatch", "jsonwebtoken's issuer check as express-jwt reports it, Auth0 tenant domain"),
     ("Error: NameIDPolicy '' is not the configured Name ID Format "
      "'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified' for the app", "msg-okta-saml-nameid-policy",
      "Okta SAML 400 page"),
