@@ -59,13 +59,3 @@ def test_an_event_type_without_an_entry_keeps_the_generic_finding(now):
     event = {"eventType": "user.account.update_password", "outcome": {"result": "FAILURE", "reason": "x"}}
     assert [f.code for f in diagnose(json.dumps(event), now=now).findings] == ["log-event-failed"]
 
-
-def test_the_okta_react_auth_state_loop_is_found_from_words(now):
-    text = "okta-react: the login works but authState.isAuthenticated stays false until I refresh the page"
-    codes = [f.code for f in diagnose(text, now=now).findings[:2]]
-    assert "symptom-okta-react-auth-state-loop" in codes
-
-
-def test_the_auth_state_pattern_ignores_auth0_wording(kb):
-    text = "auth0-react: isAuthenticated remains false and user is undefined after the callback"
-    assert "symptom-okta-react-auth-state-loop" not in [m.entry.id for m in kb.match_text(text)]
