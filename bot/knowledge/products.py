@@ -106,6 +106,18 @@ PRODUCTS: dict[str, Product] = {p.name: p for p in (
             signs=("mozilla_django_oidc", "mozilla-django-oidc", "oidc_rp_", "oidc_op_")),
     Product("social-auth", ("msg-social-auth-",), False,
             signs=("social_core", "social-auth", "social_django", "python-social-auth", "social.apps", "socialauth")),
+    # Smaller identity providers and OAuth providers with entries of their own (session 5). GitLab is not a rival
+    # of the IdPs: it is as often the app that signs in with Okta or Entra as the provider.
+    Product("authelia", ("msg-authelia-",), True, signs=("authelia",)),
+    Product("dex", ("msg-dex-",), True, signs=("dexidp", "/dex/"), words=("dex",)),
+    Product("zitadel", ("msg-zitadel-",), True, signs=("zitadel",)),
+    Product("gitlab", ("msg-gitlab-",), False, signs=("gitlab",), words=("doorkeeper",)),
+    # AWS as the service provider of SAML federation (IAM identity providers, AssumeRoleWithSAML): no rival of the IdPs.
+    Product("aws-saml", ("msg-aws-",), False, signs=("signin.aws.amazon.com", "aws.amazon.com/saml", "assumerolewithsaml",
+                                                      "saml2aws", "authsamlinvalidsamlresponseexception"), words=("aws",)),
+    # Duo sits beside another IdP (Okta, Entra, AD FS, Keycloak), so it is no rival of them either.
+    Product("duo", ("msg-duo-",), False, signs=("duosecurity", "duo security", "duo universal", "duo push",
+                                                "duo_universal", "duo_client"), words=("duo",)),
 )}
 
 #: Products that appear together in one paste as a matter of course, so neither rules the other out.

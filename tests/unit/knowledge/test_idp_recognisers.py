@@ -15,7 +15,9 @@ from collections import Counter
 import pytest
 
 IDP_FILES = ("google.toml", "auth0.toml", "keycloak.toml", "okta_messages.toml", "other_idps.toml")
-IDP_PREFIXES = ("msg-google-", "msg-auth0-", "msg-keycloak-", "msg-okta-", "msg-ping-", "msg-authentik-", "msg-cognito-")
+IDP_PREFIXES = ("msg-google-", "msg-auth0-", "msg-keycloak-", "msg-okta-", "msg-ping-", "msg-authentik-", "msg-cognito-",
+                "msg-authelia-", "msg-dex-", "msg-zitadel-", "msg-gitlab-", "msg-duo-",
+                "msg-aws-")
 
 # (text as printed, entry that must come first, where the text comes from)
 CASES = [
@@ -109,6 +111,9 @@ CASES = [
      "messages_en.properties expiredCodeMessage"),
     ("WARN [org.keycloak.events] type=LOGIN_ERROR, realmId=demo, clientId=app, userId=null, ipAddress=10.0.0.7, "
      "error=expired_code", "msg-keycloak-cluster-sessions", "Keycloak event log line"),
+    ("ERROR [org.infinispan.interceptors.impl.InvocationContextInterceptor] ISPN000136: Error executing command "
+     "PutKeyValueCommand on Cache 'authenticationSessions'", "msg-keycloak-cluster-sessions",
+     "Infinispan log line of a Keycloak node (ISPN000136)"),
     ("Account is disabled, contact your administrator.", "msg-keycloak-account-disabled",
      "messages_en.properties accountDisabledMessage"),
     ("Invalid username or password.", "msg-keycloak-invalid-user-credentials", "messages_en.properties invalidUserMessage"),
@@ -259,6 +264,78 @@ CASES = [
     ("Mixed Content: The page at 'https://sso.example.com/admin/master/console/' was loaded over HTTPS, but requested "
      "an insecure frame 'http://sso.example.com/realms/master/protocol/openid-connect/login-status-iframe.html'.",
      "msg-keycloak-behind-proxy", "Chrome console, Keycloak admin console behind a proxy"),
+    # -- Okta: the OAuth error catalogue (shared/corpus/codes/okta_oauth2_error_codes.json:
+    #    feature_not_enabled_access_denied, oie_not_enabled_for_interact), okta-auth-js (lib/oidc/getWithRedirect:
+    #    AuthSdkError on the callback) and Okta's SAML 400 page for a NameIDPolicy the app does not send.
+    ("Identity Provider: Unknown\nError Code: server_error\nDescription: The requested feature is not enabled in "
+     "this environment.", "msg-okta-feature-not-enabled", "Okta error page"),
+    ("The requested feature (Interaction Code flow) isn't enabled in this environment. Ensure that you have Okta "
+     "Identity Engine enabled", "msg-okta-feature-not-enabled", "Okta OAuth error catalogue, oie_not_enabled_for_interact"),
+    ("AuthSdkError: The app should not attempt to call authorize API on callback. Authorize flow is already in "
+     "process. Use parseFromUrl() to receive tokens.", "msg-okta-authorize-on-callback", "okta-auth-js"),
+    ("400 BAD REQUEST\nYour request resulted in an error.\nDescription: Bad SAML request", "msg-okta-bad-saml-request",
+     "Okta error page for an AuthnRequest it cannot use"),
+    ("UnauthorizedError: jwt issuer invalid. expected: https://acme.eu.auth0.com\n    at express-jwt/lib/index.js:100",
+     "msg-auth0-api-issuer-mismatch", "jsonwebtoken's issuer check as express-jwt reports it, Auth0 tenant domain"),
+    ("Error: NameIDPolicy '' is not the configured Name ID Format "
+     "'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified' for the app", "msg-okta-saml-nameid-policy",
+     "Okta SAML 400 page"),
+    ("state=abc&error=access_denied&error_description=Policy+evaluation+failed+for+this+request%2C+please+check",
+     "msg-okta-no-access-policy", "Okta authorize error on the redirect URI, form-encoded"),
+    # -- Keycloak: the login theme's messages (identityProviderInvalidSignatureMessage, alreadyLoggedInMessage),
+    #    the admin console's LDAP test result, the event log and the token-exchange endpoint's error_description.
+    ("Keycloak: We are sorry...\nInvalid signature in response from identity provider.",
+     "msg-keycloak-broker-unexpected-error", "Keycloak messages_en.properties (identityProviderInvalidSignatureMessage)"),
+    ("Error when trying to connect to LDAP: 'SSLHandshakeFailed'", "msg-keycloak-ldap-connection-failed",
+     "Keycloak admin console, LDAP test connection"),
+    ("[LDAP: error code 49 - 80090308: LdapErr: DSID-0C09042A, comment: AcceptSecurityContext error, data 52e, v3839]",
+     "msg-keycloak-ldap-bind-failed", "Active Directory bind error as Keycloak logs it"),
+    ('{"error":"invalid_client","error_description":"Public client is not allowed to exchange token"}',
+     "msg-keycloak-token-exchange-not-allowed", "Keycloak token exchange endpoint"),
+    ("You are already logged in.", "msg-keycloak-login-page-expired", "Keycloak messages_en.properties"),
+    ("Loading the Admin UI", "msg-keycloak-admin-console-loading", "Keycloak admin console start page"),
+    ("We are sorry...\nUnexpected error when handling authentication request to identity provider.",
+     "msg-keycloak-unexpected-handling-request", "Keycloak messages_en.properties (unexpectedErrorHandlingRequestMessage)"),
+    ("GET https://auth.example.com/realms/master/protocol/openid-connect/3p-cookies/step1.html net::ERR_TIMED_OUT",
+     "msg-keycloak-admin-console-loading", "Browser console, admin console on another hostname"),
+    # -- Google: the console's redirect URI validation and the error page for an http callback.
+    ("Invalid Redirect: must end with a public top-level domain (such as .com or .org).",
+     "msg-google-redirect-uri-not-allowed", "Google Cloud console, OAuth client form"),
+    ("Error 400: invalid_request\nYou can't sign in to this app because it doesn't comply with Google's OAuth 2.0 "
+     "policy for keeping apps secure.\nRequest details: redirect_uri=http://wiki.example.org/doku.php",
+     "msg-google-redirect-uri-not-allowed", "Google OAuth error page, http callback"),
+    ("If you're the app developer, register the JavaScript origin in the Google Cloud Console.\n"
+     "Request details: origin=http://localhost:4000", "msg-google-js-origin-missing", "Google OAuth error page"),
+    ("Google: The required response parameter SAMLResponse was missing", "msg-google-sso-samlresponse-missing",
+     "Google Workspace SSO troubleshooting (support.google.com/a/answer/2463723)"),
+    ("Google: This domain is not configured to use single sign-on.", "msg-google-sso-profile-incomplete",
+     "Google Workspace SSO troubleshooting"),
+    ("400. That's an error.\nError: invalid_request\nMissing required parameter: redirect_uri",
+     "msg-google-missing-parameter", "Google OAuth error page"),
+    # -- Smaller IdPs and OAuth providers refusing a redirect URI (their own texts).
+    ("NotAuthorizedException: Unable to verify secret hash for client 4ab2cd", "msg-cognito-secret-hash",
+     "Cognito InitiateAuth error"),
+    ("Login option is not available. Please try another one", "msg-cognito-login-option-unavailable",
+     "Cognito hosted UI"),
+    ("Redirect URI Error\nThe request fails due to a missing, invalid, or mismatching redirection URI (redirect_uri).",
+     "msg-authentik-redirect-uri", "authentik authorize view"),
+    ("Hint: The 'redirect_uri' parameter does not match any of the OAuth 2.0 Client's pre-registered 'redirect_uris'.",
+     "msg-authelia-redirect-uri", "Authelia (fosite) authorization error"),
+    ('level=error msg="Failed to parse authorization request: Unregistered redirect_uri '
+     '(\\"http://10.0.0.5:5555/callback\\")."', "msg-dex-unregistered-redirect-uri", "Dex server log"),
+    ("The requested redirect_uri is missing in the client configuration.", "msg-zitadel-redirect-uri",
+     "ZITADEL login error"),
+    ("The redirect URI included is not valid.", "msg-gitlab-redirect-uri-invalid", "GitLab (Doorkeeper) authorize page"),
+    ("Your request included an invalid SAML response. To logout, click here.", "msg-aws-saml-invalid-response",
+     "AWS sign-in page (IAM SAML troubleshooting guide)"),
+    ("InvalidIdentityTokenException: Issuer not present in specified provider (Error Code: "
+     "AuthSamlInvalidSamlResponseException)", "msg-aws-saml-invalid-response", "AWS STS AssumeRoleWithSAML error"),
+    ("An error occurred (AccessDenied) when calling the AssumeRoleWithSAML operation: Not authorized to perform "
+     "sts:AssumeRoleWithSAML", "msg-aws-assume-role-with-saml-denied", "AWS STS error"),
+    ('{"stat": "FAIL", "code": 40102, "message": "Invalid integration key in request credentials"}',
+     "msg-duo-request-credentials", "Duo Auth API error body"),
+    ("Authentication against Duo failed with exception: com.duosecurity.exception.DuoException: invalid_client",
+     "msg-duo-request-credentials", "Duo Universal Prompt Java SDK"),
 ]
 
 
