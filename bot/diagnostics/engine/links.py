@@ -28,6 +28,11 @@ _DOC_HOSTS = ("aka.ms", "learn.microsoft.com", "docs.microsoft.com", "developer.
               "go.microsoft.com")
 _PAIR_WORDS = re.compile(r"\b(?:registered|configured|expected|allowed|valid redirect|sends?|sent|actual|"
                          r"instead of|versus|vs)\b|!=|≠")
+# Two URLs the paste calls issuers ("issuer did not match ... expected X got Y") are an OIDC issuer comparison,
+# not a redirect pair, unless something beside them is named a redirect, callback or reply URL: the knowledge's
+# issuer entries answer that paste, and a redirect-URI finding would send the reader to the wrong setting.
+_ISSUER_WORDS = re.compile(r"\b(?:issuer|iss|issued)\b")
+_REDIRECT_WORDS = re.compile(r"redirect|callback|reply|return_?to|\bacs\b|assertion consumer|signin-oidc")
 
 
 def _is_doc_link(url: str) -> bool:
@@ -57,8 +62,10 @@ def _comparable(a: str, b: str, text: str, urls: list[str]) -> bool:
         first, second = sorted((text.find(a), text.find(b)))
     if second - (first + len(a)) > _PAIR_REACH and len(text) > 2 * _PAIR_REACH:
         return False
-    window = text[max(0, first - 120):second + len(b) + 60]
-    if _PAIR_WORDS.search(lower(window)):
+    window = lower(text[max(0, first - 120):second + len(b) + 60])
+    if _ISSUER_WORDS.search(window) and not _REDIRECT_WORDS.search(window):
+        return False
+    if _PAIR_WORDS.search(window):
         return True
     try:
         pa, pb = urlsplit(a), urlsplit(b)

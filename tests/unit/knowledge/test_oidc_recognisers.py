@@ -376,6 +376,11 @@ CASES = [
     ('jwt.exceptions.InvalidAlgorithmError: The specified alg value is not allowed', "msg-jwt-alg-mismatch", "PyJWT"),
     ("error: RefreshAccessTokenError", "msg-access-token-expired-no-refresh",
      "Auth.js refresh-token rotation guide's session error"),
+    # go-oidc's error as applications re-wrap it, without its "oidc: " prefix (provider.go's NewProvider).
+    ('issuer did not match the issuer returned by provider, expected "https://sso.example.com" got '
+     '"https://sso.example.com/"', "msg-oidc-discovery-issuer-mismatch", "go-oidc, re-wrapped"),
+    ("id token not issued by correct OpenID provider - expected: https://appleid.apple.com | from: "
+     "https://issuer.example.org", "msg-oidc-id-token-issuer-mismatch", "Parse Server's Apple and Google auth adapters"),
 ]
 
 
