@@ -6,10 +6,11 @@ How it works:
   not the engine's notes). Its fields are weighted by repeating them: ``phrases`` (how people say it)
   three times, ``name`` twice, ``summary`` and ``causes`` once.
 * **Words**: CamelCase and snake_case split (``InvalidNonceException`` -> invalid nonce exception),
-  folded to lower case, each synonym (one or several words) replaced by its group's first word
-  (``data/lexicon/synonyms.toml``: sign-in, logon -> login; matched on the word list, not by a regex of
-  every variant), stop words dropped, then stemmed with the Snowball English stemmer (PyStemmer, each
-  word stemmed once per process).
+  folded to lower case and stemmed with the Snowball English stemmer (PyStemmer, each word stemmed once
+  per process); then each synonym (one or several words) is replaced by its group's first word
+  (``data/lexicon/synonyms.toml``: sign-in, logon -> login), matched on the stems, so every form of a
+  variant counts without the lexicon listing it ("signs in", "signing in", "logs in" -> login); then stop
+  words are dropped, among them what an apostrophe leaves of a contraction ("doesn't" -> doesn).
 * **Ranking**: Okapi BM25 (bm25s, k1=1.2, b=0.75) over those words, plus ``PHRASE_WEIGHT`` times the
   BM25 score of the entry's best phrase in a second index of the phrases alone (a paste that says most
   of one phrase is said the way people describe that problem). bm25s builds both indexes; a paste's
@@ -18,7 +19,10 @@ How it works:
   Entra ...) is an answer only when the paste shows that product; it is masked out before the best
   entries are taken.
 * **Symptoms said in words**: the symptoms whose patterns matched the paste (``said``) get
-  ``SYMPTOM_BOOST`` times the best score on top, and are ordered with the rest.
+  ``SYMPTOM_BOOST`` times the best score on top, and are ordered with the rest. Otherwise the order is
+  the score's, whatever the kind of entry: a symptom entry is not put before a message entry that fits
+  the paste better (an earlier rule that did, within 80% of the best score, moved as many dev cases
+  right as wrong and lost cases on the held-back sets; ``bench/rank_cv.py``).
 * **Confidence**: BM25 scores have no fixed scale, so the confidence of the best match is built from
   what the paste and the entry share: ``strength``, the summed IDF of the distinct paste words the
   entry holds (rare, specific words such as "inresponseto" or "keycloak" weigh much more than "error"
@@ -35,9 +39,14 @@ How it works:
   sign-in or provisioning at all (the ``domain`` list of the lexicon) is answered only when its best
   match is strong (``OFF_TOPIC_STRENGTH``: several rare words in common, as a proxy's own error line
   shares with the entry that describes it).
-* **Symptoms first**: when a symptom entry (the guide's plain-words troubleshooting) scores within
-  ``SYMPTOM_MARGIN`` of the best entry, it leads: the paste said a symptom in words and nothing more
-  specific was found.
+
+The constants were chosen on the dev cases; ``bench/rank_cv.py`` cross-validates such a choice (k folds of
+the dev cases) and prints the held-back figures. Measured there and left out because they did no better
+(December 2026): BM25 per field (one index per field, weighted) instead of repeating fields; the phrase
+score scaled by the share of the phrase's IDF the paste covers; summing an entry's phrase scores instead
+of taking the best; other k1, b, field repetitions, ``PHRASE_WEIGHT`` and ``SYMPTOM_BOOST`` values (all
+within a case or two); ranked entries put before a generic HTTP status or OAuth error found beside them
+(worse at every threshold).
 
 bm25s and PyStemmer take about 165 ms to import, so they are imported on the first paste that needs
 ranking, never on the path of a paste with a code; the index of a knowledge base is built once.
@@ -56,7 +65,7 @@ from typing import Any
 from bot.diagnostics.engine.candidates import UMBRELLAS, Candidate, Evidence, Paste, from_entry
 from bot.diagnostics.engine.text import lower
 from bot.knowledge import Entry, KnowledgeBase
-from bot.knowledge.lexicon import load_lexicon
+from bot.knowledge.lexicon import Lexicon, load_lexicon
 from bot.knowledge.products import product_of
 
 CAP = 0.65
@@ -64,7 +73,6 @@ STRENGTH_SCALE = 8.0
 OFF_TOPIC_STRENGTH = 12.0
 THRESHOLD = 0.2
 MIN_MATCHED = 2
-SYMPTOM_MARGIN = 0.8
 MAX_RESULTS = 3
 PHRASE_WEIGHT = 0.5
 SYMPTOM_BOOST = 0.25
@@ -86,7 +94,9 @@ themselves then there there's these they this those through to too under until u
 what when where which while who whom why will with won't would wouldn't you your yours yourself yourselves also
 get gets got getting still even really please thanks thank hi hello help anyone someone something anything way
 like want need trying try tried see seems seem using use used one two us able know just via per etc e g ie
-""".split())
+""".split()) | frozenset(
+    # What an apostrophe leaves of a contraction ("doesn't" -> doesn, t): as empty of meaning as the whole.
+    "aren couldn didn doesn don hadn hasn haven isn mustn shouldn wasn weren won wouldn ll ve re".split())
 
 
 @dataclass(frozen=True)
@@ -99,7 +109,7 @@ class Ranked:
 class Ranker:
     """The BM25 indexes of one knowledge base's entries: one of whole entries, one of their phrases."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, lexicon: Lexicon | None = None) -> None:
         import bm25s  # lazily: see the module docstring
         import numpy
         import Stemmer
@@ -107,14 +117,16 @@ class Ranker:
         self._numpy = numpy
         self._stemmer = Stemmer.Stemmer("english")
         self._stems: dict[str, str] = {}
-        lexicon = load_lexicon()
+        lexicon = load_lexicon() if lexicon is None else lexicon
         # Synonyms are matched on words, not on the text: variant words -> the group's first one's words.
+        # Synonyms are matched on stems, so every form of a variant counts ("signs in", "signed in", "signing
+        # in" -> login) without the lexicon listing each. Forms that stem alike map to the first group's word.
         self._synonyms: dict[tuple[str, ...], tuple[str, ...]] = {}
         for variant, canonical in lexicon.synonyms.items():
-            words = tuple(_raw_words(variant))
-            if words:
-                self._synonyms[words] = tuple(_raw_words(canonical))
-        self._synonym_starts: dict[str, int] = {}  # first word -> the longest variant opening with it
+            stems = tuple(self._stem(word) for word in _raw_words(variant))
+            if stems:
+                self._synonyms.setdefault(stems, tuple(self._stem(w) for w in _raw_words(canonical) if w not in _STOP))
+        self._synonym_starts: dict[str, int] = {}  # first stem -> the longest variant opening with it
         for words in self._synonyms:
             self._synonym_starts[words[0]] = max(len(words), self._synonym_starts.get(words[0], 0))
         # The domain words, stemmed as the paste's words are, to tell SSO text from other chatter.
@@ -163,36 +175,36 @@ class Ranker:
     def words(self, text: str, *, fold: bool = True) -> list[str]:
         """The stemmed, synonym-folded (unless ``fold`` is false), stop-word-free words of ``text``."""
         raw = _raw_words(text)
-        if fold:
-            raw = self._fold(raw)
-        stems = self._stems
-        out = []
-        for word in raw:
-            if word in _STOP:
-                continue
-            stem = stems.get(word)
-            if stem is None:
-                stem = stems[word] = self._stemmer.stemWord(word)
-                if len(stems) > _MAX_STEMS:  # a paste of random words must not grow the cache for ever
-                    stems.clear()
-            out.append(stem)
-        return out
+        if not fold:
+            return [self._stem(word) for word in raw if word not in _STOP]
+        return self._fold(raw, [self._stem(word) for word in raw])
 
-    def _fold(self, words: list[str]) -> list[str]:
-        """Each synonym variant (one or several words, the longest first) replaced by its group's first one."""
+    def _stem(self, word: str) -> str:
+        stems = self._stems
+        stem = stems.get(word)
+        if stem is None:
+            stem = stems[word] = self._stemmer.stemWord(word)
+            if len(stems) > _MAX_STEMS:  # a paste of random words must not grow the cache for ever
+                stems.clear()
+        return stem
+
+    def _fold(self, raw: list[str], stems: list[str]) -> list[str]:
+        """The stems with each synonym variant (one or several words, the longest first) replaced by its group's
+        first one, and stop words dropped (a variant may hold some: "log in", "back to the login page")."""
         out: list[str] = []
         starts, synonyms = self._synonym_starts, self._synonyms
-        i, n = 0, len(words)
+        i, n = 0, len(stems)
         while i < n:
-            longest = starts.get(words[i], 0)
+            longest = starts.get(stems[i], 0)
             for size in range(min(longest, n - i), 0, -1):
-                canonical = synonyms.get(tuple(words[i:i + size]))
+                canonical = synonyms.get(tuple(stems[i:i + size]))
                 if canonical is not None:
                     out += canonical
                     i += size
                     break
             else:
-                out.append(words[i])
+                if raw[i] not in _STOP:
+                    out.append(stems[i])
                 i += 1
         return out
 
@@ -239,7 +251,7 @@ class Ranker:
             else:
                 confidence = top * score / best
             ranked.append(Ranked(self.entries[int(index)], score, confidence))
-        return _symptom_first(ranked)
+        return ranked
 
     def _top(self, scores: Any, k: int) -> list[int]:
         """The indexes of the ``k`` best positive scores, best first (ties: the earlier entry). Most scores
@@ -292,16 +304,6 @@ _MAX_STEMS = 50_000
 
 def _raw_words(text: str) -> list[str]:
     return [w for w in _WORD.findall(lower(_CAMEL.sub(" ", text))) if len(w) > 1 or w.isdigit()]
-
-
-def _symptom_first(ranked: list[Ranked]) -> list[Ranked]:
-    if not ranked or ranked[0].entry.system == "symptom":
-        return ranked
-    for place, item in enumerate(ranked[1:], start=1):
-        if item.entry.system == "symptom" and item.score >= SYMPTOM_MARGIN * ranked[0].score:
-            lead = Ranked(item.entry, item.score, max(item.confidence, ranked[0].confidence))
-            return [lead] + [r for i, r in enumerate(ranked) if i != place]
-    return ranked
 
 
 def _rankable(entry: Entry) -> bool:

@@ -1,0 +1,125 @@
+"""Choosing a ranking constant without fooling ourselves: k-fold cross-validation on the dev cases.
+
+A constant picked for the best dev figure fits dev's cases; cross-validation says what that way of
+picking is worth on cases it did not see. The dev cases are cut in ``K`` folds (by a hash of the case
+id, so a case keeps its fold); for each fold the value with the best figure on the other folds is
+chosen, then measured on the fold. The folds' figures together estimate the held-out accuracy of
+"tune this constant on dev"; the values chosen per fold say whether the choice is stable. Holdout and
+survey cases are never read here except as one figure per value (``--figures``), as bench/accuracy.py
+prints them.
+
+    .venv/bin/python bench/rank_cv.py --grid rank.PHRASE_WEIGHT=0,0.25,0.5,1
+    .venv/bin/python bench/rank_cv.py --figures --set rank.SYMPTOM_BOOST=0.5
+
+``--set`` and ``--grid`` name a module constant of ``bot.diagnostics.engine`` (``rank.THRESHOLD``,
+``diagnosis.X``); the ranker's indexes are rebuilt for each value (field weights live in them).
+The score a value is chosen by: top-1 plus top-2 hits on the free-text cases (no code) of the folds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import hashlib
+import importlib
+import sys
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from bench.accuracy import Case, Results, evaluate, load_cases, splits  # noqa: E402
+
+K = 5
+
+
+def fold_of(case_id: str) -> int:
+    return int(hashlib.sha256(f"fold:{case_id}".encode()).hexdigest()[:8], 16) % K
+
+
+def _set(name: str, value: Any) -> None:
+    module_name, attr = name.rsplit(".", 1)
+    module = importlib.import_module(f"bot.diagnostics.engine.{module_name}")
+    if not hasattr(module, attr):
+        raise SystemExit(f"{name}: no such constant")
+    setattr(module, attr, value)
+    rank = importlib.import_module("bot.diagnostics.engine.rank")
+    rank._rankers.clear()  # the indexes hold the field weights: rebuild them for the new value
+
+
+def _parse(text: str) -> Any:
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+
+
+def _free_text(results: Results, ids: set[str]) -> list[Any]:
+    """The outcomes of the real pastes without a code among ``ids`` (the guide's cases are reported apart)."""
+    return [o for o in results.outcomes if o.case.id in ids and not o.case.has_code and not o.case.guide]
+
+
+def _score(results: Results, ids: set[str]) -> tuple[int, int, int]:
+    hits = _free_text(results, ids)
+    return sum(o.top1 for o in hits) + sum(o.top2 for o in hits), sum(o.top1 for o in hits), len(hits)
+
+
+def figures(results: Results) -> str:
+    rows = []
+    for label, where in (("overall", {}), ("without a code", {"has_code": False}),
+                         ("symptom", {"family": "symptom"})):
+        cells = []
+        for split in (*splits(results), None):
+            tally = results.tally(split=split, **where)
+            cells.append(f"{split or 'all'} {tally.rate('top1'):6.1%} {tally.rate('top2'):6.1%}")
+        rows.append(f"  {label:<15} " + "   ".join(cells))
+    return "\n".join(rows)
+
+
+def cross_validate(cases: list[Case], name: str, values: list[Any]) -> None:
+    dev = [c for c in cases if c.split == "dev"]
+    by_value: dict[Any, Results] = {}
+    for value in values:
+        _set(name, value)
+        by_value[value] = evaluate(dev)
+        total, top1, n = _score(by_value[value], {c.id for c in dev})
+        print(f"  {name}={value!r}: dev without a code: top-1 {top1}/{n}, top-1+top-2 {total}")
+    held_top1 = held_top2 = held_n = 0
+    for fold in range(K):
+        train = {c.id for c in dev if fold_of(c.id) != fold}
+        test = {c.id for c in dev if fold_of(c.id) == fold}
+        best = max(values, key=lambda v: (_score(by_value[v], train)[0], -values.index(v)))
+        outcomes = _free_text(by_value[best], test)
+        held_top1 += sum(o.top1 for o in outcomes)
+        held_top2 += sum(o.top2 for o in outcomes)
+        held_n += len(outcomes)
+        print(f"  fold {fold}: chose {best!r}; on the fold {sum(o.top1 for o in outcomes)}/{len(outcomes)} top-1, "
+              f"{sum(o.top2 for o in outcomes)}/{len(outcomes)} top-2")
+    print(f"  cross-validated (dev, without a code): top-1 {held_top1 / held_n:.1%}, top-2 {held_top2 / held_n:.1%}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--set", action="append", default=[], help="NAME=VALUE, before anything else")
+    parser.add_argument("--grid", help="NAME=V1,V2,...: cross-validate the choice among these values")
+    parser.add_argument("--figures", action="store_true", help="print dev, holdout and survey figures (no cases)")
+    args = parser.parse_args(argv)
+    for item in args.set:
+        name, _, value = item.partition("=")
+        _set(name, _parse(value))
+    cases = load_cases()
+    if args.grid:
+        name, _, values = args.grid.partition("=")
+        module_name, attr = name.rsplit(".", 1)
+        kept = getattr(importlib.import_module(f"bot.diagnostics.engine.{module_name}"), attr, None)
+        cross_validate(cases, name, [_parse(v) for v in values.split(",")])
+        _set(name, kept)  # the figures below are the engine's as it ships (with any --set)
+    if args.figures or not args.grid:
+        print(figures(evaluate(cases)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
