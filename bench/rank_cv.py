@@ -10,10 +10,16 @@ prints them.
 
     .venv/bin/python bench/rank_cv.py --grid rank.PHRASE_WEIGHT=0,0.25,0.5,1
     .venv/bin/python bench/rank_cv.py --figures --set rank.SYMPTOM_BOOST=0.5
+    .venv/bin/python bench/rank_cv.py --in-log --set rank.CONTEXT_WEIGHT=1.0
 
 ``--set`` and ``--grid`` name a module constant of ``bot.diagnostics.engine`` (``rank.THRESHOLD``,
 ``diagnosis.X``); the ranker's indexes are rebuilt for each value (field weights live in them).
 The score a value is chosen by: top-1 plus top-2 hits on the free-text cases (no code) of the folds.
+
+``--in-log`` asks how the ranking holds when the paste comes inside a log: each case without a code is
+set among ten routine lines (INFO and DEBUG lines of an application log, or logfmt and nginx lines of a
+proxy; made up here, none written after a case) and the figures are printed per style, beside the
+cases on their own. A paste rarely comes alone; the lines around it should not change the answer.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import ast
 import hashlib
 import importlib
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -100,11 +107,58 @@ def cross_validate(cases: list[Case], name: str, values: list[Any]) -> None:
     print(f"  cross-validated (dev, without a code): top-1 {held_top1 / held_n:.1%}, top-2 {held_top2 / held_n:.1%}")
 
 
+# Two styles of routine log lines a paste may come among (no error in them; the words a real log has:
+# sessions, redirects, callbacks, cookies, caches).
+LOGS = {
+    "app log": """2026-11-30 09:14:02,118 INFO  [main] Started Application in 6.2 seconds (JVM running for 7.0)
+2026-11-30 09:14:05,402 DEBUG [http-nio-8080-exec-1] Loaded configuration from /etc/app/application.yml
+2026-11-30 09:14:05,410 INFO  [http-nio-8080-exec-1] GET /dashboard 302 Found in 4 ms
+2026-11-30 09:14:05,512 DEBUG [http-nio-8080-exec-2] Redirecting to https://idp.example.com/authorize
+2026-11-30 09:14:06,001 INFO  [scheduler-1] Cleaned up 12 expired entries from cache
+2026-11-30 09:14:06,220 DEBUG [http-nio-8080-exec-3] Request headers: host=app.example.com, accept=text/html
+2026-11-30 09:14:06,301 INFO  [http-nio-8080-exec-3] GET /static/app.js 200 OK in 2 ms
+2026-11-30 09:14:06,305 DEBUG [http-nio-8080-exec-4] Using connection pool with 10 connections
+2026-11-30 09:14:07,010 INFO  [metrics] heap used 312 MB of 1024 MB, threads 41
+2026-11-30 09:14:07,114 DEBUG [http-nio-8080-exec-5] Session attributes updated for request /callback""",
+    "proxy log": """time="2026-11-30T09:14:02Z" level=info msg="starting server" addr=":4180"
+time="2026-11-30T09:14:03Z" level=debug msg="loaded upstream" upstream="http://127.0.0.1:8080/"
+2026/11/30 09:14:05 [notice] 1#1: using the "epoll" event method
+2026/11/30 09:14:05 [notice] 1#1: start worker processes
+time="2026-11-30T09:14:06Z" level=info msg="request" method=GET path="/oauth2/start" status=302 duration=3ms
+time="2026-11-30T09:14:07Z" level=debug msg="cookie written" name="_app_session" size=1864
+10.0.0.8 - - [30/Nov/2026:09:14:08 +0000] "GET /favicon.ico HTTP/1.1" 200 318 "-" "Mozilla/5.0"
+time="2026-11-30T09:14:09Z" level=info msg="health check" path="/ping" status=200
+time="2026-11-30T09:14:10Z" level=debug msg="refreshing provider metadata" issuer="https://idp.example.com"
+time="2026-11-30T09:14:11Z" level=info msg="request" method=GET path="/" status=200 duration=11ms""",
+}
+
+
+def in_log(case: Case, log: str) -> Case:
+    """The case's paste set among the routine lines: six before it, four after."""
+    lines = log.splitlines()
+    return replace(case, paste="\n".join(lines[:6] + case.paste.splitlines() + lines[6:]))
+
+
+def in_log_figures(cases: list[Case]) -> str:
+    free = [c for c in cases if not c.has_code and not c.guide]
+    rows = []
+    for label, chosen in (("on its own", free), *((f"in an {name}" if name[0] in "aeiou" else f"in a {name}",
+                                                    [in_log(c, log) for c in free]) for name, log in LOGS.items())):
+        results = evaluate(chosen)
+        cells = []
+        for split in splits(results):
+            tally = results.tally(split=split)
+            cells.append(f"{split} {tally.rate('top1'):6.1%} {tally.rate('top2'):6.1%}")
+        rows.append(f"  {label:<15} " + "   ".join(cells))
+    return "without a code (top-1, top-2):\n" + "\n".join(rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", action="append", default=[], help="NAME=VALUE, before anything else")
     parser.add_argument("--grid", help="NAME=V1,V2,...: cross-validate the choice among these values")
     parser.add_argument("--figures", action="store_true", help="print dev, holdout and survey figures (no cases)")
+    parser.add_argument("--in-log", action="store_true", help="figures of the cases without a code set in logs")
     args = parser.parse_args(argv)
     for item in args.set:
         name, _, value = item.partition("=")
@@ -116,7 +170,9 @@ def main(argv: list[str] | None = None) -> int:
         kept = getattr(importlib.import_module(f"bot.diagnostics.engine.{module_name}"), attr, None)
         cross_validate(cases, name, [_parse(v) for v in values.split(",")])
         _set(name, kept)  # the figures below are the engine's as it ships (with any --set)
-    if args.figures or not args.grid:
+    if args.in_log:
+        print(in_log_figures(cases))
+    if args.figures or not (args.grid or args.in_log):
         print(figures(evaluate(cases)))
     return 0
 

@@ -91,3 +91,88 @@ def test_the_suite_people_name_shows_its_identity_provider(text, product):
 
 def test_a_word_inside_another_is_no_sign():
     assert "entra" not in products_in("the bo365x build") and "google" not in products_in("gmailer.py crashed")
+
+
+# -- a log: its routine lines (INFO, DEBUG ... with no error word) are context -------------------------------
+
+_LOG_ENTRIES = """
+[[entry]]
+id = "msg-zorbel-handshake"
+system = "message"
+name = "Zorbel handshake timed out"
+summary = "The zorbel handshake with the IdP times out."
+phrases = ["zorbel handshake timed out"]
+
+[[entry]]
+id = "msg-wombling-cache"
+system = "message"
+name = "Wombling cache refresh"
+summary = "The wombling cache refreshes its quandrix tiles after each grommet poll."
+phrases = ["wombling cache refreshed quandrix tiles", "grommet poll done"]
+"""
+
+_PROBLEM = "2026-12-01T10:01:00Z ERROR zorbel handshake timed out"
+
+
+def _log(problem_at: int, lines: int = 30, problem: str = _PROBLEM) -> str:
+    routine = ["2026-12-01T10:00:{:02d}Z INFO wombling cache refreshed {} quandrix tiles",
+               "2026-12-01T10:00:{:02d}Z DEBUG grommet poll done in {} ms"]
+    out = [routine[i % 2].format(i % 60, 100 + i) for i in range(lines)]
+    out.insert(problem_at, problem)
+    return "\n".join(out)
+
+
+@pytest.fixture(scope="module")
+def log_ranker(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("kb")
+    (folder / "log.toml").write_text(_LOG_ENTRIES)
+    return Ranker(load_knowledge(folder), _LEXICON)
+
+
+def test_a_log_is_ranked_by_the_lines_that_are_not_routine(log_ranker):
+    from bot.diagnostics.engine.rank import split_log
+
+    text, context = split_log(_log(problem_at=15))
+    assert text == _PROBLEM
+    assert "wombling" in context and "zorbel" not in context
+    ranked = [r.entry.id for r in log_ranker.rank(text, context=context)]
+    assert ranked[:1] == ["msg-zorbel-handshake"], ranked
+    # Read as one query, the routine lines' many shared words win: the premise of the split.
+    whole = [r.entry.id for r in log_ranker.rank(_log(problem_at=15))]
+    assert whole[:1] == ["msg-wombling-cache"], whole
+
+
+def test_a_line_of_prose_in_a_log_is_ranked_in_full():
+    from bot.diagnostics.engine.rank import split_log
+
+    said = "after login the zorbel handshake just hangs"  # no level, no error word: a person's words
+    text, context = split_log(_log(problem_at=3, lines=12, problem=said))
+    assert text == said and "grommet" in context
+
+
+def test_an_info_line_with_an_error_word_is_not_routine():
+    from bot.diagnostics.engine.rank import split_log
+
+    line = "2026-12-01T10:02:00Z INFO token validation failed: zorbel handshake timed out"
+    text, _ = split_log(_log(problem_at=5, lines=12, problem=line))
+    assert text == line
+
+
+def test_the_problem_in_a_long_log_is_read_wherever_it_is(log_ranker):
+    from bot.diagnostics.engine.rank import MAX_QUERY_CHARS, split_log
+
+    log = _log(problem_at=200, lines=200)
+    assert log.index("zorbel") > MAX_QUERY_CHARS  # past what a paste's prose is ranked on
+    text, _ = split_log(log)
+    assert text == _PROBLEM
+
+
+@pytest.mark.parametrize("paste", [
+    "after login we are sent back to the start\nERROR zorbel handshake timed out",  # no routine line
+    "\n".join(["2026-12-01 INFO grommet poll done"] * 10),  # only routine lines
+    "the zorbel handshake times out",
+])
+def test_a_paste_without_both_kinds_of_line_is_read_whole(paste):
+    from bot.diagnostics.engine.rank import split_log
+
+    assert split_log(paste) == (paste, "")
