@@ -10,16 +10,18 @@ prints them.
 
     .venv/bin/python bench/rank_cv.py --grid rank.PHRASE_WEIGHT=0,0.25,0.5,1
     .venv/bin/python bench/rank_cv.py --figures --set rank.SYMPTOM_BOOST=0.5
-    .venv/bin/python bench/rank_cv.py --in-log --set rank.CONTEXT_WEIGHT=1.0
+    .venv/bin/python bench/rank_cv.py --wrapped --set rank.CONTEXT_WEIGHT=1.0
 
 ``--set`` and ``--grid`` name a module constant of ``bot.diagnostics.engine`` (``rank.THRESHOLD``,
 ``diagnosis.X``); the ranker's indexes are rebuilt for each value (field weights live in them).
 The score a value is chosen by: top-1 plus top-2 hits on the free-text cases (no code) of the folds.
 
-``--in-log`` asks how the ranking holds when the paste comes inside a log: each case without a code is
-set among ten routine lines (INFO and DEBUG lines of an application log, or logfmt and nginx lines of a
-proxy; made up here, none written after a case) and the figures are printed per style, beside the
-cases on their own. A paste rarely comes alone; the lines around it should not change the answer.
+``--wrapped`` asks how the ranking holds when the paste does not come alone: each case without a code is
+set among ten routine log lines (INFO and DEBUG lines of an application log, or logfmt and nginx lines of
+a proxy), or between a person's words before and after it (a greeting, "no idea where to look", "we
+restarted everything"), and the figures are printed per wrapping, beside the cases on their own. The
+wrappings are made up here, none written after a case; the words around a paste should not change the
+answer.
 """
 
 from __future__ import annotations
@@ -133,23 +135,35 @@ time="2026-11-30T09:14:11Z" level=info msg="request" method=GET path="/" status=
 }
 
 
+# What people write around what they paste.
+CHATTER = {
+    "greeting": ("Hi team, has anyone seen this before? Our users started getting it this morning:\n", ""),
+    "question": ("Quick question from the platform side. Getting the following and no idea where to look:\n```\n",
+                 "\n```\nwe already restarted everything, didn't help"),
+    "rollout": ("we just rolled this out to the whole company last week and now this happens, any ideas?\n> ", ""),
+}
+
+
 def in_log(case: Case, log: str) -> Case:
     """The case's paste set among the routine lines: six before it, four after."""
     lines = log.splitlines()
     return replace(case, paste="\n".join(lines[:6] + case.paste.splitlines() + lines[6:]))
 
 
-def in_log_figures(cases: list[Case]) -> str:
+def wrapped_figures(cases: list[Case]) -> str:
     free = [c for c in cases if not c.has_code and not c.guide]
+    variants: list[tuple[str, list[Case]]] = [("on its own", free)]
+    variants += [(f"in the {name}", [in_log(c, log) for c in free]) for name, log in LOGS.items()]
+    variants += [(f"with a {name}", [replace(c, paste=before + c.paste + after) for c in free])
+                 for name, (before, after) in CHATTER.items()]
     rows = []
-    for label, chosen in (("on its own", free), *((f"in an {name}" if name[0] in "aeiou" else f"in a {name}",
-                                                    [in_log(c, log) for c in free]) for name, log in LOGS.items())):
+    for label, chosen in variants:
         results = evaluate(chosen)
         cells = []
         for split in splits(results):
             tally = results.tally(split=split)
             cells.append(f"{split} {tally.rate('top1'):6.1%} {tally.rate('top2'):6.1%}")
-        rows.append(f"  {label:<15} " + "   ".join(cells))
+        rows.append(f"  {label:<19} " + "   ".join(cells))
     return "without a code (top-1, top-2):\n" + "\n".join(rows)
 
 
@@ -158,7 +172,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", action="append", default=[], help="NAME=VALUE, before anything else")
     parser.add_argument("--grid", help="NAME=V1,V2,...: cross-validate the choice among these values")
     parser.add_argument("--figures", action="store_true", help="print dev, holdout and survey figures (no cases)")
-    parser.add_argument("--in-log", action="store_true", help="figures of the cases without a code set in logs")
+    parser.add_argument("--wrapped", action="store_true",
+                        help="figures of the cases without a code set in logs or among a person's words")
     args = parser.parse_args(argv)
     for item in args.set:
         name, _, value = item.partition("=")
@@ -170,9 +185,9 @@ def main(argv: list[str] | None = None) -> int:
         kept = getattr(importlib.import_module(f"bot.diagnostics.engine.{module_name}"), attr, None)
         cross_validate(cases, name, [_parse(v) for v in values.split(",")])
         _set(name, kept)  # the figures below are the engine's as it ships (with any --set)
-    if args.in_log:
-        print(in_log_figures(cases))
-    if args.figures or not (args.grid or args.in_log):
+    if args.wrapped:
+        print(wrapped_figures(cases))
+    if args.figures or not (args.grid or args.wrapped):
         print(figures(evaluate(cases)))
     return 0
 

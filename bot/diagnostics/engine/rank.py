@@ -16,7 +16,7 @@ How it works:
   level), the routine lines' words counting only at ``CONTEXT_WEIGHT`` (``split_log``): twenty INFO lines
   about sessions, redirects and caches otherwise outweigh the one line that says what went wrong. The
   lines are read up to ``MAX_LOG_CHARS``, so an error near the end of a long log is still read. Measured
-  with ``bench/rank_cv.py --in-log`` (the cases without a code inside ten routine lines of two log styles):
+  with ``bench/rank_cv.py --wrapped`` (the cases without a code inside ten routine lines of two log styles):
   on dev, top-1/top-2 from about 57-61%/72-76% back to 69%/86-88%, near the pastes on their own.
 * **Ranking**: Okapi BM25 (bm25s, k1=1.2, b=0.75) over those words, plus ``PHRASE_WEIGHT`` times the
   BM25 score of the entry's best phrase in a second index of the phrases alone (a paste that says most
@@ -86,7 +86,7 @@ SYMPTOM_BOOST = 0.25
 MIN_WORDS = 3
 MAX_QUERY_CHARS = 4_000  # a symptom or an error line fits many times over; bounds the work on a log export
 MAX_LOG_CHARS = 16_000  # how far a log is read for the lines that are not routine (split_log)
-CONTEXT_WEIGHT = 0.2  # a routine log line's words, against 1 for the other lines' (bench/rank_cv.py --in-log)
+CONTEXT_WEIGHT = 0.2  # a routine log line's words, against 1 for the other lines' (bench/rank_cv.py --wrapped)
 _WEIGHTS = (("phrases", 3), ("name", 2), ("summary", 1), ("causes", 1))
 _SKIP_SYSTEMS = frozenset({"check", "engine"})
 _WORD_SYSTEMS = frozenset({"message", "symptom", "scim"})
@@ -102,6 +102,7 @@ our ours ourselves out over own same she should shouldn't so some such than that
 themselves then there there's these they this those through to too under until up very was wasn't we were weren't
 what when where which while who whom why will with won't would wouldn't you your yours yourself yourselves also
 get gets got getting still even really please thanks thank hi hello help anyone someone something anything way
+everyone everybody everything anybody somebody
 like want need trying try tried see seems seem using use used one two us able know just via per etc e g ie
 """.split()) | frozenset(
     # What an apostrophe leaves of a contraction ("doesn't" -> doesn, t): as empty of meaning as the whole.

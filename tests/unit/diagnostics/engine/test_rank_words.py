@@ -60,6 +60,11 @@ def test_what_a_contraction_leaves_is_no_word(ranker):
     assert ranker.words("it doesn't work and they don't know why, it isn't fixed") == ["work", "fix"]
 
 
+def test_pronouns_that_name_no_one_are_no_words(ranker):
+    # "we restarted everything" must not match an entry about a restart that "made everything slow".
+    assert ranker.words("everything broke for everyone, and anybody or somebody could see it") == ["broke"]
+
+
 def test_the_best_match_leads_whatever_its_kind(ranker):
     # The symptom fits the words almost as well as the message (within a few percent); the message fits
     # better, so it leads: no kind of entry is put first for its kind.
