@@ -18,10 +18,10 @@ The score a value is chosen by: top-1 plus top-2 hits on the free-text cases (no
 
 ``--wrapped`` asks how the ranking holds when the paste does not come alone: each case without a code is
 set among ten routine log lines (INFO and DEBUG lines of an application log, or logfmt and nginx lines of
-a proxy), or between a person's words before and after it (a greeting, "no idea where to look", "we
-restarted everything"), and the figures are printed per wrapping, beside the cases on their own. The
-wrappings are made up here, none written after a case; the words around a paste should not change the
-answer.
+a proxy), or followed by the frames of a stack trace, or put between a person's words (a greeting, "no
+idea where to look", "we restarted everything"), and the figures are printed per wrapping, beside the
+cases on their own. The wrappings are made up here, none written after a case; the words around a paste
+should not change the answer.
 """
 
 from __future__ import annotations
@@ -135,6 +135,16 @@ time="2026-11-30T09:14:11Z" level=info msg="request" method=GET path="/" status=
 }
 
 
+# The frames of a stack trace after the error (Java and Node), as a paste from an app's log ends.
+TRACE = """	at org.springframework.security.web.FilterChainProxy$VirtualFilterChain.doFilter(FilterChainProxy.java:374)
+	at org.springframework.security.web.context.SecurityContextHolderFilter.doFilter(SecurityContextHolderFilter.java:82)
+	at org.springframework.web.filter.OncePerRequestFilter.doFilter(OncePerRequestFilter.java:116)
+	at org.apache.catalina.core.ApplicationFilterChain.internalDoFilter(ApplicationFilterChain.java:174)
+	at org.apache.catalina.core.StandardWrapperValve.invoke(StandardWrapperValve.java:167)
+	at org.apache.coyote.http11.Http11Processor.service(Http11Processor.java:391)
+	at java.base/java.lang.Thread.run(Thread.java:833)
+	at process.processTicksAndRejections (node:internal/process/task_queues:95:5)"""
+
 # What people write around what they paste.
 CHATTER = {
     "greeting": ("Hi team, has anyone seen this before? Our users started getting it this morning:\n", ""),
@@ -154,6 +164,7 @@ def wrapped_figures(cases: list[Case]) -> str:
     free = [c for c in cases if not c.has_code and not c.guide]
     variants: list[tuple[str, list[Case]]] = [("on its own", free)]
     variants += [(f"in the {name}", [in_log(c, log) for c in free]) for name, log in LOGS.items()]
+    variants += [("with a stack trace", [replace(c, paste=c.paste + "\n" + TRACE) for c in free])]
     variants += [(f"with a {name}", [replace(c, paste=before + c.paste + after) for c in free])
                  for name, (before, after) in CHATTER.items()]
     rows = []

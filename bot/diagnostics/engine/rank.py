@@ -12,12 +12,14 @@ How it works:
   variant counts without the lexicon listing it ("signs in", "signing in", "logs in" -> login); then stop
   words are dropped, among them what an apostrophe leaves of a contraction ("doesn't" -> doesn).
 * **Logs**: a paste that holds routine log lines (a level that reports no problem, INFO, DEBUG, TRACE or
-  NOTICE, and no error word) among others is ranked on the other lines (prose, error lines, lines with no
-  level), the routine lines' words counting only at ``CONTEXT_WEIGHT`` (``split_log``): twenty INFO lines
-  about sessions, redirects and caches otherwise outweigh the one line that says what went wrong. The
-  lines are read up to ``MAX_LOG_CHARS``, so an error near the end of a long log is still read. Measured
-  with ``bench/rank_cv.py --wrapped`` (the cases without a code inside ten routine lines of two log styles):
-  on dev, top-1/top-2 from about 57-61%/72-76% back to 69%/86-88%, near the pastes on their own.
+  NOTICE, and no error word) or the frames of a stack trace among other lines is ranked on the other
+  lines (prose, error lines, lines with no level), the routine lines' and frames' words counting only at
+  ``CONTEXT_WEIGHT`` (``query.split_log``): twenty INFO lines about sessions, redirects and caches, or a
+  Spring filter chain's frames, otherwise outweigh the one line that says what went wrong. The lines are
+  read up to ``MAX_LOG_CHARS``, so an error near the end of a long log is still read. Measured with
+  ``bench/rank_cv.py --wrapped`` (the cases without a code inside ten routine lines of two log styles, or
+  followed by a stack trace): on dev, top-1/top-2 from about 57-61%/72-78% back to 67-69%/86-88%, near
+  the pastes on their own.
 * **Ranking**: Okapi BM25 (bm25s, k1=1.2, b=0.75) over those words, plus ``PHRASE_WEIGHT`` times the
   BM25 score of the entry's best phrase in a second index of the phrases alone (a paste that says most
   of one phrase is said the way people describe that problem). bm25s builds both indexes; a paste's
@@ -61,7 +63,6 @@ ranking, never on the path of a paste with a code; the index of a knowledge base
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import threading
@@ -70,6 +71,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.diagnostics.engine.candidates import UMBRELLAS, Candidate, Evidence, Paste, from_entry
+from bot.diagnostics.engine.query import MAX_LOG_CHARS, MAX_QUERY_CHARS, has_words, is_json, prose_of, split_log
 from bot.diagnostics.engine.text import lower
 from bot.knowledge import Entry, KnowledgeBase
 from bot.knowledge.lexicon import Lexicon, load_lexicon
@@ -83,9 +85,6 @@ MIN_MATCHED = 2
 MAX_RESULTS = 3
 PHRASE_WEIGHT = 0.5
 SYMPTOM_BOOST = 0.25
-MIN_WORDS = 3
-MAX_QUERY_CHARS = 4_000  # a symptom or an error line fits many times over; bounds the work on a log export
-MAX_LOG_CHARS = 16_000  # how far a log is read for the lines that are not routine (split_log)
 CONTEXT_WEIGHT = 0.2  # a routine log line's words, against 1 for the other lines' (bench/rank_cv.py --wrapped)
 _WEIGHTS = (("phrases", 3), ("name", 2), ("summary", 1), ("causes", 1))
 _SKIP_SYSTEMS = frozenset({"check", "engine"})
@@ -362,69 +361,13 @@ def ranker(kb: KnowledgeBase) -> Ranker:
 def rank_free_text(paste: Paste, said: frozenset[str] = frozenset()) -> list[Candidate]:
     """Entries ranked for the paste's words, those at or above THRESHOLD, with their confidence. ``said``:
     symptoms whose patterns the paste matched (boosted by SYMPTOM_BOOST)."""
-    if _is_json(paste.scan):
+    if is_json(paste.scan):
         return []
     # The paste as written (not the parameters decoded from its URLs, which are values): its prose.
-    prose = _prose(paste.scan[:MAX_LOG_CHARS])
-    if not _has_words(lower(prose)):
+    prose = prose_of(paste.scan[:MAX_LOG_CHARS])
+    if not has_words(lower(prose)):
         return []
     text, context = split_log(prose)
     results = ranker(paste.kb).rank(text, paste.products, said, context)
     return [from_entry(r.entry, Evidence.RANKED, place, confidence=round(r.confidence, 3))
             for place, r in enumerate(results) if r.confidence >= THRESHOLD]
-
-
-# URLs, email addresses and blanked tokens are values the checks read, not words describing a problem.
-# Each value starts where a word starts, and an address's parts cannot take its "@": two repeats that could
-# trade characters (``\S+@\S+``) took minutes on "a@a@a@..." (bot/knowledge/regex_cost.py).
-_VALUES = re.compile(r"(?<![a-zA-Z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]{1,20}://\S+|(?<!\S)[^\s@]+@[^\s@]+\.\w+"
-                     r"|\[token\]|\[saml (?:response|message)\]")
-
-
-def _prose(text: str) -> str:
-    return _VALUES.sub(" ", text)
-
-
-# A routine log line: a log level that reports no problem (INFO, DEBUG, TRACE, NOTICE) and no error word.
-# Such lines say what went right, where and when; a line of prose or an error line has no such level.
-_ROUTINE_LEVEL = re.compile(r"(?<![\w-])(?:INFO|DEBUG|TRACE|NOTICE|VERBOSE|info|debug|trace|notice)(?![\w-])")
-_PROBLEM = re.compile(r"(?i)\b(?:errors?|exceptions?|fail(?:s|ed|ure|ing)?|denied|invalid|unable|cannot|can't|"
-                      r"could not|couldn't|refused|rejected|expired|mismatch(?:ed)?|not found|forbidden|"
-                      r"unauthori[sz]ed|fatal|critical|warn(?:ing)?)\b")
-
-
-def split_log(prose: str) -> tuple[str, str]:
-    """(the text to rank, its context): the routine lines of a log (a level that reports no problem, no
-    error word) are context; everything else, prose and error lines, is ranked in full."""
-    if "\n" not in prose or not _ROUTINE_LEVEL.search(prose):
-        return prose, ""  # one line, or no line at a routine level: the common case, decided in one search
-    lines = prose.splitlines()
-    routine = [bool(_ROUTINE_LEVEL.search(line)) and not _PROBLEM.search(line) for line in lines]
-    if not any(routine) or all(routine):
-        return prose, ""
-    return ("\n".join(line for line, quiet in zip(lines, routine) if not quiet),
-            "\n".join(line for line, quiet in zip(lines, routine) if quiet))
-
-
-def _is_json(text: str) -> bool:
-    stripped = text.strip()
-    if not stripped.startswith(("{", "[")) or not stripped.endswith(("}", "]")):
-        return False
-    try:
-        json.loads(stripped)
-    except (ValueError, RecursionError):
-        return False
-    return True
-
-
-_LETTERS = re.compile(r"[a-z]{3,}")
-
-
-def _has_words(lowered: str) -> bool:
-    """Some words to rank: at least three runs of three letters (binary, numbers and a lone value have none)."""
-    found = 0
-    for _ in _LETTERS.finditer(lowered, 0, MAX_QUERY_CHARS):
-        found += 1
-        if found >= MIN_WORDS:
-            return True
-    return False

@@ -135,7 +135,7 @@ def log_ranker(tmp_path_factory):
 
 
 def test_a_log_is_ranked_by_the_lines_that_are_not_routine(log_ranker):
-    from bot.diagnostics.engine.rank import split_log
+    from bot.diagnostics.engine.query import split_log
 
     text, context = split_log(_log(problem_at=15))
     assert text == _PROBLEM
@@ -148,7 +148,7 @@ def test_a_log_is_ranked_by_the_lines_that_are_not_routine(log_ranker):
 
 
 def test_a_line_of_prose_in_a_log_is_ranked_in_full():
-    from bot.diagnostics.engine.rank import split_log
+    from bot.diagnostics.engine.query import split_log
 
     said = "after login the zorbel handshake just hangs"  # no level, no error word: a person's words
     text, context = split_log(_log(problem_at=3, lines=12, problem=said))
@@ -156,7 +156,7 @@ def test_a_line_of_prose_in_a_log_is_ranked_in_full():
 
 
 def test_an_info_line_with_an_error_word_is_not_routine():
-    from bot.diagnostics.engine.rank import split_log
+    from bot.diagnostics.engine.query import split_log
 
     line = "2026-12-01T10:02:00Z INFO token validation failed: zorbel handshake timed out"
     text, _ = split_log(_log(problem_at=5, lines=12, problem=line))
@@ -164,7 +164,7 @@ def test_an_info_line_with_an_error_word_is_not_routine():
 
 
 def test_the_problem_in_a_long_log_is_read_wherever_it_is(log_ranker):
-    from bot.diagnostics.engine.rank import MAX_QUERY_CHARS, split_log
+    from bot.diagnostics.engine.query import MAX_QUERY_CHARS, split_log
 
     log = _log(problem_at=200, lines=200)
     assert log.index("zorbel") > MAX_QUERY_CHARS  # past what a paste's prose is ranked on
@@ -178,6 +178,42 @@ def test_the_problem_in_a_long_log_is_read_wherever_it_is(log_ranker):
     "the zorbel handshake times out",
 ])
 def test_a_paste_without_both_kinds_of_line_is_read_whole(paste):
-    from bot.diagnostics.engine.rank import split_log
+    from bot.diagnostics.engine.query import split_log
 
     assert split_log(paste) == (paste, "")
+
+
+_FRAMES = [
+    "\tat org.springframework.web.filter.OncePerRequestFilter.doFilter(OncePerRequestFilter.java:116)",
+    "    at Object.<anonymous> (/app/server.js:12:5)",
+    "    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)",
+    '  File "/app/venv/lib/python3.11/site-packages/onelogin/saml2/auth.py", line 130, in process_response',
+    "#0 /var/www/vendor/simplesamlphp/lib/SimpleSAML/Auth/State.php(263): SimpleSAML\\Auth\\State::loadState()",
+    "   at Microsoft.AspNetCore.Authentication.RemoteAuthenticationHandler`1.HandleRequestAsync()",
+]
+
+
+def test_the_frames_of_a_stack_trace_are_context():
+    from bot.diagnostics.engine.query import split_log
+
+    text, context = split_log("\n".join(["zorbel handshake timed out", *_FRAMES]))
+    assert text == "zorbel handshake timed out"
+    assert context.splitlines() == _FRAMES
+
+
+@pytest.mark.parametrize("line", ["at login the page says: access denied",
+                                  "at 10:42 users were sent back to the login page"])
+def test_a_sentence_opening_with_at_is_no_frame(line):
+    from bot.diagnostics.engine.query import split_log
+
+    assert split_log(line + "\n" + _FRAMES[0])[0] == line
+
+
+def test_the_line_patterns_cannot_backtrack():
+    # split_log reads up to 16,000 characters of whatever is pasted: no pattern may trade characters between
+    # two repeats (bot/knowledge/regex_cost.py says why a paste of that kind took minutes).
+    from bot.diagnostics.engine import query
+    from bot.knowledge.regex_cost import backtracking_problem
+
+    for rx in (query._FRAME, query._FRAME_START, query._ROUTINE_LEVEL, query._PROBLEM, query._VALUES):
+        assert backtracking_problem(rx.pattern, rx.flags) is None, rx.pattern
