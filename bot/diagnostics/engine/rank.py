@@ -18,8 +18,8 @@ How it works:
   Spring filter chain's frames, otherwise outweigh the one line that says what went wrong. The lines are
   read up to ``MAX_LOG_CHARS``, so an error near the end of a long log is still read. Measured with
   ``bench/rank_cv.py --wrapped`` (the cases without a code inside ten routine lines of two log styles, or
-  followed by a stack trace): on dev, top-1/top-2 from about 57-61%/72-78% back to 67-69%/86-88%, near
-  the pastes on their own.
+  followed by a stack trace): on dev, top-1/top-2 from 57-61%/72-77% back to 68-69%/86-88%, near the
+  pastes on their own (69%/87%).
 * **Ranking**: Okapi BM25 (bm25s, k1=1.2, b=0.75) over those words, plus ``PHRASE_WEIGHT`` times the
   BM25 score of the entry's best phrase in a second index of the phrases alone (a paste that says most
   of one phrase is said the way people describe that problem). bm25s builds both indexes; a paste's
@@ -31,7 +31,7 @@ How it works:
   ``SYMPTOM_BOOST`` times the best score on top, and are ordered with the rest. Otherwise the order is
   the score's, whatever the kind of entry: a symptom entry is not put before a message entry that fits
   the paste better (an earlier rule that did, within 80% of the best score, moved as many dev cases
-  right as wrong and lost cases on the held-back sets; ``bench/rank_cv.py``).
+  right as wrong and did worse on the held-back sets; ``bench/rank_cv.py``).
 * **Confidence**: BM25 scores have no fixed scale, so the confidence of the best match is built from
   what the paste and the entry share: ``strength``, the summed IDF of the distinct paste words the
   entry holds (rare, specific words such as "inresponseto" or "keycloak" weigh much more than "error"
