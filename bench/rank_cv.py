@@ -9,7 +9,7 @@ survey cases are never read here except as one figure per value (``--figures``),
 prints them.
 
     .venv/bin/python bench/rank_cv.py --grid rank.PHRASE_WEIGHT=0,0.25,0.5,1
-    .venv/bin/python bench/rank_cv.py --figures --set rank.SYMPTOM_BOOST=0.5
+    .venv/bin/python bench/rank_cv.py --figures --set rank.SYMPTOM_MARGIN=0.9
     .venv/bin/python bench/rank_cv.py --wrapped --set rank.CONTEXT_WEIGHT=1.0
 
 ``--set`` and ``--grid`` name a module constant of ``bot.diagnostics.engine`` (``rank.THRESHOLD``,

@@ -18,8 +18,8 @@ How it works:
   Spring filter chain's frames, otherwise outweigh the one line that says what went wrong. The lines are
   read up to ``MAX_LOG_CHARS``, so an error near the end of a long log is still read. Measured with
   ``bench/rank_cv.py --wrapped`` (the cases without a code inside ten routine lines of two log styles, or
-  followed by a stack trace): on dev, top-1/top-2 from 57-61%/72-77% back to 68-69%/86-88%, near the
-  pastes on their own (69%/87%).
+  followed by a stack trace): on dev, top-1/top-2 from 57-61%/72-77% back to 67-68%/85-88%, near the
+  pastes on their own (68%/88%).
 * **Ranking**: Okapi BM25 (bm25s, k1=1.2, b=0.75) over those words, plus ``PHRASE_WEIGHT`` times the
   BM25 score of the entry's best phrase in a second index of the phrases alone (a paste that says most
   of one phrase is said the way people describe that problem). bm25s builds both indexes; a paste's
@@ -28,10 +28,11 @@ How it works:
   Entra ...) is an answer only when the paste shows that product; it is masked out before the best
   entries are taken.
 * **Symptoms said in words**: the symptoms whose patterns matched the paste (``said``) get
-  ``SYMPTOM_BOOST`` times the best score on top, and are ordered with the rest. Otherwise the order is
-  the score's, whatever the kind of entry: a symptom entry is not put before a message entry that fits
-  the paste better (an earlier rule that did, within 80% of the best score, moved as many dev cases
-  right as wrong and did worse on the held-back sets; ``bench/rank_cv.py``).
+  ``SYMPTOM_BOOST`` times the best score on top, and are ordered with the rest.
+* **Symptoms first**: when a symptom entry (the guide's plain-words troubleshooting) scores within
+  ``SYMPTOM_MARGIN`` of the best entry, it leads: the paste said a symptom in words and nothing more
+  specific was found. (Measured without it, December 2026: as many dev cases right as wrong, holdout and
+  survey one case better at top-1, the fresh set four worse at top-1 without a code: kept.)
 * **Confidence**: BM25 scores have no fixed scale, so the confidence of the best match is built from
   what the paste and the entry share: ``strength``, the summed IDF of the distinct paste words the
   entry holds (rare, specific words such as "inresponseto" or "keycloak" weigh much more than "error"
@@ -85,6 +86,7 @@ MIN_MATCHED = 2
 MAX_RESULTS = 3
 PHRASE_WEIGHT = 0.5
 SYMPTOM_BOOST = 0.25
+SYMPTOM_MARGIN = 0.8
 CONTEXT_WEIGHT = 0.2  # a routine log line's words, against 1 for the other lines' (bench/rank_cv.py --wrapped)
 _WEIGHTS = (("phrases", 3), ("name", 2), ("summary", 1), ("causes", 1))
 _SKIP_SYSTEMS = frozenset({"check", "engine"})
@@ -268,7 +270,7 @@ class Ranker:
             else:
                 confidence = top * score / best
             ranked.append(Ranked(self.entries[int(index)], score, confidence))
-        return ranked
+        return _symptom_first(ranked)
 
     def _top(self, scores: Any, k: int) -> list[int]:
         """The indexes of the ``k`` best positive scores, best first (ties: the earlier entry). Most scores
@@ -298,6 +300,16 @@ class Ranker:
             if name in self._of_product:
                 allowed = allowed + self._of_product[name]
         return allowed
+
+
+def _symptom_first(ranked: list[Ranked]) -> list[Ranked]:
+    if not ranked or ranked[0].entry.system == "symptom":
+        return ranked
+    for place, item in enumerate(ranked[1:], start=1):
+        if item.entry.system == "symptom" and item.score >= SYMPTOM_MARGIN * ranked[0].score:
+            lead = Ranked(item.entry, item.score, max(item.confidence, ranked[0].confidence))
+            return [lead] + [r for i, r in enumerate(ranked) if i != place]
+    return ranked
 
 
 def _bm25_scores(bm25: Any, token_ids: list[int], documents: int, token_weights: list[float] | None = None) -> Any:
