@@ -59,14 +59,15 @@ PRODUCTS: dict[str, Product] = {p.name: p for p in (
                    "provision on demand", "quarantin", "myapps.microsoft",
                    # Microsoft's sign-in libraries talk to Entra ID (and its B2C) only.
                    "microsoft.identity.web", "msal"),
-            words=("entra", "azure", "aad")),
+            # Microsoft 365 signs in through Entra ID whatever the app: people name the suite, not the IdP.
+            words=("entra", "azure", "aad", "office 365", "microsoft 365", "o365", "m365")),
     Product("okta", ("okta-", "msg-okta-", "symptom-okta-"), True, signs=("okta", "test api credentials"),
             patterns=(r"e0000\d{3}\b", r"dashboard\s?(?:>|→|->)\s?tasks")),
     Product("keycloak", ("msg-keycloak-",), True, signs=("keycloak", "/realms/", "red hat single sign-on"),
             words=("realm", "rh-sso", "rhsso", "kcadm")),
     Product("adfs", ("msis-", "msg-adfs-"), True, signs=("relying party trust", "federation service"),
             words=("adfs", "ad fs"), patterns=(r"msis\d{4}",)),
-    Product("google", ("msg-google-",), True, signs=("google",), words=("gsuite", "g suite")),
+    Product("google", ("msg-google-",), True, signs=("google",), words=("gsuite", "g suite", "gmail")),
     Product("auth0", ("msg-auth0-",), True, signs=("auth0",)),
     Product("ping", ("msg-ping-",), True, signs=("pingfederate", "pingone", "pingidentity", "pingaccess",
                                                  "ping federate", "ping identity"), words=("pingid",)),

@@ -6,10 +6,20 @@ How it works:
   not the engine's notes). Its fields are weighted by repeating them: ``phrases`` (how people say it)
   three times, ``name`` twice, ``summary`` and ``causes`` once.
 * **Words**: CamelCase and snake_case split (``InvalidNonceException`` -> invalid nonce exception),
-  folded to lower case, each synonym (one or several words) replaced by its group's first word
-  (``data/lexicon/synonyms.toml``: sign-in, logon -> login; matched on the word list, not by a regex of
-  every variant), stop words dropped, then stemmed with the Snowball English stemmer (PyStemmer, each
-  word stemmed once per process).
+  folded to lower case and stemmed with the Snowball English stemmer (PyStemmer, each word stemmed once
+  per process); then each synonym (one or several words) is replaced by its group's first word
+  (``data/lexicon/synonyms.toml``: sign-in, logon -> login), matched on the stems, so every form of a
+  variant counts without the lexicon listing it ("signs in", "signing in", "logs in" -> login); then stop
+  words are dropped, among them what an apostrophe leaves of a contraction ("doesn't" -> doesn).
+* **Logs**: a paste that holds routine log lines (a level that reports no problem, INFO, DEBUG, TRACE or
+  NOTICE, and no error word) or the frames of a stack trace among other lines is ranked on the other
+  lines (prose, error lines, lines with no level), the routine lines' and frames' words counting only at
+  ``CONTEXT_WEIGHT`` (``query.split_log``): twenty INFO lines about sessions, redirects and caches, or a
+  Spring filter chain's frames, otherwise outweigh the one line that says what went wrong. The lines are
+  read up to ``MAX_LOG_CHARS``, so an error near the end of a long log is still read. Measured with
+  ``bench/rank_cv.py --wrapped`` (the cases without a code inside ten routine lines of two log styles, or
+  followed by a stack trace): on dev, top-1/top-2 from 57-61%/72-77% back to 67-68%/85-88%, near the
+  pastes on their own (68%/88%).
 * **Ranking**: Okapi BM25 (bm25s, k1=1.2, b=0.75) over those words, plus ``PHRASE_WEIGHT`` times the
   BM25 score of the entry's best phrase in a second index of the phrases alone (a paste that says most
   of one phrase is said the way people describe that problem). bm25s builds both indexes; a paste's
@@ -19,6 +29,10 @@ How it works:
   entries are taken.
 * **Symptoms said in words**: the symptoms whose patterns matched the paste (``said``) get
   ``SYMPTOM_BOOST`` times the best score on top, and are ordered with the rest.
+* **Symptoms first**: when a symptom entry (the guide's plain-words troubleshooting) scores within
+  ``SYMPTOM_MARGIN`` of the best entry, it leads: the paste said a symptom in words and nothing more
+  specific was found. (Measured without it, December 2026: as many dev cases right as wrong, holdout and
+  survey one case better at top-1, the fresh set four worse at top-1 without a code: kept.)
 * **Confidence**: BM25 scores have no fixed scale, so the confidence of the best match is built from
   what the paste and the entry share: ``strength``, the summed IDF of the distinct paste words the
   entry holds (rare, specific words such as "inresponseto" or "keycloak" weigh much more than "error"
@@ -35,9 +49,14 @@ How it works:
   sign-in or provisioning at all (the ``domain`` list of the lexicon) is answered only when its best
   match is strong (``OFF_TOPIC_STRENGTH``: several rare words in common, as a proxy's own error line
   shares with the entry that describes it).
-* **Symptoms first**: when a symptom entry (the guide's plain-words troubleshooting) scores within
-  ``SYMPTOM_MARGIN`` of the best entry, it leads: the paste said a symptom in words and nothing more
-  specific was found.
+
+The constants were chosen on the dev cases; ``bench/rank_cv.py`` cross-validates such a choice (k folds of
+the dev cases) and prints the held-back figures. Measured there and left out because they did no better
+(December 2026): BM25 per field (one index per field, weighted) instead of repeating fields; the phrase
+score scaled by the share of the phrase's IDF the paste covers; summing an entry's phrase scores instead
+of taking the best; other k1, b, field repetitions, ``PHRASE_WEIGHT`` and ``SYMPTOM_BOOST`` values (all
+within a case or two); ranked entries put before a generic HTTP status or OAuth error found beside them
+(worse at every threshold).
 
 bm25s and PyStemmer take about 165 ms to import, so they are imported on the first paste that needs
 ranking, never on the path of a paste with a code; the index of a knowledge base is built once.
@@ -45,7 +64,6 @@ ranking, never on the path of a paste with a code; the index of a knowledge base
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import threading
@@ -54,9 +72,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.diagnostics.engine.candidates import UMBRELLAS, Candidate, Evidence, Paste, from_entry
+from bot.diagnostics.engine.query import MAX_LOG_CHARS, MAX_QUERY_CHARS, has_words, is_json, prose_of, split_log
 from bot.diagnostics.engine.text import lower
 from bot.knowledge import Entry, KnowledgeBase
-from bot.knowledge.lexicon import load_lexicon
+from bot.knowledge.lexicon import Lexicon, load_lexicon
 from bot.knowledge.products import product_of
 
 CAP = 0.65
@@ -64,12 +83,11 @@ STRENGTH_SCALE = 8.0
 OFF_TOPIC_STRENGTH = 12.0
 THRESHOLD = 0.2
 MIN_MATCHED = 2
-SYMPTOM_MARGIN = 0.8
 MAX_RESULTS = 3
 PHRASE_WEIGHT = 0.5
 SYMPTOM_BOOST = 0.25
-MIN_WORDS = 3
-MAX_QUERY_CHARS = 4_000  # a symptom or an error line fits many times over; bounds the work on a log export
+SYMPTOM_MARGIN = 0.8
+CONTEXT_WEIGHT = 0.2  # a routine log line's words, against 1 for the other lines' (bench/rank_cv.py --wrapped)
 _WEIGHTS = (("phrases", 3), ("name", 2), ("summary", 1), ("causes", 1))
 _SKIP_SYSTEMS = frozenset({"check", "engine"})
 _WORD_SYSTEMS = frozenset({"message", "symptom", "scim"})
@@ -85,8 +103,11 @@ our ours ourselves out over own same she should shouldn't so some such than that
 themselves then there there's these they this those through to too under until up very was wasn't we were weren't
 what when where which while who whom why will with won't would wouldn't you your yours yourself yourselves also
 get gets got getting still even really please thanks thank hi hello help anyone someone something anything way
+everyone everybody everything anybody somebody
 like want need trying try tried see seems seem using use used one two us able know just via per etc e g ie
-""".split())
+""".split()) | frozenset(
+    # What an apostrophe leaves of a contraction ("doesn't" -> doesn, t): as empty of meaning as the whole.
+    "aren couldn didn doesn don hadn hasn haven isn mustn shouldn wasn weren won wouldn ll ve re".split())
 
 
 @dataclass(frozen=True)
@@ -99,7 +120,7 @@ class Ranked:
 class Ranker:
     """The BM25 indexes of one knowledge base's entries: one of whole entries, one of their phrases."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, lexicon: Lexicon | None = None) -> None:
         import bm25s  # lazily: see the module docstring
         import numpy
         import Stemmer
@@ -107,14 +128,16 @@ class Ranker:
         self._numpy = numpy
         self._stemmer = Stemmer.Stemmer("english")
         self._stems: dict[str, str] = {}
-        lexicon = load_lexicon()
+        lexicon = load_lexicon() if lexicon is None else lexicon
         # Synonyms are matched on words, not on the text: variant words -> the group's first one's words.
+        # Synonyms are matched on stems, so every form of a variant counts ("signs in", "signed in", "signing
+        # in" -> login) without the lexicon listing each. Forms that stem alike map to the first group's word.
         self._synonyms: dict[tuple[str, ...], tuple[str, ...]] = {}
         for variant, canonical in lexicon.synonyms.items():
-            words = tuple(_raw_words(variant))
-            if words:
-                self._synonyms[words] = tuple(_raw_words(canonical))
-        self._synonym_starts: dict[str, int] = {}  # first word -> the longest variant opening with it
+            stems = tuple(self._stem(word) for word in _raw_words(variant))
+            if stems:
+                self._synonyms.setdefault(stems, tuple(self._stem(w) for w in _raw_words(canonical) if w not in _STOP))
+        self._synonym_starts: dict[str, int] = {}  # first stem -> the longest variant opening with it
         for words in self._synonyms:
             self._synonym_starts[words[0]] = max(len(words), self._synonym_starts.get(words[0], 0))
         # The domain words, stemmed as the paste's words are, to tell SSO text from other chatter.
@@ -163,51 +186,59 @@ class Ranker:
     def words(self, text: str, *, fold: bool = True) -> list[str]:
         """The stemmed, synonym-folded (unless ``fold`` is false), stop-word-free words of ``text``."""
         raw = _raw_words(text)
-        if fold:
-            raw = self._fold(raw)
-        stems = self._stems
-        out = []
-        for word in raw:
-            if word in _STOP:
-                continue
-            stem = stems.get(word)
-            if stem is None:
-                stem = stems[word] = self._stemmer.stemWord(word)
-                if len(stems) > _MAX_STEMS:  # a paste of random words must not grow the cache for ever
-                    stems.clear()
-            out.append(stem)
-        return out
+        if not fold:
+            return [self._stem(word) for word in raw if word not in _STOP]
+        return self._fold(raw, [self._stem(word) for word in raw])
 
-    def _fold(self, words: list[str]) -> list[str]:
-        """Each synonym variant (one or several words, the longest first) replaced by its group's first one."""
+    def _stem(self, word: str) -> str:
+        stems = self._stems
+        stem = stems.get(word)
+        if stem is None:
+            stem = stems[word] = self._stemmer.stemWord(word)
+            if len(stems) > _MAX_STEMS:  # a paste of random words must not grow the cache for ever
+                stems.clear()
+        return stem
+
+    def _fold(self, raw: list[str], stems: list[str]) -> list[str]:
+        """The stems with each synonym variant (one or several words, the longest first) replaced by its group's
+        first one, and stop words dropped (a variant may hold some: "log in", "back to the login page")."""
         out: list[str] = []
         starts, synonyms = self._synonym_starts, self._synonyms
-        i, n = 0, len(words)
+        i, n = 0, len(stems)
         while i < n:
-            longest = starts.get(words[i], 0)
+            longest = starts.get(stems[i], 0)
             for size in range(min(longest, n - i), 0, -1):
-                canonical = synonyms.get(tuple(words[i:i + size]))
+                canonical = synonyms.get(tuple(stems[i:i + size]))
                 if canonical is not None:
                     out += canonical
                     i += size
                     break
             else:
-                out.append(words[i])
+                if raw[i] not in _STOP:
+                    out.append(stems[i])
                 i += 1
         return out
 
-    def rank(self, text: str, products: frozenset[str] = frozenset(), said: frozenset[str] = frozenset()
-             ) -> list[Ranked]:
+    def rank(self, text: str, products: frozenset[str] = frozenset(), said: frozenset[str] = frozenset(),
+             context: str = "") -> list[Ranked]:
         """The best entries for ``text`` with their confidence, best first; empty when nothing fits. Entries
         of a product are considered only when ``products`` (those the paste shows) holds it; the entries
-        ``said`` (symptoms whose patterns matched) get SYMPTOM_BOOST times the best score on top."""
+        ``said`` (symptoms whose patterns matched) get SYMPTOM_BOOST times the best score on top. The words
+        of ``context`` (a log's routine lines, ``split_log``) that ``text`` lacks count at CONTEXT_WEIGHT."""
         words = list(dict.fromkeys(self.words(text[:MAX_QUERY_CHARS])))
+        weight: dict[str, float] | None = None  # each word's weight, when some are the context's
+        if context:
+            extra = [w for w in dict.fromkeys(self.words(context[:MAX_QUERY_CHARS])) if w not in set(words)]
+            if extra:
+                weight = dict.fromkeys(words, 1.0) | dict.fromkeys(extra, CONTEXT_WEIGHT)
+                words += extra
         query = [w for w in words if w in self._vocab]
         if not query:
             return []
         on_topic = not self._domain.isdisjoint(query)
-        scores = _bm25_scores(self._bm25, [self._vocab[w] for w in query], len(self.entries)) \
-            + PHRASE_WEIGHT * self._phrase_scores(words)
+        scores = _bm25_scores(self._bm25, [self._vocab[w] for w in query], len(self.entries),
+                              None if weight is None else [weight[w] for w in query]) \
+            + PHRASE_WEIGHT * self._phrase_scores(words, weight)
         scores = scores * self._mask * self._allowed(products)
         boosted = [self._index[code] for code in said if code in self._index]
         if boosted:
@@ -230,7 +261,7 @@ class Ranker:
                 continue
             if top is None:
                 following = float(scores[order[place + 1]]) if place + 1 < len(order) else 0.0
-                strength = sum(self._idf.get(w, 0.0) for w in matched)
+                strength = sum(self._idf.get(w, 0.0) * (1.0 if weight is None else weight[w]) for w in matched)
                 if not on_topic and strength < OFF_TOPIC_STRENGTH:
                     return []  # no word of sign-in or provisioning, and no strong match: not ours to guess
                 lead = 1.0 - following / score
@@ -250,14 +281,15 @@ class Ranker:
             found = found[numpy.argpartition(scores[found], -k)[-k:]]
         return sorted(found.tolist(), key=lambda i: (-float(scores[i]), i))[:k]
 
-    def _phrase_scores(self, words: list[str]) -> Any:
-        """Per entry, the BM25 score of its best phrase for ``words``."""
+    def _phrase_scores(self, words: list[str], weight: dict[str, float] | None) -> Any:
+        """Per entry, the BM25 score of its best phrase for ``words`` (each counted at its ``weight``)."""
         numpy = self._numpy
         best = numpy.zeros(len(self.entries), dtype=numpy.float32)
-        ids = [self._phrase_vocab[w] for w in words if w in self._phrase_vocab]
-        if self._phrase_bm25 is None or not ids:
+        found = [w for w in words if w in self._phrase_vocab]
+        if self._phrase_bm25 is None or not found:
             return best
-        scores = _bm25_scores(self._phrase_bm25, ids, len(self._phrase_owner))
+        scores = _bm25_scores(self._phrase_bm25, [self._phrase_vocab[w] for w in found], len(self._phrase_owner),
+                              None if weight is None else [weight[w] for w in found])
         # The phrases of one entry are consecutive: the best of each run is one reduceat.
         best[self._phrase_runs] = numpy.maximum.reduceat(scores, self._phrase_starts)
         return best
@@ -270,10 +302,21 @@ class Ranker:
         return allowed
 
 
-def _bm25_scores(bm25: Any, token_ids: list[int], documents: int) -> Any:
+def _symptom_first(ranked: list[Ranked]) -> list[Ranked]:
+    if not ranked or ranked[0].entry.system == "symptom":
+        return ranked
+    for place, item in enumerate(ranked[1:], start=1):
+        if item.entry.system == "symptom" and item.score >= SYMPTOM_MARGIN * ranked[0].score:
+            lead = Ranked(item.entry, item.score, max(item.confidence, ranked[0].confidence))
+            return [lead] + [r for i, r in enumerate(ranked) if i != place]
+    return ranked
+
+
+def _bm25_scores(bm25: Any, token_ids: list[int], documents: int, token_weights: list[float] | None = None) -> Any:
     """Each document's BM25 score for the tokens: the sum of the per-token scores bm25s computed when it
-    built the index (its column-compressed matrix). ``BM25.get_scores`` sums them with ``numpy.add.at``,
-    several times slower than one ``bincount`` over the tokens' columns."""
+    built the index (its column-compressed matrix), each token's times its weight when ``token_weights``
+    gives them. ``BM25.get_scores`` sums them with ``numpy.add.at``, several times slower than one
+    ``bincount`` over the tokens' columns."""
     import numpy
 
     matrix = bm25.scores
@@ -281,7 +324,10 @@ def _bm25_scores(bm25: Any, token_ids: list[int], documents: int) -> Any:
     if not token_ids:
         return numpy.zeros(documents, dtype=numpy.float32)
     rows = numpy.concatenate([indices[indptr[t]:indptr[t + 1]] for t in token_ids])
-    weights = numpy.concatenate([data[indptr[t]:indptr[t + 1]] for t in token_ids])
+    if token_weights is None:
+        weights = numpy.concatenate([data[indptr[t]:indptr[t + 1]] for t in token_ids])
+    else:
+        weights = numpy.concatenate([data[indptr[t]:indptr[t + 1]] * w for t, w in zip(token_ids, token_weights)])
     return numpy.bincount(rows, weights=weights, minlength=documents).astype(numpy.float32)
 
 
@@ -292,16 +338,6 @@ _MAX_STEMS = 50_000
 
 def _raw_words(text: str) -> list[str]:
     return [w for w in _WORD.findall(lower(_CAMEL.sub(" ", text))) if len(w) > 1 or w.isdigit()]
-
-
-def _symptom_first(ranked: list[Ranked]) -> list[Ranked]:
-    if not ranked or ranked[0].entry.system == "symptom":
-        return ranked
-    for place, item in enumerate(ranked[1:], start=1):
-        if item.entry.system == "symptom" and item.score >= SYMPTOM_MARGIN * ranked[0].score:
-            lead = Ranked(item.entry, item.score, max(item.confidence, ranked[0].confidence))
-            return [lead] + [r for i, r in enumerate(ranked) if i != place]
-    return ranked
 
 
 def _rankable(entry: Entry) -> bool:
@@ -337,47 +373,13 @@ def ranker(kb: KnowledgeBase) -> Ranker:
 def rank_free_text(paste: Paste, said: frozenset[str] = frozenset()) -> list[Candidate]:
     """Entries ranked for the paste's words, those at or above THRESHOLD, with their confidence. ``said``:
     symptoms whose patterns the paste matched (boosted by SYMPTOM_BOOST)."""
-    if _is_json(paste.scan):
+    if is_json(paste.scan):
         return []
     # The paste as written (not the parameters decoded from its URLs, which are values): its prose.
-    prose = _prose(paste.scan[:MAX_QUERY_CHARS * 2])
-    if not _has_words(lower(prose)):
+    prose = prose_of(paste.scan[:MAX_LOG_CHARS])
+    if not has_words(lower(prose)):
         return []
-    results = ranker(paste.kb).rank(prose, paste.products, said)
+    text, context = split_log(prose)
+    results = ranker(paste.kb).rank(text, paste.products, said, context)
     return [from_entry(r.entry, Evidence.RANKED, place, confidence=round(r.confidence, 3))
             for place, r in enumerate(results) if r.confidence >= THRESHOLD]
-
-
-# URLs, email addresses and blanked tokens are values the checks read, not words describing a problem.
-# Each value starts where a word starts, and an address's parts cannot take its "@": two repeats that could
-# trade characters (``\S+@\S+``) took minutes on "a@a@a@..." (bot/knowledge/regex_cost.py).
-_VALUES = re.compile(r"(?<![a-zA-Z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]{1,20}://\S+|(?<!\S)[^\s@]+@[^\s@]+\.\w+"
-                     r"|\[token\]|\[saml (?:response|message)\]")
-
-
-def _prose(text: str) -> str:
-    return _VALUES.sub(" ", text)
-
-
-def _is_json(text: str) -> bool:
-    stripped = text.strip()
-    if not stripped.startswith(("{", "[")) or not stripped.endswith(("}", "]")):
-        return False
-    try:
-        json.loads(stripped)
-    except (ValueError, RecursionError):
-        return False
-    return True
-
-
-_LETTERS = re.compile(r"[a-z]{3,}")
-
-
-def _has_words(lowered: str) -> bool:
-    """Some words to rank: at least three runs of three letters (binary, numbers and a lone value have none)."""
-    found = 0
-    for _ in _LETTERS.finditer(lowered, 0, MAX_QUERY_CHARS):
-        found += 1
-        if found >= MIN_WORDS:
-            return True
-    return False

@@ -1,0 +1,89 @@
+"""What of a paste the free-text ranker reads (``rank.py``): its prose, and a log's lines apart.
+
+* ``prose_of``: the paste without the values the checks read (URLs, email addresses, blanked tokens),
+  which are no words describing a problem.
+* ``split_log``: the routine lines of a log (a level that reports no problem, INFO, DEBUG, TRACE or
+  NOTICE, and no error word) and the frames of a stack trace, set apart from the rest (prose, error lines,
+  lines with no level): the ranker counts their words at a small weight (``rank.CONTEXT_WEIGHT``).
+* ``is_json``, ``has_words``: pastes not to rank at all (a JSON document; binary, numbers, a lone value).
+
+Every pattern here reads up to ``MAX_LOG_CHARS`` of whatever is pasted, so none may backtrack
+(``bot/knowledge/regex_cost.py``; tests/unit/diagnostics/engine/test_rank_words.py checks them).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+MIN_WORDS = 3
+MAX_QUERY_CHARS = 4_000  # a symptom or an error line fits many times over; bounds the work on a log export
+MAX_LOG_CHARS = 16_000  # how far a log is read for the lines that are not routine (split_log)
+
+
+# URLs, email addresses and blanked tokens are values the checks read, not words describing a problem.
+# Each value starts where a word starts, and an address's parts cannot take its "@": two repeats that could
+# trade characters (``\S+@\S+``) took minutes on "a@a@a@..." (bot/knowledge/regex_cost.py).
+_VALUES = re.compile(r"(?<![a-zA-Z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]{1,20}://\S+|(?<!\S)[^\s@]+@[^\s@]+\.\w+"
+                     r"|\[token\]|\[saml (?:response|message)\]")
+
+
+def prose_of(text: str) -> str:
+    """The paste without its values (URLs, email addresses, blanked tokens)."""
+    return _VALUES.sub(" ", text)
+
+
+# A routine log line: a log level that reports no problem (INFO, DEBUG, TRACE, NOTICE) and no error word.
+# Such lines say what went right, where and when; a line of prose or an error line has no such level.
+_ROUTINE_LEVEL = re.compile(r"(?<![\w-])(?:INFO|DEBUG|TRACE|NOTICE|VERBOSE|info|debug|trace|notice)(?![\w-])")
+_PROBLEM = re.compile(r"(?i)\b(?:errors?|exceptions?|fail(?:s|ed|ure|ing)?|denied|invalid|unable|cannot|can't|"
+                      r"could not|couldn't|refused|rejected|expired|mismatch(?:ed)?|not found|forbidden|"
+                      r"unauthori[sz]ed|fatal|critical|warn(?:ing)?)\b")
+
+
+# A stack frame: where the code was (Java and .NET "at pkg.Class.method(File.java:12)", Node "at fn
+# (file.js:1:2)", Python 'File "x.py", line 3', PHP "#2 /app/x.php(12)"), never what went wrong. Its package
+# and class names would otherwise count as words shared with every entry of that framework.
+_FRAME = re.compile(r"\s*(?:at [\w$<>\[\]`/]+\.[\w$<>\[\]`./]+\("  # Java, .NET ("java.base/java.lang...")
+                    r"|at [^\n(]*\((?:node:|file:)?[^\s():]+:\d+:\d+\)|at (?:node:|file:)?[^\s():]+:\d+:\d+\s*$"  # Node
+                    r"|File \"[^\"\n]*\", line \d+|#\d+ (?:[^\s(]*\(\d+\)|\[internal function\]))")
+_FRAME_START = re.compile(r"\n\s*(?:at\s|File \"|#\d)")  # where a frame may start: the quick test first
+
+
+def split_log(prose: str) -> tuple[str, str]:
+    """(the text to rank, its context): the routine lines of a log (a level that reports no problem, no
+    error word) and the frames of a stack trace are context; everything else, prose and error lines, is
+    ranked in full."""
+    if "\n" not in prose or not (_ROUTINE_LEVEL.search(prose) or _FRAME_START.search(prose)):
+        return prose, ""  # one line, or no routine line and no frame: the common case, decided in two searches
+    lines = prose.splitlines()
+    routine = [bool(_FRAME.match(line)) or bool(_ROUTINE_LEVEL.search(line)) and not _PROBLEM.search(line)
+               for line in lines]
+    if not any(routine) or all(routine):
+        return prose, ""
+    return ("\n".join(line for line, quiet in zip(lines, routine) if not quiet),
+            "\n".join(line for line, quiet in zip(lines, routine) if quiet))
+
+
+def is_json(text: str) -> bool:
+    stripped = text.strip()
+    if not stripped.startswith(("{", "[")) or not stripped.endswith(("}", "]")):
+        return False
+    try:
+        json.loads(stripped)
+    except (ValueError, RecursionError):
+        return False
+    return True
+
+
+_LETTERS = re.compile(r"[a-z]{3,}")
+
+
+def has_words(lowered: str) -> bool:
+    """Some words to rank: at least three runs of three letters (binary, numbers and a lone value have none)."""
+    found = 0
+    for _ in _LETTERS.finditer(lowered, 0, MAX_QUERY_CHARS):
+        found += 1
+        if found >= MIN_WORDS:
+            return True
+    return False
