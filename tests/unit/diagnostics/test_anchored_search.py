@@ -12,11 +12,13 @@ import re
 from typing import Callable, Iterable
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.diagnostics import extract
-from bot.diagnostics.text import fold, matches_at
+from bot.diagnostics.engine import codes
+from bot.diagnostics.text import fold, matches_at, occurrences
+from bot.knowledge import load_knowledge
 from bot.redaction import shapes
 from tests.unit.diagnostics.strategies import FUZZ, hostile_text
 
@@ -31,38 +33,77 @@ PIECES = [
     "<", ">", "|", "@", "@@", "example.com", "%", "+", "code=", "?code=", "&CODE=", "cookie: ", "Set-Cookie: ",
     "sid=abcdef123456; ", "…", "<token>", "${SECRET}", "İ", "ı",
     "abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0123456789",
+    "error code", "Sign-in error code: ", "errorCode", "error_codes\": [", "ResultType=", "50105", "7000215",
+    "scimType", "\"scimType\": \"uniqueness\"", "status", "HTTPStatus.", "statuscode: ", "StatusCode=", "http",
+    "Forbidden", "Not Found", "Unauthorised", "Too Many Requests", "(", "app.", "application.user_membership.add",
+    "user.session.start", "system", "E0000011", "e0000", "401", "4", "5", "x401", "_503", "invalid_client",
+    "invalid_grant", "access_denied",
 ]
 glued = st.lists(st.sampled_from(PIECES), max_size=16).map("".join)
+MANY = settings(FUZZ, max_examples=200)  # glued texts are short: many of them cost little
 
 
 def _shape(rx: re.Pattern[str]) -> Callable[[str], Iterable[int]]:
     return lambda text: shapes._STARTS[rx](text, fold(text))
 
 
-# (name, pattern, where the code tries it)
-ANCHORED = [(f"shapes.{name}", rx, _shape(rx)) for name, rx in vars(shapes).items()
+def _same_case(text: str) -> str:
+    return text
+
+
+# The code readers' patterns are written in lower case and run on the fold, but for two that read the paste
+# as written.
+_AS_WRITTEN = (codes._OKTA_EVENT, codes._REASON_PHRASE)
+
+# (name, pattern, where the code tries it, the text it runs on)
+ANCHORED = [(f"shapes.{name}", rx, _shape(rx), _same_case) for name, rx in vars(shapes).items()
             if isinstance(rx, re.Pattern) and rx in shapes._STARTS] + \
-           [(f"extract.{name}", rx, extract._STARTS[rx]) for name, rx in vars(extract).items()
-            if isinstance(rx, re.Pattern) and rx in extract._STARTS]
+           [(f"extract.{name}", rx, extract._STARTS[rx], _same_case) for name, rx in vars(extract).items()
+            if isinstance(rx, re.Pattern) and rx in extract._STARTS] + \
+           [(f"codes.{name}", rx, codes._STARTS[rx], _same_case if rx in _AS_WRITTEN else fold)
+            for name, rx in vars(codes).items() if isinstance(rx, re.Pattern) and rx in codes._STARTS]
 
 
-def _same(rx: re.Pattern[str], starts: Callable[[str], Iterator[int]], text: str) -> None:
+def _same(rx: re.Pattern[str], starts: Callable[[str], Iterable[int]], text: str) -> None:
     expected = [(m.span(), m.groups()) for m in rx.finditer(text)]
     assert [(m.span(), m.groups()) for m in matches_at(rx, text, starts(text))] == expected
 
 
-@pytest.mark.parametrize(("name", "rx", "starts"), ANCHORED, ids=[name for name, _, _ in ANCHORED])
-@FUZZ
+@pytest.mark.parametrize(("name", "rx", "starts", "on"), ANCHORED, ids=[name for name, *_ in ANCHORED])
+@MANY
 @given(text=glued)
-def test_anchored_patterns_find_what_finditer_finds(name: str, rx: re.Pattern[str], starts, text: str) -> None:
-    _same(rx, starts, text)
+def test_anchored_patterns_find_what_finditer_finds(name: str, rx: re.Pattern[str], starts, on, text: str) -> None:
+    _same(rx, starts, on(text))
 
 
-@pytest.mark.parametrize(("name", "rx", "starts"), ANCHORED, ids=[name for name, _, _ in ANCHORED])
+@pytest.mark.parametrize(("name", "rx", "starts", "on"), ANCHORED, ids=[name for name, *_ in ANCHORED])
 @FUZZ
 @given(text=hostile_text)
-def test_anchored_patterns_on_hostile_text(name: str, rx: re.Pattern[str], starts, text: str) -> None:
-    _same(rx, starts, text[:5_000])
+def test_anchored_patterns_on_hostile_text(name: str, rx: re.Pattern[str], starts, on, text: str) -> None:
+    _same(rx, starts, on(text[:5_000]))
+
+
+@MANY
+@given(text=glued)
+def test_oauth_error_values_are_tried_where_they_occur(text: str) -> None:
+    vocabulary = codes._vocabulary(load_knowledge())
+    lowered = fold(text + " " + " ".join(vocabulary.oauth[::3]) + "x_" + vocabulary.oauth[1])
+    _same(vocabulary.oauth_rx, lambda t: occurrences(t, vocabulary.oauth), lowered)
+
+
+# Patterns rewritten to open with their literal, the boundary after it, and the form they replace.
+REWRITTEN = [
+    (codes._OKTA, re.compile(r"(?<![a-z0-9])(e0000\d{3})\b")),
+    (codes._STATUS_NUMBER, re.compile(r"(?<![0-9a-z_])([45]\d\d)(?![0-9a-z_])")),
+]
+
+
+@pytest.mark.parametrize(("rx", "before"), REWRITTEN, ids=[rx.pattern for rx, _ in REWRITTEN])
+@MANY
+@given(text=glued)
+def test_rewritten_patterns_find_what_they_found(rx: re.Pattern[str], before: re.Pattern[str], text: str) -> None:
+    text = fold(text)
+    assert [(m.span(), m.groups()) for m in rx.finditer(text)] == [(m.span(), m.groups()) for m in before.finditer(text)]
 
 
 def test_matches_at_skips_starts_inside_an_earlier_match() -> None:
