@@ -132,7 +132,7 @@ def _required(items: list[Any]) -> list[tuple[str, ...]]:
         if op is _sre_constants.LITERAL:
             run.append(chr(value))
             continue
-        if len(run) >= MIN_REQUIRED:
+        if len("".join(run).strip()) >= MIN_REQUIRED:  # " the " is as common as "the"
             groups.append(("".join(run),))
         run = []
         if op is _sre_constants.SUBPATTERN:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from bot.diagnostics.engine.candidates import Candidate, Evidence, Paste, from_entry
 from bot.diagnostics.engine.codes import FLOW_LITERALS, code_spans, vocabulary_literals
 from bot.diagnostics.engine.literals import literal_prefixes, literal_starts, required_literals
+from bot.diagnostics.engine.names import name_literals
 from bot.diagnostics.engine.text import lower
 from bot.knowledge import KnowledgeBase
 from bot.knowledge.loader import match_order
@@ -79,12 +80,14 @@ class _Phrases:
             for text in groups[0] if groups else ():
                 by_trigger.setdefault(text, []).append(index)
         self.by_trigger = {text: tuple(indexes) for text, indexes in sorted(by_trigger.items())}
+        self.triggers = frozenset(self.by_trigger)
         literals = {text for row in self.prefixes for text in row} | \
             {text for groups in self.others for group in groups for text in group} | set(self.by_trigger)
         self.scanner = Scanner(literals)
         # One pass finds those and every other literal a reader asks about (code words, product signs, flow
-        # words): ``scan``.
-        self.paste_scanner = Scanner(literals | vocabulary_literals(kb) | signs().literals | FLOW_LITERALS)
+        # words, exception names): ``scan``.
+        self.paste_scanner = Scanner(literals | vocabulary_literals(kb) | signs().literals | FLOW_LITERALS |
+                                     name_literals(kb))
 
     def pattern(self, index: int) -> re.Pattern[str]:
         rx = self._compiled[index]
@@ -101,8 +104,8 @@ class _Phrases:
             first = self.scanner.first(lowered)
         starts = dict.fromkeys(self.always, 0)
         by_trigger, prefixes, others = self.by_trigger, self.prefixes, self.others
-        for text in first:
-            for index in by_trigger.get(text, ()):
+        for text in self.triggers.intersection(first):  # the other literals of the scan are skipped in C
+            for index in by_trigger[text]:
                 if index in starts or not _held(others[index], first):
                     continue
                 opening = prefixes[index]

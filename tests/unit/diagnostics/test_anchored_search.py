@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.diagnostics import extract
-from bot.diagnostics.engine import codes
+from bot.diagnostics.engine import codes, quoted
 from bot.diagnostics.text import fold, matches_at, occurrences
 from bot.knowledge import load_knowledge
 from bot.redaction import shapes
@@ -117,3 +117,17 @@ def test_fold_keeps_offsets_and_folds_what_ignorecase_folds() -> None:
     assert len(folded) == len(text)
     assert folded == "samlresponse iiks É"
     assert fold("ABC") == "abc"
+
+
+NOUN_PIECES = ["Redirect URI ", "redirect_uri", "REDIRECT-URI", "reply URL ", "Reply address", "Application ",
+               "app ", "with identifier ", "WITH IDENTIFIER", "in the directory ", "IN THE DİRECTORY", "'",
+               "https://app.example.com/cb", "'x'", " ", "\n", "ſ", "\u212a"]
+
+
+@MANY
+@given(text=st.lists(st.sampled_from(NOUN_PIECES), max_size=12).map("".join))
+def test_quoted_nouns_are_read_only_where_their_word_is(text: str) -> None:
+    """The facts a code's line quotes: each noun's pattern is searched only when its word is on the line."""
+    for rx, _name, word in quoted._NOUNS:
+        for match in rx.finditer(text):
+            assert word in fold(match.group(0))
