@@ -106,10 +106,14 @@ class _Phrases:
         by_trigger, prefixes, others = self.by_trigger, self.prefixes, self.others
         for text in self.triggers.intersection(first):  # the other literals of the scan are skipped in C
             for index in by_trigger[text]:
-                if index in starts or not _held(others[index], first):
+                if index in starts or (others[index] and not _held(others[index], first)):
                     continue
-                opening = prefixes[index]
-                starts[index] = min([first[prefix] for prefix in opening if prefix in first]) if opening else 0
+                start = None  # the earliest opening; one occurs (it is the trigger, or a group held)
+                for prefix in prefixes[index]:
+                    at = first.get(prefix)
+                    if at is not None and (start is None or at < start):
+                        start = at
+                starts[index] = 0 if start is None else start  # no opening: from the start
         return starts
 
     def matches(self, text: str, lowered: str, products: frozenset[str] | None = None,
