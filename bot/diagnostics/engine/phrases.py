@@ -83,7 +83,8 @@ class _Phrases:
         self.triggers = frozenset(self.by_trigger)
         literals = {text for row in self.prefixes for text in row} | \
             {text for groups in self.others for group in groups for text in group} | set(self.by_trigger)
-        self.scanner = Scanner(literals)
+        self._literals = literals
+        self._scanner: Scanner | None = None  # for a text the engine has not scanned (built when first needed)
         # One pass finds those and every other literal a reader asks about (code words, product signs, flow
         # words, exception names): ``scan``.
         self.paste_scanner = Scanner(literals | vocabulary_literals(kb) | signs().literals | FLOW_LITERALS |
@@ -101,7 +102,9 @@ class _Phrases:
         """Pattern index -> the first place one of its prefixes occurs (no match of it can start before),
         for the patterns whose required text the paste holds."""
         if first is None:
-            first = self.scanner.first(lowered)
+            if self._scanner is None:
+                self._scanner = Scanner(self._literals)
+            first = self._scanner.first(lowered)
         starts = dict.fromkeys(self.always, 0)
         by_trigger, prefixes, others = self.by_trigger, self.prefixes, self.others
         for text in self.triggers.intersection(first):  # the other literals of the scan are skipped in C
