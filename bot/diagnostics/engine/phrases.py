@@ -159,7 +159,8 @@ def _lower_case(pattern: str) -> bool:
 _ASCII_UPPER = re.compile(r"[A-Z]")
 
 
-_PREFIX_FORMAT = "literal_starts 1; required_literals 1"
+# Part of the cached table's key: bump it whenever literals.py changes what it returns for a pattern.
+_PREFIX_FORMAT = "literal_starts 1; required_literals 2"
 _Row = tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]
 
 
