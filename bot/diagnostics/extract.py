@@ -11,6 +11,11 @@ rejects starts inside a run), or uses character classes that cannot overlap
 with the separator that follows them, so a 100 KB paste of repeated
 characters costs a handful of passes over the text and no more.
 
+The patterns that open with a look-behind are tried only where they can start (``text.matches_at``:
+the same matches as ``finditer``, without trying every character): at a JWT's ``eyJ``, a bearer
+token's cue word, the run of scheme characters before a URL's ``://``, the run of address characters
+before an ``@``.
+
 Shapes follow the specs: URLs per RFC 3986 (a scheme, ``://`` and an
 authority), JWTs per RFC 7519 §3 / RFC 7515 §7.1 (three base64url parts
 joined by dots), bearer tokens per RFC 6750 §2.1 (the ``b64token`` alphabet).
@@ -19,8 +24,9 @@ joined by dots), bearer tokens per RFC 6750 §2.1 (the ``b64token`` alphabet).
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Iterator
 from bot.diagnostics.text import as_text as _text
+from bot.diagnostics.text import fold, matches_at, occurrences, run_starts
 
 __all__ = [
     "unwrap_slack_links",
@@ -37,6 +43,7 @@ __all__ = [
 # cannot be part of a pasted URL (quotes, angle brackets, the "|" Slack puts
 # between a link and its label, a backslash).
 _URL_RE = re.compile(r"(?<![A-Za-z0-9+.\-])[A-Za-z][A-Za-z0-9+.\-]{0,31}://[^\s<>\"'`|\\]*")
+_SCHEME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+.-")
 
 # Characters to shave off the end of a URL found in prose.
 _TRAILING_PUNCT = ".,;:!?'\"`*_"
@@ -61,9 +68,34 @@ _BEARER_RE = re.compile(
     r"|(?<![A-Za-z0-9])authorization[ \t]*[:=][ \t]*(?:bearer[ \t]+)?"
     r")[\"'`]?([A-Za-z0-9\-._~+/]+=*)"
 )
+_BEARER_WORDS = ("bearer", "token", "authorization")  # a match starts with one of them (any case)
 _MIN_BEARER_LEN = 20
 
 _EMAIL_RE = re.compile(r"(?<![\w.%+\-])([\w.%+\-]{1,64})@([\w\-]+(?:\.[\w\-]+)+)")
+
+
+class _AddressChars:
+    """The characters of an address's local part: what ``[\\w.%+\\-]`` matches (``\\w`` is str.isalnum and _)."""
+
+    def __contains__(self, ch: str) -> bool:
+        return ch.isalnum() or ch in "_.%+-"
+
+
+_ADDRESS_CHARS = _AddressChars()
+
+# Where each look-behind-led pattern can start (module docstring): a JWT's "eyJ", a bearer token's cue word in
+# any case, the start of the scheme characters before "://" (32 at most), of the address before "@" (64).
+_STARTS = {
+    _JWT_RE: lambda text: occurrences(text, ("eyJ",)),
+    _BEARER_RE: lambda text: occurrences(fold(text), _BEARER_WORDS),
+    _URL_RE: lambda text: run_starts(text, ("://",), _SCHEME_CHARS, 32),
+    _EMAIL_RE: lambda text: run_starts(text, ("@",), _ADDRESS_CHARS, 64),
+}
+
+
+def _found(rx: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    return matches_at(rx, text, _STARTS[rx](text))
+
 
 # One entry of a domain list: an optional stray "@" or "*." (the check flags
 # those), labels of letters/digits/hyphens/underscores (the check flags the
@@ -111,7 +143,8 @@ def find_urls(text: Any) -> list[str]:
     """
     try:
         found: list[str] = []
-        for match in _URL_RE.finditer(unwrap_slack_links(text)):
+        text = unwrap_slack_links(text)
+        for match in _found(_URL_RE, text):
             url = _trim_url(match.group(0))
             scheme_end = url.find("://")
             if scheme_end > 0 and len(url) > scheme_end + 3:
@@ -184,7 +217,8 @@ def find_jwts(text: Any) -> list[str]:
     published samples carry it.
     """
     try:
-        return [m.group(0) for m in _JWT_RE.finditer(_text(text))]
+        text = _text(text)
+        return [m.group(0) for m in _found(_JWT_RE, text)]
     except Exception:
         return []
 
@@ -207,7 +241,8 @@ def find_bearer_tokens(text: Any) -> list[str]:
     """
     try:
         found: list[str] = []
-        for match in _BEARER_RE.finditer(_text(text)):
+        text = _text(text)
+        for match in _found(_BEARER_RE, text):
             token = match.group(1).rstrip(".")
             if len(token) < _MIN_BEARER_LEN or _JWT_FULL_RE.fullmatch(token) or not _mixed(token):
                 continue
@@ -221,7 +256,8 @@ def find_emails(text: Any) -> list[str]:
     """Email addresses (``local@domain.tld``, unicode letters allowed) in order of appearance."""
     try:
         found: list[str] = []
-        for match in _EMAIL_RE.finditer(unwrap_slack_links(text)):
+        text = unwrap_slack_links(text)
+        for match in _found(_EMAIL_RE, text):
             local = match.group(1).strip(".")
             domain = match.group(2).rstrip(".-_")
             if not local or "." not in domain:

@@ -1,12 +1,12 @@
 """Small text helpers every check shares: turn any pasted value into a string, spot invisible characters,
-and clip a value for a finding."""
+clip a value for a finding, fold case as the regex engine does, and search fast from known places."""
 
 from __future__ import annotations
 
 import codecs
 import re
 import unicodedata
-from typing import Any, Callable
+from typing import Any, Callable, Container, Iterable, Iterator
 
 
 def as_text(value: Any) -> str:
@@ -102,3 +102,57 @@ def clip(text: str | None, limit: int, *, show: Callable[[str], str] | None = No
     if one_line:
         text = " ".join(text.split())
     return cut(text, limit)
+
+
+# -- case folding and anchored search ------------------------------------------------------------
+
+# A-Z to a-z, plus the four non-ASCII letters that IGNORECASE treats as an ASCII letter (İ and ı as i,
+# the Kelvin sign as k, the long s as s), so a lower-case pattern finds here what it finds with
+# IGNORECASE in the text. One character for one: every offset stays where it was.
+_ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)} | {0x130: "i", 0x131: "i", 0x212A: "k", 0x17F: "s"}
+
+
+def fold(text: str) -> str:
+    """``text`` with its letters folded to ASCII lower case where IGNORECASE would (see _ASCII_LOWER)."""
+    if text.isascii():  # most pastes: str.lower folds only A-Z there, and is many times faster than translate
+        return text.lower()
+    return text.translate(_ASCII_LOWER)
+
+
+def occurrences(text: str, words: Iterable[str]) -> Iterator[int]:
+    """Every place one of ``words`` starts in ``text`` (word by word, each in order; overlaps included)."""
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            yield at
+            at = text.find(word, at + 1)
+
+
+def run_starts(text: str, marks: Iterable[str], chars: Container[str], reach: int) -> Iterator[int]:
+    """For each place one of ``marks`` occurs, where the run of ``chars`` that ends there starts (at most
+    ``reach`` characters back). A pattern whose look-behind rules out a start inside such a run (a URL's
+    scheme before its "://", an address before its "@") can only start there."""
+    for at in occurrences(text, marks):
+        start, stop = at, max(0, at - reach)
+        while start > stop and text[start - 1] in chars:
+            start -= 1
+        yield start
+
+
+def matches_at(rx: re.Pattern[str], text: str, starts: Iterable[int]) -> Iterator[re.Match[str]]:
+    """The matches ``rx.finditer(text)`` yields, found by trying ``rx.match`` only at ``starts``.
+
+    The same matches when every match of ``rx`` starts at one of ``starts`` and none is empty: finditer
+    searches on from where its last match ended, and ``match`` at a place tries exactly what its search
+    tries there (a look-behind sees the text before the place in both). A pattern that opens with a
+    look-behind, or with letters under IGNORECASE, keeps the regex engine from skipping to where it could
+    match, so it tries every character; the literal words a match must start with, found with
+    ``str.find`` (``occurrences``), tell it where to look instead."""
+    end = 0
+    for start in sorted(set(starts)):
+        if start < end:
+            continue
+        match = rx.match(text, start)
+        if match is not None:
+            yield match
+            end = match.end()

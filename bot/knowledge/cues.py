@@ -78,11 +78,9 @@ class Cues:
             first = self._scanner.first(lowered)
         found: set[str] = set()
         by_literal = self._by_literal
-        for literal, start in first.items():
-            checks = by_literal.get(literal)
-            if checks is None:
-                continue
-            for name, rx in checks:
+        for literal in self.literals.intersection(first):  # the scan's other literals are skipped in C
+            start = first[literal]
+            for name, rx in by_literal[literal]:
                 if name not in found and (rx is None or rx.match(lowered, start) or rx.search(lowered, start + 1)):
                     found.add(name)
         return found

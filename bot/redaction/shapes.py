@@ -24,6 +24,9 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
+from bot.diagnostics.text import fold, matches_at
+from bot.redaction import anchors
+
 __all__ = ["Secret", "find_secrets", "fingerprint", "looks_secret", "describe", "named", "KINDS"]
 
 # Kind -> the words a hint uses for it.
@@ -191,39 +194,56 @@ _LONG_RUN = re.compile(rf"[{_B64TOKEN}=]{{32,}}")
 _JWT_PIECE = re.compile(rf"(?<![{_B64URL}])eyJ[{_B64URL}]{{9,}}")  # a JWT's header, even cut off
 
 
+# Each pattern opens with a look-behind (a start inside a run is no start), most with IGNORECASE words too,
+# which keeps the regex engine from skipping ahead: it would try every character. So each is tried only
+# where it can start (``bot.redaction.anchors``; ``matches_at`` finds the same matches as ``finditer``).
+_STARTS = {
+    _JWT: anchors.jwt, _JWT_PIECE: anchors.jwt, _SLACK: anchors.slack, _SCHEME: anchors.scheme,
+    _AUTHORIZATION: anchors.authorization, _FIELD: lambda text, folded: anchors.field_name(folded, _FIELD_CUES),
+    _CODE: anchors.auth_code,
+    _USERINFO: anchors.url_scheme, _COOKIE: anchors.cookie,
+}
+
+
+def _found(rx: re.Pattern[str], text: str, folded: str) -> Iterator[re.Match[str]]:
+    return matches_at(rx, text, _STARTS[rx](text, folded))
+
+
 def _all(text: str) -> Iterator[Secret]:
-    lowered = text.lower()
+    lowered = text.lower()  # the cues: whether a pattern can match at all
+    folded = lowered if text.isascii() else fold(text)  # where its words are, at the offsets of ``text``
     if "eyj" in lowered:
-        for m in _JWT.finditer(text):
+        for m in _found(_JWT, text, folded):
             value = m.group(0).rstrip(".=")
             if "." in value and len(value) >= 10:
                 yield Secret(value, "jwt", m.start(), m.start() + len(value))
         # A JWT cut off before its first dot (a clipped display, a line break) is still one.
-        for m in _JWT_PIECE.finditer(text):
+        for m in _found(_JWT_PIECE, text, folded):
             if text[m.end():m.end() + 1] != ".":
                 yield Secret(m.group(0), "jwt", m.start(), m.end())
     if "xox" in lowered or "xapp-" in lowered:
-        for m in _SLACK.finditer(text):
+        for m in _found(_SLACK, text, folded):
             value = m.group(0).rstrip("-")
             yield Secret(value, _slack_kind(value), m.start(), m.start() + len(value))
     if "bearer" in lowered or "ssws" in lowered or "basic" in lowered:
-        for m in _SCHEME.finditer(text):
+        for m in _found(_SCHEME, text, folded):
             yield from _valued(m, 2, {"bearer": "bearer", "ssws": "okta-api", "basic": "basic"}[m.group(1).lower()],
                                _credential_like)
     if "authorization" in lowered:
-        for m in _AUTHORIZATION.finditer(text):
+        for m in _found(_AUTHORIZATION, text, folded):
             yield from _valued(m, 1, "authorization", _credential_like)
-    for m in (_FIELD.finditer(text) if any(cue in lowered for cue in _FIELD_CUES) else ()):
-        kind = next(k for i, (_, k) in enumerate(_FIELD_KINDS) if m.group(f"k{i}") is not None)
-        group = next(g for g in range(len(_FIELD_KINDS) + 1, len(_FIELD_KINDS) + 6) if m.group(g) is not None)
-        yield from _valued(m, group, kind, _plausible)
+    if any(cue in lowered for cue in _FIELD_CUES):
+        for m in _found(_FIELD, text, folded):
+            kind = next(k for i, (_, k) in enumerate(_FIELD_KINDS) if m.group(f"k{i}") is not None)
+            group = next(g for g in range(len(_FIELD_KINDS) + 1, len(_FIELD_KINDS) + 6) if m.group(g) is not None)
+            yield from _valued(m, group, kind, _plausible)
     if "code=" in lowered:
-        for m in _CODE.finditer(text):
+        for m in _found(_CODE, text, folded):
             yield from _valued(m, 1, "auth-code", lambda v: len(v) >= 16 and _token_like(v))
     if "://" in text:
-        yield from _userinfo(text)
+        yield from _userinfo(text, folded)
     if "cookie" in lowered:
-        for m in _COOKIE.finditer(text):
+        for m in _found(_COOKIE, text, folded):
             yield from _cookies(m.group(2), m.start(2), set_cookie=m.group(1).lower() == "set-cookie")
     if '"name"' in lowered:
         yield from _pairs(text)
@@ -253,8 +273,8 @@ def _valued(match: re.Match, group: int, kind: str, plausible) -> Iterator[Secre
         yield Secret(trimmed, kind, start, start + len(trimmed))
 
 
-def _userinfo(text: str) -> Iterator[Secret]:
-    for m in _USERINFO.finditer(text):
+def _userinfo(text: str, folded: str) -> Iterator[Secret]:
+    for m in _found(_USERINFO, text, folded):
         info = m.group(1)
         user, colon, password = info.partition(":")
         if colon and password and not _placeholder(password):

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from bot.diagnostics.engine.candidates import Candidate, Evidence, Paste, from_entry
 from bot.diagnostics.engine.quoted import quoted_facts
 from bot.diagnostics.engine.text import MAX_ITEMS, first_matches
+from bot.diagnostics.text import occurrences
 from bot.knowledge import KnowledgeBase
 from bot.knowledge.cues import Cues, CueSet
 from bot.knowledge.systems import PREFIXED_CODES
@@ -31,7 +32,7 @@ _AADSTS = _PREFIXED["aadsts"]
 _BARE_AADSTS = re.compile(  # lowered
     r"\b(?:sign-?in error code|error ?code|result ?type|error_codes)[\s:=\"'\[]{0,24}(\d{5,7})\b")
 # Okta API error codes are E0000001…E0000999; a longer E-number is an ETag, an id or a hash.
-_OKTA = re.compile(r"(?<![a-z0-9])(e0000\d{3})\b")  # lowered
+_OKTA = re.compile(r"(e0000(?<![a-z0-9]e0000)\d{3})\b")  # lowered; the literal first, then the boundary
 _CAMEL = re.compile(r"\b[A-Z][a-z]+(?:[A-Z][a-z0-9]*){1,12}\b")
 _OKTA_EVENT = re.compile(r"\b(?:application|app|user|system|policy|group|security)(?:\.[a-z_]{2,40}){2,6}\b")
 _SCIM_TYPE = re.compile(r"\bscimtype\W{0,4}([a-z]{4,20})\b")  # lowered
@@ -39,7 +40,7 @@ _SCIM_TYPE = re.compile(r"\bscimtype\W{0,4}([a-z]{4,20})\b")  # lowered
 # 404", "failed with a 409") or a reason phrase or preposition after it ("401 Unauthorized", "502 after
 # login", Python requests' "401 Client Error", aiohttp's "403, message='Forbidden'"). The number is found
 # first (a quick scan); the cues are checked in the few characters around it.
-_STATUS_NUMBER = re.compile(r"(?<![0-9a-z_])([45]\d\d)(?![0-9a-z_])")  # lowered
+_STATUS_NUMBER = re.compile(r"([45](?<![0-9a-z_][45])\d\d)(?![0-9a-z_])")  # lowered; the digit, then the boundary
 # A cue word may be followed by "code", "was", "is" or "of" ("response code 429", "status of http response was
 # 429", "error code 401"): libraries word the same thing a few ways. OkHttp prints "code=401"; .NET's
 # HttpClient logging "Received HTTP response headers after 153.2ms - 401".
@@ -97,6 +98,21 @@ _FLOW_WORDS = Cues({
                             "aadsts", "token endpoint", "client secret", "invalid_client"),
                   words=("login", "log in", "sso"), patterns=(r"/authorize\b", r"/token\b")),
 })
+# Where the patterns that open with ``\b`` or a look-behind can start (the words every match opens with,
+# "http" four characters before "status"): they are tried only there (``text.first_matches``).
+_STARTS: dict[re.Pattern[str], Callable[[str], Iterable[int]]] = {
+    _BARE_AADSTS: lambda lowered: occurrences(lowered, ("sign", "error", "result")),
+    _SCIM_TYPE: lambda lowered: occurrences(lowered, ("scimtype",)),
+    _OKTA_EVENT: lambda text: occurrences(text, ("app", "user", "system", "policy", "group", "security")),
+    _STATUS_NAME: lambda lowered: (s for at in occurrences(lowered, ("status",)) for s in (at, at - 4) if s >= 0),
+    _REASON_PHRASE: lambda text: occurrences(text, _REASON_STATUS),
+}
+
+
+def _first(rx: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    return first_matches(rx, text, _STARTS[rx](text))
+
+
 _HTTP_STATUSES = {"400", "401", "403", "404", "409", "412", "413", "429", "500", "501", "502", "503", "504"}
 
 
@@ -141,7 +157,7 @@ def read_codes(paste: Paste) -> list[Candidate]:
             found.append(from_entry(entry or kb.unknown_code(system, code), Evidence.CODE, match.start(),
                                     known=entry is not None, facts=quoted_facts(text, match.start()) or None))
     if "code" in lowered or "type" in lowered:
-        for match in first_matches(_BARE_AADSTS, lowered):
+        for match in _first(_BARE_AADSTS, lowered):
             entry = kb.lookup_code("aadsts", match.group(1))
             if entry is not None:  # only codes we know: "error code 12345" alone is too vague to call Entra's
                 found.append(from_entry(entry, Evidence.CODE, match.start()))
@@ -165,7 +181,7 @@ def _read_words(text: str, lowered: str, kb: KnowledgeBase, first: Mapping[str, 
     families = vocabulary.cues.found(lowered, first)
     found: list[Candidate] = []
     if "oauth" in families:
-        found += _read_oauth_errors(lowered, kb, vocabulary.oauth_rx)
+        found += _read_oauth_errors(lowered, kb, vocabulary.oauth_rx, vocabulary.oauth)
     if "provisioning" in families:
         found += _read_provisioning_codes(text, kb)
     if "scimtype" in lowered:
@@ -175,9 +191,10 @@ def _read_words(text: str, lowered: str, kb: KnowledgeBase, first: Mapping[str, 
     return found
 
 
-def _read_oauth_errors(lowered: str, kb: KnowledgeBase, oauth_rx: re.Pattern[str]) -> list[Candidate]:
+def _read_oauth_errors(lowered: str, kb: KnowledgeBase, oauth_rx: re.Pattern[str], words: tuple[str, ...]
+                       ) -> list[Candidate]:
     found = []
-    for match in first_matches(oauth_rx, lowered):
+    for match in first_matches(oauth_rx, lowered, occurrences(lowered, words)):
         entry = kb.lookup_code("oauth", match.group(0))
         if entry:
             found.append(from_entry(entry, Evidence.OAUTH, match.start()))
@@ -203,7 +220,7 @@ def _read_provisioning_codes(text: str, kb: KnowledgeBase) -> list[Candidate]:
 
 def _read_scim_types(lowered: str, kb: KnowledgeBase) -> list[Candidate]:
     found = []
-    for match in first_matches(_SCIM_TYPE, lowered):
+    for match in _first(_SCIM_TYPE, lowered):
         entry = kb.lookup_code("scim_type", match.group(1))
         if entry:
             found.append(from_entry(entry, Evidence.CODE, match.start()))
@@ -212,7 +229,7 @@ def _read_scim_types(lowered: str, kb: KnowledgeBase) -> list[Candidate]:
 
 def _read_okta_events(text: str, kb: KnowledgeBase) -> list[Candidate]:
     found = []
-    for match in first_matches(_OKTA_EVENT, text):
+    for match in _first(_OKTA_EVENT, text):
         entry = kb.lookup_code("okta_event", match.group(0))
         if entry:
             found.append(from_entry(entry, Evidence.CODE, match.start()))
@@ -276,7 +293,7 @@ def _cued_statuses(lowered: str) -> list[tuple[str, int]]:
             if len(found) >= MAX_ITEMS:
                 break
     if "status" in lowered:
-        for match in first_matches(_STATUS_NAME, lowered):
+        for match in _first(_STATUS_NAME, lowered):
             name = match.group(1).replace(" ", "").replace("_", "")
             found.append((_STATUS_NAMES[name], match.start(1)))
     return found
@@ -288,7 +305,8 @@ def _read_http(text: str, lowered: str, kb: KnowledgeBase, context: str | None) 
     bare = _BARE_STATUS.match(text.strip()) if len(text) < 40 else None
     matches = [(bare.group(1), 0)] if bare else _cued_statuses(lowered)
     if context == "scim" and not bare and any(phrase in text for phrase in _REASON_STATUS):
-        matches += [(_REASON_STATUS[m.group(1)], m.start()) for m in first_matches(_REASON_PHRASE, text)]
+        matches += [(_REASON_STATUS[m.group(1)], m.start())
+                    for m in _first(_REASON_PHRASE, text)]
     found = []
     for status, position in matches:
         if status not in _HTTP_STATUSES:

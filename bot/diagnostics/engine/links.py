@@ -178,6 +178,7 @@ def _read_redirect_pair(text: str, scim_urls: list[str]) -> list[Candidate]:
 
 _MAX_DOMAIN_LIST_CHARS = 40_000  # 500 entries (the list reader's own limit) of a long domain name each
 _DOTTED = re.compile(r"\.[\w-]")
+_LIST_SEPARATORS = re.compile(r"[,;\s]+")
 
 
 def read_domains(paste: Paste) -> list[Candidate]:
@@ -186,7 +187,7 @@ def read_domains(paste: Paste) -> list[Candidate]:
     text = paste.scan
     if "." not in text or len(text) > _MAX_DOMAIN_LIST_CHARS:
         return []
-    last = re.split(r"[,;\s]+", text[-300:].strip())[-1] if text.strip() else ""
+    last = _LIST_SEPARATORS.split(text[-300:].strip())[-1] if text.strip() else ""
     if not _DOTTED.search(last):
         return []  # every entry of a list, the last one too, has a dot followed by a label: this is prose
     emails = find_emails(text) if "@" in text else []

@@ -4,8 +4,9 @@ A stack trace names its exception (``Saml2AuthenticationException``,
 ``OpenIdConnectProtocolInvalidNonceException``); a log line or JSON body carries a field whose value
 says what went wrong (``"reason": "INVALID_CREDENTIALS"``). Names are matched as whole identifiers and
 case as written: the paste's identifiers are collected once (one ``findall``) and intersected with the
-declared names, so the cost does not grow with the number of entries. A qualified name
-(``org.opensaml.common.SAMLException``) must appear whole.
+declared names, so the cost does not grow with the number of entries; and only when the engine's one
+scan of the paste (``phrases.scan``) found a declared name's last segment in some case, which most pastes
+hold none of. A qualified name (``org.opensaml.common.SAMLException``) must appear whole.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.diagnostics.engine.candidates import Candidate, Evidence, Paste, from_entry
+from bot.diagnostics.engine.text import lower
 from bot.knowledge import KnowledgeBase
 
 if TYPE_CHECKING:  # entries are read by attribute: validated records at run time, no pydantic (bot/knowledge/record.py)
@@ -31,6 +33,7 @@ class _Names:
 
     by_segment: dict[str, tuple[tuple[str, Entry], ...]]
     fields: tuple[tuple[str, re.Pattern[str], Entry], ...]  # (value, lowered, for a quick test), pattern, entry
+    literals: frozenset[str]  # the segments, case-folded: found by the engine's one scan of the paste
 
 
 _cache: "weakref.WeakKeyDictionary[KnowledgeBase, _Names]" = weakref.WeakKeyDictionary()
@@ -52,7 +55,7 @@ def _names(kb: KnowledgeBase) -> _Names:
             rx = re.compile(rf"(?<![\w.]){re.escape(segment)}[\"']?\s{{0,3}}[:=]\s{{0,3}}[\"']?"
                             rf"{re.escape(value.lower())}(?![\w])")
             fields.append((value.lower(), rx, entry))
-    cached = _Names({k: tuple(v) for k, v in by_segment.items()}, tuple(fields))
+    cached = _Names({k: tuple(v) for k, v in by_segment.items()}, tuple(fields), frozenset(map(lower, by_segment)))
     _cache[kb] = cached
     return cached
 
@@ -62,6 +65,8 @@ def read_names(paste: Paste) -> list[Candidate]:
     names = _names(paste.kb)
     if not names.by_segment:
         return []
+    if paste.first is not None and names.literals.isdisjoint(paste.first):
+        return []  # the scan found no declared name in any case: no identifiers to collect
     text = paste.words
     found: dict[str, Candidate] = {}
     for segment in names.by_segment.keys() & set(_IDENTIFIER.findall(text)):
@@ -70,6 +75,11 @@ def read_names(paste: Paste) -> list[Candidate]:
             if at >= 0 and (entry.id not in found or at < found[entry.id].position):
                 found[entry.id] = from_entry(entry, Evidence.EXCEPTION, at, facts={"exception": name})
     return sorted(found.values(), key=lambda c: c.position)
+
+
+def name_literals(kb: KnowledgeBase) -> frozenset[str]:
+    """The declared names' last segments, case-folded (for the engine's one scan of the paste)."""
+    return _names(kb).literals
 
 
 def _whole(text: str, name: str) -> int:

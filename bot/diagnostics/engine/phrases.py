@@ -18,15 +18,10 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 
-try:  # Python 3.11+: the regex parser is private but stable; used only to read a pattern's literal prefix
-    from re import _constants as _sre_constants
-    from re import _parser as _sre_parser
-except ImportError:  # pragma: no cover - older interpreters
-    import sre_constants as _sre_constants  # type: ignore[no-redef]
-    import sre_parse as _sre_parser  # type: ignore[no-redef]
-
 from bot.diagnostics.engine.candidates import Candidate, Evidence, Paste, from_entry
 from bot.diagnostics.engine.codes import FLOW_LITERALS, code_spans, vocabulary_literals
+from bot.diagnostics.engine.literals import literal_prefixes, literal_starts, required_literals
+from bot.diagnostics.engine.names import name_literals
 from bot.diagnostics.engine.text import lower
 from bot.knowledge import KnowledgeBase
 from bot.knowledge.loader import match_order
@@ -53,8 +48,11 @@ class _Phrases:
     match can only start where one of them occurs. One Aho-Corasick pass (pyahocorasick) over the
     lower-cased paste (``bot.knowledge.cues.Scanner``) finds where each of the thousand-odd prefixes first occurs; only the patterns
     whose prefixes occur are searched, each from the first place it could match. The few patterns
-    with no literal prefix are searched every time. The test suite checks that the results equal
-    ``match_text``'s.
+    with no literal prefix are searched from the start. And most patterns must hold some literal text
+    beyond their opening ("sign-?in .{0,40}?loop" holds "loop": ``literals.required_literals``): the same
+    pass finds that text, and a pattern whose text the paste lacks is not searched at all (most searches
+    found nothing, and those that scan on to the end of the paste cost the most). The test suite checks
+    that the results equal ``match_text``'s.
     """
 
     def __init__(self, kb: KnowledgeBase) -> None:
@@ -66,18 +64,31 @@ class _Phrases:
         self.entries = [entry for entry, _pattern in owners]
         self.on_lowered = [_lower_case(pattern) for pattern in self.sources]
         self._compiled: list[re.Pattern[str] | None] = [None] * len(owners)
-        self.always: list[int] = []  # patterns with no literal prefix: searched every time
-        by_prefix: dict[str, list[int]] = {}
-        for index, prefixes in enumerate(_prefix_table(self.sources, self.on_lowered)):
-            if not prefixes:
+        # What each pattern must hold: one of its prefixes (none: it is searched from the start) and one text
+        # of each group ``required_literals`` gives. The most telling of these groups is the pattern's
+        # trigger: only patterns whose trigger occurs are looked at, then checked for the other groups.
+        self.prefixes: list[tuple[str, ...]] = []
+        self.others: list[tuple[tuple[str, ...], ...]] = []
+        self.always: list[int] = []  # patterns that hold no literal text at all: searched every time
+        by_trigger: dict[str, list[int]] = {}
+        for index, (prefixes, requires) in enumerate(_prefix_table(self.sources, self.on_lowered)):
+            groups = sorted(((prefixes,) if prefixes else ()) + requires, key=lambda group: -min(map(len, group)))
+            self.prefixes.append(prefixes)
+            self.others.append(tuple(groups[1:]))
+            if not groups:
                 self.always.append(index)
-            for prefix in prefixes:
-                by_prefix.setdefault(prefix, []).append(index)
-        self.by_prefix = {prefix: tuple(indexes) for prefix, indexes in sorted(by_prefix.items())}
-        self.scanner = Scanner(self.by_prefix)
-        # One pass finds the prefixes and every other literal a reader asks about (code words, product
-        # signs, flow words): ``scan``.
-        self.paste_scanner = Scanner(set(self.by_prefix) | vocabulary_literals(kb) | signs().literals | FLOW_LITERALS)
+            for text in groups[0] if groups else ():
+                by_trigger.setdefault(text, []).append(index)
+        self.by_trigger = {text: tuple(indexes) for text, indexes in sorted(by_trigger.items())}
+        self.triggers = frozenset(self.by_trigger)
+        literals = {text for row in self.prefixes for text in row} | \
+            {text for groups in self.others for group in groups for text in group} | set(self.by_trigger)
+        self._literals = literals
+        self._scanner: Scanner | None = None  # for a text the engine has not scanned (built when first needed)
+        # One pass finds those and every other literal a reader asks about (code words, product signs, flow
+        # words, exception names): ``scan``.
+        self.paste_scanner = Scanner(literals | vocabulary_literals(kb) | signs().literals | FLOW_LITERALS |
+                                     name_literals(kb))
 
     def pattern(self, index: int) -> re.Pattern[str]:
         rx = self._compiled[index]
@@ -88,19 +99,24 @@ class _Phrases:
         return rx
 
     def _starts(self, lowered: str, first: Mapping[str, int] | None) -> dict[int, int]:
-        """Pattern index -> the first place one of its prefixes occurs (no match of it can start before)."""
-        starts = dict.fromkeys(self.always, 0)
+        """Pattern index -> the first place one of its prefixes occurs (no match of it can start before),
+        for the patterns whose required text the paste holds."""
         if first is None:
-            first = self.scanner.first(lowered)
-        by_prefix = self.by_prefix
-        for prefix, start in first.items():
-            indexes = by_prefix.get(prefix)
-            if indexes is None:  # a literal another reader scanned for
-                continue
-            for index in indexes:
-                known = starts.get(index)
-                if known is None or known > start:
-                    starts[index] = start
+            if self._scanner is None:
+                self._scanner = Scanner(self._literals)
+            first = self._scanner.first(lowered)
+        starts = dict.fromkeys(self.always, 0)
+        by_trigger, prefixes, others = self.by_trigger, self.prefixes, self.others
+        for text in self.triggers.intersection(first):  # the other literals of the scan are skipped in C
+            for index in by_trigger[text]:
+                if index in starts or (others[index] and not _held(others[index], first)):
+                    continue
+                start = None  # the earliest opening; one occurs (it is the trigger, or a group held)
+                for prefix in prefixes[index]:
+                    at = first.get(prefix)
+                    if at is not None and (start is None or at < start):
+                        start = at
+                starts[index] = 0 if start is None else start  # no opening: from the start
         return starts
 
     def matches(self, text: str, lowered: str, products: frozenset[str] | None = None,
@@ -120,6 +136,18 @@ class _Phrases:
         return [(entry, key[0]) for key, entry in found]
 
 
+def _held(groups: tuple[tuple[str, ...], ...], first: Mapping[str, int]) -> bool:
+    """Whether the paste holds one text of each group (``first``: where each scanned text occurs). Loops,
+    not generators: this runs for every pattern whose trigger the paste holds."""
+    for group in groups:
+        for text in group:
+            if text in first:
+                break
+        else:
+            return False
+    return True
+
+
 def _lower_case(pattern: str) -> bool:
     """Whether the pattern's letters are all ASCII lower case (then it runs on the lower-cased paste)."""
     letters = re.sub(r"\\.", "", pattern) if "\\" in pattern else pattern  # escapes (\s, \W ...) are not letters
@@ -131,25 +159,30 @@ def _lower_case(pattern: str) -> bool:
 _ASCII_UPPER = re.compile(r"[A-Z]")
 
 
-_PREFIX_FORMAT = "literal_starts 1"
+# Part of the cached table's key: bump it whenever literals.py changes what it returns for a pattern.
+_PREFIX_FORMAT = "literal_starts 1; required_literals 2"
+_Row = tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]
 
 
-def _prefix_table(patterns: list[str], on_lowered: list[bool]) -> list[tuple[str, ...]]:
-    """``literal_starts`` of each pattern (none for a pattern that keeps IGNORECASE). Parsing a thousand
-    patterns takes a cold process a few hundred milliseconds, so the table is kept in the knowledge
-    cache's folder, keyed by the patterns themselves (bot/knowledge/cache.py says where)."""
+def _prefix_table(patterns: list[str], on_lowered: list[bool]) -> list[_Row]:
+    """``literal_starts`` and ``required_literals`` of each pattern (none for a pattern that keeps
+    IGNORECASE). Parsing a thousand patterns takes a cold process a few hundred milliseconds, so the table
+    is kept in the knowledge cache's folder, keyed by the patterns themselves (bot/knowledge/cache.py
+    says where)."""
     digest = hashlib.sha256("\0".join([_PREFIX_FORMAT, *patterns]).encode()).hexdigest()
     path = knowledge_cache.cache_dir() / f"prefixes-{digest[:32]}.json" if knowledge_cache.enabled() else None
     if path is not None:
         try:
             table = json.loads(path.read_text(encoding="utf-8"))
             if isinstance(table, list) and len(table) == len(patterns):
-                return [tuple(str(prefix) for prefix in row) for row in table]
+                return [(tuple(map(str, starts)), tuple(tuple(map(str, group)) for group in requires))
+                        for starts, requires in table]
         except (OSError, ValueError, TypeError):
             pass
-    table = [literal_starts(pattern) if lower else () for pattern, lower in zip(patterns, on_lowered)]
+    table = [(literal_starts(pattern), required_literals(pattern)) if lower else ((), ())
+             for pattern, lower in zip(patterns, on_lowered)]
     if path is not None:
-        _write_atomically(path, json.dumps([list(row) for row in table]))
+        _write_atomically(path, json.dumps(table))
     return table
 
 
@@ -165,91 +198,6 @@ def _write_atomically(path: Path, text: str) -> None:
         os.replace(tmp, path)
     except OSError:  # a read-only home: the next process parses again
         pass
-
-
-_MAX_STARTS = 16
-
-
-def literal_starts(pattern: str) -> tuple[str, ...]:
-    """Like ``literal_prefixes``, but carried on through the alternatives that follow the literal text, as
-    long as they are literal too and stay few: ``the (?:app|portal) yet`` -> ("the app yet", "the portal
-    yet"). Longer prefixes rule out more patterns before any regex runs."""
-    try:
-        parsed = list(_sre_parser.parse(pattern))
-    except re.error:
-        return ()
-    starts = _starts_of(parsed, [""])
-    if not starts or any(len(start) < 3 for start in starts):
-        return literal_prefixes(pattern)
-    return tuple(dict.fromkeys(starts))
-
-
-def _starts_of(items: list[Any], starts: list[str]) -> list[str]:
-    """The texts every match of ``items`` starts with, each following one of ``starts``."""
-    for op, value in items:
-        if op is _sre_constants.LITERAL:
-            starts = [start + chr(value) for start in starts]
-            continue
-        branches: list[list[Any]] | None = None
-        if op is _sre_constants.SUBPATTERN:
-            branches = [list(value[-1])]
-        elif op is _sre_constants.BRANCH:
-            branches = [list(branch) for branch in value[1]]
-        if branches is None:
-            return starts
-        whole = [_whole_literal(branch) for branch in branches]
-        if any(text is None for text in whole) or len(starts) * len(whole) > _MAX_STARTS:
-            # Not all literal: each branch adds its own opening, and the starts end there.
-            grown = []
-            for branch in branches:
-                grown += _starts_of(branch, starts) if len(grown) <= _MAX_STARTS else starts
-            return grown if len(grown) <= _MAX_STARTS else starts
-        starts = [start + text for start in starts for text in whole if text is not None]
-    return starts
-
-
-def _whole_literal(items: list[Any]) -> str | None:
-    """The text ``items`` match when they are literal throughout (alternatives of one text), else None."""
-    chars = []
-    for op, value in items:
-        if op is not _sre_constants.LITERAL:
-            return None
-        chars.append(chr(value))
-    return "".join(chars)
-
-
-def literal_prefixes(pattern: str) -> tuple[str, ...]:
-    """Literals one of which every match starts with: ("reply url specified",) for a plain pattern,
-    ("assertion", "response", "token") for one opening with (?:assertion|response|token). Empty when
-    some way into the pattern starts with fewer than three fixed characters (then nothing is skipped)."""
-    try:
-        parsed = list(_sre_parser.parse(pattern))
-    except re.error:
-        return ()
-    return tuple(_leading(parsed) or ())
-
-
-def _leading(items: list[Any]) -> list[str] | None:
-    chars: list[str] = []
-    for op, value in items:
-        if op is _sre_constants.LITERAL:
-            chars.append(chr(value))
-            continue
-        if chars:
-            break
-        if op is _sre_constants.SUBPATTERN:
-            return _leading(list(value[-1]))
-        if op is _sre_constants.BRANCH:
-            found: list[str] = []
-            for branch in value[1]:
-                sub = _leading(list(branch))
-                if sub is None:
-                    return None
-                found += sub
-            return found
-        return None
-    text = "".join(chars)
-    return [text] if len(text) >= 3 else None
 
 
 _phrases_cache: "weakref.WeakKeyDictionary[KnowledgeBase, _Phrases]" = weakref.WeakKeyDictionary()

@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import re
 
-# noun phrase before the quote -> fact name
+from bot.diagnostics.text import fold
+
+# noun phrase before the quote -> fact name, and a word every match holds (in the case fold): most lines hold
+# none of them, and an IGNORECASE pattern cannot let the regex engine skip ahead.
 _NOUNS = (
-    (re.compile(r"redirect[ _-]?uri\s*'([^'\s]{1,500})'", re.IGNORECASE), "redirect_uri"),
-    (re.compile(r"reply (?:url|address)\s*'([^'\s]{1,500})'", re.IGNORECASE), "redirect_uri"),
-    (re.compile(r"(?:application|app) with identifier\s*'([^'\s]{1,200})'", re.IGNORECASE), "application"),
-    (re.compile(r"in the directory\s*'([^'\s]{1,200})'", re.IGNORECASE), "tenant"),
+    (re.compile(r"redirect[ _-]?uri\s*'([^'\s]{1,500})'", re.IGNORECASE), "redirect_uri", "redirect"),
+    (re.compile(r"reply (?:url|address)\s*'([^'\s]{1,500})'", re.IGNORECASE), "redirect_uri", "reply "),
+    (re.compile(r"(?:application|app) with identifier\s*'([^'\s]{1,200})'", re.IGNORECASE), "application",
+     " with identifier"),
+    (re.compile(r"in the directory\s*'([^'\s]{1,200})'", re.IGNORECASE), "tenant", "in the directory"),
 )
 _LINE_CHARS = 2000
 
@@ -27,7 +31,10 @@ def quoted_facts(text: str, position: int) -> dict[str, str]:
     end = text.find("\n", position)
     line = text[start:(len(text) if end == -1 else end)][:_LINE_CHARS]
     facts: dict[str, str] = {}
-    for rx, name in _NOUNS:
+    folded = fold(line)
+    for rx, name, word in _NOUNS:
+        if word not in folded:
+            continue
         match = rx.search(line)
         if match and name not in facts:
             facts[name] = match.group(1)

@@ -9,23 +9,21 @@ from __future__ import annotations
 
 import re
 from itertools import islice
+from typing import Iterable
+
+# ``lower``: the paste with its letters folded to ASCII lower case where IGNORECASE would (A-Z and the four
+# non-ASCII letters IGNORECASE takes for ASCII ones, one character for one; bot.diagnostics.text.fold).
+from bot.diagnostics.text import fold as lower
+from bot.diagnostics.text import matches_at
 
 MAX_ITEMS = 20  # of one kind (codes, URLs, tokens) per paste
 # JSON is parsed from a longer prefix than the text scanners read: a SIEM export cut at the engine's
 # MAX_INPUT_CHARS would no longer parse, and json.loads is linear and fast.
 MAX_JSON_CHARS = 2_000_000
 
-# A-Z to a-z, plus the four non-ASCII letters that IGNORECASE treats as an ASCII letter (İ and ı as i,
-# the Kelvin sign as k, the long s as s), so a lower-case pattern finds here what it finds with
-# IGNORECASE in the paste. One character for one: every offset stays where it was.
-_ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)} | {0x130: "i", 0x131: "i", 0x212A: "k", 0x17F: "s"}
 
-
-def lower(text: str) -> str:
-    """The paste with its letters folded to ASCII lower case where IGNORECASE would (see _ASCII_LOWER)."""
-    return text.translate(_ASCII_LOWER)
-
-
-def first_matches(rx: re.Pattern[str], text: str) -> list[re.Match[str]]:
-    """The first MAX_ITEMS matches of ``rx``: enough to report, and the work stays bounded however long the paste."""
-    return list(islice(rx.finditer(text), MAX_ITEMS))
+def first_matches(rx: re.Pattern[str], text: str, starts: Iterable[int] | None = None) -> list[re.Match[str]]:
+    """The first MAX_ITEMS matches of ``rx``: enough to report, and the work stays bounded however long the paste.
+    ``starts``: places that include every start of a match, when the pattern cannot let the regex engine
+    skip ahead (a look-behind or ``\\b`` first: ``bot.diagnostics.text.matches_at``)."""
+    return list(islice(rx.finditer(text) if starts is None else matches_at(rx, text, starts), MAX_ITEMS))
