@@ -11,7 +11,6 @@ from __future__ import annotations
 import pytest
 
 from bot.diagnostics.engine import diagnose
-from bot.knowledge import load_knowledge
 
 # (message as printed, an entry that must be among the first two findings, where the string comes from)
 CASES = [
@@ -189,11 +188,6 @@ ORDINARY = [
     "The frame of the window broke during the move; facilities will replace it next week.",
     "Please check the audience for the town hall invitation before sending it.",
 ]
-
-
-@pytest.fixture(scope="module")
-def kb():
-    return load_knowledge()
 
 
 @pytest.mark.parametrize(("text", "expected", "source"), CASES, ids=[f"{c[1]}:{i}" for i, c in enumerate(CASES)])

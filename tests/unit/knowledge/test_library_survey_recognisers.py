@@ -13,7 +13,6 @@ from __future__ import annotations
 import pytest
 
 from bot.diagnostics.engine import diagnose
-from bot.knowledge import load_knowledge
 
 # (message as printed, an entry that must be among the first two findings, where the string comes from)
 CASES = [
@@ -264,11 +263,6 @@ SURVEY_ENTRIES = {"msg-saml-sp-idp-metadata-missing", "msg-saml-cert-chain-valid
                   "msg-cloudflare-access-invalid-session", "msg-cloudflare-access-saml-no-certificate",
                   "msg-cloudflare-access-idp-initiated",
                   "msg-cloudflare-access-idp-groups-fetch"}
-
-
-@pytest.fixture(scope="module")
-def kb():
-    return load_knowledge()
 
 
 @pytest.mark.parametrize(("text", "expected", "source"), CASES, ids=[f"{c[1]}:{i}" for i, c in enumerate(CASES)])

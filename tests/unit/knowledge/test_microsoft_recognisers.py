@@ -27,7 +27,6 @@ import re
 
 import pytest
 
-from bot.knowledge import load_knowledge
 
 OUR_FILES = ("identitymodel.toml", "adfs.toml", "microsoft.toml")
 
@@ -246,11 +245,6 @@ UNRELATED = [
     "Users are not showing up in the app after assignment.",
     "index 10214 of the array; msisdn 7042 is a phone number field",
 ]
-
-
-@pytest.fixture(scope="module")
-def kb():
-    return load_knowledge()
 
 
 @pytest.fixture(scope="module")

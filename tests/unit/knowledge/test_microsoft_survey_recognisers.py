@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import pytest
 
-from bot.knowledge import load_knowledge
 
 CASES: list[tuple[str, str]] = [
     # -- Entra sign-in pages and error texts without their code -------------------------------------
@@ -145,11 +144,6 @@ CASES: list[tuple[str, str]] = [
      "message.", "idx-10336"),
     ("Set-AdfsProperties -WIASupportedUserAgents did not include the Chrome user agent", "msg-adfs-wia-not-seamless"),
 ]
-
-
-@pytest.fixture(scope="module")
-def kb():
-    return load_knowledge()
 
 
 @pytest.mark.parametrize(("text", "expected"), CASES, ids=[expected for _, expected in CASES])

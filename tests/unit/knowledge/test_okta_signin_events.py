@@ -14,7 +14,6 @@ import json
 import pytest
 
 from bot.diagnostics.engine import diagnose
-from bot.knowledge import load_knowledge
 
 NEW_EVENTS = {
     "user.authentication.auth_via_IDP": ("okta-event-user_authentication_auth_via_IDP",
@@ -26,11 +25,6 @@ NEW_EVENTS = {
     "user.authentication.auth_via_AD_agent": ("okta-event-user_authentication_auth_via_AD_agent",
                                               "INVALID_CREDENTIALS"),
 }
-
-
-@pytest.fixture(scope="module")
-def kb():
-    return load_knowledge()
 
 
 @pytest.fixture(scope="module")

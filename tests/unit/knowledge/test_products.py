@@ -6,13 +6,8 @@ import pytest
 from pydantic import ValidationError
 
 from bot.diagnostics.engine import diagnose
-from bot.knowledge import Entry, load_knowledge
+from bot.knowledge import Entry
 from bot.knowledge.products import PRODUCTS, hedged, product_of, products_in, ruled_out, shown
-
-
-@pytest.fixture(scope="module")
-def kb():
-    return load_knowledge()
 
 
 def test_the_product_comes_from_the_field_or_the_id_prefix(kb):

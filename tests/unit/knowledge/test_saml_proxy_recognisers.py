@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from bot.diagnostics.engine import diagnose
-from bot.knowledge import load_knowledge
 from bot.knowledge.loader import DATA_DIR
 
 # (message as printed, entry that must come first, where the string comes from)
@@ -266,11 +265,6 @@ UNRELATED = [
     "HTTP/1.1 200 OK\nContent-Type: text/html\nX-Frame-Options: DENY",
     "The assertion contains the user's email and display name.",
 ]
-
-
-@pytest.fixture(scope="module")
-def kb():
-    return load_knowledge()
 
 
 def _first(kb, text: str) -> list[str]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pytest
 
-from bot.knowledge import load_knowledge
 
 NEW_IDS = ("msg-shibboleth-address-mismatch", "msg-saml-relaystate-missing", "msg-saml-metadata-fetch-failed",
            "msg-auth0-failed-exchange-app-type", "msg-adfs-problem-accessing-site", "msg-oidc-id-token-missing",
@@ -129,11 +128,6 @@ NOT_THESE = [
     ("the jwt expired field in our dashboard is green", "msg-oidc-token-expired-at-validation"),
     ("Your address book differs from the one used last week.", "msg-shibboleth-address-mismatch"),
 ]
-
-
-@pytest.fixture(scope="module")
-def kb():
-    return load_knowledge()
 
 
 @pytest.mark.parametrize(("text", "expected", "source"), CASES, ids=[f"{c[1]}:{i}" for i, c in enumerate(CASES)])
