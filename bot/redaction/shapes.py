@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from bot.diagnostics.text import fold, matches_at
-from bot.redaction import anchors
+import bot.redaction.anchors as anchors
 
 __all__ = ["Secret", "find_secrets", "fingerprint", "looks_secret", "describe", "named", "KINDS"]
 

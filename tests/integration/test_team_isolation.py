@@ -254,6 +254,7 @@ NO_ROW = {
     FileId.MODAL: "carries the uploaded file, fetched with this workspace's token",
     FileId.INPUT_BLOCK: "a block id inside the file form, not a listener",
     FileId.AUDIENCE_BLOCK: "a block id inside the file form, not a listener",
+    FileId.SHARE_TO_BLOCK: "a block id inside the file form (a channel Slack lists from the person's own workspace)",
     FileId.ANSWER_ACTIONS: "the block id of the file answer's buttons, not a listener",
 }
 
