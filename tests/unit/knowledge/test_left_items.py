@@ -1,0 +1,55 @@
+"""Leftover items of session 5: Entra's generic error page, plain words for two AADSTS codes, product signs.
+
+Each case runs the whole engine (or the knowledge base's matcher) on text as the software prints it or
+as people say it, and checks which entry answers first or within the first two findings; the look-alike
+cases check that an entry stays out where it adds nothing.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.diagnostics.engine import diagnose
+from bot.knowledge import load_knowledge
+
+_BANNER = "Sorry, but we're having trouble signing you in."
+_IDS = ("Request Id: 1b2c3d4e-0000-4000-8000-1234567890ab\n"
+        "Correlation Id: 9f8e7d6c-0000-4000-8000-1234567890ab\n"
+        "Timestamp: 2026-12-03T10:00:00.000Z")
+_PAGE = "msg-entra-generic-signin-error-page"
+
+
+def _ids(text: str, limit: int | None = None) -> list[str]:
+    return [finding.code for finding in diagnose(text).findings[:limit]]
+
+
+@pytest.mark.parametrize("text", [
+    _BANNER,
+    f"{_BANNER}\n\n{_IDS}",
+    f"{_BANNER.replace(chr(39), chr(8217))}\n\nTroubleshooting details\n{_IDS}",  # the page's curly apostrophe
+    "users get sorry, but we are having trouble signing you in from the Microsoft login page",
+])
+def test_the_banner_without_a_code_points_at_the_aadsts_line(text: str) -> None:
+    assert _ids(text, 1) == [_PAGE]
+
+
+@pytest.mark.parametrize("text, code", [
+    # a code the entry names among its related, and codes it does not name, under the banner
+    (f"{_BANNER}\nAADSTS50011: The redirect URI 'https://app.example.com/cb' specified in the request does not "
+     f"match the redirect URIs configured for the application.\n{_IDS}", "aadsts-50011"),
+    (f"{_BANNER}\nAADSTS50058: A silent sign-in request was sent but no user is signed in.\n{_IDS}", "aadsts-50058"),
+    (f"{_BANNER}\n\nTroubleshooting details\n{_IDS}\nMessage: AADSTS90099: The application has not been "
+     "authorized in the tenant.", "aadsts-90099"),
+    # a code above the banner, among those the page most often hides
+    (f"AADSTS50105: The signed in user is not assigned to a role for the application.\n{_BANNER}", "aadsts-50105"),
+])
+def test_the_banner_stays_out_when_the_paste_carries_the_code(text: str, code: str) -> None:
+    found = _ids(text)
+    assert found[0] == code
+    assert _PAGE not in found
+
+
+def test_other_microsoft_pages_do_not_bring_up_the_banner_entry() -> None:
+    kb = load_knowledge()
+    assert _PAGE not in {m.entry.id for m in kb.match_text("We couldn't find an account with that username.")}
+    assert _PAGE in {m.entry.id for m in kb.match_text(_BANNER)}
