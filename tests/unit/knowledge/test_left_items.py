@@ -53,3 +53,12 @@ def test_other_microsoft_pages_do_not_bring_up_the_banner_entry() -> None:
     kb = load_knowledge()
     assert _PAGE not in {m.entry.id for m in kb.match_text("We couldn't find an account with that username.")}
     assert _PAGE in {m.entry.id for m in kb.match_text(_BANNER)}
+
+
+@pytest.mark.parametrize("text, code", [
+    ("recreated the app registration and now the id token implicit setting is gone", "aadsts-700054"),
+    ("app service authentication needs id tokens ticked in the app registration", "aadsts-700054"),
+    ("entra says the federation realm our okta sends is unknown", "aadsts-50107"),
+])
+def test_plain_words_find_the_aadsts_code_they_describe(text: str, code: str) -> None:
+    assert code in _ids(text, 2)
