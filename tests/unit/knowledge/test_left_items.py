@@ -62,3 +62,18 @@ def test_other_microsoft_pages_do_not_bring_up_the_banner_entry() -> None:
 ])
 def test_plain_words_find_the_aadsts_code_they_describe(text: str, code: str) -> None:
     assert code in _ids(text, 2)
+
+
+@pytest.mark.parametrize("text, shows_keycloak", [
+    # Entra's AADSTS50107 names a federated domain's issuer, not a Keycloak realm
+    ("AADSTS50107: The requested federation realm object 'http://www.okta.com/exk1a2b3c4' does not exist.", False),
+    ("entra says the federation realm our idp sends is not known", False),
+    ("wtrealm=urn:federation:MicrosoftOnline", False),
+    # a realm in any other words is still Keycloak's
+    ("users in the master realm cannot sign in", True),
+    ("the federation realm is fine but the realm settings of our app are not", True),
+    ("Realm settings → Login → user registration", True),
+])
+def test_keycloak_realm_sign_leaves_out_entra_federation_realm(text: str, shows_keycloak: bool) -> None:
+    from bot.knowledge.products import products_in
+    assert ("keycloak" in products_in(text.lower())) is shows_keycloak
