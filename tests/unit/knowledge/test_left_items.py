@@ -77,3 +77,13 @@ def test_plain_words_find_the_aadsts_code_they_describe(text: str, code: str) ->
 def test_keycloak_realm_sign_leaves_out_entra_federation_realm(text: str, shows_keycloak: bool) -> None:
     from bot.knowledge.products import products_in
     assert ("keycloak" in products_in(text.lower())) is shows_keycloak
+
+
+def test_502_after_login_names_the_proxy_header_buffer_too() -> None:
+    # nginx's "upstream sent too big header" is as common a cause of a 502 after sign-in as a bad client secret
+    kb = load_knowledge()
+    entry = kb.get("symptom-502-after-login")
+    assert "msg-proxy-header-too-big" in entry.related
+    assert any("proxy_buffer_size" in step for step in entry.fix)
+    found = _ids("502 bad gateway right after login", 3)
+    assert found.index("msg-proxy-header-too-big") == found.index("symptom-502-after-login") + 1
