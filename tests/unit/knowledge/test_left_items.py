@@ -87,3 +87,16 @@ def test_502_after_login_names_the_proxy_header_buffer_too() -> None:
     assert any("proxy_buffer_size" in step for step in entry.fix)
     found = _ids("502 bad gateway right after login", 3)
     assert found.index("msg-proxy-header-too-big") == found.index("symptom-502-after-login") + 1
+
+
+@pytest.mark.parametrize("text, where", [
+    # Amazon Cognito's hosted UI: /error?error=redirect_mismatch (Cognito developer guide, authorization endpoint)
+    ("https://auth.example.auth.us-east-1.amazoncognito.com/error?error=redirect_mismatch&client_id=abc",
+     "Allowed callback URLs"),
+    # GitHub's OAuth error page (docs: Troubleshooting authorization request errors, redirect_uri_mismatch)
+    ("The redirect_uri MUST match the registered callback URL for this application.", "Authorization callback URL"),
+])
+def test_redirect_mismatch_gives_the_fix_for_the_provider_that_printed_it(text: str, where: str) -> None:
+    kb = load_knowledge()
+    assert "msg-reply-url-mismatch" in {m.entry.id for m in kb.match_text(text)}
+    assert any(where in step for step in kb.get("msg-reply-url-mismatch").fix)
