@@ -100,3 +100,21 @@ def test_redirect_mismatch_gives_the_fix_for_the_provider_that_printed_it(text: 
     kb = load_knowledge()
     assert "msg-reply-url-mismatch" in {m.entry.id for m in kb.match_text(text)}
     assert any(where in step for step in kb.get("msg-reply-url-mismatch").fix)
+
+
+@pytest.mark.parametrize("text, first", [
+    # jsonwebtoken lib/verify.js: 'jwt issuer invalid. expected: ' + options.issuer; express-jwt passes it on
+    ("UnauthorizedError: jwt issuer invalid. expected: https://login.microsoftonline.com/"
+     "11111111-2222-3333-4444-555555555555/v2.0", "msg-jwt-api-issuer-invalid"),
+    ("JsonWebTokenError: jwt issuer invalid. expected: https://idp.example.com/oauth2/default",
+     "msg-jwt-api-issuer-invalid"),
+    # an Auth0 tenant's issuer stays with the Auth0-scoped entry
+    ("UnauthorizedError: jwt issuer invalid. expected: https://acme.eu.auth0.com", "msg-auth0-api-issuer-mismatch"),
+])
+def test_jwt_issuer_invalid_is_answered_for_any_idp(text: str, first: str) -> None:
+    assert _ids(text, 1) == [first]
+
+
+def test_jwt_issuer_entry_leaves_other_issuer_messages_alone() -> None:
+    kb = load_knowledge()
+    assert "msg-jwt-api-issuer-invalid" not in {m.entry.id for m in kb.match_text("jwt audience invalid. expected: api://x")}
