@@ -118,3 +118,16 @@ def test_jwt_issuer_invalid_is_answered_for_any_idp(text: str, first: str) -> No
 def test_jwt_issuer_entry_leaves_other_issuer_messages_alone() -> None:
     kb = load_knowledge()
     assert "msg-jwt-api-issuer-invalid" not in {m.entry.id for m in kb.match_text("jwt audience invalid. expected: api://x")}
+
+
+@pytest.mark.parametrize("inflected, listed", [
+    ("users were signing in", "user login"),
+    ("accounts logged out", "account logout"),
+    ("groups synced", "group provisioning"),
+    ("expired certificates and cookies", "expired certificate cookie"),
+])
+def test_inflected_forms_fold_like_the_one_form_the_lexicon_lists(inflected: str, listed: str) -> None:
+    # The lexicon lists one form of each word; the ranker folds the others through their stems.
+    from bot.diagnostics.engine.rank import ranker
+    rank = ranker(load_knowledge())
+    assert rank.words(inflected) == rank.words(listed)
