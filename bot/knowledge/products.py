@@ -63,8 +63,10 @@ PRODUCTS: dict[str, Product] = {p.name: p for p in (
             words=("entra", "azure", "aad", "office 365", "microsoft 365", "o365", "m365")),
     Product("okta", ("okta-", "msg-okta-", "symptom-okta-"), True, signs=("okta", "test api credentials"),
             patterns=(r"e0000\d{3}\b", r"dashboard\s?(?:>|→|->)\s?tasks")),
+    # "realm" as a whole word, but not Entra's "federation realm" (AADSTS50107: "The requested federation realm
+    # object ... does not exist"), which names a federated domain's issuer, not a Keycloak realm.
     Product("keycloak", ("msg-keycloak-",), True, signs=("keycloak", "/realms/", "red hat single sign-on"),
-            words=("realm", "rh-sso", "rhsso", "kcadm")),
+            words=("rh-sso", "rhsso", "kcadm"), patterns=(r"realm(?<!\wrealm)(?<!federation realm)\b",)),
     Product("adfs", ("msis-", "msg-adfs-"), True, signs=("relying party trust", "federation service"),
             words=("adfs", "ad fs"), patterns=(r"msis\d{4}",)),
     Product("google", ("msg-google-",), True, signs=("google",), words=("gsuite", "g suite", "gmail")),
