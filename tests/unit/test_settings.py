@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from bot.settings import DEFAULT_DATABASE_URL, SettingsError, load_settings
@@ -46,3 +48,32 @@ def test_a_misplaced_token_is_not_echoed():
     with pytest.raises(SettingsError) as error:
         load_settings({"SLACK_BOT_TOKEN": "xapp-1-A0-secretsecretsecret"})
     assert "secretsecret" not in str(error.value)
+
+
+def test_the_variables_named_are_the_ones_read():
+    from bot.settings_env import _Environment
+    from bot.settings_values import VARIABLES
+
+    assert VARIABLES == tuple(_Environment.model_fields)
+
+
+def test_nothing_set_gives_what_reading_an_empty_environment_gives():
+    from bot.settings import Settings
+    from bot.settings_env import read_settings
+
+    assert load_settings({"SSO_BOT_SHARED": "/elsewhere", "HOME": "/root"}) == read_settings({}) == Settings()
+
+
+def test_a_cold_diagnose_reads_no_settings_when_nothing_is_set():
+    """pydantic-settings is a third of a cold start: not imported when there is nothing to read. (pydantic
+    itself may still load, to validate the knowledge when its cache is missing.)"""
+    import subprocess
+    import sys
+
+    from bot.settings_values import VARIABLES
+
+    env = {k: v for k, v in os.environ.items() if k not in VARIABLES}
+    code = ("import sys; from bot.cli import main; main(['diagnose', '--json', 'AADSTS50105']); "
+            "print(sorted(m for m in sys.modules if m.startswith(('pydantic_settings', 'bot.settings_env'))))")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False)
+    assert out.stdout.strip().splitlines()[-1] == "[]", out.stderr[-2000:]

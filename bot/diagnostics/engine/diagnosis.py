@@ -54,7 +54,6 @@ redirect URI), RFC 7644 §3.12 (SCIM error bodies), RFC 9110 §15 (HTTP status c
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable, Mapping
@@ -74,6 +73,9 @@ from bot.diagnostics.engine.phrases import scan as _scan
 from bot.diagnostics.engine.secrets import hide_tail_tokens as _hide_tail_tokens
 from bot.diagnostics.engine.secrets import read_tokens as _read_tokens
 from bot.diagnostics.engine.text import MAX_ITEMS, MAX_JSON_CHARS
+from bot.diagnostics.engine.tiers import SCIM_CHECK_PREFIXES as _SCIM_CHECK_PREFIXES
+from bot.diagnostics.engine.tiers import bucket as _bucket
+from bot.diagnostics.engine.tiers import tier as _tier
 from bot.diagnostics.engine.text import lower as _lower
 from bot.diagnostics.extract import unwrap_slack_links
 from bot.diagnostics.report import Finding, Report, Severity
@@ -114,10 +116,6 @@ RECOGNISERS: list[Recogniser] = [
     Recogniser("domains", read_domains),
 ]
 
-# Tiers: lower sorts first among problems (see the module docstring).
-(_TIER_CODE, _TIER_CHECK, _TIER_MESSAGE, _TIER_PAIR, _TIER_OAUTH, _TIER_HTTP, _TIER_UMBRELLA, _TIER_SYMPTOM,
- _TIER_RANKED, _TIER_ENGINE) = range(10)
-
 # Findings we build for log events we have no notes on: a few say enough, however long the export.
 _CAPPED = {"log-event-failed": 3, "log-event-succeeded": 1}
 
@@ -128,85 +126,40 @@ _SUMMARIES = frozenset({"redirect-mismatch"})
 # Knowledge-entry findings are deduplicated by code: the same entry twice says nothing new.
 _KB_PREFIXES = ("aadsts-", "okta-", "oauth-", "http-", "scim-type", "entra-prov", "msg-", "symptom-", "scim-",
                 "engine-", "idx-", "msis-")
-_SCIM_CHECK_PREFIXES = ("scim-url-",)
-_OKTA_ID = re.compile(r"^okta-[A-Z]\d{7}$")
+#: Memo of a candidate's own part of its sort key, by ``id``, with the candidate (held: its ``id`` is not reused).
+_Keys = dict[int, tuple[Candidate, tuple[int, int, int, int, int]]]
 
 
-_TIERS: dict[tuple[str, Evidence], int] = {}
-
-
-def _tier(candidate: Candidate) -> int:
-    key = (candidate.code, candidate.evidence)
-    tier = _TIERS.get(key)
-    if tier is None:
-        if len(_TIERS) > 10_000:  # codes of unknown AADSTS or Okta numbers are unbounded
-            _TIERS.clear()
-        tier = _TIERS[key] = _tier_of(candidate)
-    return tier
-
-
-def _tier_of(candidate: Candidate) -> int:
-    code = candidate.code
-    if candidate.evidence in (Evidence.RANKED, Evidence.RELATED, Evidence.CAUSE):
-        return _TIER_RANKED
-    if code in UMBRELLAS:
-        return _TIER_UMBRELLA
-    if code.startswith(("aadsts-", "entra-prov-", "scim-type-", "okta-event-", "idx-", "msis-")) or _OKTA_ID.match(code):
-        return _TIER_CODE
-    if code.startswith(("token-", "domains-", "saml-") + _SCIM_CHECK_PREFIXES):
-        return _TIER_CHECK
-    if code.startswith(("msg-", "okta-msg-", "scim-")) or candidate.evidence in (Evidence.EXCEPTION, Evidence.FIELD):
-        return _TIER_MESSAGE
-    if code.startswith("redirect-"):
-        return _TIER_PAIR
-    if code.startswith("oauth-"):
-        return _TIER_OAUTH
-    if code.startswith("http-"):
-        return _TIER_HTTP
-    if code.startswith("symptom-"):
-        return _TIER_SYMPTOM
-    if code.startswith("engine-"):
-        return _TIER_ENGINE
-    return _TIER_CHECK  # a check we do not know by name yet
-
-
-def _bucket(candidate: Candidate, tier: int) -> int:
-    if tier == _TIER_RANKED:
-        return 0  # ranked free text is offered as a cause, in the order of its relevance
-    severity = candidate.finding.severity
-    if candidate.hedged and candidate.evidence is Evidence.CHECK:
-        return 3  # a value of another system: a note after all the others
-    if severity is Severity.FAIL:
-        return 0
-    if severity is Severity.WARN:
-        return 0 if tier in (_TIER_CODE, _TIER_MESSAGE, _TIER_OAUTH) else 1
-    return 2 if severity is Severity.INFO else 3
-
-
-def _sort_key(item: tuple[int, Candidate], orders: Mapping[int, int] | None = None
+def _sort_key(item: tuple[int, Candidate], orders: Mapping[int, int] | None = None, keys: _Keys | None = None
               ) -> tuple[int, int, int, int, int, int, int, int]:
     """``orders``: each candidate's place in collection order, by ``id``, so that a follower or a cause
     sorts right after the finding it follows (``after``), even beside others found at the same place."""
     order, candidate = item
-    anchor = candidate.after or candidate
-    anchor_order = order if candidate.after is None else (orders or {}).get(id(anchor), order)
+    after = candidate.after
+    anchor = after or candidate
+    anchor_order = order if after is None else (orders or {}).get(id(anchor), order)
+    keys = {} if keys is None else keys  # one diagnosis sorts up to three times: each candidate's key once
+    known = keys.get(id(anchor)) or keys.setdefault(id(anchor), (anchor, _own_key(anchor)))
+    return known[1] + (anchor_order, after is not None, order)
+
+
+def _own_key(anchor: Candidate) -> tuple[int, int, int, int, int]:
     tier = _tier(anchor)
     summary = 1 if anchor.code in _SUMMARIES else 0
-    return (_bucket(anchor, tier), tier, anchor.hedged, summary, anchor.position, anchor_order,
-            candidate.after is not None, order)
+    return (_bucket(anchor, tier), tier, anchor.hedged, summary, anchor.position)
 
 
-def _sorted(items: list[tuple[int, Candidate]]) -> list[Candidate]:
-    orders = {id(candidate): order for order, candidate in items}
-    return [c for _, c in sorted(items, key=lambda item: _sort_key(item, orders))]
+def _sorted(items: list[tuple[int, Candidate]], keys: _Keys | None = None) -> list[Candidate]:
+    orders, keys = {id(candidate): order for order, candidate in items}, {} if keys is None else keys
+    return [c for _, c in sorted(items, key=lambda item: _sort_key(item, orders, keys))]
 
 
-def rank(candidates: list[Candidate]) -> list[Finding]:
-    """The findings to report, most likely cause first, each once, with its confidence."""
-    return [_confident(c) for c in _ordered(candidates)]
+def rank(candidates: list[Candidate], ordered: list[Candidate] | None = None) -> list[Finding]:
+    """The findings to report, most likely cause first, each once, with its confidence (``ordered``: known)."""
+    return [_confident(c) for c in (_ordered(candidates) if ordered is None else ordered)]
 
 
-def _ordered(candidates: list[Candidate]) -> list[Candidate]:
+def _ordered(candidates: list[Candidate], keys: _Keys | None = None) -> list[Candidate]:
     """The candidates to report, in order, each once (the first found of a knowledge entry)."""
     alone = all(c.fallback or c.evidence is Evidence.ENGINE for c in candidates)
     kept: list[tuple[int, Candidate]] = []
@@ -224,7 +177,7 @@ def _ordered(candidates: list[Candidate]) -> list[Candidate]:
                 continue
         codes.add(code)
         kept.append((len(kept), candidate))
-    return _sorted(kept)
+    return _sorted(kept, keys)
 
 
 def _confident(candidate: Candidate) -> Finding:
@@ -269,9 +222,13 @@ def diagnose(text: Any, *, now: datetime | None = None, environments: Mapping[st
         out.kind("unrecognised")
         out.extend([from_entry(_engine_entry(kb, "engine-menu"), Evidence.ENGINE, 0,
                                confidence=CONFIDENCE[Evidence.ENGINE])])
-    if not _add_cause(out, paste, kb):
-        _add_follower(out, kb)
-    return _report(out)
+    # The order is set once and set again only if a cause or a follower joins (each sort shares ``keys``).
+    keys: _Keys = {}
+    ordered = _ordered(out.candidates, keys)
+    shown, changed = _add_cause(out, ordered, paste, kb)
+    if not shown:
+        changed = _add_follower(out, kb, keys) or changed
+    return _report(out, _ordered(out.candidates, keys) if changed else ordered)
 
 
 def _rank(out: Collector, paste: Paste) -> None:
@@ -327,19 +284,20 @@ _LEADS = frozenset({Evidence.MESSAGE, Evidence.EXCEPTION, Evidence.FIELD, Eviden
 FOLLOWERS_NEED_A_PRODUCT = False
 
 
-def _add_cause(out: Collector, paste: Paste, kb: KnowledgeBase) -> bool:
-    """The cause behind the leading finding, right after it (``causes.cause_behind``); whether one is shown."""
-    shown, cause = cause_behind([c for c in _ordered(out.candidates) if c.evidence is not Evidence.ENGINE], paste, kb)
+def _add_cause(out: Collector, ordered: list[Candidate], paste: Paste, kb: KnowledgeBase) -> tuple[bool, bool]:
+    """The cause behind the lead of ``ordered``, right after it (``causes.cause_behind``): (shown, added)."""
+    shown, cause = cause_behind([c for c in ordered if c.evidence is not Evidence.ENGINE], paste, kb)
     if cause is not None:  # shown once, in its new place
         out.candidates = [c for c in out.candidates if c.code != cause.code] + [cause]
-    return shown
+    return shown, cause is not None
 
 
-def _add_follower(out: Collector, kb: KnowledgeBase) -> None:
-    ordered = [c for c in _sorted(list(enumerate(out.candidates))) if not c.fallback]
+def _add_follower(out: Collector, kb: KnowledgeBase, keys: _Keys | None = None) -> bool:
+    ordered = [c for c in _sorted(list(enumerate(out.candidates)), keys) if not c.fallback]
     follower = _follower(ordered, kb, out.candidates) if ordered else None
     if follower is not None:
         out.extend([follower])
+    return follower is not None
 
 
 def _follower(ordered: list[Candidate], kb: KnowledgeBase, out_order: list[Candidate]) -> Candidate | None:
@@ -372,8 +330,8 @@ def _follower(ordered: list[Candidate], kb: KnowledgeBase, out_order: list[Candi
     return None
 
 
-def _report(out: Collector) -> Report:
-    findings = rank(out.candidates)
+def _report(out: Collector, ordered: list[Candidate] | None = None) -> Report:
+    findings = rank(out.candidates, ordered)
     return Report(subject="diagnosis", findings=tuple(findings), inputs=tuple(out.kinds),
                   secret_seen=out.secret_seen or bool(out.secrets))
 

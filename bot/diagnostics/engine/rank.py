@@ -23,7 +23,8 @@ How it works:
 * **Ranking**: Okapi BM25 (bm25s, k1=1.2, b=0.75) over those words, plus ``PHRASE_WEIGHT`` times the
   BM25 score of the entry's best phrase in a second index of the phrases alone (a paste that says most
   of one phrase is said the way people describe that problem). bm25s builds both indexes; a paste's
-  scores are the sum of its words' columns (one ``bincount``).
+  scores are the sum of its words' columns, cut once per word (``columns.Columns``: one ``bincount``, or a dict when the
+  columns are very short).
 * **Products**: an entry of one product (``bot/knowledge/products.py``: Keycloak, AD FS, ASP.NET, Okta,
   Entra ...) is an answer only when the paste shows that product; it is masked out before the best
   entries are taken.
@@ -72,6 +73,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.diagnostics.engine.candidates import UMBRELLAS, Candidate, Evidence, Paste, from_entry
+from bot.diagnostics.engine.columns import Columns
 from bot.diagnostics.engine.query import MAX_LOG_CHARS, MAX_QUERY_CHARS, has_words, is_json, prose_of, split_log
 from bot.diagnostics.engine.text import lower
 from bot.knowledge import Entry, KnowledgeBase
@@ -155,6 +157,7 @@ class Ranker:
         self._bm25 = bm25s.BM25(k1=1.2, b=0.75)
         self._bm25.index(corpus, show_progress=False)
         self._vocab: dict[str, int] = dict(self._bm25.vocab_dict)
+        self._columns = Columns(self._bm25, self._vocab)
         # The phrases on their own: a paste that says most of one phrase's words is said the way people
         # describe that problem, whatever the rest of the entry holds.
         phrases: list[list[str]] = []
@@ -169,6 +172,7 @@ class Ranker:
         if self._phrase_bm25 is not None:
             self._phrase_bm25.index(phrases, show_progress=False)
         self._phrase_vocab: dict[str, int] = dict(self._phrase_bm25.vocab_dict) if self._phrase_bm25 else {}
+        self._phrase_columns = Columns(self._phrase_bm25, self._phrase_vocab) if self._phrase_bm25 else None
         self._phrase_owner = numpy.array(owner_of_phrase, dtype=numpy.int64)
         runs = sorted(set(owner_of_phrase))
         self._phrase_runs = numpy.array(runs, dtype=numpy.int64)  # entries with phrases, in order
@@ -236,8 +240,7 @@ class Ranker:
         if not query:
             return []
         on_topic = not self._domain.isdisjoint(query)
-        scores = _bm25_scores(self._bm25, [self._vocab[w] for w in query], len(self.entries),
-                              None if weight is None else [weight[w] for w in query]) \
+        scores = self._columns.scores(query, len(self.entries), None if weight is None else [weight[w] for w in query]) \
             + PHRASE_WEIGHT * self._phrase_scores(words, weight)
         scores = scores * self._mask * self._allowed(products)
         boosted = [self._index[code] for code in said if code in self._index]
@@ -286,10 +289,10 @@ class Ranker:
         numpy = self._numpy
         best = numpy.zeros(len(self.entries), dtype=numpy.float32)
         found = [w for w in words if w in self._phrase_vocab]
-        if self._phrase_bm25 is None or not found:
+        if self._phrase_columns is None or not found:
             return best
-        scores = _bm25_scores(self._phrase_bm25, [self._phrase_vocab[w] for w in found], len(self._phrase_owner),
-                              None if weight is None else [weight[w] for w in found])
+        scores = self._phrase_columns.scores(found, len(self._phrase_owner),
+                                             None if weight is None else [weight[w] for w in found])
         # The phrases of one entry are consecutive: the best of each run is one reduceat.
         best[self._phrase_runs] = numpy.maximum.reduceat(scores, self._phrase_starts)
         return best
@@ -310,25 +313,6 @@ def _symptom_first(ranked: list[Ranked]) -> list[Ranked]:
             lead = Ranked(item.entry, item.score, max(item.confidence, ranked[0].confidence))
             return [lead] + [r for i, r in enumerate(ranked) if i != place]
     return ranked
-
-
-def _bm25_scores(bm25: Any, token_ids: list[int], documents: int, token_weights: list[float] | None = None) -> Any:
-    """Each document's BM25 score for the tokens: the sum of the per-token scores bm25s computed when it
-    built the index (its column-compressed matrix), each token's times its weight when ``token_weights``
-    gives them. ``BM25.get_scores`` sums them with ``numpy.add.at``, several times slower than one
-    ``bincount`` over the tokens' columns."""
-    import numpy
-
-    matrix = bm25.scores
-    data, indices, indptr = matrix["data"], matrix["indices"], matrix["indptr"]
-    if not token_ids:
-        return numpy.zeros(documents, dtype=numpy.float32)
-    rows = numpy.concatenate([indices[indptr[t]:indptr[t + 1]] for t in token_ids])
-    if token_weights is None:
-        weights = numpy.concatenate([data[indptr[t]:indptr[t + 1]] for t in token_ids])
-    else:
-        weights = numpy.concatenate([data[indptr[t]:indptr[t + 1]] * w for t, w in zip(token_ids, token_weights)])
-    return numpy.bincount(rows, weights=weights, minlength=documents).astype(numpy.float32)
 
 
 # Words: letters and digits (a run of three digits or more); CamelCase and snake_case split first.
