@@ -9,17 +9,15 @@ every change to tracked credentials.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 
 from bot.digest import DigestInputError, parse_digest_schedule
 from handlers.credentials.forms import user_zone
+from handlers.credentials.feature import CredentialFeature
 from handlers.shared.commands import CommandContext, Outcome, Subcommand
 from handlers.shared.dates import slack_date
 from handlers.shared.limits import escape_mrkdwn
 from services import digests
 
-if TYPE_CHECKING:
-    from handlers.credentials.listeners import _Credentials
 
 USAGE = "/sso digest [off | <weekday> <hour> [time zone]]"
 SUMMARY = ("A weekly summary of this channel's expiring credentials instead of separate yellow reminders, e.g. "
@@ -28,11 +26,11 @@ _HOW = ("Switch it on with `/sso digest monday 09:00` (a weekday, a whole hour a
         "`Europe/Berlin`; yours by default), off with `/sso digest off`.")
 
 
-def subcommand(feature: "_Credentials") -> Subcommand:
+def subcommand(feature: CredentialFeature) -> Subcommand:
     return Subcommand("digest", USAGE, SUMMARY, run=lambda ctx: digest_command(feature, ctx))
 
 
-def digest_command(feature: "_Credentials", ctx: CommandContext) -> Outcome:
+def digest_command(feature: CredentialFeature, ctx: CommandContext) -> Outcome:
     deps = feature.deps
     words = ctx.args.split()
     if not ctx.channel_id or ctx.channel_id[0] not in "CG":

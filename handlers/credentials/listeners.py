@@ -157,20 +157,20 @@ class _Credentials:
 
     def on_open_track(self, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
-        if not self._allowed_or_refuse(client, body, None):
+        if not self.allowed_or_refuse(client, body, None):
             return
         client.views_open(trigger_id=body["trigger_id"], view=track_modal(None))
 
     def on_renew_button(self, ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
-        if not self._allowed_or_refuse(client, body, respond):
+        if not self.allowed_or_refuse(client, body, respond):
             return
-        cred, generation = self._clicked(body)
+        cred, generation = self.clicked(body)
         if cred is None or not cred.active:
-            self._tell(client, body, respond, "That credential is no longer tracked.")
+            self.tell(client, body, respond, "That credential is no longer tracked.")
             return
         if generation is not None and generation != cred.generation:
-            self._tell(client, body, respond, f"{redact_text(cred.label)} was renewed already (by "
+            self.tell(client, body, respond, f"{redact_text(cred.label)} was renewed already (by "
                                               f"{cred.renewed_by or 'someone'}); nothing to do.")
             return
         origin = {"from": "home" if _from_home(body) else "message"}
@@ -178,9 +178,9 @@ class _Credentials:
 
     def on_untrack(self, ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
-        if not self._allowed_or_refuse(client, body, respond):
+        if not self.allowed_or_refuse(client, body, respond):
             return
-        cred, _ = self._clicked(body)
+        cred, _ = self.clicked(body)
         if cred is not None:
             service.remove(self.deps.db, self.deps.audit, cred, user_id=user_id(body), now=self.deps.clock())
         if _from_home(body):
@@ -233,7 +233,7 @@ class _Credentials:
             return
         meta, generation = modal_meta(view)
         # Another workspace's credential is a polite refusal (OtherWorkspace), never a renewal.
-        cred = self._credential(body, meta.get("id")) if generation is not None else None
+        cred = self.credential(body, meta.get("id")) if generation is not None else None
         if cred is None or not cred.active:
             ack(response_action="update", view=error_modal("That credential is no longer tracked."))
             return
@@ -269,26 +269,26 @@ class _Credentials:
         finally:
             del secret  # nothing after this needs it
 
-    def _credential(self, body: dict[str, Any], credential_id: object) -> Tracked | None:
+    def credential(self, body: dict[str, Any], credential_id: object) -> Tracked | None:
         return credential_for(self.deps.db, body, credential_id)
 
-    def _clicked(self, body: dict[str, Any]) -> tuple[Tracked | None, int | None]:
+    def clicked(self, body: dict[str, Any]) -> tuple[Tracked | None, int | None]:
         try:
             credential_id, generation = parse_button_value(body["actions"][0].get("value", ""))
         except (ValueError, KeyError, IndexError):
             return None, None
-        cred = self._credential(body, credential_id)
+        cred = self.credential(body, credential_id)
         return (cred, generation) if cred is not None else (None, None)
 
-    def _allowed_or_refuse(self, client: WebClient, body: dict[str, Any], respond: Respond | None) -> bool:
+    def allowed_or_refuse(self, client: WebClient, body: dict[str, Any], respond: Respond | None) -> bool:
         if self.admins.allowed(client, user_id(body)):
             return True
-        self._tell(client, body, respond, REFUSAL)
+        self.tell(client, body, respond, REFUSAL)
         self.deps.audit.record(team_id=team_id(body), user_id=user_id(body),
                                action=str(body["actions"][0].get("action_id", "credential")), outcome="refused")
         return False
 
-    def _tell(self, client: WebClient, body: dict[str, Any], respond: Respond | None, text: str) -> None:
+    def tell(self, client: WebClient, body: dict[str, Any], respond: Respond | None, text: str) -> None:
         """An ephemeral note for a message button; a small modal for a Home button (no response_url there)."""
         if respond is not None and getattr(respond, "response_url", None) and not _from_home(body):
             respond(text=text, response_type="ephemeral", replace_original=False)

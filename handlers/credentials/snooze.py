@@ -8,7 +8,7 @@ before the week and date choices carried only *Snooze 1 day*; its action id is u
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.reminders import SnoozeChoice, snooze_end
 from handlers.credentials.forms import modal_meta, _date, _from_home, _values, _where_clicked, user_zone
+from handlers.credentials.feature import CredentialFeature
 from handlers.credentials.ids import CredentialBlock, CredentialIds
 from handlers.credentials.views import snooze_modal, snoozed_message
 from handlers.shared.modals import error_modal
@@ -23,8 +24,6 @@ from handlers.shared.payload import user_id
 from services import credentials as service
 from services.credentials import Tracked
 
-if TYPE_CHECKING:
-    from handlers.credentials.listeners import _Credentials
 
 log = logging.getLogger("sso_bot.reminders")
 
@@ -32,7 +31,7 @@ log = logging.getLogger("sso_bot.reminders")
 class Snoozes:
     """The snooze buttons and modal, with the feature's admin check and payload helpers."""
 
-    def __init__(self, feature: "_Credentials") -> None:
+    def __init__(self, feature: CredentialFeature) -> None:
         self.feature = feature
         self.deps = feature.deps
 
@@ -45,11 +44,11 @@ class Snoozes:
     def on_snooze(self, ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         """Snooze 1 day or Snooze 1 week, from the reminder's buttons."""
         ack()
-        if not self.feature._allowed_or_refuse(client, body, respond):
+        if not self.feature.allowed_or_refuse(client, body, respond):
             return
-        cred, generation = self.feature._clicked(body)
+        cred, generation = self.feature.clicked(body)
         if cred is None or generation is None:
-            self.feature._tell(client, body, respond, "That credential is no longer tracked.")
+            self.feature.tell(client, body, respond, "That credential is no longer tracked.")
             return
         week = body["actions"][0].get("action_id") == CredentialIds.SNOOZE_WEEK
         now = self.deps.clock()
@@ -59,11 +58,11 @@ class Snoozes:
     def on_snooze_until(self, ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         """Snooze until…: a date picker; the choice arrives in :meth:`on_snooze_submitted`."""
         ack()
-        if not self.feature._allowed_or_refuse(client, body, respond):
+        if not self.feature.allowed_or_refuse(client, body, respond):
             return
-        cred, generation = self.feature._clicked(body)
+        cred, generation = self.feature.clicked(body)
         if cred is None or generation is None or generation != cred.generation:
-            self.feature._tell(client, body, respond, "That reminder is out of date: the credential was renewed or removed.")
+            self.feature.tell(client, body, respond, "That reminder is out of date: the credential was renewed or removed.")
             return
         channel, message_ts = _where_clicked(body)
         origin = {"channel": channel, "ts": message_ts} if channel and message_ts else {}
@@ -76,7 +75,7 @@ class Snoozes:
                                                                                "can snooze reminders."})
             return
         meta, generation = modal_meta(view)
-        cred = self.feature._credential(body, meta.get("id")) if generation is not None else None
+        cred = self.feature.credential(body, meta.get("id")) if generation is not None else None
         if cred is None or not cred.active or generation != cred.generation:
             ack(response_action="update", view=error_modal("That reminder is out of date: the credential was "
                                                            "renewed or removed."))
@@ -101,7 +100,7 @@ class Snoozes:
         snoozed = service.snooze(self.deps.db, self.deps.audit, cred, generation=generation, user_id=user,
                                  now=self.deps.clock(), until=until)
         if snoozed is None:
-            self.feature._tell(client, body, respond, "That reminder is out of date: the credential was renewed or removed.")
+            self.feature.tell(client, body, respond, "That reminder is out of date: the credential was renewed or removed.")
             return
         channel, message_ts = where
         if channel and message_ts and not _from_home(body):
