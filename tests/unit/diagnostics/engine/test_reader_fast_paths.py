@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.diagnostics.engine import bodies, links, query
+from bot.diagnostics.text import _fold_by_table, fold
 from tests.unit.diagnostics.strategies import FUZZ, hostile_text
 
 DATA = Path(__file__).resolve().parents[3] / "data"
@@ -99,3 +100,24 @@ def test_long_base64_and_last_entry_on_the_measured_pastes():
     for text in KNOWN:
         assert bodies.has_long_base64(text) == (bodies._LONG_BASE64.search(text) is not None)
         assert links.last_entry(text[-300:]) == _plain_last(text[-300:])
+
+
+FOLD_PIECES = ["Ab", "Z", "é", "É", "İ", "ı", "\u212a", "ſ", "ß", "ツ", "…", "\U0001f600", "\ud800", "\udfff", " ", "x"]
+glued_fold = st.lists(st.sampled_from(FOLD_PIECES), max_size=12).map("".join)
+
+
+@MANY
+@given(text=glued_fold)
+def test_fold_through_utf8_bytes_equals_the_table(text):
+    assert fold(text) == _fold_by_table(text)
+
+
+@FUZZ
+@given(text=hostile_text)
+def test_fold_on_any_text(text):
+    assert fold(text) == _fold_by_table(text)
+
+
+def test_fold_on_the_measured_pastes():
+    for text in KNOWN:
+        assert fold(text) == _fold_by_table(text)
