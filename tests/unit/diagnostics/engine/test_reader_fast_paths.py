@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.diagnostics.engine import bodies, links, query
+from bot.diagnostics.saml import find
 from bot.diagnostics.text import _fold_by_table, fold
 from tests.unit.diagnostics.strategies import FUZZ, hostile_text
 
@@ -121,3 +122,25 @@ def test_fold_on_any_text(text):
 def test_fold_on_the_measured_pastes():
     for text in KNOWN:
         assert fold(text) == _fold_by_table(text)
+
+
+TOKEN_PIECES = ["A" * 15, "A", "b" * 16, "=", "%3D", "+/", "-_", " ", "\n", ".", ":", "é", "PHNhbWxw"]
+glued_tokens = st.lists(st.sampled_from(TOKEN_PIECES), max_size=8).map("".join)
+
+
+def _same_match(a, b) -> bool:
+    return (a is None and b is None) or (a is not None and b is not None and a.span() == b.span())
+
+
+@MANY
+@given(text=glued_tokens, pos=st.integers(0, 200))
+def test_the_saml_finder_jumps_to_the_runs_its_search_finds(text, pos):
+    # bot/diagnostics/saml/find.py: a run long enough to open a base64 value, from any place on.
+    assert _same_match(find.long_token(text, pos), find._LONG_TOKEN_RE.search(text, pos))
+
+
+@FUZZ
+@given(text=hostile_text)
+def test_the_saml_finder_runs_on_any_text(text):
+    for pos in (0, 1, len(text) // 2):
+        assert _same_match(find.long_token(text, pos), find._LONG_TOKEN_RE.search(text, pos))
