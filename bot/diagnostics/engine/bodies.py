@@ -28,6 +28,14 @@ from bot.knowledge.systems import CODED_SYSTEMS
 # message (a bare SAMLResponse value, deflated or in UTF-16, says "saml" nowhere). 40 characters: fewer
 # than the lines of wrapped base64 (60, 64, 76), more than the GUIDs and hex ids most pastes hold (32-36).
 _LONG_BASE64 = re.compile(r"[A-Za-z0-9+/%_\-]{40}")
+# The same run, found where it starts (the paste's start, or after a character that is no part of one): tried
+# only after those, rather than at every character of every run, as ``_LONG_BASE64.search`` does.
+_LONG_BASE64_AFTER = re.compile(r"[^A-Za-z0-9+/%_\-][A-Za-z0-9+/%_\-]{40}")
+
+
+def has_long_base64(text: str) -> bool:
+    """Whether ``text`` holds a run of 40 base64 characters: ``_LONG_BASE64.search(text)``, faster."""
+    return _LONG_BASE64.match(text) is not None or _LONG_BASE64_AFTER.search(text) is not None
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 
 
@@ -35,7 +43,7 @@ def read_saml(text: str, *, now: datetime) -> tuple[str, list[Candidate]]:
     """Check every SAML message in the paste (the POST binding's base64, the redirect binding's deflated
     query parameter, XML, in UTF-8 or UTF-16), then blank it out so its XML and URLs are not read twice.
     Returns the text left and the candidates."""
-    if "saml" not in text.lower() and not _LONG_BASE64.search(text):
+    if "saml" not in text.lower() and not has_long_base64(text):
         return text, []
     found: list[Candidate] = []
     for message in find_saml_responses(text)[:MAX_ITEMS]:

@@ -43,7 +43,9 @@ class Columns:
         if not words:
             return numpy.zeros(documents, dtype=numpy.float32)
         rows = self._rows
-        if sum(len(rows[w]) for w in words) <= self.SHORT:
+        # More words than SHORT hold more postings than that (each word's column holds one at least): the
+        # count is taken only for a few words. Either way the scores are the same (the class docstring).
+        if len(words) <= self.SHORT and sum(len(rows[w]) for w in words) <= self.SHORT:
             return self._summed(words, documents, weights)
         return self.bincount(words, documents, weights)
 

@@ -187,7 +187,7 @@ def read_domains(paste: Paste) -> list[Candidate]:
     text = paste.scan
     if "." not in text or len(text) > _MAX_DOMAIN_LIST_CHARS:
         return []
-    last = _LIST_SEPARATORS.split(text[-300:].strip())[-1] if text.strip() else ""
+    last = last_entry(text[-300:])
     if not _DOTTED.search(last):
         return []  # every entry of a list, the last one too, has a dot followed by a label: this is prose
     emails = find_emails(text) if "@" in text else []
@@ -199,6 +199,16 @@ def read_domains(paste: Paste) -> list[Candidate]:
         # "is jane@contoso.com covered?" with nothing else: say what we can about it
         return from_report(check_domains([], email=emails[0]), 0, kinds=("email",), fallback=True)
     return []
+
+
+def last_entry(text: str) -> str:
+    """What follows the last separator (comma, semicolon, white space) of ``text``, white space at its ends
+    left out: ``_LIST_SEPARATORS.split(text.strip())[-1]`` without splitting all of it (``str.split`` and the
+    pattern's ``\\s`` take the same characters for white space)."""
+    stripped = text.strip()
+    if not stripped:
+        return ""
+    return stripped.rsplit(None, 1)[-1].replace(";", ",").rpartition(",")[2]
 
 
 def _without(text: str, parts: list[str]) -> str:

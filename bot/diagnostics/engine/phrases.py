@@ -80,6 +80,9 @@ class _Phrases:
             for text in groups[0] if groups else ():
                 by_trigger.setdefault(text, []).append(index)
         self.by_trigger = {text: tuple(indexes) for text, indexes in sorted(by_trigger.items())}
+        # The same, with what ``_starts`` reads of each pattern beside its index: one tuple per pattern.
+        self._plans = {text: tuple((index, self.others[index], self.prefixes[index]) for index in indexes)
+                       for text, indexes in self.by_trigger.items()}
         self.triggers = frozenset(self.by_trigger)
         literals = {text for row in self.prefixes for text in row} | \
             {text for groups in self.others for group in groups for text in group} | set(self.by_trigger)
@@ -106,14 +109,14 @@ class _Phrases:
                 self._scanner = Scanner(self._literals)
             first = self._scanner.first(lowered)
         starts = dict.fromkeys(self.always, 0)
-        by_trigger, prefixes, others = self.by_trigger, self.prefixes, self.others
+        plans, at_of = self._plans, first.get
         for text in self.triggers.intersection(first):  # the other literals of the scan are skipped in C
-            for index in by_trigger[text]:
-                if index in starts or (others[index] and not _held(others[index], first)):
+            for index, others, prefixes in plans[text]:
+                if index in starts or (others and not _held(others, first)):
                     continue
                 start = None  # the earliest opening; one occurs (it is the trigger, or a group held)
-                for prefix in prefixes[index]:
-                    at = first.get(prefix)
+                for prefix in prefixes:
+                    at = at_of(prefix)
                     if at is not None and (start is None or at < start):
                         start = at
                 starts[index] = 0 if start is None else start  # no opening: from the start

@@ -6,6 +6,7 @@
   NOTICE, and no error word) and the frames of a stack trace, set apart from the rest (prose, error lines,
   lines with no level): the ranker counts their words at a small weight (``rank.CONTEXT_WEIGHT``).
 * ``is_json``, ``has_words``: pastes not to rank at all (a JSON document; binary, numbers, a lone value).
+* ``raw_words``: the words of a text as the ranker counts them (CamelCase and snake_case split, folded).
 
 Every pattern here reads up to ``MAX_LOG_CHARS`` of whatever is pasted, so none may backtrack
 (``bot/knowledge/regex_cost.py``; tests/unit/diagnostics/engine/test_rank_words.py checks them).
@@ -15,6 +16,8 @@ from __future__ import annotations
 
 import json
 import re
+
+from bot.diagnostics.text import fold
 
 MIN_WORDS = 3
 MAX_QUERY_CHARS = 4_000  # a symptom or an error line fits many times over; bounds the work on a log export
@@ -87,3 +90,36 @@ def has_words(lowered: str) -> bool:
         if found >= MIN_WORDS:
             return True
     return False
+
+
+# -- words -------------------------------------------------------------------------------------------
+
+# The ranker's words: a paste split where CamelCase turns ("InvalidNonceException" -> invalid nonce exception,
+# "SAMLResponse" -> saml response), folded by ``fold``, then each run of letters and digits that opens with a
+# letter, or a run of three digits or more. ``_SPLIT_WORDS`` is the plain statement of that rule (insert a
+# space at each turn, fold, find the runs); ``_WORD_RUN`` finds the same runs in one pass over the text as
+# pasted, without the copy the inserted spaces make, the fold of the whole paste, or the look-behind at every
+# character that kept the regex engine from skipping to the next letter: a letter continues a word unless a
+# turn falls before it, and a turn falls only before an upper-case letter that follows a lower-case letter
+# or digit, or that follows another upper-case one and is followed by a lower-case one (the "R" of
+# "SAMLResponse"). The characters ``fold`` makes letters of (İ, ı, the Kelvin sign, the long s) take part as
+# letters; no turn falls around them, as none falls in ``_SPLIT_WORDS``'s rule. The tests check the two
+# agree (tests/unit/diagnostics/engine/test_rank_words.py).
+_TURN = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_FOLDED_WORD = re.compile(r"[a-z][a-z0-9]*|\d{3,}")
+_FOLDS = "\u0130\u0131\u212a\u017f"  # what ``fold`` turns into an ASCII letter besides A-Z
+_WORD_RUN = re.compile(rf"[A-Za-z{_FOLDS}](?:[a-z0-9{_FOLDS}]|(?<=[A-Z])[A-Z](?![a-z])|(?<=[{_FOLDS}])[A-Z])*"
+                       r"|\d{3,}")
+
+
+def raw_words(text: str) -> list[str]:
+    """The words of ``text``, folded, in order: one letter alone is no word, a number of three digits is."""
+    runs = _WORD_RUN.findall(text)
+    if not runs:
+        return []
+    return [w for w in fold(" ".join(runs)).split(" ") if len(w) > 1 or w.isdigit()]
+
+
+def _split_words(text: str) -> list[str]:
+    """``raw_words`` as the rule says it, step by step (the tests hold ``raw_words`` to it)."""
+    return [w for w in _FOLDED_WORD.findall(fold(_TURN.sub(" ", text))) if len(w) > 1 or w.isdigit()]

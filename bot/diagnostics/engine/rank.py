@@ -66,7 +66,6 @@ ranking, never on the path of a paste with a code; the index of a knowledge base
 from __future__ import annotations
 
 import math
-import re
 import threading
 import weakref
 from dataclasses import dataclass
@@ -75,6 +74,7 @@ from typing import Any
 from bot.diagnostics.engine.candidates import UMBRELLAS, Candidate, Evidence, Paste, from_entry
 from bot.diagnostics.engine.columns import Columns
 from bot.diagnostics.engine.query import MAX_LOG_CHARS, MAX_QUERY_CHARS, has_words, is_json, prose_of, split_log
+from bot.diagnostics.engine.query import raw_words as _raw_words
 from bot.diagnostics.engine.text import lower
 from bot.knowledge import Entry, KnowledgeBase
 from bot.knowledge.lexicon import Lexicon, load_lexicon
@@ -94,7 +94,6 @@ _WEIGHTS = (("phrases", 3), ("name", 2), ("summary", 1), ("causes", 1))
 _SKIP_SYSTEMS = frozenset({"check", "engine"})
 _WORD_SYSTEMS = frozenset({"message", "symptom", "scim"})
 
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 # Words that carry no meaning for telling one problem from another (plus the usual English ones).
 _STOP = frozenset("""
 a about above after again against all am an and any are aren't as at be because been before being below between
@@ -192,7 +191,15 @@ class Ranker:
         raw = _raw_words(text)
         if not fold:
             return [self._stem(word) for word in raw if word not in _STOP]
-        return self._fold(raw, [self._stem(word) for word in raw])
+        return self._fold(raw, self._stems_of(raw))
+
+    def _stems_of(self, raw: list[str]) -> list[str]:
+        """Each word's stem: looked up in one pass, stemmed only where not known yet (``_stem``)."""
+        known = self._stems.get
+        stems = [known(word) for word in raw]
+        if None in stems:
+            stems = [self._stem(word) if stem is None else stem for word, stem in zip(raw, stems)]
+        return stems  # type: ignore[return-value]  # no None is left
 
     def _stem(self, word: str) -> str:
         stems = self._stems
@@ -210,17 +217,16 @@ class Ranker:
         starts, synonyms = self._synonym_starts, self._synonyms
         i, n = 0, len(stems)
         while i < n:
-            longest = starts.get(stems[i], 0)
-            for size in range(min(longest, n - i), 0, -1):
-                canonical = synonyms.get(tuple(stems[i:i + size]))
+            longest = starts.get(stems[i])
+            if longest is not None:  # most words open no variant: no slices are tried for them
+                canonical, size = _variant(stems, i, min(longest, n - i), synonyms)
                 if canonical is not None:
                     out += canonical
                     i += size
-                    break
-            else:
-                if raw[i] not in _STOP:
-                    out.append(stems[i])
-                i += 1
+                    continue
+            if raw[i] not in _STOP:
+                out.append(stems[i])
+            i += 1
         return out
 
     def rank(self, text: str, products: frozenset[str] = frozenset(), said: frozenset[str] = frozenset(),
@@ -232,7 +238,8 @@ class Ranker:
         words = list(dict.fromkeys(self.words(text[:MAX_QUERY_CHARS])))
         weight: dict[str, float] | None = None  # each word's weight, when some are the context's
         if context:
-            extra = [w for w in dict.fromkeys(self.words(context[:MAX_QUERY_CHARS])) if w not in set(words)]
+            ranked = set(words)
+            extra = [w for w in dict.fromkeys(self.words(context[:MAX_QUERY_CHARS])) if w not in ranked]
             if extra:
                 weight = dict.fromkeys(words, 1.0) | dict.fromkeys(extra, CONTEXT_WEIGHT)
                 words += extra
@@ -305,6 +312,17 @@ class Ranker:
         return allowed
 
 
+def _variant(stems: list[str], i: int, longest: int, synonyms: dict[tuple[str, ...], tuple[str, ...]]
+             ) -> tuple[tuple[str, ...] | None, int]:
+    """The longest synonym variant of at most ``longest`` words opening at ``stems[i]``: (its group's first
+    one's words, its length), or (None, 0)."""
+    for size in range(longest, 0, -1):
+        canonical = synonyms.get(tuple(stems[i:i + size]))
+        if canonical is not None:
+            return canonical, size
+    return None, 0
+
+
 def _symptom_first(ranked: list[Ranked]) -> list[Ranked]:
     if not ranked or ranked[0].entry.system == "symptom":
         return ranked
@@ -315,13 +333,9 @@ def _symptom_first(ranked: list[Ranked]) -> list[Ranked]:
     return ranked
 
 
-# Words: letters and digits (a run of three digits or more); CamelCase and snake_case split first.
-_WORD = re.compile(r"[a-z][a-z0-9]*|\d{3,}")
+# Words: letters and digits (a run of three digits or more); CamelCase and snake_case split first
+# (``query.raw_words``).
 _MAX_STEMS = 50_000
-
-
-def _raw_words(text: str) -> list[str]:
-    return [w for w in _WORD.findall(lower(_CAMEL.sub(" ", text))) if len(w) > 1 or w.isdigit()]
 
 
 def _rankable(entry: Entry) -> bool:
