@@ -22,7 +22,8 @@ message        a known error message (a knowledge pattern)                      
 field          a log field's value the knowledge declares                                  0.8
 oauth          an OAuth error value (RFC 6749 §5.2)                                         0.7
 symptom        a symptom said in words a symptom pattern knows                              0.7
-http           an HTTP status with context                                                  0.55
+http           an HTTP status with context, or read out of a JSON body or a log line       0.55
+               (never decisive: it says that a request failed, rarely why)
 umbrella       a message that only frames the error ("the app returned an error")          0.4
 ranked         free text ranked by lexical relevance (``rank``), at most             0.65
 related        the general entry a lone product- or library-specific finding names first   0.3
@@ -176,8 +177,10 @@ def kind_of(entry: Entry, evidence: Evidence) -> str | None:
 
 
 def evidence_of(entry: Entry, evidence: Evidence) -> Evidence:
-    """An umbrella entry is umbrella evidence however it was found."""
-    return Evidence.UMBRELLA if entry.id in UMBRELLAS else evidence
+    """An umbrella entry is umbrella evidence however it was found; a status read as a code is a status."""
+    if entry.id in UMBRELLAS:
+        return Evidence.UMBRELLA
+    return Evidence.HTTP if evidence is Evidence.CODE and entry.system == "http" else evidence
 
 
 def entry_confidence(entry: Entry, evidence: Evidence, known: bool = True) -> float:

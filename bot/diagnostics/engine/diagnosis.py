@@ -21,6 +21,14 @@ How the order is decided (``_Found.sort_key``):
    relevance (best first).
 3. Then the order things appear in the paste.
 
+Rules that set a finding right after another rather than in its own tier (``tiers.followed``):
+
+- An HTTP status never decides alone. It says that a request failed, rarely why: read out of a SCIM error
+  body or a log line it is as modestly sure as one said in words (``candidates``: evidence ``http``, not
+  decisive, so the words around it are still ranked), and it is shown right after the first problem
+  whose entry explains it (names the status among its ``related`` or ``caused_by``, or is usually carried
+  by it: its ``http_status``) instead of leading it. An umbrella or a guess does not explain it.
+
 Additions after the order is set. The cause behind the leading finding: when its entry names the entries
 that most often cause it (``caused_by``: SameSite, a TLS-terminating proxy, replicas without shared
 sessions ...) and the paste holds evidence for one of them (that entry's ``cues``: "replicas", "safari",
@@ -54,7 +62,7 @@ redirect URI), RFC 7644 §3.12 (SCIM error bodies), RFC 9110 §15 (HTTP status c
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
@@ -75,6 +83,7 @@ from bot.diagnostics.engine.secrets import read_tokens as _read_tokens
 from bot.diagnostics.engine.text import MAX_ITEMS, MAX_JSON_CHARS
 from bot.diagnostics.engine.tiers import SCIM_CHECK_PREFIXES as _SCIM_CHECK_PREFIXES
 from bot.diagnostics.engine.tiers import bucket as _bucket
+from bot.diagnostics.engine.tiers import followed as _followed
 from bot.diagnostics.engine.tiers import tier as _tier
 from bot.diagnostics.engine.text import lower as _lower
 from bot.diagnostics.extract import unwrap_slack_links
@@ -159,7 +168,8 @@ def rank(candidates: list[Candidate], ordered: list[Candidate] | None = None) ->
     return [_confident(c) for c in (_ordered(candidates) if ordered is None else ordered)]
 
 
-def _ordered(candidates: list[Candidate], keys: _Keys | None = None) -> list[Candidate]:
+def _ordered(candidates: list[Candidate], keys: _Keys | None = None, kb: KnowledgeBase | None = None
+             ) -> list[Candidate]:
     """The candidates to report, in order, each once (the first found of a knowledge entry)."""
     alone = all(c.fallback or c.evidence is Evidence.ENGINE for c in candidates)
     kept: list[tuple[int, Candidate]] = []
@@ -177,7 +187,18 @@ def _ordered(candidates: list[Candidate], keys: _Keys | None = None) -> list[Can
                 continue
         codes.add(code)
         kept.append((len(kept), candidate))
-    return _sorted(kept, keys)
+    keys = {} if keys is None else keys
+    return _sorted(_placed(kept, keys, kb), keys)
+
+
+def _placed(kept: list[tuple[int, Candidate]], keys: _Keys, kb: KnowledgeBase | None) -> list[tuple[int, Candidate]]:
+    """The candidates with the followers the order rules set (``tiers.followed``), in the same places."""
+    if kb is None or len(kept) < 2:
+        return kept
+    anchors = _followed(_sorted(kept, keys), kb)
+    if not anchors:
+        return kept
+    return [(order, replace(c, after=anchors[id(c)]) if id(c) in anchors else c) for order, c in kept]
 
 
 def _confident(candidate: Candidate) -> Finding:
@@ -224,11 +245,11 @@ def diagnose(text: Any, *, now: datetime | None = None, environments: Mapping[st
                                confidence=CONFIDENCE[Evidence.ENGINE])])
     # The order is set once and set again only if a cause or a follower joins (each sort shares ``keys``).
     keys: _Keys = {}
-    ordered = _ordered(out.candidates, keys)
+    ordered = _ordered(out.candidates, keys, kb)
     shown, changed = _add_cause(out, ordered, paste, kb)
     if not shown:
         changed = _add_follower(out, kb, keys) or changed
-    return _report(out, _ordered(out.candidates, keys) if changed else ordered)
+    return _report(out, _ordered(out.candidates, keys, kb) if changed else ordered)
 
 
 def _rank(out: Collector, paste: Paste) -> None:

@@ -1,12 +1,19 @@
 """The tiers findings are ordered by (``diagnosis`` sorts on them; see its docstring): which kind of evidence a
-candidate is, and whether it is a problem or a note."""
+candidate is, and whether it is a problem or a note; and which findings are shown right after another one
+rather than in their own tier (``followed``: an HTTP status after a finding that explains it)."""
 
 from __future__ import annotations
 
 import re
 
+from typing import TYPE_CHECKING
+
 from bot.diagnostics.engine.candidates import UMBRELLAS, Candidate, Evidence
 from bot.diagnostics.report import Severity
+from bot.knowledge import KnowledgeBase
+
+if TYPE_CHECKING:  # entries are validated records at run time: no pydantic (bot/knowledge/record.py)
+    from bot.knowledge import Entry
 
 # Tiers: lower sorts first among problems (see the docstring of diagnosis.py).
 (_TIER_CODE, _TIER_CHECK, _TIER_MESSAGE, _TIER_PAIR, _TIER_OAUTH, _TIER_HTTP, _TIER_UMBRELLA, _TIER_SYMPTOM,
@@ -65,3 +72,41 @@ def bucket(candidate: Candidate, tier: int) -> int:
     if severity is Severity.WARN:
         return 0 if tier in (_TIER_CODE, _TIER_MESSAGE, _TIER_OAUTH) else 1
     return 2 if severity is Severity.INFO else 3
+
+
+# -- followers: findings shown right after another one ---------------------------------------
+
+#: Evidence that does not explain a status: the statuses themselves, umbrellas (they only frame it: "the
+#: app returned an error"), guesses (ranked free text and what the engine adds after a lead: naming the
+#: status is no proof) and the engine's notes.
+_NOT_EXPLAINERS = frozenset({Evidence.HTTP, Evidence.UMBRELLA, Evidence.RANKED, Evidence.RELATED, Evidence.CAUSE,
+                             Evidence.ENGINE})
+
+
+def followed(ordered: list[Candidate], kb: KnowledgeBase) -> dict[int, Candidate]:
+    """The candidates (by ``id``) to show right after another one, with that one, for ``ordered`` in report
+    order. An HTTP status says that a request failed, rarely why: it follows the first problem whose entry
+    explains it (``explains``) rather than lead it."""
+    statuses = [c for c in ordered if c.evidence is Evidence.HTTP and c.after is None and c.entry is not None]
+    if not statuses:
+        return {}
+    explainers = [(c, entry) for c in ordered if c.evidence not in _NOT_EXPLAINERS and _is_problem(c)
+                  and (entry := c.entry or kb.get(c.code)) is not None]
+    anchors: dict[int, Candidate] = {}
+    for status in statuses:
+        anchor = next((c for c, entry in explainers if explains(entry, status.entry)), None)
+        if anchor is not None:
+            anchors[id(status)] = anchor
+    return anchors
+
+
+def explains(entry: Entry, status: Entry) -> bool:
+    """Whether ``entry`` names the status (the status or its general entry among its ``related`` or
+    ``caused_by``) or is usually carried by it (its ``http_status``)."""
+    named = {status.id, f"http-{status.code}"}
+    usual = entry.http_status is not None and str(entry.http_status) == status.code
+    return usual or any(other in named for other in (*entry.related, *entry.caused_by))
+
+
+def _is_problem(candidate: Candidate) -> bool:
+    return candidate.finding.severity in (Severity.FAIL, Severity.WARN)

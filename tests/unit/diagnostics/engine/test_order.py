@@ -1,0 +1,62 @@
+"""The order rules of ``diagnosis`` (its docstring, "How the order is decided"): each test holds a paste built
+for one rule, whose order would differ without it."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.diagnostics.engine import diagnose
+from bot.diagnostics.engine.tiers import explains
+from bot.knowledge import load_knowledge
+from tests.unit.diagnostics.engine.test_engine_helpers import assert_wellformed, codes, no_reader_errors
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load_knowledge()
+
+
+def run(text, now):
+    with no_reader_errors():
+        report = diagnose(text, now=now)
+    assert_wellformed(report)
+    return report
+
+
+# --------------------------------------------------------------------------- rule 1: statuses never decide alone
+
+_SCIM_401 = '{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"401","detail":"Unauthorized"}'
+
+
+def test_a_status_read_out_of_a_scim_error_body_is_only_modestly_sure(now):
+    # Read as a code it was 0.95 sure, as sure as an AADSTS code with notes.
+    report = run(_SCIM_401, now)
+    assert codes(report) == ["http-401-scim"]
+    assert report.findings[0].confidence == pytest.approx(0.55)
+
+
+def test_a_status_read_out_of_a_body_does_not_stop_the_ranking_of_the_words_beside_it(now):
+    # As a decisive code it stood alone; the words say which 401 it is.
+    found = codes(run(_SCIM_401 + "\nprovisioning of users stopped after the secret token was rotated", now))
+    assert found[0] == "http-401-scim"
+    assert "msg-scim-token-invalid" in found[:3]
+
+
+def test_a_status_follows_the_check_that_explains_it(now):
+    # The trailing-slash warning names the SCIM 404 among its related entries: it leads, the status follows
+    # (by tier alone the failed status led the warning).
+    found = codes(run("Tenant URL https://scim.acme.io/scim/v2/ returns 404", now))
+    assert found[:2] == ["scim-url-trailing-slash", "http-404-scim"]
+
+
+def test_a_status_still_leads_an_umbrella_that_only_frames_it(now):
+    found = codes(run("Okta Test API Credentials failed: HTTP 401", now))
+    assert found[:2] == ["http-401-scim", "okta-msg-test-api-credentials-failed"]
+
+
+def test_an_entry_explains_the_status_it_names_or_usually_comes_with(kb):
+    status = kb.get("http-429")
+    assert explains(kb.get("okta-E0000047"), status)  # Okta's rate limit: http_status 429
+    assert explains(kb.get("entra-prov-TooManyRequests"), status)  # names http-429 among its related
+    assert not explains(kb.get("okta-E0000064"), status)  # a 401 one
+    assert explains(kb.get("scim-url-trailing-slash"), kb.get("http-404-scim"))
