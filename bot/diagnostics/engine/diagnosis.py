@@ -28,6 +28,13 @@ Rules that set a finding right after another rather than in its own tier (``tier
   decisive, so the words around it are still ranked), and it is shown right after the first problem
   whose entry explains it (names the status among its ``related`` or ``caused_by``, or is usually carried
   by it: its ``http_status``) instead of leading it. An umbrella or a guess does not explain it.
+- Our own checks (a SCIM URL's shape, a domain list, a token's dates, a SAML Response read) say what a
+  value looks like; an error code, an exception name, a log field or a known message the software printed
+  says what went wrong. A check that would lead such a recognition, failed or warned, follows the last one
+  whose entry and its own do not name each other (``related``, ``caused_by``); and two checks do not
+  take both leading places: the second follows the first finding of another kind.
+
+Each rule reads the order the ones before it left; a finding that follows one that moves moves with it.
 
 Additions after the order is set. The cause behind the leading finding: when its entry names the entries
 that most often cause it (``caused_by``: SameSite, a TLS-terminating proxy, replicas without shared
@@ -139,17 +146,23 @@ _KB_PREFIXES = ("aadsts-", "okta-", "oauth-", "http-", "scim-type", "entra-prov"
 _Keys = dict[int, tuple[Candidate, tuple[int, int, int, int, int]]]
 
 
-def _sort_key(item: tuple[int, Candidate], orders: Mapping[int, int] | None = None, keys: _Keys | None = None
-              ) -> tuple[int, int, int, int, int, int, int, int]:
+def _sort_key(item: tuple[int, Candidate], orders: Mapping[int, int] | None = None, keys: _Keys | None = None,
+              anchors: Mapping[int, Candidate] | None = None, depth: int = 0) -> tuple[int, ...]:
     """``orders``: each candidate's place in collection order, by ``id``, so that a follower or a cause
-    sorts right after the finding it follows (``after``), even beside others found at the same place."""
+    sorts right after the finding it follows (``after``, or its anchor among ``anchors``: the order rules'),
+    even beside others found at the same place; a follower of a follower sorts right after that one (the
+    key of what it follows, then its own order)."""
     order, candidate = item
-    after = candidate.after
-    anchor = after or candidate
-    anchor_order = order if after is None else (orders or {}).get(id(anchor), order)
-    keys = {} if keys is None else keys  # one diagnosis sorts up to three times: each candidate's key once
-    known = keys.get(id(anchor)) or keys.setdefault(id(anchor), (anchor, _own_key(anchor)))
-    return known[1] + (anchor_order, after is not None, order)
+    keys = {} if keys is None else keys  # one diagnosis sorts several times: each candidate's key once
+    anchor = (anchors or {}).get(id(candidate), candidate.after)
+    if anchor is None or depth > _MAX_CHAIN:
+        known = keys.get(id(candidate)) or keys.setdefault(id(candidate), (candidate, _own_key(candidate)))
+        return known[1] + (order,)
+    return _sort_key(((orders or {}).get(id(anchor), order), anchor), orders, keys, anchors, depth + 1) + (order,)
+
+
+#: Followers of followers are few (a status after a check after a message): a longer chain is a loop.
+_MAX_CHAIN = 4
 
 
 def _own_key(anchor: Candidate) -> tuple[int, int, int, int, int]:
@@ -158,9 +171,10 @@ def _own_key(anchor: Candidate) -> tuple[int, int, int, int, int]:
     return (_bucket(anchor, tier), tier, anchor.hedged, summary, anchor.position)
 
 
-def _sorted(items: list[tuple[int, Candidate]], keys: _Keys | None = None) -> list[Candidate]:
+def _sorted(items: list[tuple[int, Candidate]], keys: _Keys | None = None,
+            anchors: Mapping[int, Candidate] | None = None) -> list[Candidate]:
     orders, keys = {id(candidate): order for order, candidate in items}, {} if keys is None else keys
-    return [c for _, c in sorted(items, key=lambda item: _sort_key(item, orders, keys))]
+    return [c for _, c in sorted(items, key=lambda item: _sort_key(item, orders, keys, anchors))]
 
 
 def rank(candidates: list[Candidate], ordered: list[Candidate] | None = None) -> list[Finding]:
@@ -188,17 +202,10 @@ def _ordered(candidates: list[Candidate], keys: _Keys | None = None, kb: Knowled
         codes.add(code)
         kept.append((len(kept), candidate))
     keys = {} if keys is None else keys
-    return _sorted(_placed(kept, keys, kb), keys)
-
-
-def _placed(kept: list[tuple[int, Candidate]], keys: _Keys, kb: KnowledgeBase | None) -> list[tuple[int, Candidate]]:
-    """The candidates with the followers the order rules set (``tiers.followed``), in the same places."""
     if kb is None or len(kept) < 2:
-        return kept
-    anchors = _followed(_sorted(kept, keys), kb)
-    if not anchors:
-        return kept
-    return [(order, replace(c, after=anchors[id(c)]) if id(c) in anchors else c) for order, c in kept]
+        return _sorted(kept, keys)
+    anchors = _followed(lambda found: _sorted(kept, keys, found), kb)  # the order rules' followers
+    return _sorted(kept, keys, anchors)
 
 
 def _confident(candidate: Candidate) -> Finding:

@@ -1,12 +1,13 @@
 """The tiers findings are ordered by (``diagnosis`` sorts on them; see its docstring): which kind of evidence a
 candidate is, and whether it is a problem or a note; and which findings are shown right after another one
-rather than in their own tier (``followed``: an HTTP status after a finding that explains it)."""
+rather than in their own tier (``followed``: an HTTP status after a finding that explains it, our own checks
+after the error recognitions they do not explain)."""
 
 from __future__ import annotations
 
 import re
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, Mapping
 
 from bot.diagnostics.engine.candidates import UMBRELLAS, Candidate, Evidence
 from bot.diagnostics.report import Severity
@@ -83,10 +84,22 @@ _NOT_EXPLAINERS = frozenset({Evidence.HTTP, Evidence.UMBRELLA, Evidence.RANKED, 
                              Evidence.ENGINE})
 
 
-def followed(ordered: list[Candidate], kb: KnowledgeBase) -> dict[int, Candidate]:
-    """The candidates (by ``id``) to show right after another one, with that one, for ``ordered`` in report
-    order. An HTTP status says that a request failed, rarely why: it follows the first problem whose entry
-    explains it (``explains``) rather than lead it."""
+def followed(order: Callable[[Mapping[int, Candidate]], list[Candidate]], kb: KnowledgeBase
+             ) -> dict[int, Candidate]:
+    """The candidates (by ``id``) to show right after another one, with that one. ``order(anchors)`` gives
+    the candidates in report order with ``anchors`` followed: each rule reads the order the ones before it
+    left.
+
+    An HTTP status says that a request failed, rarely why: it follows the first problem whose entry
+    explains it (``explains``) rather than lead it. Our own checks follow the error recognitions they do
+    not explain (``_checks_placed``), and two of them do not lead together (``_checks_capped``)."""
+    anchors: dict[int, Candidate] = {}
+    for rule in _RULES:
+        anchors.update(rule(order(anchors), kb))
+    return anchors
+
+
+def _statuses_placed(ordered: list[Candidate], kb: KnowledgeBase) -> dict[int, Candidate]:
     statuses = [c for c in ordered if c.evidence is Evidence.HTTP and c.after is None and c.entry is not None]
     if not statuses:
         return {}
@@ -100,6 +113,54 @@ def followed(ordered: list[Candidate], kb: KnowledgeBase) -> dict[int, Candidate
     return anchors
 
 
+#: The findings of our own checks that a specific error recognition goes before: a SCIM URL's shape, a
+#: domain list, a token's dates, a SAML Response read. They say what a value looks like; a code or a known
+#: message the software printed says what went wrong. (A redirect URI pair's difference is left out:
+#: measured, it changed nothing.)
+OWN_CHECKS = ("scim-url-", "domains-", "token-", "saml-")
+#: The error recognitions a check follows: an error code, an exception name, a log field, a known message.
+_RECOGNITIONS = frozenset({Evidence.CODE, Evidence.EXCEPTION, Evidence.FIELD, Evidence.MESSAGE})
+
+
+def _checks_placed(ordered: list[Candidate], kb: KnowledgeBase) -> dict[int, Candidate]:
+    """Each of our own checks that leads a specific error recognition it does not explain follows the last
+    such recognition instead."""
+    anchors: dict[int, Candidate] = {}
+    for at, check in enumerate(ordered):
+        if not _is_own_check(check):
+            continue
+        entry = kb.get(check.code)
+        unexplained = [c for c in ordered[at + 1:] if _is_recognition(c) and not _related(entry, c, kb)]
+        if unexplained:
+            anchors[id(check)] = unexplained[-1]
+    return anchors
+
+
+def _checks_capped(ordered: list[Candidate], kb: KnowledgeBase) -> dict[int, Candidate]:
+    """Two of our own checks do not take both leading places: the second follows the first other finding."""
+    if len(ordered) < 3 or not all(_is_own_check(c) for c in ordered[:2]):
+        return {}
+    other = next((c for c in ordered[2:] if not _is_own_check(c) and c.evidence is not Evidence.ENGINE), None)
+    return {} if other is None else {id(ordered[1]): other}
+
+
+def _is_own_check(candidate: Candidate) -> bool:
+    return candidate.evidence is Evidence.CHECK and candidate.code.startswith(OWN_CHECKS)
+
+
+def _is_recognition(candidate: Candidate) -> bool:
+    return candidate.evidence in _RECOGNITIONS and not candidate.hedged and _is_problem(candidate)
+
+
+def _related(entry: Entry | None, other: Candidate, kb: KnowledgeBase) -> bool:
+    """Whether ``entry`` and the other finding's entry name each other (``related`` or ``caused_by``)."""
+    other_entry = other.entry or kb.get(other.code)
+    if entry is None or other_entry is None:
+        return False
+    return other_entry.id in (*entry.related, *entry.caused_by) or \
+        entry.id in (*other_entry.related, *other_entry.caused_by)
+
+
 def explains(entry: Entry, status: Entry) -> bool:
     """Whether ``entry`` names the status (the status or its general entry among its ``related`` or
     ``caused_by``) or is usually carried by it (its ``http_status``)."""
@@ -110,3 +171,8 @@ def explains(entry: Entry, status: Entry) -> bool:
 
 def _is_problem(candidate: Candidate) -> bool:
     return candidate.finding.severity in (Severity.FAIL, Severity.WARN)
+
+
+#: The order rules ``followed`` applies, in turn.
+_RULES: tuple[Callable[[list[Candidate], KnowledgeBase], dict[int, Candidate]], ...] = (
+    _statuses_placed, _checks_placed, _checks_capped)

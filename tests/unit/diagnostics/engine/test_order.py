@@ -9,6 +9,7 @@ from bot.diagnostics.engine import diagnose
 from bot.diagnostics.engine.tiers import explains
 from bot.knowledge import load_knowledge
 from tests.unit.diagnostics.engine.test_engine_helpers import assert_wellformed, codes, no_reader_errors
+from tests.unit.diagnostics.strategies import make_jwt
 
 
 @pytest.fixture(scope="module")
@@ -60,3 +61,29 @@ def test_an_entry_explains_the_status_it_names_or_usually_comes_with(kb):
     assert explains(kb.get("entra-prov-TooManyRequests"), status)  # names http-429 among its related
     assert not explains(kb.get("okta-E0000064"), status)  # a 401 one
     assert explains(kb.get("scim-url-trailing-slash"), kb.get("http-404-scim"))
+
+
+# --------------------------------------------------------------------------- rule 2: our own checks follow recognitions
+
+def _expired_token_and(message):
+    token = make_jwt({"iss": "https://login.example.com", "aud": "api://app", "sub": "x",
+                      "iat": 1599990000, "nbf": 1599990000, "exp": 1600000000})
+    return f"Authorization: Bearer {token}\n{message}"
+
+
+def test_a_check_follows_an_error_message_it_does_not_explain(now):
+    # By tier the failed token check (expired) led the message the IdP printed.
+    text = _expired_token_and("The reply URL specified in the request does not match the reply URLs configured "
+                              "for the application")
+    assert codes(run(text, now))[:2] == ["msg-reply-url-mismatch", "token-expired"]
+
+
+def test_two_checks_do_not_take_both_leading_places(now):
+    # The trailing slash warning and the note on a generic SCIM URL led together before the SCIM base URL entry.
+    found = codes(run("Tenant URL https://scim.acme.io/scim/v2/", now))
+    assert found == ["scim-url-trailing-slash", "scim-base-url", "scim-url-generic"]
+
+
+def test_a_lone_check_still_leads(now):
+    found = codes(run(_expired_token_and(""), now))
+    assert found[0] == "token-expired"
