@@ -158,6 +158,9 @@ class Paste:
     products: frozenset[str] = frozenset()
     #: Where each literal the readers look for first occurs in ``lowered`` (``phrases.scan``).
     first: dict[str, int] | None = None
+    #: The sign-in protocols the paste shows signs of ("saml", "oidc"), set by the engine before it orders
+    #: the findings (``tiers.flows``).
+    flows: frozenset[str] = frozenset()
 
 
 #: The input kind an entry found by code shows, by system.

@@ -33,6 +33,10 @@ Rules that set a finding right after another rather than in its own tier (``tier
   says what went wrong. A check that would lead such a recognition, failed or warned, follows the last one
   whose entry and its own do not name each other (``related``, ``caused_by``); and two checks do not
   take both leading places: the second follows the first finding of another kind.
+- One protocol's own messages (``msg-saml-*``; ``msg-oidc-*``, ``msg-jwt-*``, ``msg-pkce-*``) go last in a
+  paste that shows signs of the other protocol only (``tiers.flows``: a SAML Response or SAML terms; a
+  JWT, OAuth or OIDC terms), with what follows them. A ranked guess is left in its place: its entry's
+  wording is often wider than its id (clock skew for any token); measured, moving it cost a case.
 
 Each rule reads the order the ones before it left; a finding that follows one that moves moves with it.
 
@@ -88,8 +92,10 @@ from bot.diagnostics.engine.phrases import scan as _scan
 from bot.diagnostics.engine.secrets import hide_tail_tokens as _hide_tail_tokens
 from bot.diagnostics.engine.secrets import read_tokens as _read_tokens
 from bot.diagnostics.engine.text import MAX_ITEMS, MAX_JSON_CHARS
+from bot.diagnostics.engine.tiers import MAX_CHAIN as _MAX_CHAIN
 from bot.diagnostics.engine.tiers import SCIM_CHECK_PREFIXES as _SCIM_CHECK_PREFIXES
 from bot.diagnostics.engine.tiers import bucket as _bucket
+from bot.diagnostics.engine.tiers import flows as _flows
 from bot.diagnostics.engine.tiers import followed as _followed
 from bot.diagnostics.engine.tiers import tier as _tier
 from bot.diagnostics.engine.text import lower as _lower
@@ -161,10 +167,6 @@ def _sort_key(item: tuple[int, Candidate], orders: Mapping[int, int] | None = No
     return _sort_key(((orders or {}).get(id(anchor), order), anchor), orders, keys, anchors, depth + 1) + (order,)
 
 
-#: Followers of followers are few (a status after a check after a message): a longer chain is a loop.
-_MAX_CHAIN = 4
-
-
 def _own_key(anchor: Candidate) -> tuple[int, int, int, int, int]:
     tier = _tier(anchor)
     summary = 1 if anchor.code in _SUMMARIES else 0
@@ -182,7 +184,7 @@ def rank(candidates: list[Candidate], ordered: list[Candidate] | None = None) ->
     return [_confident(c) for c in (_ordered(candidates) if ordered is None else ordered)]
 
 
-def _ordered(candidates: list[Candidate], keys: _Keys | None = None, kb: KnowledgeBase | None = None
+def _ordered(candidates: list[Candidate], keys: _Keys | None = None, paste: Paste | None = None
              ) -> list[Candidate]:
     """The candidates to report, in order, each once (the first found of a knowledge entry)."""
     alone = all(c.fallback or c.evidence is Evidence.ENGINE for c in candidates)
@@ -202,9 +204,9 @@ def _ordered(candidates: list[Candidate], keys: _Keys | None = None, kb: Knowled
         codes.add(code)
         kept.append((len(kept), candidate))
     keys = {} if keys is None else keys
-    if kb is None or len(kept) < 2:
+    if paste is None or len(kept) < 2:
         return _sorted(kept, keys)
-    anchors = _followed(lambda found: _sorted(kept, keys, found), kb)  # the order rules' followers
+    anchors = _followed(lambda found: _sorted(kept, keys, found), paste)  # the order rules' followers
     return _sorted(kept, keys, anchors)
 
 
@@ -252,11 +254,12 @@ def diagnose(text: Any, *, now: datetime | None = None, environments: Mapping[st
                                confidence=CONFIDENCE[Evidence.ENGINE])])
     # The order is set once and set again only if a cause or a follower joins (each sort shares ``keys``).
     keys: _Keys = {}
-    ordered = _ordered(out.candidates, keys, kb)
+    paste.flows = _flows(paste.lowered, out.kinds)
+    ordered = _ordered(out.candidates, keys, paste)
     shown, changed = _add_cause(out, ordered, paste, kb)
     if not shown:
         changed = _add_follower(out, kb, keys) or changed
-    return _report(out, _ordered(out.candidates, keys, kb) if changed else ordered)
+    return _report(out, _ordered(out.candidates, keys, paste) if changed else ordered)
 
 
 def _rank(out: Collector, paste: Paste) -> None:

@@ -1,15 +1,15 @@
 """The tiers findings are ordered by (``diagnosis`` sorts on them; see its docstring): which kind of evidence a
 candidate is, and whether it is a problem or a note; and which findings are shown right after another one
 rather than in their own tier (``followed``: an HTTP status after a finding that explains it, our own checks
-after the error recognitions they do not explain)."""
+after the error recognitions they do not explain, one protocol's messages last in a paste of the other)."""
 
 from __future__ import annotations
 
 import re
 
-from typing import TYPE_CHECKING, Callable, Mapping
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 
-from bot.diagnostics.engine.candidates import UMBRELLAS, Candidate, Evidence
+from bot.diagnostics.engine.candidates import UMBRELLAS, Candidate, Evidence, Paste
 from bot.diagnostics.report import Severity
 from bot.knowledge import KnowledgeBase
 
@@ -84,27 +84,30 @@ _NOT_EXPLAINERS = frozenset({Evidence.HTTP, Evidence.UMBRELLA, Evidence.RANKED, 
                              Evidence.ENGINE})
 
 
-def followed(order: Callable[[Mapping[int, Candidate]], list[Candidate]], kb: KnowledgeBase
-             ) -> dict[int, Candidate]:
+def followed(order: Callable[[Mapping[int, Candidate]], list[Candidate]], paste: Paste) -> dict[int, Candidate]:
     """The candidates (by ``id``) to show right after another one, with that one. ``order(anchors)`` gives
     the candidates in report order with ``anchors`` followed: each rule reads the order the ones before it
     left.
 
     An HTTP status says that a request failed, rarely why: it follows the first problem whose entry
     explains it (``explains``) rather than lead it. Our own checks follow the error recognitions they do
-    not explain (``_checks_placed``), and two of them do not lead together (``_checks_capped``)."""
+    not explain (``_checks_placed``), and two of them do not lead together (``_checks_capped``). One
+    protocol's own messages go last in a paste that shows only the other (``_off_flow_placed``). An anchor
+    that would make a candidate follow itself is left out."""
     anchors: dict[int, Candidate] = {}
     for rule in _RULES:
-        anchors.update(rule(order(anchors), kb))
+        found = rule(order(anchors), paste, anchors)
+        anchors.update({key: anchor for key, anchor in found.items() if not _loops(key, anchor, anchors)})
     return anchors
 
 
-def _statuses_placed(ordered: list[Candidate], kb: KnowledgeBase) -> dict[int, Candidate]:
+def _statuses_placed(ordered: list[Candidate], paste: Paste, anchors: Mapping[int, Candidate]
+                      ) -> dict[int, Candidate]:
     statuses = [c for c in ordered if c.evidence is Evidence.HTTP and c.after is None and c.entry is not None]
     if not statuses:
         return {}
     explainers = [(c, entry) for c in ordered if c.evidence not in _NOT_EXPLAINERS and _is_problem(c)
-                  and (entry := c.entry or kb.get(c.code)) is not None]
+                  and (entry := c.entry or paste.kb.get(c.code)) is not None]
     anchors: dict[int, Candidate] = {}
     for status in statuses:
         anchor = next((c for c, entry in explainers if explains(entry, status.entry)), None)
@@ -122,21 +125,23 @@ OWN_CHECKS = ("scim-url-", "domains-", "token-", "saml-")
 _RECOGNITIONS = frozenset({Evidence.CODE, Evidence.EXCEPTION, Evidence.FIELD, Evidence.MESSAGE})
 
 
-def _checks_placed(ordered: list[Candidate], kb: KnowledgeBase) -> dict[int, Candidate]:
+def _checks_placed(ordered: list[Candidate], paste: Paste, anchors: Mapping[int, Candidate]
+                      ) -> dict[int, Candidate]:
     """Each of our own checks that leads a specific error recognition it does not explain follows the last
     such recognition instead."""
     anchors: dict[int, Candidate] = {}
     for at, check in enumerate(ordered):
         if not _is_own_check(check):
             continue
-        entry = kb.get(check.code)
-        unexplained = [c for c in ordered[at + 1:] if _is_recognition(c) and not _related(entry, c, kb)]
+        entry = paste.kb.get(check.code)
+        unexplained = [c for c in ordered[at + 1:] if _is_recognition(c) and not _related(entry, c, paste.kb)]
         if unexplained:
             anchors[id(check)] = unexplained[-1]
     return anchors
 
 
-def _checks_capped(ordered: list[Candidate], kb: KnowledgeBase) -> dict[int, Candidate]:
+def _checks_capped(ordered: list[Candidate], paste: Paste, anchors: Mapping[int, Candidate]
+                      ) -> dict[int, Candidate]:
     """Two of our own checks do not take both leading places: the second follows the first other finding."""
     if len(ordered) < 3 or not all(_is_own_check(c) for c in ordered[:2]):
         return {}
@@ -161,6 +166,64 @@ def _related(entry: Entry | None, other: Candidate, kb: KnowledgeBase) -> bool:
         entry.id in (*other_entry.related, *other_entry.caused_by)
 
 
+#: Signs that a paste comes from a sign-in protocol: words its messages, URLs and parameters hold, and the
+#: inputs the readers recognised (a SAML Response, a JWT). A JWT-bearer client assertion is OAuth: the
+#: SAML signs are whole SAML terms, not "assertion" alone.
+_FLOW_SIGNS = {
+    "saml": ("saml", "nameid", "relaystate", "entityid", "entity id", "assertionconsumer", "assertion consumer",
+             "ws-fed", "wsfed"),
+    "oidc": ("oidc", "openid", "id_token", "id token", "access_token", "access token", "jwt", "bearer",
+             "authorization_code", "code_verifier", "pkce", "oauth", "/authorize", "client_id"),
+}
+_FLOW_KINDS = {"saml": ("saml_response",), "oidc": ("jwt",)}
+#: The messages of one protocol only (an entry id prefix), by protocol.
+_FLOW_MESSAGES = {"saml": ("msg-saml-",), "oidc": ("msg-oidc-", "msg-jwt-", "msg-pkce-", "msg-openid-")}
+
+
+def flows(lowered: str, kinds: Iterable[str]) -> frozenset[str]:
+    """The sign-in protocols the lower-cased paste and the kinds of input read in it show signs of."""
+    kinds = frozenset(kinds)
+    return frozenset(flow for flow, signs in _FLOW_SIGNS.items()
+                     if kinds.intersection(_FLOW_KINDS[flow]) or any(sign in lowered for sign in signs))
+
+
+def _off_flow_placed(ordered: list[Candidate], paste: Paste, anchors: Mapping[int, Candidate]
+                      ) -> dict[int, Candidate]:
+    """In a paste that shows one protocol and no sign of the other, the other's own messages go last."""
+    if len(paste.flows) != 1:
+        return {}
+    (shown,) = paste.flows
+    other = tuple(prefix for flow, prefixes in _FLOW_MESSAGES.items() if flow != shown for prefix in prefixes)
+    off = [c for c in ordered if c.code.startswith(other) and c.evidence is not Evidence.RANKED]
+    if not off:
+        return {}
+    last = next((c for c in reversed(ordered) if c.evidence is not Evidence.ENGINE
+                 and not any(_follows(c, o, anchors) for o in off)), None)
+    return {} if last is None else {id(c): last for c in off}
+
+
+def _follows(candidate: Candidate, anchor: Candidate, anchors: Mapping[int, Candidate]) -> bool:
+    """Whether ``candidate`` is ``anchor`` or is shown after it, through the followers in between."""
+    return any(c is anchor for c in _chain(candidate, anchors))
+
+
+def _loops(key: int, anchor: Candidate, anchors: Mapping[int, Candidate]) -> bool:
+    """Whether following ``anchor`` would make the candidate of ``key`` follow itself."""
+    return any(id(c) == key for c in _chain(anchor, anchors))
+
+
+def _chain(candidate: Candidate, anchors: Mapping[int, Candidate]) -> list[Candidate]:
+    """``candidate`` and those it is shown after, nearest first (at most ``MAX_CHAIN`` + 1)."""
+    chain = [candidate]
+    while len(chain) <= MAX_CHAIN and (after := anchors.get(id(chain[-1]), chain[-1].after)) is not None:
+        chain.append(after)
+    return chain
+
+
+#: Followers of followers are few (a status after a check after a message): a longer chain is a loop.
+MAX_CHAIN = 4
+
+
 def explains(entry: Entry, status: Entry) -> bool:
     """Whether ``entry`` names the status (the status or its general entry among its ``related`` or
     ``caused_by``) or is usually carried by it (its ``http_status``)."""
@@ -174,5 +237,5 @@ def _is_problem(candidate: Candidate) -> bool:
 
 
 #: The order rules ``followed`` applies, in turn.
-_RULES: tuple[Callable[[list[Candidate], KnowledgeBase], dict[int, Candidate]], ...] = (
-    _statuses_placed, _checks_placed, _checks_capped)
+_RULES: tuple[Callable[[list[Candidate], Paste, Mapping[int, Candidate]], dict[int, Candidate]], ...] = (
+    _statuses_placed, _checks_placed, _checks_capped, _off_flow_placed)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.diagnostics.engine import diagnose
-from bot.diagnostics.engine.tiers import explains
+from bot.diagnostics.engine.tiers import explains, flows
 from bot.knowledge import load_knowledge
 from tests.unit.diagnostics.engine.test_engine_helpers import assert_wellformed, codes, no_reader_errors
 from tests.unit.diagnostics.strategies import make_jwt
@@ -87,3 +87,28 @@ def test_two_checks_do_not_take_both_leading_places(now):
 def test_a_lone_check_still_leads(now):
     found = codes(run(_expired_token_and(""), now))
     assert found[0] == "token-expired"
+
+
+# --------------------------------------------------------------------------- rule 3: one protocol's messages
+
+def test_a_saml_message_goes_down_in_a_paste_that_shows_only_oauth(now):
+    # "invalid signature" is a SAML message's wording; the paste is about a bearer token (it led before).
+    text = "Calling our API with a bearer access_token fails with 401 Unauthorized: invalid signature"
+    assert codes(run(text, now))[:2] == ["http-401", "msg-saml-signature-invalid"]
+
+
+def test_an_oidc_message_goes_down_in_a_paste_that_shows_only_saml(now):
+    text = "SAML sign-in to the app fails with HTTP 400 Bad Request: token used too early"
+    assert codes(run(text, now))[:2] == ["http-400", "msg-jwt-clock-skew"]
+
+
+def test_a_paste_that_shows_both_protocols_keeps_the_message_first(now):
+    text = "SAML and OIDC apps: bearer access_token fails with 401 Unauthorized: invalid signature"
+    assert codes(run(text, now))[0] == "msg-saml-signature-invalid"
+
+
+def test_the_protocols_a_paste_shows(now):
+    assert flows("<samlp:response> ... relaystate=abc", ()) == {"saml"}
+    assert flows("the id_token is rejected", ()) == {"oidc"}
+    assert flows("something failed", ("jwt",)) == {"oidc"}
+    assert flows("something failed", ()) == frozenset()
