@@ -9,8 +9,8 @@ cannot place gets a short menu of what it can check.
 How the order is decided (``_Found.sort_key``):
 
 1. Problems before notes. A failure is a problem; so is a warning that the IdP
-   or the server printed (an error code, an OAuth error value, a known error message), because that
-   is direct evidence. Warnings from our own checks and symptoms in words come
+   or the server printed (an error code, an OAuth error value, a known error message, an HTTP status
+   such as 429), because that is direct evidence. Warnings from our own checks and symptoms in words come
    next, then information, then what is fine.
 2. Within problems, the more specific evidence first:
    error codes (AADSTS, Okta E0000…, Entra provisioning codes, SCIM scimType,
@@ -37,6 +37,9 @@ Rules that set a finding right after another rather than in its own tier (``tier
   paste that shows signs of the other protocol only (``tiers.flows``: a SAML Response or SAML terms; a
   JWT, OAuth or OIDC terms), with what follows them. A ranked guess is left in its place: its entry's
   wording is often wider than its id (clock skew for any token); measured, moving it cost a case.
+- Ranked guesses yield to exact recognitions (their tier: after every code, exception name, log field,
+  known message and OAuth error value), but a very sure one (``tiers.YIELD_RANKED``) leads the HTTP
+  statuses before it that its entry does not name: a status is not an exact recognition of a cause.
 
 Each rule reads the order the ones before it left; a finding that follows one that moves moves with it.
 

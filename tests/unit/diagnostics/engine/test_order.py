@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 from bot.diagnostics.engine import diagnose
-from bot.diagnostics.engine.tiers import explains, flows
+from bot.diagnostics.engine import diagnosis as engine
+from bot.diagnostics.engine.candidates import Evidence, Paste, from_entry
+from bot.diagnostics.engine.tiers import YIELD_RANKED, explains, flows
 from bot.knowledge import load_knowledge
 from tests.unit.diagnostics.engine.test_engine_helpers import assert_wellformed, codes, no_reader_errors
 from tests.unit.diagnostics.strategies import make_jwt
@@ -112,3 +114,40 @@ def test_the_protocols_a_paste_shows(now):
     assert flows("the id_token is rejected", ()) == {"oidc"}
     assert flows("something failed", ("jwt",)) == {"oidc"}
     assert flows("something failed", ()) == frozenset()
+
+
+# --------------------------------------------------------------------------- rule 4: ranked guesses and statuses
+
+def _ranked_and_status(kb, sure):
+    guess = from_entry(kb.get("symptom-groups-not-synced"), Evidence.RANKED, 0, confidence=sure)
+    status = from_entry(kb.get("http-400"), Evidence.HTTP, 40)
+    paste = Paste(kb=kb, scan="", words="", lowered="")
+    return [c.code for c in engine._ordered([status, guess], paste=paste)]
+
+
+def test_a_very_sure_ranked_guess_leads_a_status(kb):
+    assert _ranked_and_status(kb, YIELD_RANKED + 0.05) == ["symptom-groups-not-synced", "http-400"]
+
+
+def test_a_ranked_guess_below_the_bar_follows_the_status(kb):
+    assert _ranked_and_status(kb, YIELD_RANKED - 0.05) == ["http-400", "symptom-groups-not-synced"]
+
+
+
+def test_a_sure_guess_that_only_restates_the_status_follows_it(kb):
+    # "502 right after login" names the 502: the status the paste printed stays first.
+    guess = from_entry(kb.get("symptom-502-after-login"), Evidence.RANKED, 0, confidence=YIELD_RANKED + 0.05)
+    status = from_entry(kb.get("http-502-sso"), Evidence.HTTP, 40)
+    paste = Paste(kb=kb, scan="", words="", lowered="")
+    assert [c.code for c in engine._ordered([guess, status], paste=paste)] == ["http-502-sso",
+                                                                                "symptom-502-after-login"]
+
+
+# --------------------------------------------------------------------------- a warned status is a problem
+
+def test_a_status_that_warns_comes_before_the_ranked_guesses(kb):
+    # 429 is a warning the server printed: direct evidence, like a warned code (it came after the guesses).
+    guess = from_entry(kb.get("scim-throttling"), Evidence.RANKED, 0, confidence=0.4)
+    status = from_entry(kb.get("http-429"), Evidence.HTTP, 40)
+    assert status.finding.severity.value == "warn"
+    assert [c.code for c in engine._ordered([guess, status])] == ["http-429", "scim-throttling"]
