@@ -3,8 +3,11 @@
 How it works:
 
 * **Documents**: every knowledge entry a person can run into (not the checks' own finding codes and
-  not the engine's notes). Its fields are weighted by repeating them: ``phrases`` (how people say it)
-  three times, ``name`` twice, ``summary`` and ``causes`` once.
+  not the engine's notes). Its fields are weighted by repeating them (``PHRASES_TIMES`` ... ``FIX_TIMES``):
+  ``phrases`` (how people say it) three times, ``name`` twice, ``summary`` and ``causes`` once, ``fix``
+  not at all. Each was cross-validated alone with ``bench/rank_cv.py --ranker-only`` (December 2026, values
+  0-5): none moved the dev pastes' figures by more than a case or two, the fix steps (once or twice) cost
+  five to seven (their words are what to do, not what is seen).
 * **Words**: CamelCase and snake_case split (``InvalidNonceException`` -> invalid nonce exception),
   folded to lower case and stemmed with the Snowball English stemmer (PyStemmer, each word stemmed once
   per process); then each synonym (one or several words) is replaced by its group's first word
@@ -57,7 +60,12 @@ the dev cases) and prints the held-back figures. Measured there and left out bec
 score scaled by the share of the phrase's IDF the paste covers; summing an entry's phrase scores instead
 of taking the best; other k1, b, field repetitions, ``PHRASE_WEIGHT`` and ``SYMPTOM_BOOST`` values (all
 within a case or two); ranked entries put before a generic HTTP status or OAuth error found beside them
-(worse at every threshold).
+(worse at every threshold). Measured with ``--ranker-only`` and dropped, December 2026: two neighbouring
+words as one more term ("redirect loop", "clock skew"), in the phrase index (one case worse on dev) or in
+both indexes (dev's ranked answers six better at top-1, but the whole diagnosis three worse on dev and five
+worse on the fresh set: the pairs' high IDF moves the confidence too); an entry of a product the paste
+shows boosted (x1.1: within a case; x1.2 and more: ten and more worse; demoted, worse too: the product's
+name is already one of the paste's rarest words).
 
 bm25s and PyStemmer take about 165 ms to import, so they are imported on the first paste that needs
 ranking, never on the path of a paste with a code; the index of a knowledge base is built once.
@@ -90,7 +98,12 @@ PHRASE_WEIGHT = 0.5
 SYMPTOM_BOOST = 0.25
 SYMPTOM_MARGIN = 0.8
 CONTEXT_WEIGHT = 0.2  # a routine log line's words, against 1 for the other lines' (bench/rank_cv.py --wrapped)
-_WEIGHTS = (("phrases", 3), ("name", 2), ("summary", 1), ("causes", 1))
+# How many times each field of an entry is repeated in its document (a field's weight; 0 leaves it out).
+PHRASES_TIMES = 3
+NAME_TIMES = 2
+SUMMARY_TIMES = 1
+CAUSES_TIMES = 1
+FIX_TIMES = 0
 _SKIP_SYSTEMS = frozenset({"check", "engine"})
 _WORD_SYSTEMS = frozenset({"message", "symptom", "scim"})
 
@@ -347,9 +360,15 @@ def _rankable(entry: Entry) -> bool:
     return entry.system in _WORD_SYSTEMS or entry.code is None or bool(entry.phrases)
 
 
+def _field_times() -> tuple[tuple[str, int], ...]:
+    """Each field and its repetitions, read when an index is built (bench/rank_cv.py sets them)."""
+    return (("phrases", PHRASES_TIMES), ("name", NAME_TIMES), ("summary", SUMMARY_TIMES), ("causes", CAUSES_TIMES),
+            ("fix", FIX_TIMES))
+
+
 def _document(entry: Entry) -> str:
     parts: list[str] = []
-    for name, times in _WEIGHTS:
+    for name, times in _field_times():
         value: Any = getattr(entry, name)
         text = " ".join(value) if isinstance(value, list) else str(value)
         parts += [text] * times
