@@ -21,7 +21,9 @@ The score a value is chosen by: top-1 plus top-2 hits on the free-text cases (no
 known message had decided first. Most dev pastes are decided by a pattern written after them, so the
 whole diagnosis reaches the ranker for fewer than half of them and a ranking change moves dev's figure
 by a case or two; the held-out pastes reach it far more often. Scored alone, every dev case without a
-code tells how the ranking does, as the held-out cases meet it.
+code tells how the ranking does, as the held-out cases meet it. It flatters whatever the ranker takes from
+the patterns themselves (a pattern written after a dev paste matches it word for word): judge such a change
+by the whole diagnosis (no ``--ranker-only``) and the held-out columns.
 
 ``--wrapped`` asks how the ranking holds when the paste does not come alone: each case without a code is
 set among ten routine log lines (INFO and DEBUG lines of an application log, or logfmt and nginx lines of

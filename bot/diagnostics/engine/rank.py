@@ -76,7 +76,12 @@ name is already one of the paste's rarest words); the product names' own words i
 ("not assign": six worse); the person's lines set aside from the lines with an error word or an error's
 shape, at 0.3-0.7 (two to four worse: the prose says the symptom); when the two best are of one product,
 the best of another product second, or the general entry the first names in ``related`` (within a case);
-``SYMPTOM_MARGIN`` 0.7-1.0 and ``THRESHOLD`` 0.1-0.25 again (the whole diagnosis within a case).
+``SYMPTOM_MARGIN`` 0.7-1.0 and ``THRESHOLD`` 0.1-0.25 again (the whole diagnosis within a case); the phrase
+index's own k1 (0.6, 2.0) and b (0.3-1.0), and ``PHRASE_WEIGHT`` 0.35-1.0 once the patterns' words were in it
+(within two cases); a share of the paste's words an entry holds, as a factor (Lucene's "coord", to the
+power 0.25-1: six to ten worse, long pastes carry many words no entry needs); conversational words
+(greetings, thanks, "question", "idea", days and times of day) as stop words (one worse); the pattern words
+counted among the words an entry shares with the paste (no change).
 
 bm25s and PyStemmer take about 165 ms to import, so they are imported on the first paste that needs
 ranking, never on the path of a paste with a code; the index of a knowledge base is built once.
