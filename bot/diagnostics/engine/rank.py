@@ -80,8 +80,13 @@ the best of another product second, or the general entry the first names in ``re
 index's own k1 (0.6, 2.0) and b (0.3-1.0), and ``PHRASE_WEIGHT`` 0.35-1.0 once the patterns' words were in it
 (within two cases); a share of the paste's words an entry holds, as a factor (Lucene's "coord", to the
 power 0.25-1: six to ten worse, long pastes carry many words no entry needs); conversational words
-(greetings, thanks, "question", "idea", days and times of day) as stop words (one worse); the pattern words
-counted among the words an entry shares with the paste (no change).
+(greetings, thanks, "question", "idea", days and times of day) as stop words (one dev case worse, a near
+tie the changed word statistics tipped; the held-out columns unchanged); the pattern words
+counted among the words an entry shares with the paste (no change); only the 15-40 rarest of a long
+paste's words (up to five worse); each entry lifted by 0.1-0.35 times the best score among the entries it
+names in ``related`` or that name it (two to five worse); a symptom whose pattern matched exempt from
+``MIN_MATCHED`` (no change), and ``MIN_MATCHED`` 1 or 3 (no change); symptom entries lifted (x1.1-1.3) for
+a paste with no error word or error's shape in it, and lowered for one with (two to four worse).
 
 bm25s and PyStemmer take about 165 ms to import, so they are imported on the first paste that needs
 ranking, never on the path of a paste with a code; the index of a knowledge base is built once.
@@ -116,6 +121,7 @@ SYMPTOM_BOOST = 0.25
 SYMPTOM_MARGIN = 0.8
 PATTERN_PHRASES = True  # the literal words of each message pattern, one more phrase of its entry
 PATTERN_MIN_WORDS = 2
+SAID_EXEMPT = False
 CONTEXT_WEIGHT = 0.2  # a routine log line's words, against 1 for the other lines' (bench/rank_cv.py --wrapped)
 # How many times each field of an entry is repeated in its document (a field's weight; 0 leaves it out).
 PHRASES_TIMES = 3
@@ -309,7 +315,7 @@ class Ranker:
             if score <= 0.0:
                 break
             matched = [w for w in query if w in self._doc_words[index]]
-            if len(matched) < MIN_MATCHED:
+            if len(matched) < MIN_MATCHED and not (SAID_EXEMPT and int(index) in boosted):
                 continue
             if top is None:
                 following = float(scores[order[place + 1]]) if place + 1 < len(order) else 0.0
