@@ -3,8 +3,11 @@
 How it works:
 
 * **Documents**: every knowledge entry a person can run into (not the checks' own finding codes and
-  not the engine's notes). Its fields are weighted by repeating them: ``phrases`` (how people say it)
-  three times, ``name`` twice, ``summary`` and ``causes`` once.
+  not the engine's notes). Its fields are weighted by repeating them (``PHRASES_TIMES`` ... ``FIX_TIMES``):
+  ``phrases`` (how people say it) three times, ``name`` twice, ``summary`` and ``causes`` once, ``fix``
+  not at all. Each was cross-validated alone with ``bench/rank_cv.py --ranker-only`` (December 2026, values
+  0-5): none moved the dev pastes' figures by more than a case or two, the fix steps (once or twice) cost
+  five to seven (their words are what to do, not what is seen).
 * **Words**: CamelCase and snake_case split (``InvalidNonceException`` -> invalid nonce exception),
   folded to lower case and stemmed with the Snowball English stemmer (PyStemmer, each word stemmed once
   per process); then each synonym (one or several words) is replaced by its group's first word
@@ -22,9 +25,15 @@ How it works:
   pastes on their own (68%/88%).
 * **Ranking**: Okapi BM25 (bm25s, k1=1.2, b=0.75) over those words, plus ``PHRASE_WEIGHT`` times the
   BM25 score of the entry's best phrase in a second index of the phrases alone (a paste that says most
-  of one phrase is said the way people describe that problem). bm25s builds both indexes; a paste's
-  scores are the sum of its words' columns, cut once per word (``columns.Columns``: one ``bincount``, or a dict when the
-  columns are very short).
+  of one phrase is said the way people describe that problem). The literal words of each of the entry's
+  message patterns (``_pattern_text``: the regex syntax, classes and look-arounds blanked) are phrases of
+  it there too (``PATTERN_PHRASES``): a paste that words a known message a little differently, so that the
+  pattern misses it, still says most of the message's words (a pattern of fewer than ``PATTERN_MIN_WORDS``
+  words, a code's, is none). Measured December 2026: the whole diagnosis on dev one case better at top-1
+  and at top-2 (without a code), fresh2 one better at each, the other columns unchanged; the same words in
+  the index of whole entries as well (once or twice) did no better. bm25s builds both indexes; a paste's
+  scores are the sum of its words' columns, cut once per word (``columns.Columns``: one ``bincount``, or a
+  dict when the columns are very short).
 * **Products**: an entry of one product (``bot/knowledge/products.py``: Keycloak, AD FS, ASP.NET, Okta,
   Entra ...) is an answer only when the paste shows that product; it is masked out before the best
   entries are taken.
@@ -57,7 +66,27 @@ the dev cases) and prints the held-back figures. Measured there and left out bec
 score scaled by the share of the phrase's IDF the paste covers; summing an entry's phrase scores instead
 of taking the best; other k1, b, field repetitions, ``PHRASE_WEIGHT`` and ``SYMPTOM_BOOST`` values (all
 within a case or two); ranked entries put before a generic HTTP status or OAuth error found beside them
-(worse at every threshold).
+(worse at every threshold). Measured with ``--ranker-only`` and dropped, December 2026: two neighbouring
+words as one more term ("redirect loop", "clock skew"), in the phrase index (one case worse on dev) or in
+both indexes (dev's ranked answers six better at top-1, but the whole diagnosis three worse on dev and five
+worse on the fresh set: the pairs' high IDF moves the confidence too); an entry of a product the paste
+shows boosted (x1.1: within a case; x1.2 and more: ten and more worse; demoted, worse too: the product's
+name is already one of the paste's rarest words); the product names' own words in the paste ("spring",
+"okta") counted at 0-0.7 (two to six worse); a negation joined to the word it bears on as one more term
+("not assign": six worse); the person's lines set aside from the lines with an error word or an error's
+shape, at 0.3-0.7 (two to four worse: the prose says the symptom); when the two best are of one product,
+the best of another product second, or the general entry the first names in ``related`` (within a case);
+``SYMPTOM_MARGIN`` 0.7-1.0 and ``THRESHOLD`` 0.1-0.25 again (the whole diagnosis within a case); the phrase
+index's own k1 (0.6, 2.0) and b (0.3-1.0), and ``PHRASE_WEIGHT`` 0.35-1.0 once the patterns' words were in it
+(within two cases); a share of the paste's words an entry holds, as a factor (Lucene's "coord", to the
+power 0.25-1: six to ten worse, long pastes carry many words no entry needs); conversational words
+(greetings, thanks, "question", "idea", days and times of day) as stop words (one dev case worse, a near
+tie the changed word statistics tipped; the held-out columns unchanged); the pattern words
+counted among the words an entry shares with the paste (no change); only the 15-40 rarest of a long
+paste's words (up to five worse); each entry lifted by 0.1-0.35 times the best score among the entries it
+names in ``related`` or that name it (two to five worse); a symptom whose pattern matched exempt from
+``MIN_MATCHED`` (no change), and ``MIN_MATCHED`` 1 or 3 (no change); symptom entries lifted (x1.1-1.3) for
+a paste with no error word or error's shape in it, and lowered for one with (two to four worse).
 
 bm25s and PyStemmer take about 165 ms to import, so they are imported on the first paste that needs
 ranking, never on the path of a paste with a code; the index of a knowledge base is built once.
@@ -66,6 +95,7 @@ ranking, never on the path of a paste with a code; the index of a knowledge base
 from __future__ import annotations
 
 import math
+import re
 import threading
 import weakref
 from dataclasses import dataclass
@@ -89,8 +119,16 @@ MAX_RESULTS = 3
 PHRASE_WEIGHT = 0.5
 SYMPTOM_BOOST = 0.25
 SYMPTOM_MARGIN = 0.8
+PATTERN_PHRASES = True  # the literal words of each message pattern, one more phrase of its entry
+PATTERN_MIN_WORDS = 2
+SAID_EXEMPT = False
 CONTEXT_WEIGHT = 0.2  # a routine log line's words, against 1 for the other lines' (bench/rank_cv.py --wrapped)
-_WEIGHTS = (("phrases", 3), ("name", 2), ("summary", 1), ("causes", 1))
+# How many times each field of an entry is repeated in its document (a field's weight; 0 leaves it out).
+PHRASES_TIMES = 3
+NAME_TIMES = 2
+SUMMARY_TIMES = 1
+CAUSES_TIMES = 1
+FIX_TIMES = 0
 _SKIP_SYSTEMS = frozenset({"check", "engine"})
 _WORD_SYSTEMS = frozenset({"message", "symptom", "scim"})
 
@@ -162,11 +200,9 @@ class Ranker:
         phrases: list[list[str]] = []
         owner_of_phrase: list[int] = []
         for index, entry in enumerate(self.entries):
-            for phrase in entry.phrases:
-                words = self.words(phrase)
-                if words:
-                    phrases.append(words)
-                    owner_of_phrase.append(index)
+            for words in self._phrases_of(entry):
+                phrases.append(words)
+                owner_of_phrase.append(index)
         self._phrase_bm25 = bm25s.BM25(k1=1.2, b=0.75) if phrases else None
         if self._phrase_bm25 is not None:
             self._phrase_bm25.index(phrases, show_progress=False)
@@ -185,6 +221,18 @@ class Ranker:
         self._idf = {w: math.log(1 + (documents - n + 0.5) / (n + 0.5)) for w, n in frequency.items()}
         self._doc_words = [frozenset(words) for words in corpus]
         self._index = {entry.id: index for index, entry in enumerate(self.entries)}
+
+    def _phrases_of(self, entry: Entry) -> list[list[str]]:
+        """The words of each of the entry's phrases, then of each of its message patterns (``PATTERN_PHRASES``)
+        that says at least PATTERN_MIN_WORDS words (a code's pattern, "msis7054", is no wording) and is not one
+        of its phrases already."""
+        found = [words for words in map(self.words, entry.phrases) if words]
+        if PATTERN_PHRASES:
+            for pattern in entry.patterns:
+                words = self.words(_pattern_text(pattern))
+                if len(words) >= PATTERN_MIN_WORDS and words not in found:
+                    found.append(words)
+        return found
 
     def words(self, text: str, *, fold: bool = True) -> list[str]:
         """The stemmed, synonym-folded (unless ``fold`` is false), stop-word-free words of ``text``."""
@@ -267,7 +315,7 @@ class Ranker:
             if score <= 0.0:
                 break
             matched = [w for w in query if w in self._doc_words[index]]
-            if len(matched) < MIN_MATCHED:
+            if len(matched) < MIN_MATCHED and not (SAID_EXEMPT and int(index) in boosted):
                 continue
             if top is None:
                 following = float(scores[order[place + 1]]) if place + 1 < len(order) else 0.0
@@ -347,9 +395,26 @@ def _rankable(entry: Entry) -> bool:
     return entry.system in _WORD_SYSTEMS or entry.code is None or bool(entry.phrases)
 
 
+# What is no word of the message in a pattern: a look-around (what must not be there), a class of characters,
+# an escape, a count, the syntax of groups and repeats. Each alternative of a group stays (either wording).
+_NOT_WORDS = re.compile(r"\(\?<?[!=](?:\\.|[^()\\])*\)|\[(?:\\.|[^\]\\])*\]|\\[a-zA-Z]|\(\?:|\{\d*,?\d*\}"
+                        r"|\\.|[()?*+|^$.]")
+
+
+def _pattern_text(pattern: str) -> str:
+    """The literal words of a message pattern (its regex syntax blanked)."""
+    return _NOT_WORDS.sub(" ", pattern)
+
+
+def _field_times() -> tuple[tuple[str, int], ...]:
+    """Each field and its repetitions, read when an index is built (bench/rank_cv.py sets them)."""
+    return (("phrases", PHRASES_TIMES), ("name", NAME_TIMES), ("summary", SUMMARY_TIMES), ("causes", CAUSES_TIMES),
+            ("fix", FIX_TIMES))
+
+
 def _document(entry: Entry) -> str:
     parts: list[str] = []
-    for name, times in _WEIGHTS:
+    for name, times in _field_times():
         value: Any = getattr(entry, name)
         text = " ".join(value) if isinstance(value, list) else str(value)
         parts += [text] * times
