@@ -1,0 +1,67 @@
+"""SAML service-provider messages from a survey of public threads (session 8), recognised as printed.
+
+Each case is a message as the library or app prints it (its source named beside it; placeholders filled
+with example values). ``FIRST`` runs it through ``KnowledgeBase.match_text``, the way the engine reads a
+paste, and wants the entry that holds the cause first; ``TOP_TWO`` runs the whole engine (``diagnose``) and
+wants the entry among the first two findings, the bar an answer is judged by. ``NEAR`` holds look-alike
+text that must not bring the entry up.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.diagnostics.engine import diagnose
+
+# (message as printed, entry that must come first, where the string comes from)
+FIRST = [
+    ("[ERROR][saml2.response] destination 'https://app.example.com/saml/acs' not in return addresses "
+     "'['http://app.example.com/saml/acs']'", "msg-saml-sp-url-misdetected", "pysaml2 response.py"),
+    ("[ERROR][saml2.response] https://app.example.com/saml/callback not in ['http://app.example.com/saml/callback']",
+     "msg-saml-sp-url-misdetected", "pysaml2 response.py (older releases)"),
+    ("SAML message delivered with POST to incorrect server URL.", "msg-saml-sp-url-misdetected",
+     "Shibboleth SP CommonErrors"),
+    ("Invalid assertion consumer service URL", "msg-saml-acs-not-registered", "Shibboleth IdP error page"),
+    ("ERROR XMLTooling.Decrypter: Unable to resolve any key decryption keys.", "msg-saml-decrypt-failed",
+     "Shibboleth SP shibd.log"),
+    ("Saml2AuthenticationException: [malformed_response_data] Unable to inflate string",
+     "msg-saml-response-malformed", "Spring Security Saml2AuthenticationException"),
+    ("Login failed: Corresponding relay state was not found", "msg-saml-idp-initiated-rejected",
+     "Grafana SAML troubleshooting"),
+    ("WARN Shibboleth.SessionInitiator.SAML2 [1]: unable to locate metadata for provider "
+     "(https://idp.example.org/idp/shibboleth)", "msg-saml-sp-idp-metadata-missing", "Shibboleth SP shibd.log"),
+]
+
+# (text as people post it, entry that must be among the first two findings, what the thread confirmed)
+TOP_TWO = [
+    ("Azure signs only the assertion, not the top-level Response, and passport-saml rejects it",
+     "msg-node-saml-response-signature-required", "passport-saml: response signature required since 4.x"),
+]
+
+# (look-alike text, entry it must not bring up)
+NEAR = [
+    ("user alice not in return group list", "msg-saml-sp-url-misdetected"),
+    ("the relay station was not found on the map", "msg-saml-idp-initiated-rejected"),
+    ("unable to inflate the balloon", "msg-saml-response-malformed"),
+]
+
+
+def _ids(kb, text: str) -> list[str]:
+    return [m.entry.id for m in kb.match_text(text)]
+
+
+@pytest.mark.parametrize(("text", "expected", "source"), FIRST, ids=[c[1] + ":" + c[2] for c in FIRST])
+def test_the_message_as_printed_leads_to_its_entry(kb, text, expected, source):
+    ids = _ids(kb, text)
+    assert ids and ids[0] == expected, f"{source}: {ids}"
+
+
+@pytest.mark.parametrize(("text", "expected", "source"), TOP_TWO, ids=[c[1] for c in TOP_TWO])
+def test_the_cause_is_among_the_first_two_findings(now, text, expected, source):
+    codes = [f.code for f in diagnose(text, now=now).findings]
+    assert expected in codes[:2], f"{source}: {codes}"
+
+
+@pytest.mark.parametrize(("text", "entry_id"), NEAR)
+def test_look_alike_text_does_not_bring_the_entry_up(kb, text, entry_id):
+    assert entry_id not in _ids(kb, text)
