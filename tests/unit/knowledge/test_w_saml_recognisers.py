@@ -30,12 +30,34 @@ FIRST = [
      "Grafana SAML troubleshooting"),
     ("WARN Shibboleth.SessionInitiator.SAML2 [1]: unable to locate metadata for provider "
      "(https://idp.example.org/idp/shibboleth)", "msg-saml-sp-idp-metadata-missing", "Shibboleth SP shibd.log"),
+    # New entries (bot/knowledge/data/saml_sp_survey.toml)
+    ("client_error: No active session(s) found matching LogoutRequest", "msg-saml-logout-session-not-matched",
+     "Auth0 LogoutResponse status message"),
+    ("Missing SessionIndex: session participants MUST include at least one <SessionIndex> element in the logout "
+     "request", "msg-saml-logout-session-not-matched", "SimpleSAMLphp IdP StatusMessage"),
+    ("Invalid Session Participant", "msg-saml-logout-session-not-matched", "saml-idp (Node) SLO handler"),
+    ("OneLogin_Saml2_Error: Trying to sign the SAML Request but can't load the SP private key.",
+     "msg-saml-sp-signing-key-unusable", "python3-saml utils.py add_sign / auth.py"),
+    ("Cannot sign metadata: missing SP private key.", "msg-saml-sp-signing-key-unusable", "php-saml Settings.php"),
+    ("saml2.sigver.XmlsecError: returncode=1\nerror=Signature status: FAILED\nFailure reason: KEY-NOT-FOUND\n"
+     "Error: failed to sign file \"/tmp/tmpipdsmmnp.xml\"", "msg-saml-sp-signing-key-unusable",
+     "pysaml2 sigver.py running xmlsec1 --sign"),
+    ("Error: options.privateKey is required", "msg-saml-sp-signing-key-unusable", "node-saml saml.ts signing"),
+    ("Can't connect to listener process", "msg-shibboleth-shibd-unreachable", "Shibboleth SP CommonErrors (SELinux)"),
+    ("GET https://sp.example.org/Shibboleth.sso/SAML2/POST 404 Not Found", "msg-shibboleth-handler-not-reached",
+     "Apache access log with the handler proxied to the app"),
+    ("the NameID changes on every login, so the app creates a new account", "msg-saml-nameid-changes-each-login",
+     "omniauth-saml / GitLab thread wording"),
 ]
 
 # (text as people post it, entry that must be among the first two findings, what the thread confirmed)
 TOP_TWO = [
     ("Azure signs only the assertion, not the top-level Response, and passport-saml rejects it",
      "msg-node-saml-response-signature-required", "passport-saml: response signature required since 4.x"),
+    ("Shibboleth Error: opensaml::BindingException Cannot connect to shibd process, a site adminstrator should be "
+     "notified.", "msg-shibboleth-shibd-unreachable", "Shibboleth SP error page"),
+    ("GitLab creates a new user every time I log in with SAML, the NameID is different every time",
+     "msg-saml-nameid-changes-each-login", "transient NameID keyed as the user's id"),
 ]
 
 # (look-alike text, entry it must not bring up)
@@ -43,6 +65,10 @@ NEAR = [
     ("user alice not in return group list", "msg-saml-sp-url-misdetected"),
     ("the relay station was not found on the map", "msg-saml-idp-initiated-rejected"),
     ("unable to inflate the balloon", "msg-saml-response-malformed"),
+    ("the session index page is missing a title", "msg-saml-logout-session-not-matched"),
+    ("cannot connect to the database process", "msg-shibboleth-shibd-unreachable"),
+    ("GET /static/app.js 404 Not Found", "msg-shibboleth-handler-not-reached"),
+    ("the private key is required for TLS on port 443", "msg-saml-sp-signing-key-unusable"),
 ]
 
 
