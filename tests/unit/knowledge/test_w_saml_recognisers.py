@@ -48,6 +48,16 @@ FIRST = [
      "Apache access log with the handler proxied to the app"),
     ("the NameID changes on every login, so the app creates a new account", "msg-saml-nameid-changes-each-login",
      "omniauth-saml / GitLab thread wording"),
+    ('Started GET "/auth/failure?message=invalid_ticket&strategy=saml" for 10.0.0.5',
+     "msg-omniauth-saml-invalid-ticket", "omniauth-saml failure redirect (Redmine, GitLab logs)"),
+    ('Could not authenticate you from SAML because "Invalid ticket".', "msg-omniauth-saml-invalid-ticket",
+     "GitLab sign-in page"),
+    ("Authentication failure! invalid_ticket: OneLogin::RubySaml::ValidationError, Fingerprint mismatch",
+     "msg-saml-fingerprint-mismatch", "ruby-saml's reason leads over the omniauth wrapper"),
+    ("Error: Expected 1 EncryptedAssertion; found 0", "msg-saml-assertion-not-encrypted",
+     "saml2-js (Clever) without allow_unencrypted_assertion"),
+    ("SAML: Cannot initialize saml SP properly, missing SpCert in the config", "msg-saml-sp-signing-key-unusable",
+     "Rancher SAML auth provider"),
 ]
 
 # (text as people post it, entry that must be among the first two findings, what the thread confirmed)
@@ -69,6 +79,7 @@ NEAR = [
     ("cannot connect to the database process", "msg-shibboleth-shibd-unreachable"),
     ("GET /static/app.js 404 Not Found", "msg-shibboleth-handler-not-reached"),
     ("the private key is required for TLS on port 443", "msg-saml-sp-signing-key-unusable"),
+    ("the lottery ticket was invalid_ticket_number 42", "msg-omniauth-saml-invalid-ticket"),
 ]
 
 
