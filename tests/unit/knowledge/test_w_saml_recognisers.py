@@ -58,6 +58,19 @@ FIRST = [
      "saml2-js (Clever) without allow_unencrypted_assertion"),
     ("SAML: Cannot initialize saml SP properly, missing SpCert in the config", "msg-saml-sp-signing-key-unusable",
      "Rancher SAML auth provider"),
+    # Library strings read from the sources (node-saml src/saml.ts, pysaml2 response.py and mdstore.py,
+    # djangosaml2 views.py, ruby-saml response.rb)
+    ("Error: Invalid query signature", "msg-saml-logout-signature-invalid", "node-saml validateRedirect"),
+    ("[ERROR] saml2.response: No valid recipient", "msg-saml-subject-confirmation-failed", "pysaml2 response.py"),
+    ("ERROR saml2.mdstore Unknown system entity: https://idp.example.org/idp", "msg-saml-sp-idp-metadata-missing",
+     "pysaml2 mdstore.py"),
+    ("Entity descriptor (entity id:https://idp.example.org/idp) too old", "msg-saml-sp-idp-metadata-missing",
+     "pysaml2 mdstore.py (validUntil passed)"),
+    ("WARNING The RelayState parameter exists but is empty", "msg-saml-relaystate-missing", "djangosaml2 views.py"),
+    ("WARNING Missing Authentication Context from IdP.", "msg-saml-noauthncontext", "djangosaml2 views.py"),
+    ("invalid_ticket: OneLogin::RubySaml::ValidationError, Blank response", "msg-saml-acs-body-not-parsed",
+     "ruby-saml response.rb"),
+    ("No SAMLResponse or SAMLRequest parameter found", "msg-saml-acs-body-not-parsed", "djangosaml2 views.py"),
 ]
 
 # (text as people post it, entry that must be among the first two findings, what the thread confirmed)
@@ -80,6 +93,7 @@ NEAR = [
     ("GET /static/app.js 404 Not Found", "msg-shibboleth-handler-not-reached"),
     ("the private key is required for TLS on port 443", "msg-saml-sp-signing-key-unusable"),
     ("the lottery ticket was invalid_ticket_number 42", "msg-omniauth-saml-invalid-ticket"),
+    ("no valid recipients were given for the newsletter", "msg-saml-subject-confirmation-failed"),
 ]
 
 
