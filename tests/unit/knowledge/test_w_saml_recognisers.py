@@ -71,6 +71,16 @@ FIRST = [
     ("invalid_ticket: OneLogin::RubySaml::ValidationError, Blank response", "msg-saml-acs-body-not-parsed",
      "ruby-saml response.rb"),
     ("No SAMLResponse or SAMLRequest parameter found", "msg-saml-acs-body-not-parsed", "djangosaml2 views.py"),
+    # SimpleSAMLphp's saml2 library (src/SAML2/Binding.php, HTTPRedirect.php, Utils.php) and php-saml
+    ("Missing SAMLRequest or SAMLResponse parameter.", "msg-saml-acs-body-not-parsed", "saml2 Binding.php"),
+    ("SimpleSAML\\Error\\Error: Unable to find the SAML 2 binding used for this request.",
+     "msg-saml-acs-body-not-parsed", "saml2 Binding::getCurrentBinding"),
+    ("Error while inflating SAML message.", "msg-saml-response-malformed", "saml2 HTTPRedirect.php"),
+    ("Unable to load validating public key from PEM string.", "msg-saml-idp-cert-not-configured", "saml2 Utils.php"),
+    ("SAML LogoutRequest/LogoutResponse not found. Only supported HTTP_REDIRECT Binding",
+     "msg-saml-binding-not-enabled", "php-saml Auth::processSLO"),
+    ("Element '{http://www.w3.org/2000/09/xmldsig#}X509Certificate': 'sp.crt' is not a valid value of the atomic "
+     "type 'xs:base64Binary'.", "msg-saml-sp-signing-key-unusable", "python3-saml metadata validation"),
 ]
 
 # (text as people post it, entry that must be among the first two findings, what the thread confirmed)
