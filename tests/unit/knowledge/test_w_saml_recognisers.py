@@ -91,6 +91,11 @@ TOP_TWO = [
      "notified.", "msg-shibboleth-shibd-unreachable", "Shibboleth SP error page"),
     ("GitLab creates a new user every time I log in with SAML, the NameID is different every time",
      "msg-saml-nameid-changes-each-login", "transient NameID keyed as the user's id"),
+    # An exact message with the environment around it: the cause its cues point at comes second.
+    ("python3-saml behind nginx: A valid SubjectConfirmation was not found on this Response",
+     "msg-proxy-tls-termination", "Recipient built from the internal http URL"),
+    ('Could not authenticate you from SAML because "Invalid ticket". GitLab is behind an nginx reverse proxy',
+     "msg-proxy-tls-termination", "ACS URL seen as http behind the proxy"),
 ]
 
 # (look-alike text, entry it must not bring up)
