@@ -81,6 +81,8 @@ FIRST = [
      "msg-saml-binding-not-enabled", "php-saml Auth::processSLO"),
     ("Element '{http://www.w3.org/2000/09/xmldsig#}X509Certificate': 'sp.crt' is not a valid value of the atomic "
      "type 'xs:base64Binary'.", "msg-saml-sp-signing-key-unusable", "python3-saml metadata validation"),
+    ("Caused by: java.security.SignatureException: Signature length not correct: got 512 but was expecting 256",
+     "msg-idp-signing-cert-rollover", "JDK RSASignature via Keycloak SamlProtocolUtils (4096-bit key, 2048-bit cert)"),
 ]
 
 # (text as people post it, entry that must be among the first two findings, what the thread confirmed)
