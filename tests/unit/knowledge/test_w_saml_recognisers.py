@@ -83,6 +83,14 @@ FIRST = [
      "type 'xs:base64Binary'.", "msg-saml-sp-signing-key-unusable", "python3-saml metadata validation"),
     ("Caused by: java.security.SignatureException: Signature length not correct: got 512 but was expecting 256",
      "msg-idp-signing-cert-rollover", "JDK RSASignature via Keycloak SamlProtocolUtils (4096-bit key, 2048-bit cert)"),
+    # pac4j (Jenkins SAML plugin) and pysaml2
+    ("org.pac4j.saml.exceptions.SAMLException: No valid subject assertion found in response",
+     "msg-saml-subject-confirmation-failed", "pac4j SAML2DefaultResponseValidator"),
+    ("org.pac4j.saml.exceptions.SAMLException: Signature is not trusted", "msg-idp-signing-cert-rollover",
+     "pac4j SAML2DefaultResponseValidator.validateSignature"),
+    ("org.pac4j.saml.exceptions.SAMLEndpointMismatchException: SAML configuration does not allow response "
+     "Destination to be null", "msg-saml-destination-required", "pac4j AbstractSAML2ResponseValidator.verifyEndpoint"),
+    ("ValueError: Missing assertion", "msg-saml-no-assertion", "pysaml2 response.py get_subject"),
 ]
 
 # (text as people post it, entry that must be among the first two findings, what the thread confirmed)
@@ -111,6 +119,7 @@ NEAR = [
     ("the private key is required for TLS on port 443", "msg-saml-sp-signing-key-unusable"),
     ("the lottery ticket was invalid_ticket_number 42", "msg-omniauth-saml-invalid-ticket"),
     ("no valid recipients were given for the newsletter", "msg-saml-subject-confirmation-failed"),
+    ("the mail destination cannot be null in this form", "msg-saml-destination-required"),
 ]
 
 
