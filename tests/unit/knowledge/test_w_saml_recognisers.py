@@ -91,6 +91,8 @@ FIRST = [
     ("org.pac4j.saml.exceptions.SAMLEndpointMismatchException: SAML configuration does not allow response "
      "Destination to be null", "msg-saml-destination-required", "pac4j AbstractSAML2ResponseValidator.verifyEndpoint"),
     ("ValueError: Missing assertion", "msg-saml-no-assertion", "pysaml2 response.py get_subject"),
+    ("Sustainsys.Saml2.Exceptions.NoSamlResponseFoundException: No Saml2 Response found in the http request.",
+     "msg-saml-acs-body-not-parsed", "Sustainsys.Saml2 v2 AcsCommand"),
 ]
 
 # (text as people post it, entry that must be among the first two findings, what the thread confirmed)
