@@ -121,6 +121,9 @@ PRODUCTS: dict[str, Product] = {p.name: p for p in (
     # Duo sits beside another IdP (Okta, Entra, AD FS, Keycloak), so it is no rival of them either.
     Product("duo", ("msg-duo-",), False, signs=("duosecurity", "duo security", "duo universal", "duo push",
                                                 "duo_universal", "duo_client"), words=("duo",)),
+    # Firebase Authentication (and Identity Platform, its paid form) signs users in for the app: a library here.
+    Product("firebase", ("msg-firebase-",), False, signs=("firebase", "identity platform", "signinwithredirect",
+                                                          "signinwithpopup")),
 )}
 
 #: Products that appear together in one paste as a matter of course, so neither rules the other out.

@@ -1,0 +1,90 @@
+"""Web apps, SDKs and proxies surveyed in session 8: their messages lead to the entry that explains them.
+
+Each case is a message as the software prints it, with where it comes from (the project's source or the
+page it shows). ``match_text`` returns entries in text order, so each case asserts that the intended entry
+is the *first* match. The negatives check that near texts do not pull the entries in.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.diagnostics.engine import diagnose
+
+CASES = [
+    # -- openid-client lib/client.js callback(), oauth4webapi validateAuthResponse, OpenIddict client
+    ("RPError: iss missing from the response", "msg-oidc-authorization-response-iss", "openid-client client.js"),
+    ('OperationProcessingError: response parameter "iss" (issuer) missing', "msg-oidc-authorization-response-iss",
+     "oauth4webapi validateAuthResponse"),
+    ("error: invalid_request The 'iss' parameter cannot be used when 'authorization_response_iss_parameter_supported' "
+     "is not supported by the authorization server.", "msg-oidc-authorization-response-iss", "OpenIddict client"),
+    # -- Firebase Auth handler page and auth error codes (packages/auth/src/core/errors.ts)
+    ("Unable to process request due to missing initial state. This may happen if browser sessionStorage is "
+     "inaccessible or accidentally cleared. Some specific scenarios are - 1) Using IDP-Initiated SAML SSO. 2) Using "
+     "signInWithRedirect in a storage-partitioned browser environment.", "msg-firebase-missing-initial-state",
+     "Firebase auth handler page"),
+    ("FirebaseError: Firebase: Error (auth/unauthorized-domain).", "msg-firebase-unauthorized-domain",
+     "firebase-js-sdk auth errors.ts"),
+    ("Uncaught Error: This domain is not authorized for OAuth operations for your Firebase project. Edit the list of "
+     "authorized domains from the Firebase console.", "msg-firebase-unauthorized-domain", "firebase-js-sdk errors.ts"),
+    ("Firebase: Error (auth/account-exists-with-different-credential).", "msg-account-not-linked",
+     "firebase-js-sdk errors.ts"),
+    # -- Supabase auth-js GoTrueClient._exchangeCodeForSession and the GoTrue server
+    ("AuthPKCECodeVerifierMissingError: PKCE code verifier not found in storage. This can happen if the auth flow was "
+     "initiated in a different browser or device", "msg-pkce-verifier-invalid", "supabase auth-js errors.ts"),
+    ("AuthApiError: invalid request: both auth code and code verifier should be non-empty", "msg-pkce-verifier-invalid",
+     "Supabase Auth (GoTrue) token endpoint"),
+    # -- goth gothic/gothic.go getFromSession, goth_fiber
+    ('{"status":"error","message":"Failed to get user: could not find a matching session for this request"}',
+     "msg-goth-session-not-found", "goth gothic.go"),
+    # -- Ory Kratos x/nosurf.go (ErrInvalidCSRFToken)
+    ('{"error":{"id":"security_csrf_violation","code":403,"status":"Forbidden","reason":"Please retry the flow and '
+     'optionally clear your cookies. The request was rejected to protect you from Cross-Site-Request-Forgery (CSRF) '
+     'which could cause account takeover"}}', "msg-ory-kratos-csrf-violation", "Kratos x/nosurf.go"),
+    # -- Matrix Synapse synapse/handlers/oidc.py and its SSO error page
+    ("There was an error during authentication:\ninvalid_session: Must supply serialized macaroon",
+     "msg-synapse-oidc-session", "Synapse sso_error.html with oidc.py"),
+    ("synapse.handlers.oidc - ERROR - GET-12 - Invalid session for OIDC callback", "msg-synapse-oidc-session",
+     "synapse handlers/oidc.py"),
+    # -- MinIO cmd/sts-handlers.go
+    ("Error from IDP\nAn error occurred, please try again\nPolicy=configAdmin claim missing from the JWT token, "
+     "credentials will not be generated", "msg-minio-policy-claim-missing", "minio sts-handlers.go via the console"),
+    ("None of the given policies (`readwrite-team`) are defined, credentials will not be generated",
+     "msg-minio-policy-claim-missing", "minio sts-handlers.go"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected", "source"), CASES)
+def test_the_message_leads_to_its_entry(kb, text, expected, source):
+    found = [m.entry.id for m in kb.match_text(text)]
+    assert found, f"nothing matched the {source} text"
+    assert found[0] == expected, f"{source}: expected {expected} first, got {found}"
+
+
+# Whole pastes through the engine: the entry leads the diagnosis.
+ENGINE_CASES = [
+    ("Failed to get user: could not find a matching session for this request", "msg-goth-session-not-found"),
+    ("Unable to process request due to missing initial state.", "msg-firebase-missing-initial-state"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ENGINE_CASES)
+def test_the_engine_leads_with_the_entry(text, expected, now):
+    report = diagnose(text, now=now)
+    assert report.findings[0].code == expected, [f.code for f in report.findings]
+
+
+NOT_THESE = [
+    ("The issuer (iss) claim is missing from the access token", "msg-oidc-authorization-response-iss"),
+    ("Please add localhost to the authorized JavaScript origins", "msg-firebase-unauthorized-domain"),
+    ("The session could not be found, please sign in again", "msg-goth-session-not-found"),
+    ("CSRF token mismatch", "msg-ory-kratos-csrf-violation"),
+    ("Invalid session", "msg-synapse-oidc-session"),
+    ("groups claim missing from the ID token", "msg-minio-policy-claim-missing"),
+    ("initial state of the form is missing", "msg-firebase-missing-initial-state"),
+]
+
+
+@pytest.mark.parametrize(("text", "unwanted"), NOT_THESE)
+def test_look_alike_text_does_not_bring_up_the_entry(kb, text, unwanted):
+    assert unwanted not in [m.entry.id for m in kb.match_text(text)]
