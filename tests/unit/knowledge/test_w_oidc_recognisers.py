@@ -51,6 +51,28 @@ CASES = [
      "credentials will not be generated", "msg-minio-policy-claim-missing", "minio sts-handlers.go via the console"),
     ("None of the given policies (`readwrite-team`) are defined, credentials will not be generated",
      "msg-minio-policy-claim-missing", "minio sts-handlers.go"),
+    # -- Refresh-token rotation: Supabase Auth (GoTrue) and Keycloak's token endpoint
+    ("AuthApiError: Invalid Refresh Token: Already Used", "msg-refresh-token-reuse", "Supabase Auth refresh grant"),
+    ('api(Auth.AuthError.APIError(error: Optional("invalid_grant"), errorDescription: Optional("Invalid Refresh Token: '
+     'Refresh Token Not Found")))', "msg-refresh-token-reuse", "supabase-swift"),
+    ('{"error":"invalid_grant","error_description":"Maximum allowed refresh token reuse exceeded"}',
+     "msg-refresh-token-reuse", "Keycloak TokenManager (Revoke Refresh Token on)"),
+    # -- Supabase Auth external provider callback (internal/api/external.go)
+    ("http://localhost:3000/?error=server_error&error_description=Unable+to+exchange+external+code%3A+0.AVYA",
+     "msg-supabase-external-code-exchange", "Supabase Auth external.go"),
+    ('{"component":"api","error":"Unable to find email with Azure provider","level":"error",'
+     '"msg":"500: Error getting user email from external provider","path":"/callback"}',
+     "msg-supabase-provider-email-missing", "Supabase Auth external.go"),
+    # -- Jenkins oic-auth OicSecurityRealm, nextcloud-oidc-login LoginService
+    ("no field 'preferred_username' was supplied in the UserInfo or the IdToken payload to be used as the username",
+     "msg-oidc-username-claim-missing", "oic-auth OicSecurityRealm"),
+    ("OC\\User\\LoginException: Can not get identifier from provider", "msg-oidc-username-claim-missing",
+     "nextcloud-oidc-login LoginService.php"),
+    # -- omniauth_openid_connect CallbackError and Pomerium's signed-state check (internal/cryptutil)
+    ("(openid_connect) Authentication failure! Invalid 'state' parameter: "
+     "OmniAuth::Strategies::OpenIDConnect::CallbackError, Invalid 'state' parameter", "msg-omniauth-csrf-detected",
+     "omniauth_openid_connect strategy"),
+    ("400 Bad Request: internal/cryptutil: timestamp expired", "msg-oidc-state-expired", "pomerium cryptutil"),
 ]
 
 
@@ -82,6 +104,10 @@ NOT_THESE = [
     ("Invalid session", "msg-synapse-oidc-session"),
     ("groups claim missing from the ID token", "msg-minio-policy-claim-missing"),
     ("initial state of the form is missing", "msg-firebase-missing-initial-state"),
+    ("The refresh token expired after 90 days", "msg-refresh-token-reuse"),
+    ("Unable to exchange the code for a token", "msg-supabase-external-code-exchange"),
+    ("The authentication request has an invalid 'state' parameter", "msg-omniauth-csrf-detected"),  # Okta's page
+    ("username field is required", "msg-oidc-username-claim-missing"),
 ]
 
 
