@@ -73,6 +73,15 @@ CASES = [
      "OmniAuth::Strategies::OpenIDConnect::CallbackError, Invalid 'state' parameter", "msg-omniauth-csrf-detected",
      "omniauth_openid_connect strategy"),
     ("400 Bad Request: internal/cryptutil: timestamp expired", "msg-oidc-state-expired", "pomerium cryptutil"),
+    # -- kubectl (client-go) and kube-apiserver's OIDC authenticator (plugin/pkg/authenticator/token/oidc)
+    ("I0420 22:25:53.002248   67152 shortcut.go:89] Error loading discovery information: Unauthorized\n"
+     "error: You must be logged in to the server (Unauthorized)", "msg-kubernetes-oidc-unauthorized", "kubectl"),
+    ('E1203 authentication.go:73] "Unable to authenticate the request" err="[invalid bearer token, oidc: verify token: '
+     'oidc: expected audience \\"kubernetes\\" got [\\"account\\"]]"', "msg-kubernetes-oidc-unauthorized",
+     "kube-apiserver authentication.go"),
+    ('oidc authenticator: initializing plugin: Get "https://git.example.com/.well-known/openid-configuration": tls: '
+     "failed to verify certificate: x509: certificate signed by unknown authority", "msg-kubernetes-oidc-unauthorized",
+     "kube-apiserver oidc.go"),
 ]
 
 
@@ -108,7 +117,14 @@ NOT_THESE = [
     ("Unable to exchange the code for a token", "msg-supabase-external-code-exchange"),
     ("The authentication request has an invalid 'state' parameter", "msg-omniauth-csrf-detected"),  # Okta's page
     ("username field is required", "msg-oidc-username-claim-missing"),
+    ("You must be logged in to see this page", "msg-kubernetes-oidc-unauthorized"),
 ]
+
+
+def test_kubernetes_entry_stays_out_of_pastes_without_kubernetes(now):
+    text = ('oidc_proto_get_remote_user: OIDCRemoteUserClaim is set to "email", but the claim value could not be found '
+            "in the id_token/userinfo response")
+    assert "msg-kubernetes-oidc-unauthorized" not in [f.code for f in diagnose(text, now=now).findings]
 
 
 @pytest.mark.parametrize(("text", "unwanted"), NOT_THESE)
