@@ -82,6 +82,22 @@ CASES = [
     ('oidc authenticator: initializing plugin: Get "https://git.example.com/.well-known/openid-configuration": tls: '
      "failed to verify certificate: x509: certificate signed by unknown authority", "msg-kubernetes-oidc-unauthorized",
      "kube-apiserver oidc.go"),
+    # -- Browser consoles on cookies they refuse (Chrome DevTools Issues panel, Firefox console)
+    ("This attempt to set a cookie via a Set-Cookie header was blocked because it had the Secure attribute but was not "
+     "received over a secure connection", "msg-cookie-secure-over-http", "Chrome DevTools (quotes lost in the paste)"),
+    ('Cookie "__Host-authjs.csrf-token" has been rejected for invalid prefix.', "msg-cookie-secure-over-http",
+     "Firefox console"),
+    ('This Set-Cookie was blocked because it used the "__Secure-" or "__Host-" prefix in its name and broke the '
+     "additional rules applied to cookies with these prefixes", "msg-cookie-secure-over-http", "Chrome DevTools"),
+    ("Cookie \u201c_oauth2_proxy\u201d is invalid because its size is too big. Max size is 4096 B.",
+     "msg-cookie-too-large-dropped", "Firefox console"),
+    # -- Envoy RBAC filter (Istio AuthorizationPolicy) and oauth2-proxy's audience check (providers/oidc)
+    ("HTTP/2 403\ncontent-length: 19\nserver: istio-envoy\n\nRBAC: access denied", "msg-envoy-rbac-access-denied",
+     "Envoy rbac_filter.cc"),
+    ("[debug][rbac] [external/envoy/source/extensions/filters/http/rbac/rbac_filter.cc:118] enforced denied",
+     "msg-envoy-rbac-access-denied", "Envoy rbac_filter.cc"),
+    ("Error creating session during OAuth2 callback: audience from claim aud with value [account] does not match with "
+     "any of allowed audiences map[oauth2-proxy:{}]", "msg-oidc-id-token-audience-mismatch", "oauth2-proxy oidc verifier"),
 ]
 
 
@@ -118,6 +134,7 @@ NOT_THESE = [
     ("The authentication request has an invalid 'state' parameter", "msg-omniauth-csrf-detected"),  # Okta's page
     ("username field is required", "msg-oidc-username-claim-missing"),
     ("You must be logged in to see this page", "msg-kubernetes-oidc-unauthorized"),
+    ("Access denied: your role does not allow this action", "msg-envoy-rbac-access-denied"),
 ]
 
 
