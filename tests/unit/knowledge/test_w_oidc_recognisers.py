@@ -98,6 +98,10 @@ CASES = [
      "msg-envoy-rbac-access-denied", "Envoy rbac_filter.cc"),
     ("Error creating session during OAuth2 callback: audience from claim aud with value [account] does not match with "
      "any of allowed audiences map[oauth2-proxy:{}]", "msg-oidc-id-token-audience-mismatch", "oauth2-proxy oidc verifier"),
+    # -- Proxy configuration that removes the app's Set-Cookie (nginx, Apache mod_headers), as people paste it
+    ("location / {\n  proxy_pass http://app:8080;\n  proxy_hide_header Set-Cookie;\n}", "msg-proxy-drops-set-cookie",
+     "nginx proxy module directive"),
+    ("proxy_ignore_headers Expires Cache-Control Set-Cookie;", "msg-proxy-drops-set-cookie", "nginx proxy module directive"),
 ]
 
 
@@ -135,6 +139,7 @@ NOT_THESE = [
     ("username field is required", "msg-oidc-username-claim-missing"),
     ("You must be logged in to see this page", "msg-kubernetes-oidc-unauthorized"),
     ("Access denied: your role does not allow this action", "msg-envoy-rbac-access-denied"),
+    ("proxy_set_header Cookie $http_cookie;", "msg-proxy-drops-set-cookie"),
 ]
 
 
