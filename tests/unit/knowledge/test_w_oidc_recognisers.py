@@ -102,6 +102,12 @@ CASES = [
     ("location / {\n  proxy_pass http://app:8080;\n  proxy_hide_header Set-Cookie;\n}", "msg-proxy-drops-set-cookie",
      "nginx proxy module directive"),
     ("proxy_ignore_headers Expires Cache-Control Set-Cookie;", "msg-proxy-drops-set-cookie", "nginx proxy module directive"),
+    # -- Auth.js v5 packages/core/src/errors.ts and lib/actions/callback/oauth/callback.ts; next-auth v4 logger codes
+    ("[auth][error] OAuthProfileParseError: Read more at https://errors.authjs.dev#oauthprofileparseerror\n"
+     '[auth][cause]: ZodError: [{"code": "invalid_type", "expected": "string", "received": "undefined", "path": ["image"]}]',
+     "msg-authjs-profile-parse-error", "Auth.js v5 errors.ts"),
+    ("[next-auth][error][oauth_parse_profile_error] [ TypeError: Cannot read property 'url' of undefined",
+     "msg-authjs-profile-parse-error", "next-auth v3 logger"),
 ]
 
 
