@@ -121,6 +121,19 @@ PRODUCTS: dict[str, Product] = {p.name: p for p in (
     # Duo sits beside another IdP (Okta, Entra, AD FS, Keycloak), so it is no rival of them either.
     Product("duo", ("msg-duo-",), False, signs=("duosecurity", "duo security", "duo universal", "duo push",
                                                 "duo_universal", "duo_client"), words=("duo",)),
+    # Firebase Authentication (and Identity Platform, its paid form) signs users in for the app: a library here.
+    Product("firebase", ("msg-firebase-",), False, signs=("firebase", "identity platform", "signinwithredirect",
+                                                          "signinwithpopup")),
+    # Supabase Auth (GoTrue) signs users in for the app through external providers: a library here too.
+    Product("supabase", ("msg-supabase-",), False, signs=("supabase", "gotrue", "exchangecodeforsession")),
+    # The AWS Application Load Balancer's authenticate-oidc action: a proxy, named by its parts or its 561.
+    Product("aws-alb", ("msg-alb-",), False, signs=("application load balancer", "authenticate-oidc", "awselb", "elasticloadbalancing",
+                                                    "authenticate_oidc"), words=("alb", "elb", "albs"),
+            patterns=(r"561\b",)),
+    # Kubernetes as an OIDC relying party: kubectl with kubelogin or dex, the API server's --oidc-* flags.
+    Product("kubernetes", ("msg-kubernetes-",), False, signs=("kubectl", "kube-apiserver", "kubelogin", "kubernetes",
+                                                              "kubeconfig", "oidc-login", "apiserver"),
+            words=("k8s", "k3s", "eks", "aks", "gke")),
 )}
 
 #: Products that appear together in one paste as a matter of course, so neither rules the other out.
