@@ -22,6 +22,14 @@ SAID = [
     ("users get logged out randomly during the day", "symptom-session-expires-quickly"),
     ("SSO worked fine until yesterday, now nobody can log in", "symptom-sso-suddenly-stopped"),
     ("the app is stuck on 'Signing in...' after the okta redirect", "symptom-blank-page-after-login"),
+    ("login fails only when connected through the company proxy, works from home", "symptom-fails-behind-corporate-proxy"),
+    ("zscaler breaks our sso login", "symptom-fails-behind-corporate-proxy"),
+    ("Microsoft keeps asking me to pick an account every time I open the app", "symptom-account-picker-every-time"),
+    ("the user's display name doesn't update after they change it in azure", "symptom-attribute-changes-not-synced"),
+    ("we changed the user's email and now they get a new account", "symptom-duplicate-user-after-sso"),
+    ("how do I get back in if SSO is broken", "symptom-break-glass-admin"),
+    ("user gets 'your domain is not allowed' at sign in", "symptom-not-routed-to-sso"),
+    ("only one user can't log in with sso", "symptom-works-for-some-users"),
 ]
 
 MATCHED = [
@@ -33,6 +41,9 @@ MATCHED = [
     ("disabled in azure ad last week and still able to open the portal", "symptom-disabled-user-can-still-sign-in"),
     ("spinner forever after the callback", "symptom-blank-page-after-login"),
     ("it stopped working over the weekend", "symptom-sso-suddenly-stopped"),
+    ("after disabling the corporate proxy I can log in", "symptom-fails-behind-corporate-proxy"),
+    ("the account picker appears every time", "symptom-account-picker-every-time"),
+    ("email domain is not allowed", "symptom-not-routed-to-sso"),
 ]
 
 NOT_MATCHED = [
@@ -43,6 +54,9 @@ NOT_MATCHED = [
     ("the page is loading slowly", "symptom-blank-page-after-login"),
     ("it worked after I restarted the pod", "symptom-sso-suddenly-stopped"),
     ("users are logged out after they click sign out", "symptom-session-expires-quickly"),
+    ("the proxy returns 502 on the callback", "symptom-fails-behind-corporate-proxy"),
+    ("Pick an account\nSign in\nAADSTS50011: The redirect URI does not match", "symptom-account-picker-every-time"),
+    ("how do I get a new account for a contractor", "symptom-duplicate-user-after-sso"),
 ]
 
 
