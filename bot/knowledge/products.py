@@ -121,6 +121,10 @@ PRODUCTS: dict[str, Product] = {p.name: p for p in (
     # Duo sits beside another IdP (Okta, Entra, AD FS, Keycloak), so it is no rival of them either.
     Product("duo", ("msg-duo-",), False, signs=("duosecurity", "duo security", "duo universal", "duo push",
                                                 "duo_universal", "duo_client"), words=("duo",)),
+    # SCIM targets with refusals of their own (data/scim_field.toml): service providers, no rival of any IdP.
+    Product("aws-scim", (), False, signs=("identitystore-scim", "iam identity center", "aws sso", "ssosync",
+                                          "idp-scim-sync", "amazonaws.com/"), words=("aws",)),
+    Product("salesforce", (), False, signs=("salesforce",)),
 )}
 
 #: Products that appear together in one paste as a matter of course, so neither rules the other out.
