@@ -40,6 +40,22 @@ PRINTED = [
     ("SCIM PATCH active=false is a no-op: deprovisioning requests get 200 OK but the user is not deactivated",
      "scim-deactivation-ignored"),
     ("SCIM 409 on a duplicate user omits scimType, so the IdP cannot tell", "scim-conflict-without-scimtype"),
+    # Atlassian Guard's SCIM 409 detail (Atlassian KB "Unable to push user from the Identity Provider")
+    ("Resource [USER]: with email[name@domain.com] already exists.", "scim-duplicate-email"),
+    # JumpCloud Admin Portal when Activate's test call fails (grokability/snipe-it #17002)
+    ("There was a problem activating identity management", "scim-jumpcloud-activation-failed"),
+    # Okta's group push error with the app's answer (getsentry/sentry #122540)
+    ('Group push FAILURE: Not Found / User not found. "reason": "Not Found. Errors reported by remote server: User '
+     'not found."', "okta-msg-group-push-failed"),
+    # scim-for-keycloak's refusal of Okta's membership replace, as Okta's push error quotes it
+    ("Errors reported by remote server: patch-REPLACE-operation not supported for group.members",
+     "scim-patch-format-mismatch"),
+    # Microsoft's SCIM Validator on a schema that declares password (scimmyjs/scimmy-routers #10)
+    ("SCIM Validation failed. The attribute password for User is not supported by the SCIM protocol",
+     "msg-entra-scim-validator-unsupported-attribute"),
+    # an app whose usernames are slugs, refusing an email as userName
+    ('{"detail": "username may only contain letters, digits, dots, dashes and underscores", "status": "400"}',
+     "scim-attribute-value-invalid"),
 ]
 
 
@@ -84,9 +100,11 @@ def test_causes_behind_a_code_come_second(paste, cause):
     "the import created a new resource in the catalogue",           # no refusal, no duplicate
     "REQUIRED_FIELD_MISSING: Required fields are missing: [LastName]",  # a missing name, not a profile
     "scimType: uniqueness was returned, as the RFC says",          # the value is present
+    "we were activating identity management for the first time",   # no JumpCloud failure
 ])
 def test_near_texts_stay_apart(kb, text):
     ids = found(kb, text)
     assert "scim-aws-duplicate-resource" not in ids
     assert "scim-salesforce-profile-required" not in ids
     assert "scim-conflict-without-scimtype" not in ids
+    assert "scim-jumpcloud-activation-failed" not in ids
