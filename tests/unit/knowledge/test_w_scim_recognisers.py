@@ -53,6 +53,13 @@ PRINTED = [
     # Microsoft's SCIM Validator on a schema that declares password (scimmyjs/scimmy-routers #10)
     ("SCIM Validation failed. The attribute password for User is not supported by the SCIM protocol",
      "msg-entra-scim-validator-unsupported-attribute"),
+    # Entra's provisioning log details for a user outside a scoping filter
+    ('This object did not pass a scoping filter. Scope evaluation result: {"department EQUALS Sales": false} '
+     'IsInProvisioningScope: False', "entra-prov-EntrySynchronizationSkipped"),
+    # a SCIM server bug report (FusionAuth/fusionauth-issues #1775)
+    ("SCIM Create returns incorrect response code: it should return a 201 but returns a 200",
+     "scim-write-succeeds-error-reported"),
+    ("the users are created fine but the provisioning log shows them as failed", "scim-write-succeeds-error-reported"),
     # an app whose usernames are slugs, refusing an email as userName
     ('{"detail": "username may only contain letters, digits, dots, dashes and underscores", "status": "400"}',
      "scim-attribute-value-invalid"),
@@ -89,6 +96,9 @@ def test_scimtype_present_still_names_it():
     # a rename behind a uniqueness conflict
     ('{"scimType":"uniqueness","status":"409"} after the user was renamed and their email changed',
      "scim-username-rename"),
+    # Microsoft's SCIM Validator when every write gets 405 from the layer in front
+    ("SCIM API is not compatible with Entra ID Provisioning. All the errors are the same: 405 MethodNotAllowed. "
+     "Allow: GET, HEAD, OPTIONS", "scim-web-server-blocks-methods"),
     # a throttled cycle: the status is the answer too
     ("Provisioning to GitHub hits the SCIM rate limit, requests are throttled during the initial cycle", "http-429"),
 ])
