@@ -60,6 +60,10 @@ PRINTED = [
     ("SCIM Create returns incorrect response code: it should return a 201 but returns a 200",
      "scim-write-succeeds-error-reported"),
     ("the users are created fine but the provisioning log shows them as failed", "scim-write-succeeds-error-reported"),
+    # Zoom's SCIM API as Okta's provisioning task quotes it (Okta KB "User does not exist or does not belong to this
+    # account")
+    ("Error while verifying if user jane exists: . Errors reported by remote server: User jane not exist or not "
+     "belong to this account", "scim-user-owned-by-other-source"),
     # an app whose usernames are slugs, refusing an email as userName
     ('{"detail": "username may only contain letters, digits, dots, dashes and underscores", "status": "400"}',
      "scim-attribute-value-invalid"),
@@ -99,6 +103,9 @@ def test_scimtype_present_still_names_it():
     # Microsoft's SCIM Validator when every write gets 405 from the layer in front
     ("SCIM API is not compatible with Entra ID Provisioning. All the errors are the same: 405 MethodNotAllowed. "
      "Allow: GET, HEAD, OPTIONS", "scim-web-server-blocks-methods"),
+    # JumpCloud's activation failing in front of a firewall (grokability/snipe-it #17002)
+    ("JumpCloud: There was a problem activating identity management. Our SCIM endpoint sits behind a firewall "
+     "allowlist", "scim-endpoint-unreachable"),
     # a throttled cycle: the status is the answer too
     ("Provisioning to GitHub hits the SCIM rate limit, requests are throttled during the initial cycle", "http-429"),
 ])
