@@ -64,6 +64,10 @@ PRINTED = [
     # account")
     ("Error while verifying if user jane exists: . Errors reported by remote server: User jane not exist or not "
      "belong to this account", "scim-user-owned-by-other-source"),
+    # SCIM server bug reports on attribute-name case (python-scim/scim2-models #39, scimmyjs/scimmy #7)
+    ("Attribute names should be case insensitive: the server rejects UserName", "scim-attribute-name-case"),
+    ("the filter matching makes attribute names case sensitive, username eq finds nothing",
+     "scim-attribute-name-case"),
     # an app whose usernames are slugs, refusing an email as userName
     ('{"detail": "username may only contain letters, digits, dots, dashes and underscores", "status": "400"}',
      "scim-attribute-value-invalid"),
