@@ -110,6 +110,15 @@ def test_scimtype_present_still_names_it():
     # JumpCloud's activation failing in front of a firewall (grokability/snipe-it #17002)
     ("JumpCloud: There was a problem activating identity management. Our SCIM endpoint sits behind a firewall "
      "allowlist", "scim-endpoint-unreachable"),
+    # a 404 on the lookup of a user who does not exist (Entra's Test Connection queries a random one)
+    ('GET /Users?filter=userName eq "random-guid" returns 404 because that user does not exist',
+     "scim-filter-404-no-match"),
+    # a 404 on every call: the base URL lacks its version segment
+    ("Okta Test API Credentials fails with 404: I forgot /scim/v2 in the base url, it is missing v2",
+     "scim-base-url"),
+    # a 500 from a group with thousands of members (FusionAuth/fusionauth-issues #3307)
+    ("SCIM GET /Groups fails with a 500 error when one of the groups contains thousands of users",
+     "scim-group-membership-large"),
     # a throttled cycle: the status is the answer too
     ("Provisioning to GitHub hits the SCIM rate limit, requests are throttled during the initial cycle", "http-429"),
 ])
