@@ -134,6 +134,10 @@ PRODUCTS: dict[str, Product] = {p.name: p for p in (
     Product("kubernetes", ("msg-kubernetes-",), False, signs=("kubectl", "kube-apiserver", "kubelogin", "kubernetes",
                                                               "kubeconfig", "oidc-login", "apiserver"),
             words=("k8s", "k3s", "eks", "aks", "gke")),
+    # SCIM targets with refusals of their own (data/scim_field.toml): service providers, no rival of any IdP.
+    Product("aws-scim", (), False, signs=("identitystore-scim", "iam identity center", "aws sso", "ssosync",
+                                          "idp-scim-sync", "amazonaws.com/"), words=("aws",)),
+    Product("salesforce", (), False, signs=("salesforce",)),
 )}
 
 #: Products that appear together in one paste as a matter of course, so neither rules the other out.

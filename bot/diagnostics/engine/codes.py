@@ -36,6 +36,9 @@ _OKTA = re.compile(r"(e0000(?<![a-z0-9]e0000)\d{3})\b")  # lowered; the literal 
 _CAMEL = re.compile(r"\b[A-Z][a-z]+(?:[A-Z][a-z0-9]*){1,12}\b")
 _OKTA_EVENT = re.compile(r"\b(?:application|app|user|system|policy|group|security)(?:\.[a-z_]{2,40}){2,6}\b")
 _SCIM_TYPE = re.compile(r"\bscimtype\W{0,4}([a-z]{4,20})\b")  # lowered
+# A scimType said to be absent ("a 409 without scimType uniqueness", "omits scimType") names the value the
+# body lacks, not the one it carries: that is a finding of its own (scim-conflict-without-scimtype).
+_SCIM_TYPE_ABSENT = re.compile(r"\b(?:no|without|missing|omits?|omitting|lacks?|lacking)\W{1,4}(?:(?:the|a)\W{1,3})?$")
 # An HTTP status is a 4xx/5xx number said with a cue: a word before it ("HTTP 401", "status=401", "returned
 # 404", "failed with a 409") or a reason phrase or preposition after it ("401 Unauthorized", "502 after
 # login", Python requests' "401 Client Error", aiohttp's "403, message='Forbidden'"). The number is found
@@ -221,6 +224,8 @@ def _read_provisioning_codes(text: str, kb: KnowledgeBase) -> list[Candidate]:
 def _read_scim_types(lowered: str, kb: KnowledgeBase) -> list[Candidate]:
     found = []
     for match in _first(_SCIM_TYPE, lowered):
+        if _SCIM_TYPE_ABSENT.search(lowered, max(0, match.start() - 24), match.start()):
+            continue
         entry = kb.lookup_code("scim_type", match.group(1))
         if entry:
             found.append(from_entry(entry, Evidence.CODE, match.start()))
