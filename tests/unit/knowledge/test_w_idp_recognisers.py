@@ -46,6 +46,20 @@ CASES = [
     ("Permission denied\nRequest has been denied.\nRequest to authenticate with Okta has been denied. Please "
      "authenticate with the source you've previously signed up with.", "msg-authentik-source-user-exists",
      "authentik flow executor"),
+    # -- Microsoft sign-in pages without a code
+    ("That Microsoft account doesn't exist. Enter a different account or get a new one.",
+     "msg-entra-msa-account-not-found", "login.live.com"),
+    ("Approval required\nThis app requires your admin's approval to:\nEnter justification for requesting this app",
+     "msg-entra-admin-approval-needed", "Entra admin consent workflow page"),
+    ("This app may be risky. If you trust this app, please ask your admin to grant you access to this app.",
+     "msg-entra-admin-approval-needed", "Entra risk-based step-up consent"),
+    ("Help us protect your account", "aadsts-50079", "Entra MFA registration interrupt"),
+    ("You can't get there from here\nIt looks like you're trying to open this resource with a client app that is not "
+     "available for use with app protection policies.", "aadsts-53002", "Entra Conditional Access page"),
+    ("The application 'Contoso Portal' asked for scope 'user_impersonation' that doesn't exist on the resource "
+     "'00000003-0000-0000-c000-000000000000'. Contact the app vendor.", "aadsts-650053", "Entra error page text"),
+    ("OAuthError: The client specified not to prompt, but the client app requires re-authentication or MFA.",
+     "oauth-interaction_required", "okta-auth-js silent renewal"),
     # -- Okta
     ("OAuthError: The response type is not supported by the authorization server. Configured response types: "
      "[token].", "msg-okta-grant-type-not-allowed", "okta-auth-js"),
@@ -68,6 +82,8 @@ NOT_THESE = [
     ("refresh token invalid format", "msg-cognito-invalid-refresh-token"),
     ("The authorization request could not be found", "msg-zitadel-auth-request-not-found"),
     ("Access denied: request has been denied by the firewall", "msg-authentik-source-user-exists"),
+    ("The application asked for scope changes; see the resource owner", "aadsts-650053"),
+    ("That account doesn't exist in our CRM", "msg-entra-msa-account-not-found"),
 ]
 
 
