@@ -60,6 +60,20 @@ CASES = [
      "'00000003-0000-0000-c000-000000000000'. Contact the app vendor.", "aadsts-650053", "Entra error page text"),
     ("OAuthError: The client specified not to prompt, but the client app requires re-authentication or MFA.",
      "oauth-interaction_required", "okta-auth-js silent renewal"),
+    # -- Google
+    ("Authorisation Error\nError 400: policy_enforced\nAdvanced Protection prevented your Google Account from being "
+     "signed in.", "msg-google-advanced-protection", "Google OAuth error page"),
+    ("Google hasn’t verified this app\nThe app is requesting access to sensitive info in your Google Account.",
+     "msg-google-unverified-app", "Google unverified-app screen"),
+    ("Error 401: disabled_client\nThe OAuth client was disabled.", "msg-google-disabled-client", "Google OAuth error page"),
+    # -- Keycloak server start-up and events
+    ("ERROR: Failed to start server in (production) mode\nERROR: Key material not provided to setup HTTPS. Please "
+     "configure your keys/certificates or start the server in development mode.", "msg-keycloak-start-no-tls",
+     "kc.sh start"),
+    ("ERROR: Failed to start quarkus\nERROR: Strict hostname resolution configured but no hostname setting provided",
+     "msg-keycloak-start-no-hostname", "kc.sh start --optimized"),
+    ('WARN  [org.keycloak.events] type="LOGIN_ERROR", realmId="x", clientId="app", error="different_user_authenticated"',
+     "msg-keycloak-other-user-session", "Keycloak event log"),
     # -- Okta
     ("OAuthError: The response type is not supported by the authorization server. Configured response types: "
      "[token].", "msg-okta-grant-type-not-allowed", "okta-auth-js"),
@@ -84,6 +98,8 @@ NOT_THESE = [
     ("Access denied: request has been denied by the firewall", "msg-authentik-source-user-exists"),
     ("The application asked for scope changes; see the resource owner", "aadsts-650053"),
     ("That account doesn't exist in our CRM", "msg-entra-msa-account-not-found"),
+    ("Policy enforced on the branch: reviews required", "msg-google-advanced-protection"),
+    ("The TLS key material was rotated yesterday", "msg-keycloak-start-no-tls"),
 ]
 
 
