@@ -74,6 +74,14 @@ CASES = [
      "msg-keycloak-start-no-hostname", "kc.sh start --optimized"),
     ('WARN  [org.keycloak.events] type="LOGIN_ERROR", realmId="x", clientId="app", error="different_user_authenticated"',
      "msg-keycloak-other-user-session", "Keycloak event log"),
+    # -- AD FS without an MSIS code
+    ("Incorrect user ID or password. Type the correct user ID and password, and try again.",
+     "msg-adfs-credentials-rejected", "AD FS forms sign-in page"),
+    ("Token validation failed.\nAdditional Data\nToken Type: http://schemas.microsoft.com/ws/2006/05/identitymodel/"
+     "tokens/UserName\nError message: The user name or password is incorrect", "msg-adfs-credentials-rejected",
+     "AD FS event 342"),
+    ("Microsoft.IdentityServer.Service.AccountPolicy.ADAccountLockoutException",
+     "msg-adfs-credentials-rejected", "AD FS event 364 inner exception"),
     # -- Okta
     ("OAuthError: The response type is not supported by the authorization server. Configured response types: "
      "[token].", "msg-okta-grant-type-not-allowed", "okta-auth-js"),
