@@ -82,6 +82,15 @@ CASES = [
      "AD FS event 342"),
     ("Microsoft.IdentityServer.Service.AccountPolicy.ADAccountLockoutException",
      "msg-adfs-credentials-rejected", "AD FS event 364 inner exception"),
+    # -- Auth0
+    ("http://localhost:3000/?error=invalid_request&error_description=no connections enabled for the client&state=abc",
+     "msg-auth0-connection-not-enabled", "Auth0 /authorize error redirect"),
+    ('{"error":"invalid_request","error_description":"the connection was disabled"}',
+     "msg-auth0-connection-not-enabled", "Auth0 /oauth/ro"),
+    ('{"error":"too_many_attempts","error_description":"Your account has been blocked after multiple consecutive login '
+     'attempts."}', "msg-auth0-brute-force-blocked", "Auth0 /oauth/token"),
+    ("Unsuccessful Refresh Token exchange, reused refresh token detected", "msg-auth0-refresh-token-invalid",
+     "Auth0 log event ferrt"),
     # -- Okta
     ("OAuthError: The response type is not supported by the authorization server. Configured response types: "
      "[token].", "msg-okta-grant-type-not-allowed", "okta-auth-js"),
@@ -102,6 +111,9 @@ NOT_THESE = [
     ("GCP error: instance not found", "msg-zitadel-instance-not-found"),
     ("The requested user could not be found in LDAP", "msg-zitadel-user-not-found"),
     ("refresh token invalid format", "msg-cognito-invalid-refresh-token"),
+    ('{"error":"invalid_grant","error_description":"Unknown or invalid refresh token."}',
+     "msg-cognito-invalid-refresh-token"),
+    ("The connection to the database is not enabled for SSL", "msg-auth0-connection-not-enabled"),
     ("The authorization request could not be found", "msg-zitadel-auth-request-not-found"),
     ("Access denied: request has been denied by the firewall", "msg-authentik-source-user-exists"),
     ("The application asked for scope changes; see the resource owner", "aadsts-650053"),
