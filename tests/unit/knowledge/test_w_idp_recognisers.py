@@ -83,8 +83,6 @@ CASES = [
     ("Microsoft.IdentityServer.Service.AccountPolicy.ADAccountLockoutException",
      "msg-adfs-credentials-rejected", "AD FS event 364 inner exception"),
     # -- Auth0
-    ("http://localhost:3000/?error=invalid_request&error_description=no connections enabled for the client&state=abc",
-     "msg-auth0-connection-not-enabled", "Auth0 /authorize error redirect"),
     ('{"error":"invalid_request","error_description":"the connection was disabled"}',
      "msg-auth0-connection-not-enabled", "Auth0 /oauth/ro"),
     ('{"error":"too_many_attempts","error_description":"Your account has been blocked after multiple consecutive login '
