@@ -397,7 +397,7 @@ def _rankable(entry: Entry) -> bool:
 
 # What is no word of the message in a pattern: a look-around (what must not be there), a class of characters,
 # an escape, a count, the syntax of groups and repeats. Each alternative of a group stays (either wording).
-_NOT_WORDS = re.compile(r"\(\?<?[!=](?:\\.|[^()\\])*\)|\[(?:\\.|[^\]\\])*\]|\\[a-zA-Z]|\(\?:|\{\d*,?\d*\}"
+_NOT_WORDS = re.compile(r"\(\?<?[!=](?:\\.|[^()\\])*\)|\[(?:\\.|[^\]\\])*\]|\\[a-zA-Z]|\(\?:|\{\d{0,4},?\d{0,4}\}"
                         r"|\\.|[()?*+|^$.]")
 
 
