@@ -160,14 +160,17 @@ def _sort_key(item: tuple[int, Candidate], orders: Mapping[int, int] | None = No
     """``orders``: each candidate's place in collection order, by ``id``, so that a follower or a cause
     sorts right after the finding it follows (``after``, or its anchor among ``anchors``: the order rules'),
     even beside others found at the same place; a follower of a follower sorts right after that one (the
-    key of what it follows, then its own order)."""
+    key of what it follows, then its own order); of the findings after one anchor, a cue'd cause first."""
     order, candidate = item
     keys = {} if keys is None else keys  # one diagnosis sorts several times: each candidate's key once
     anchor = (anchors or {}).get(id(candidate), candidate.after)
     if anchor is None or depth > _MAX_CHAIN:
         known = keys.get(id(candidate)) or keys.setdefault(id(candidate), (candidate, _own_key(candidate)))
         return known[1] + (order,)
-    return _sort_key(((orders or {}).get(id(anchor), order), anchor), orders, keys, anchors, depth + 1) + (order,)
+    # Of the findings shown after one anchor, the cue'd cause comes first: the lead says what was printed,
+    # the cause why; a status the anchor explains only restates it.
+    first = 0 if candidate.evidence is Evidence.CAUSE else 1
+    return _sort_key(((orders or {}).get(id(anchor), order), anchor), orders, keys, anchors, depth + 1) + (first, order)
 
 
 def _own_key(anchor: Candidate) -> tuple[int, int, int, int, int]:
