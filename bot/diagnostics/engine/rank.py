@@ -7,7 +7,8 @@ How it works:
   ``phrases`` (how people say it) three times, ``name`` twice, ``summary`` and ``causes`` once, ``fix``
   not at all. Each was cross-validated alone with ``bench/rank_cv.py --ranker-only`` (December 2026, values
   0-5): none moved the dev pastes' figures by more than a case or two, the fix steps (once or twice) cost
-  five to seven (their words are what to do, not what is seen).
+  five to seven (their words are what to do, not what is seen); ``cues`` and ``exceptions`` as fields too
+  (once or twice) changed no dev case.
 * **Words**: CamelCase and snake_case split (``InvalidNonceException`` -> invalid nonce exception),
   folded to lower case and stemmed with the Snowball English stemmer (PyStemmer, each word stemmed once
   per process); then each synonym (one or several words) is replaced by its group's first word
