@@ -7,7 +7,8 @@ How it works:
   ``phrases`` (how people say it) three times, ``name`` twice, ``summary`` and ``causes`` once, ``fix``
   not at all. Each was cross-validated alone with ``bench/rank_cv.py --ranker-only`` (December 2026, values
   0-5): none moved the dev pastes' figures by more than a case or two, the fix steps (once or twice) cost
-  five to seven (their words are what to do, not what is seen).
+  five to seven (their words are what to do, not what is seen); ``cues`` and ``exceptions`` as fields too
+  (once or twice) changed no dev case.
 * **Words**: CamelCase and snake_case split (``InvalidNonceException`` -> invalid nonce exception),
   folded to lower case and stemmed with the Snowball English stemmer (PyStemmer, each word stemmed once
   per process); then each synonym (one or several words) is replaced by its group's first word
@@ -31,9 +32,11 @@ How it works:
   pattern misses it, still says most of the message's words (a pattern of fewer than ``PATTERN_MIN_WORDS``
   words, a code's, is none). Measured December 2026: the whole diagnosis on dev one case better at top-1
   and at top-2 (without a code), fresh2 one better at each, the other columns unchanged; the same words in
-  the index of whole entries as well (once or twice) did no better. bm25s builds both indexes; a paste's
-  scores are the sum of its words' columns, cut once per word (``columns.Columns``: one ``bincount``, or a
-  dict when the columns are very short).
+  the index of whole entries as well (once or twice) did no better. The phrase index grows from about
+  3,500 phrases to 5,300: building the indexes takes about 40 ms more (350 ms CPU, once a process), a
+  paste's ranking no measurable time more. bm25s builds both indexes; a paste's scores are the sum of its
+  words' columns, cut once per word (``columns.Columns``: one ``bincount``, or a dict when the columns are
+  very short).
 * **Products**: an entry of one product (``bot/knowledge/products.py``: Keycloak, AD FS, ASP.NET, Okta,
   Entra ...) is an answer only when the paste shows that product; it is masked out before the best
   entries are taken.
@@ -86,7 +89,8 @@ counted among the words an entry shares with the paste (no change); only the 15-
 paste's words (up to five worse); each entry lifted by 0.1-0.35 times the best score among the entries it
 names in ``related`` or that name it (two to five worse); a symptom whose pattern matched exempt from
 ``MIN_MATCHED`` (no change), and ``MIN_MATCHED`` 1 or 3 (no change); symptom entries lifted (x1.1-1.3) for
-a paste with no error word or error's shape in it, and lowered for one with (two to four worse).
+a paste with no error word or error's shape in it, and lowered for one with (two to four worse); bm25s's
+other scoring variants (Robertson, ATIRE, BM25L, BM25+: within two cases).
 
 bm25s and PyStemmer take about 165 ms to import, so they are imported on the first paste that needs
 ranking, never on the path of a paste with a code; the index of a knowledge base is built once.
