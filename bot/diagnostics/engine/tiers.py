@@ -84,10 +84,10 @@ _NOT_EXPLAINERS = frozenset({Evidence.HTTP, Evidence.UMBRELLA, Evidence.RANKED, 
                              Evidence.ENGINE})
 
 
-def followed(order: Callable[[Mapping[int, Candidate]], list[Candidate]], paste: Paste) -> dict[int, Candidate]:
-    """The candidates (by ``id``) to show right after another one, with that one. ``order(anchors)`` gives
-    the candidates in report order with ``anchors`` followed: each rule reads the order the ones before it
-    left.
+def followed(order: Callable[[Mapping[int, Candidate]], list[Candidate]], paste: Paste) -> list[Candidate]:
+    """The candidates in report order once the order rules have set which ones to show right after another
+    one. ``order(anchors)`` gives the candidates in report order with ``anchors`` (by ``id``, the one each
+    follows) followed: each rule reads the order the ones before it left.
 
     An HTTP status says that a request failed, rarely why: it follows the first problem whose entry
     explains it (``explains``) rather than lead it. Our own checks follow the error recognitions they do
@@ -96,10 +96,14 @@ def followed(order: Callable[[Mapping[int, Candidate]], list[Candidate]], paste:
     sure ranked guess leads the statuses before it (``_ranked_placed``). An anchor that would make a
     candidate follow itself is left out."""
     anchors: dict[int, Candidate] = {}
+    ordered = order(anchors)
     for rule in _RULES:
-        found = rule(order(anchors), paste, anchors)
-        anchors.update({key: anchor for key, anchor in found.items() if not _loops(key, anchor, anchors)})
-    return anchors
+        found = rule(ordered, paste, anchors)
+        found = {key: anchor for key, anchor in found.items() if not _loops(key, anchor, anchors)}
+        if found:  # sorted again only when a rule moved something
+            anchors.update(found)
+            ordered = order(anchors)
+    return ordered
 
 
 def _statuses_placed(ordered: list[Candidate], paste: Paste, anchors: Mapping[int, Candidate]
