@@ -27,7 +27,8 @@ Then the order rules move a finding right after another one, out of its own tier
   body or a log line it is as modestly sure as one said in words (``candidates``: evidence ``http``, not
   decisive, so the words around it are still ranked), and it is shown right after the first problem
   whose entry explains it (names the status among its ``related`` or ``caused_by``, or is usually carried
-  by it: its ``http_status``) instead of leading it. An umbrella or a guess does not explain it.
+  by it: its ``http_status``) instead of leading it; a status already after its explainer keeps its
+  tier (it only moves down). An umbrella or a guess does not explain it.
 - Our own checks (a SCIM URL's shape, a domain list, a token's dates, a SAML Response read) say what a
   value looks like; an error code, an exception name, a log field or a known message the software printed
   says what went wrong. A check that would lead such recognitions (failed or warned ones) whose entries and

@@ -108,15 +108,15 @@ def followed(order: Callable[[Mapping[int, Candidate]], list[Candidate]], paste:
 
 def _statuses_placed(ordered: list[Candidate], paste: Paste, anchors: Mapping[int, Candidate]
                      ) -> dict[int, Candidate]:
-    """Each HTTP status after the first problem (not a guess, not an umbrella) whose entry explains it."""
-    statuses = [c for c in ordered if c.evidence is Evidence.HTTP and c.after is None and c.entry is not None]
-    if not statuses:
-        return {}
-    explainers = [(c, entry) for c in ordered if c.evidence not in _NOT_EXPLAINERS and _is_problem(c)
-                  and (entry := c.entry or paste.kb.get(c.code)) is not None]
+    """Each HTTP status that leads a problem (not a guess, not an umbrella) whose entry explains it, right
+    after the first such one. A status only moves down: one already after its explainer stays in its tier."""
     placed: dict[int, Candidate] = {}
-    for status in statuses:
-        explainer = next((c for c, entry in explainers if explains(entry, status.entry)), None)
+    for at, status in enumerate(ordered):
+        if status.evidence is not Evidence.HTTP or status.after is not None or status.entry is None:
+            continue
+        explainer = next((c for c in ordered[at + 1:] if c.evidence not in _NOT_EXPLAINERS and _is_problem(c)
+                          and (entry := c.entry or paste.kb.get(c.code)) is not None
+                          and explains(entry, status.entry)), None)
         if explainer is not None:
             placed[id(status)] = explainer
     return placed
