@@ -77,7 +77,7 @@ redirect URI), RFC 7644 §3.12 (SCIM error bodies), RFC 9110 §15 (HTTP status c
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
