@@ -6,7 +6,7 @@ the findings so the most likely cause comes first. It never raises: a reader
 that fails on some odd input is logged and skipped, and anything the engine
 cannot place gets a short menu of what it can check.
 
-How the order is decided (``_Found.sort_key``):
+How the order is decided (``_sort_key``):
 
 1. Problems before notes. A failure is a problem; so is a warning that the IdP
    or the server printed (an error code, an OAuth error value, a known error message, an HTTP status
@@ -21,18 +21,19 @@ How the order is decided (``_Found.sort_key``):
    relevance (best first).
 3. Then the order things appear in the paste.
 
-Rules that set a finding right after another rather than in its own tier (``tiers.followed``):
+Then the order rules move a finding right after another one, out of its own tier (``tiers.followed``):
 
 - An HTTP status never decides alone. It says that a request failed, rarely why: read out of a SCIM error
   body or a log line it is as modestly sure as one said in words (``candidates``: evidence ``http``, not
   decisive, so the words around it are still ranked), and it is shown right after the first problem
   whose entry explains it (names the status among its ``related`` or ``caused_by``, or is usually carried
-  by it: its ``http_status``) instead of leading it. An umbrella or a guess does not explain it.
+  by it: its ``http_status``) instead of leading it; a status already after its explainer keeps its
+  tier (it only moves down). An umbrella or a guess does not explain it.
 - Our own checks (a SCIM URL's shape, a domain list, a token's dates, a SAML Response read) say what a
   value looks like; an error code, an exception name, a log field or a known message the software printed
-  says what went wrong. A check that would lead such a recognition, failed or warned, follows the last one
-  whose entry and its own do not name each other (``related``, ``caused_by``); and two checks do not
-  take both leading places: the second follows the first finding of another kind.
+  says what went wrong. A check that would lead such recognitions (failed or warned ones) whose entries and
+  its own do not name each other (``related``, ``caused_by``) follows the last of them; and two checks do
+  not take both leading places: the second follows the first finding of another kind.
 - One protocol's own messages (``msg-saml-*``; ``msg-oidc-*``, ``msg-jwt-*``, ``msg-pkce-*``) go last in a
   paste that shows signs of the other protocol only (``tiers.flows``: a SAML Response or SAML terms; a
   JWT, OAuth or OIDC terms), with what follows them. A ranked guess is left in its place: its entry's
@@ -76,7 +77,7 @@ redirect URI), RFC 7644 §3.12 (SCIM error bodies), RFC 9110 §15 (HTTP status c
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
@@ -212,8 +213,7 @@ def _ordered(candidates: list[Candidate], keys: _Keys | None = None, paste: Past
     keys = {} if keys is None else keys
     if paste is None or len(kept) < 2:
         return _sorted(kept, keys)
-    anchors = _followed(lambda found: _sorted(kept, keys, found), paste)  # the order rules' followers
-    return _sorted(kept, keys, anchors)
+    return _followed(lambda anchors: _sorted(kept, keys, anchors), paste)  # with the order rules' followers
 
 
 def _confident(candidate: Candidate) -> Finding:

@@ -84,10 +84,10 @@ _NOT_EXPLAINERS = frozenset({Evidence.HTTP, Evidence.UMBRELLA, Evidence.RANKED, 
                              Evidence.ENGINE})
 
 
-def followed(order: Callable[[Mapping[int, Candidate]], list[Candidate]], paste: Paste) -> dict[int, Candidate]:
-    """The candidates (by ``id``) to show right after another one, with that one. ``order(anchors)`` gives
-    the candidates in report order with ``anchors`` followed: each rule reads the order the ones before it
-    left.
+def followed(order: Callable[[Mapping[int, Candidate]], list[Candidate]], paste: Paste) -> list[Candidate]:
+    """The candidates in report order once the order rules have set which ones to show right after another
+    one. ``order(anchors)`` gives the candidates in report order with ``anchors`` (by ``id``, the one each
+    follows) followed: each rule reads the order the ones before it left.
 
     An HTTP status says that a request failed, rarely why: it follows the first problem whose entry
     explains it (``explains``) rather than lead it. Our own checks follow the error recognitions they do
@@ -96,25 +96,30 @@ def followed(order: Callable[[Mapping[int, Candidate]], list[Candidate]], paste:
     sure ranked guess leads the statuses before it (``_ranked_placed``). An anchor that would make a
     candidate follow itself is left out."""
     anchors: dict[int, Candidate] = {}
+    ordered = order(anchors)
     for rule in _RULES:
-        found = rule(order(anchors), paste, anchors)
-        anchors.update({key: anchor for key, anchor in found.items() if not _loops(key, anchor, anchors)})
-    return anchors
+        found = rule(ordered, paste, anchors)
+        found = {key: anchor for key, anchor in found.items() if not _loops(key, anchor, anchors)}
+        if found:  # sorted again only when a rule moved something
+            anchors.update(found)
+            ordered = order(anchors)
+    return ordered
 
 
 def _statuses_placed(ordered: list[Candidate], paste: Paste, anchors: Mapping[int, Candidate]
-                      ) -> dict[int, Candidate]:
-    statuses = [c for c in ordered if c.evidence is Evidence.HTTP and c.after is None and c.entry is not None]
-    if not statuses:
-        return {}
-    explainers = [(c, entry) for c in ordered if c.evidence not in _NOT_EXPLAINERS and _is_problem(c)
-                  and (entry := c.entry or paste.kb.get(c.code)) is not None]
-    anchors: dict[int, Candidate] = {}
-    for status in statuses:
-        anchor = next((c for c, entry in explainers if explains(entry, status.entry)), None)
-        if anchor is not None:
-            anchors[id(status)] = anchor
-    return anchors
+                     ) -> dict[int, Candidate]:
+    """Each HTTP status that leads a problem (not a guess, not an umbrella) whose entry explains it, right
+    after the first such one. A status only moves down: one already after its explainer stays in its tier."""
+    placed: dict[int, Candidate] = {}
+    for at, status in enumerate(ordered):
+        if status.evidence is not Evidence.HTTP or status.after is not None or status.entry is None:
+            continue
+        explainer = next((c for c in ordered[at + 1:] if c.evidence not in _NOT_EXPLAINERS and _is_problem(c)
+                          and (entry := c.entry or paste.kb.get(c.code)) is not None
+                          and explains(entry, status.entry)), None)
+        if explainer is not None:
+            placed[id(status)] = explainer
+    return placed
 
 
 #: The findings of our own checks that a specific error recognition goes before: a SCIM URL's shape, a
@@ -127,22 +132,22 @@ _RECOGNITIONS = frozenset({Evidence.CODE, Evidence.EXCEPTION, Evidence.FIELD, Ev
 
 
 def _checks_placed(ordered: list[Candidate], paste: Paste, anchors: Mapping[int, Candidate]
-                      ) -> dict[int, Candidate]:
+                     ) -> dict[int, Candidate]:
     """Each of our own checks that leads a specific error recognition it does not explain follows the last
     such recognition instead."""
-    anchors: dict[int, Candidate] = {}
+    placed: dict[int, Candidate] = {}
     for at, check in enumerate(ordered):
         if not _is_own_check(check):
             continue
         entry = paste.kb.get(check.code)
         unexplained = [c for c in ordered[at + 1:] if _is_recognition(c) and not _related(entry, c, paste.kb)]
         if unexplained:
-            anchors[id(check)] = unexplained[-1]
-    return anchors
+            placed[id(check)] = unexplained[-1]
+    return placed
 
 
 def _checks_capped(ordered: list[Candidate], paste: Paste, anchors: Mapping[int, Candidate]
-                      ) -> dict[int, Candidate]:
+                     ) -> dict[int, Candidate]:
     """Two of our own checks do not take both leading places: the second follows the first other finding."""
     if len(ordered) < 3 or not all(_is_own_check(c) for c in ordered[:2]):
         return {}
@@ -189,7 +194,7 @@ def flows(lowered: str, kinds: Iterable[str]) -> frozenset[str]:
 
 
 def _off_flow_placed(ordered: list[Candidate], paste: Paste, anchors: Mapping[int, Candidate]
-                      ) -> dict[int, Candidate]:
+                     ) -> dict[int, Candidate]:
     """In a paste that shows one protocol and no sign of the other, the other's own messages go last."""
     if len(paste.flows) != 1:
         return {}

@@ -151,3 +151,15 @@ def test_a_status_that_warns_comes_before_the_ranked_guesses(kb):
     status = from_entry(kb.get("http-429"), Evidence.HTTP, 40)
     assert status.finding.severity.value == "warn"
     assert [c.code for c in engine._ordered([guess, status])] == ["http-429", "scim-throttling"]
+
+
+def test_a_status_only_moves_down_to_its_explainer(kb):
+    # The code explains the 409 and leads; the status keeps its own tier after the message, rather than
+    # being pulled up right after the code.
+    code = from_entry(kb.get("okta-E0000062"), Evidence.CODE, 0)
+    status = from_entry(kb.get("http-409-scim"), Evidence.HTTP, 10)
+    message = from_entry(kb.get("scim-target-unsupported"), Evidence.MESSAGE, 20)
+    assert explains(code.entry, status.entry)
+    paste = Paste(kb=kb, scan="", words="", lowered="")
+    ordered = engine._ordered([code, status, message], paste=paste)
+    assert [c.code for c in ordered] == ["okta-E0000062", "scim-target-unsupported", "http-409-scim"]
