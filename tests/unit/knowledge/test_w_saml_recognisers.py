@@ -93,6 +93,18 @@ FIRST = [
     ("ValueError: Missing assertion", "msg-saml-no-assertion", "pysaml2 response.py get_subject"),
     ("Sustainsys.Saml2.Exceptions.NoSamlResponseFoundException: No Saml2 Response found in the http request.",
      "msg-saml-acs-body-not-parsed", "Sustainsys.Saml2 v2 AcsCommand"),
+    # ComponentSpace, Moodle auth_saml2 (SimpleSAMLphp inside)
+    ("ComponentSpace.SAML2.SAMLBindingException: The form is missing the variable SAMLResponse",
+     "msg-saml-acs-body-not-parsed", "ComponentSpace HTTPPostBinding"),
+    ("ComponentSpace.SAML2.Exceptions.SAMLCertificateException: The X.509 certificate could not be loaded from the "
+     "file C:\\inetpub\\app\\sp.pfx. ---> System.Security.Cryptography.CryptographicException: The specified network "
+     "password is not correct.", "msg-saml-sp-signing-key-unusable", "ComponentSpace loading LocalCertificateFile"),
+    ("Exception - Failure Signing Data: error:23077074:PKCS12 routines:PKCS12_pbe_crypt:pkcs12 cipherfinal error",
+     "msg-saml-sp-signing-key-unusable", "Moodle auth_saml2 with a legacy PKCS#12"),
+    ("SAML2 exception: BADREQUEST('%REASON%' => 'Invalid message received at AssertionConsumerService endpoint.')",
+     "msg-saml-no-assertion", "SimpleSAMLphp saml module ACS (a LogoutResponse posted to it)"),
+    ("You have logged in succesfully but we could not find your 'uid' attribute to associate you to an account in "
+     "Moodle.", "msg-saml-attribute-statement-missing", "Moodle auth_saml2"),
 ]
 
 # (text as people post it, entry that must be among the first two findings, what the thread confirmed)
