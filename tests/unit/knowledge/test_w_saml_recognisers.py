@@ -105,6 +105,19 @@ FIRST = [
      "msg-saml-no-assertion", "SimpleSAMLphp saml module ACS (a LogoutResponse posted to it)"),
     ("You have logged in succesfully but we could not find your 'uid' attribute to associate you to an account in "
      "Moodle.", "msg-saml-attribute-statement-missing", "Moodle auth_saml2"),
+    # ITfoxtec.Identity.Saml2 (Saml2PostBinding, Saml2RedirectBinding, Saml2SignedXml, Saml2Request)
+    ("ITfoxtec.Identity.Saml2.Saml2BindingException: HTTP Form does not contain SAMLResponse",
+     "msg-saml-acs-body-not-parsed", "Saml2PostBinding.Read"),
+    ("Saml2BindingException: Not POST binding (HTTP POST).", "msg-saml-acs-body-not-parsed",
+     "Saml2PostBinding on a GET to the ACS"),
+    ("Saml2BindingException: Not redirect binding (HTTP GET).", "msg-saml-binding-not-enabled",
+     "Saml2RedirectBinding on a POSTed logout message"),
+    ("No matching public key present in Signature Validation Certificate for signature method "
+     "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256.", "msg-idp-signing-cert-rollover", "Saml2SignedXml"),
+    ("No RSA Private Key present in Decryption Certificates or missing private key read credentials.",
+     "msg-saml-decrypt-failed", "Saml2AuthnResponse decryption"),
+    ("No matching private key present in Signing Certificate or missing private key read credentials.",
+     "msg-saml-sp-signing-key-unusable", "Saml2SignedXml signing"),
 ]
 
 # (text as people post it, entry that must be among the first two findings, what the thread confirmed)
