@@ -118,6 +118,21 @@ FIRST = [
      "msg-saml-decrypt-failed", "Saml2AuthnResponse decryption"),
     ("No matching private key present in Signing Certificate or missing private key read credentials.",
      "msg-saml-sp-signing-key-unusable", "Saml2SignedXml signing"),
+    # Settings and metadata the SP never got (samlify src/*.ts, ruby-saml idp_metadata_parser.rb, python3-saml
+    # settings.py, Spring Security OpenSamlMetadataAssertingPartyDetailsConverter)
+    ("Error: ERR_IDP_METADATA_MISSING_SINGLE_SIGN_ON_SERVICE", "msg-saml-sp-idp-metadata-missing", "samlify"),
+    ("ArgumentError: idp_metadata must contain an IDPSSODescriptor element", "msg-saml-sp-idp-metadata-missing",
+     "ruby-saml IdpMetadataParser"),
+    ("OneLogin_Saml2_Error: Invalid dict settings: idp_sso_not_found", "msg-saml-sp-idp-metadata-missing",
+     "python3-saml settings.py"),
+    ("Saml2Exception: Metadata response is missing the necessary IDPSSODescriptor element",
+     "msg-saml-sp-idp-metadata-missing", "Spring Security RelyingPartyRegistrations.fromMetadataLocation"),
+    ("Invalid dict settings: idp_cert_or_fingerprint_not_found_and_required", "msg-saml-idp-cert-not-configured",
+     "python3-saml settings.py"),
+    ("Invalid dict settings: sp_cert_not_found_and_required", "msg-saml-sp-signing-key-unusable",
+     "python3-saml settings.py"),
+    ("Error: ERR_NO_REDIRECT_SSO_ENDPOINT", "msg-saml-binding-not-enabled", "samlify"),
+    ("Error: ERR_UNDEFINED_ENCRYPTED_ASSERTION", "msg-saml-assertion-not-encrypted", "samlify"),
 ]
 
 # (text as people post it, entry that must be among the first two findings, what the thread confirmed)
