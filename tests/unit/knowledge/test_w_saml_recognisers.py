@@ -133,6 +133,16 @@ FIRST = [
      "python3-saml settings.py"),
     ("Error: ERR_NO_REDIRECT_SSO_ENDPOINT", "msg-saml-binding-not-enabled", "samlify"),
     ("Error: ERR_UNDEFINED_ENCRYPTED_ASSERTION", "msg-saml-assertion-not-encrypted", "samlify"),
+    # Shibboleth SP and IdP (shibd.log lines and error pages listed in the SP's CommonErrors)
+    ("WARN Shibboleth.SSO.SAML2: detected a problem with assertion: Assertion contains an address that doesn't "
+     "match the client", "msg-shibboleth-address-mismatch", "Shibboleth SP"),
+    ("ERROR XMLTooling.ParserPool: fatal error on line 0, column 0, message: unable to open primary document entity "
+     "'/etc/shibboleth/idp-metadata.xml'", "msg-saml-sp-idp-metadata-missing", "Shibboleth SP MetadataProvider"),
+    ("shibsp::ConfigurationException: None of the configured SessionInitiators handled the request.",
+     "msg-saml-sp-idp-metadata-missing", "Shibboleth SP without entityID or discoveryURL"),
+    ("Message did not meet security requirements", "msg-shibboleth-idp-message-security-error",
+     "Shibboleth IdP error page"),
+    ("Unable to locate satisfactory key for decryption", "msg-saml-decrypt-failed", "Shibboleth SP"),
 ]
 
 # (text as people post it, entry that must be among the first two findings, what the thread confirmed)
