@@ -143,6 +143,13 @@ FIRST = [
     ("Message did not meet security requirements", "msg-shibboleth-idp-message-security-error",
      "Shibboleth IdP error page"),
     ("Unable to locate satisfactory key for decryption", "msg-saml-decrypt-failed", "Shibboleth SP"),
+    # python3-saml / php-saml (response.py, utils.py)
+    ("OneLogin_Saml2_Error: Private Key is required in order to decrypt the NameID, check settings",
+     "msg-saml-decrypt-failed", "python3-saml response.py"),
+    ("No KeyInfo present, invalid Assertion", "msg-saml-decrypt-failed", "python3-saml utils.py decrypt_element"),
+    ("The NameID of the Response is not encrypted and the SP require it", "msg-saml-assertion-not-encrypted",
+     "python3-saml response.py"),
+    ("Missing Status on response", "msg-saml-response-malformed", "python3-saml response.py"),
 ]
 
 # (text as people post it, entry that must be among the first two findings, what the thread confirmed)
