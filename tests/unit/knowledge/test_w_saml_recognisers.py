@@ -93,6 +93,63 @@ FIRST = [
     ("ValueError: Missing assertion", "msg-saml-no-assertion", "pysaml2 response.py get_subject"),
     ("Sustainsys.Saml2.Exceptions.NoSamlResponseFoundException: No Saml2 Response found in the http request.",
      "msg-saml-acs-body-not-parsed", "Sustainsys.Saml2 v2 AcsCommand"),
+    # ComponentSpace, Moodle auth_saml2 (SimpleSAMLphp inside)
+    ("ComponentSpace.SAML2.SAMLBindingException: The form is missing the variable SAMLResponse",
+     "msg-saml-acs-body-not-parsed", "ComponentSpace HTTPPostBinding"),
+    ("ComponentSpace.SAML2.Exceptions.SAMLCertificateException: The X.509 certificate could not be loaded from the "
+     "file C:\\inetpub\\app\\sp.pfx. ---> System.Security.Cryptography.CryptographicException: The specified network "
+     "password is not correct.", "msg-saml-sp-signing-key-unusable", "ComponentSpace loading LocalCertificateFile"),
+    ("Exception - Failure Signing Data: error:23077074:PKCS12 routines:PKCS12_pbe_crypt:pkcs12 cipherfinal error",
+     "msg-saml-sp-signing-key-unusable", "Moodle auth_saml2 with a legacy PKCS#12"),
+    ("SAML2 exception: BADREQUEST('%REASON%' => 'Invalid message received at AssertionConsumerService endpoint.')",
+     "msg-saml-no-assertion", "SimpleSAMLphp saml module ACS (a LogoutResponse posted to it)"),
+    ("You have logged in succesfully but we could not find your 'uid' attribute to associate you to an account in "
+     "Moodle.", "msg-saml-attribute-statement-missing", "Moodle auth_saml2"),
+    # ITfoxtec.Identity.Saml2 (Saml2PostBinding, Saml2RedirectBinding, Saml2SignedXml, Saml2Request)
+    ("ITfoxtec.Identity.Saml2.Saml2BindingException: HTTP Form does not contain SAMLResponse",
+     "msg-saml-acs-body-not-parsed", "Saml2PostBinding.Read"),
+    ("Saml2BindingException: Not POST binding (HTTP POST).", "msg-saml-acs-body-not-parsed",
+     "Saml2PostBinding on a GET to the ACS"),
+    ("Saml2BindingException: Not redirect binding (HTTP GET).", "msg-saml-binding-not-enabled",
+     "Saml2RedirectBinding on a POSTed logout message"),
+    ("No matching public key present in Signature Validation Certificate for signature method "
+     "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256.", "msg-idp-signing-cert-rollover", "Saml2SignedXml"),
+    ("No RSA Private Key present in Decryption Certificates or missing private key read credentials.",
+     "msg-saml-decrypt-failed", "Saml2AuthnResponse decryption"),
+    ("No matching private key present in Signing Certificate or missing private key read credentials.",
+     "msg-saml-sp-signing-key-unusable", "Saml2SignedXml signing"),
+    # Settings and metadata the SP never got (samlify src/*.ts, ruby-saml idp_metadata_parser.rb, python3-saml
+    # settings.py, Spring Security OpenSamlMetadataAssertingPartyDetailsConverter)
+    ("Error: ERR_IDP_METADATA_MISSING_SINGLE_SIGN_ON_SERVICE", "msg-saml-sp-idp-metadata-missing", "samlify"),
+    ("ArgumentError: idp_metadata must contain an IDPSSODescriptor element", "msg-saml-sp-idp-metadata-missing",
+     "ruby-saml IdpMetadataParser"),
+    ("OneLogin_Saml2_Error: Invalid dict settings: idp_sso_not_found", "msg-saml-sp-idp-metadata-missing",
+     "python3-saml settings.py"),
+    ("Saml2Exception: Metadata response is missing the necessary IDPSSODescriptor element",
+     "msg-saml-sp-idp-metadata-missing", "Spring Security RelyingPartyRegistrations.fromMetadataLocation"),
+    ("Invalid dict settings: idp_cert_or_fingerprint_not_found_and_required", "msg-saml-idp-cert-not-configured",
+     "python3-saml settings.py"),
+    ("Invalid dict settings: sp_cert_not_found_and_required", "msg-saml-sp-signing-key-unusable",
+     "python3-saml settings.py"),
+    ("Error: ERR_NO_REDIRECT_SSO_ENDPOINT", "msg-saml-binding-not-enabled", "samlify"),
+    ("Error: ERR_UNDEFINED_ENCRYPTED_ASSERTION", "msg-saml-assertion-not-encrypted", "samlify"),
+    # Shibboleth SP and IdP (shibd.log lines and error pages listed in the SP's CommonErrors)
+    ("WARN Shibboleth.SSO.SAML2: detected a problem with assertion: Assertion contains an address that doesn't "
+     "match the client", "msg-shibboleth-address-mismatch", "Shibboleth SP"),
+    ("ERROR XMLTooling.ParserPool: fatal error on line 0, column 0, message: unable to open primary document entity "
+     "'/etc/shibboleth/idp-metadata.xml'", "msg-saml-sp-idp-metadata-missing", "Shibboleth SP MetadataProvider"),
+    ("shibsp::ConfigurationException: None of the configured SessionInitiators handled the request.",
+     "msg-saml-sp-idp-metadata-missing", "Shibboleth SP without entityID or discoveryURL"),
+    ("Message did not meet security requirements", "msg-shibboleth-idp-message-security-error",
+     "Shibboleth IdP error page"),
+    ("Unable to locate satisfactory key for decryption", "msg-saml-decrypt-failed", "Shibboleth SP"),
+    # python3-saml / php-saml (response.py, utils.py)
+    ("OneLogin_Saml2_Error: Private Key is required in order to decrypt the NameID, check settings",
+     "msg-saml-decrypt-failed", "python3-saml response.py"),
+    ("No KeyInfo present, invalid Assertion", "msg-saml-decrypt-failed", "python3-saml utils.py decrypt_element"),
+    ("The NameID of the Response is not encrypted and the SP require it", "msg-saml-assertion-not-encrypted",
+     "python3-saml response.py"),
+    ("Missing Status on response", "msg-saml-response-malformed", "python3-saml response.py"),
 ]
 
 # (text as people post it, entry that must be among the first two findings, what the thread confirmed)
