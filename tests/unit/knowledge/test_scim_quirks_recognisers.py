@@ -128,7 +128,9 @@ SAID = [
     ("every user shows as skipped in the provisioning logs", "entra-prov-EntrySynchronizationSkipped"),
     ("status says escrow threshold exceeded and provisioning stopped", "entra-prov-EncounteredEscrowProportionThreshold"),
     ("leavers removed from the Entra app keep an active account in our SaaS tool", "scim-deactivation-ignored"),
-    ("offboarded employees still have access in the app after they left", "scim-deactivation-ignored"),
+    # "Still have access" is the wider symptom (open sessions, no assignment rule, no deprovisioning), which
+    # names scim-deactivation-ignored; "keep an active account" above is the SCIM side alone.
+    ("offboarded employees still have access in the app after they left", "symptom-disabled-user-can-still-sign-in"),
     ("scim brings users over from okta but never the groups", "symptom-groups-not-synced"),
     ("after group push the team exists in the app with zero members", "symptom-group-members-not-assigned"),
     ("first login through okta creates the account but the name fields stay empty", "symptom-profile-incomplete"),
