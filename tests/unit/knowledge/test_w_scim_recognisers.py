@@ -119,6 +119,11 @@ def test_scimtype_present_still_names_it():
     # a 500 from a group with thousands of members (FusionAuth/fusionauth-issues #3307)
     ("SCIM GET /Groups fails with a 500 error when one of the groups contains thousands of users",
      "scim-group-membership-large"),
+    # Egnyte's SCIM API refusing an email as userName, as Okta's task quotes it (Okta KB, Egnyte SCIM 2.0)
+    ("Errors reported by remote server: constraint violations: ConstraintViolationImpl{interpolatedMessage='Invalid "
+     "user name', propertyPath=userName}: [userName: Invalid user name]", "scim-attribute-value-invalid"),
+    # Okta's lookup when the app ignores the filter and returns everyone (Okta KB, HRMOS)
+    ("FAILURE: Multiple users found by userName. Expected 0 or 1 results but was 2", "scim-filter-ignored"),
     # a throttled cycle: the status is the answer too
     ("Provisioning to GitHub hits the SCIM rate limit, requests are throttled during the initial cycle", "http-429"),
 ])
