@@ -124,6 +124,12 @@ def test_scimtype_present_still_names_it():
      "user name', propertyPath=userName}: [userName: Invalid user name]", "scim-attribute-value-invalid"),
     # Okta's lookup when the app ignores the filter and returns everyone (Okta KB, HRMOS)
     ("FAILURE: Multiple users found by userName. Expected 0 or 1 results but was 2", "scim-filter-ignored"),
+    # an Entra BadRequest whose body shows the string boolean behind it
+    ('SystemForCrossDomainIdentityManagementBadRequest: the server answered that the boolean "active" was sent as '
+     "a string", "scim-entra-string-boolean"),
+    # an Entra ServiceIncompatible whose reply was an HTML page
+    ("SystemForCrossDomainIdentityManagementServiceIncompatible: the endpoint returned an HTML login page",
+     "scim-error-body-not-json"),
     # a throttled cycle: the status is the answer too
     ("Provisioning to GitHub hits the SCIM rate limit, requests are throttled during the initial cycle", "http-429"),
 ])
