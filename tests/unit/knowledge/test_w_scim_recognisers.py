@@ -130,6 +130,9 @@ def test_scimtype_present_still_names_it():
     # an Entra ServiceIncompatible whose reply was an HTML page
     ("SystemForCrossDomainIdentityManagementServiceIncompatible: the endpoint returned an HTML login page",
      "scim-error-body-not-json"),
+    # a PATCH shape refusal over booleans: the Tenant URL flag is the fix
+    ("values must not be set for remove operation; Entra also sends active as a string boolean",
+     "scim-aadoptscim062020"),
     # a throttled cycle: the status is the answer too
     ("Provisioning to GitHub hits the SCIM rate limit, requests are throttled during the initial cycle", "http-429"),
 ])
