@@ -85,6 +85,11 @@ def test_incompatible_filtering_is_a_code_of_its_own():
     assert top(paste, 1) == ["entra-prov-SystemForCrossDomainIdentityManagementServiceIncompatibleFiltering"]
 
 
+def test_mastered_on_premises_is_the_external_source_code():
+    assert top("AzureActiveDirectoryCannotUpdateObjectsMasteredOnPremises", 1) == [
+        "entra-prov-AzureActiveDirectoryCannotUpdateObjectsOriginatedInExternalService"]
+
+
 def test_absent_scimtype_is_not_read_as_the_value():
     paste = 'our SCIM 409 omits scimType "uniqueness": {"detail": "User already exists in the database."}'
     codes = top(paste, 3)
@@ -133,6 +138,8 @@ def test_scimtype_present_still_names_it():
     # a PATCH shape refusal over booleans: the Tenant URL flag is the fix
     ("values must not be set for remove operation; Entra also sends active as a string boolean",
      "scim-aadoptscim062020"),
+    # a provisioning log line whose target object is gone
+    ("the user could not be found in the target application", "scim-user-deleted-in-target"),
     # a throttled cycle: the status is the answer too
     ("Provisioning to GitHub hits the SCIM rate limit, requests are throttled during the initial cycle", "http-429"),
 ])
