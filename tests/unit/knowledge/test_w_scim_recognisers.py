@@ -140,6 +140,12 @@ def test_scimtype_present_still_names_it():
      "scim-aadoptscim062020"),
     # a provisioning log line whose target object is gone
     ("the user could not be found in the target application", "scim-user-deleted-in-target"),
+    # SCIM servers refusing a member who is already in the group (simpleidserver/SimpleIdServer #245)
+    ("If an already existing member is re-added a 409 error response with duplicate reference error is returned",
+     "scim-group-member-add-refused"),
+    # a 500 behind it (wso2/product-is #8589)
+    ("SCIM Group Patch add member returns 500 for existing members, the user is already a member",
+     "scim-group-member-add-refused"),
     # a throttled cycle: the status is the answer too
     ("Provisioning to GitHub hits the SCIM rate limit, requests are throttled during the initial cycle", "http-429"),
 ])
