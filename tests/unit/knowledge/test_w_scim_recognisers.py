@@ -146,6 +146,8 @@ def test_scimtype_present_still_names_it():
     # a 500 behind it (wso2/product-is #8589)
     ("SCIM Group Patch add member returns 500 for existing members, the user is already a member",
      "scim-group-member-add-refused"),
+    # a SCIM server refusing the password Okta adds to a create
+    ('{"detail": "password is not supported", "status": "400"}', "scim-password-pushed"),
     # a throttled cycle: the status is the answer too
     ("Provisioning to GitHub hits the SCIM rate limit, requests are throttled during the initial cycle", "http-429"),
 ])
@@ -158,6 +160,7 @@ def test_causes_behind_a_code_come_second(paste, cause):
     "REQUIRED_FIELD_MISSING: Required fields are missing: [LastName]",  # a missing name, not a profile
     "scimType: uniqueness was returned, as the RFC says",          # the value is present
     "we were activating identity management for the first time",   # no JumpCloud failure
+    "the password policy requires twelve characters",               # a policy, not a refused attribute
 ])
 def test_near_texts_stay_apart(kb, text):
     ids = found(kb, text)
@@ -165,3 +168,4 @@ def test_near_texts_stay_apart(kb, text):
     assert "scim-salesforce-profile-required" not in ids
     assert "scim-conflict-without-scimtype" not in ids
     assert "scim-jumpcloud-activation-failed" not in ids
+    assert "scim-password-pushed" not in ids
