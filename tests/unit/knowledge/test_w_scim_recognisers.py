@@ -85,6 +85,11 @@ def test_incompatible_filtering_is_a_code_of_its_own():
     assert top(paste, 1) == ["entra-prov-SystemForCrossDomainIdentityManagementServiceIncompatibleFiltering"]
 
 
+def test_mastered_on_premises_is_the_external_source_code():
+    assert top("AzureActiveDirectoryCannotUpdateObjectsMasteredOnPremises", 1) == [
+        "entra-prov-AzureActiveDirectoryCannotUpdateObjectsOriginatedInExternalService"]
+
+
 def test_absent_scimtype_is_not_read_as_the_value():
     paste = 'our SCIM 409 omits scimType "uniqueness": {"detail": "User already exists in the database."}'
     codes = top(paste, 3)
@@ -119,6 +124,30 @@ def test_scimtype_present_still_names_it():
     # a 500 from a group with thousands of members (FusionAuth/fusionauth-issues #3307)
     ("SCIM GET /Groups fails with a 500 error when one of the groups contains thousands of users",
      "scim-group-membership-large"),
+    # Egnyte's SCIM API refusing an email as userName, as Okta's task quotes it (Okta KB, Egnyte SCIM 2.0)
+    ("Errors reported by remote server: constraint violations: ConstraintViolationImpl{interpolatedMessage='Invalid "
+     "user name', propertyPath=userName}: [userName: Invalid user name]", "scim-attribute-value-invalid"),
+    # Okta's lookup when the app ignores the filter and returns everyone (Okta KB, HRMOS)
+    ("FAILURE: Multiple users found by userName. Expected 0 or 1 results but was 2", "scim-filter-ignored"),
+    # an Entra BadRequest whose body shows the string boolean behind it
+    ('SystemForCrossDomainIdentityManagementBadRequest: the server answered that the boolean "active" was sent as '
+     "a string", "scim-entra-string-boolean"),
+    # an Entra ServiceIncompatible whose reply was an HTML page
+    ("SystemForCrossDomainIdentityManagementServiceIncompatible: the endpoint returned an HTML login page",
+     "scim-error-body-not-json"),
+    # a PATCH shape refusal over booleans: the Tenant URL flag is the fix
+    ("values must not be set for remove operation; Entra also sends active as a string boolean",
+     "scim-aadoptscim062020"),
+    # a provisioning log line whose target object is gone
+    ("the user could not be found in the target application", "scim-user-deleted-in-target"),
+    # SCIM servers refusing a member who is already in the group (simpleidserver/SimpleIdServer #245)
+    ("If an already existing member is re-added a 409 error response with duplicate reference error is returned",
+     "scim-group-member-add-refused"),
+    # a 500 behind it (wso2/product-is #8589)
+    ("SCIM Group Patch add member returns 500 for existing members, the user is already a member",
+     "scim-group-member-add-refused"),
+    # a SCIM server refusing the password Okta adds to a create
+    ('{"detail": "password is not supported", "status": "400"}', "scim-password-pushed"),
     # a throttled cycle: the status is the answer too
     ("Provisioning to GitHub hits the SCIM rate limit, requests are throttled during the initial cycle", "http-429"),
 ])
@@ -131,6 +160,7 @@ def test_causes_behind_a_code_come_second(paste, cause):
     "REQUIRED_FIELD_MISSING: Required fields are missing: [LastName]",  # a missing name, not a profile
     "scimType: uniqueness was returned, as the RFC says",          # the value is present
     "we were activating identity management for the first time",   # no JumpCloud failure
+    "the password policy requires twelve characters",               # a policy, not a refused attribute
 ])
 def test_near_texts_stay_apart(kb, text):
     ids = found(kb, text)
@@ -138,3 +168,4 @@ def test_near_texts_stay_apart(kb, text):
     assert "scim-salesforce-profile-required" not in ids
     assert "scim-conflict-without-scimtype" not in ids
     assert "scim-jumpcloud-activation-failed" not in ids
+    assert "scim-password-pushed" not in ids
