@@ -91,6 +91,10 @@ CASES = [
      'attempts."}', "msg-auth0-brute-force-blocked", "Auth0 /oauth/token"),
     ("Unsuccessful Refresh Token exchange, reused refresh token detected", "msg-auth0-refresh-token-invalid",
      "Auth0 log event ferrt"),
+    ('{"error":"invalid_grant","error_description":"Stale token"}', "msg-keycloak-refresh-token-rejected",
+     "Keycloak token endpoint, Revoke Refresh Token on"),
+    ('{"error":"invalid_grant","error_description":"Maximum allowed refresh token reuse exceeded"}',
+     "msg-keycloak-refresh-token-rejected", "Keycloak token endpoint"),
     # -- Okta
     ("OAuthError: The response type is not supported by the authorization server. Configured response types: "
      "[token].", "msg-okta-grant-type-not-allowed", "okta-auth-js"),
@@ -116,6 +120,7 @@ NOT_THESE = [
     ("The connection to the database is not enabled for SSL", "msg-auth0-connection-not-enabled"),
     ("Client authentication failed: certificate expired", "msg-okta-client-auth-failed"),
     ("Network zones are configured for the office", "msg-okta-network-zone-denied"),
+    ("The stale token cache was flushed", "msg-keycloak-refresh-token-rejected"),
     ("The authorization request could not be found", "msg-zitadel-auth-request-not-found"),
     ("Access denied: request has been denied by the firewall", "msg-authentik-source-user-exists"),
     ("The application asked for scope changes; see the resource owner", "aadsts-650053"),
