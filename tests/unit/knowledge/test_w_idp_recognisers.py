@@ -62,6 +62,8 @@ CASES = [
      "'00000003-0000-0000-c000-000000000000'. Contact the app vendor.", "aadsts-650053", "Entra error page text"),
     ("OAuthError: The client specified not to prompt, but the client app requires re-authentication or MFA.",
      "oauth-interaction_required", "okta-auth-js silent renewal"),
+    ("The claims exchange 'REST-GetProfile' specified in step '7' returned HTTP error response with Code 'NotFound' "
+     "and Reason 'Not Found'.", "msg-entra-b2c-rest-claims-exchange", "Azure AD B2C custom policy"),
     # -- Google
     ("Authorisation Error\nError 400: policy_enforced\nAdvanced Protection prevented your Google Account from being "
      "signed in.", "msg-google-advanced-protection", "Google OAuth error page"),
