@@ -97,6 +97,13 @@ CASES = [
      "Keycloak token endpoint, Revoke Refresh Token on"),
     ('{"error":"invalid_grant","error_description":"Maximum allowed refresh token reuse exceeded"}',
      "msg-keycloak-refresh-token-rejected", "Keycloak token endpoint"),
+    # -- Redirect URIs refused by other OIDC providers (node-oidc-provider, Logto, Nextcloud's OIDC app)
+    ("error: redirect_uri_mismatch\nerror_description: redirect_uri did not match any client's registered redirect_uris",
+     "oauth-redirect_uri_mismatch", "node-oidc-provider (OneLogin sample)"),
+    ('{"message":"Invalid return link, the redirect_uri has not been registered by this application.",'
+     '"code":"oidc.invalid_redirect_uri"}', "oauth-redirect_uri_mismatch", "Logto"),
+    ("Access forbidden\nThe received redirect URI is not accepted to connect. Please inform the administrator of your "
+     "client.", "oauth-redirect_uri_mismatch", "Nextcloud OIDC app"),
     # -- Okta
     ("OAuthError: The response type is not supported by the authorization server. Configured response types: "
      "[token].", "msg-okta-grant-type-not-allowed", "okta-auth-js"),
