@@ -64,6 +64,7 @@ CASES = [
      "oauth-interaction_required", "okta-auth-js silent renewal"),
     ("The claims exchange 'REST-GetProfile' specified in step '7' returned HTTP error response with Code 'NotFound' "
      "and Reason 'Not Found'.", "msg-entra-b2c-rest-claims-exchange", "Azure AD B2C custom policy"),
+    ("We can't seem to find your account", "msg-entra-b2c-account-not-found", "Azure AD B2C local account sign-in"),
     # -- Google
     ("Authorisation Error\nError 400: policy_enforced\nAdvanced Protection prevented your Google Account from being "
      "signed in.", "msg-google-advanced-protection", "Google OAuth error page"),
