@@ -56,6 +56,8 @@ CASES = [
     ("This app may be risky. If you trust this app, please ask your admin to grant you access to this app.",
      "msg-entra-admin-approval-needed", "Entra risk-based step-up consent"),
     ("Help us protect your account", "aadsts-50079", "Entra MFA registration interrupt"),
+    ("Your sign-in was successful but your admin requires the device requesting access to be managed by Contoso to "
+     "access this resource.", "aadsts-530003", "Entra Conditional Access page"),
     ("You can't get there from here\nIt looks like you're trying to open this resource with a client app that is not "
      "available for use with app protection policies.", "aadsts-53002", "Entra Conditional Access page"),
     ("The application 'Contoso Portal' asked for scope 'user_impersonation' that doesn't exist on the resource "
