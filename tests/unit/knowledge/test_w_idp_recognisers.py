@@ -107,6 +107,8 @@ CASES = [
      '"code":"oidc.invalid_redirect_uri"}', "oauth-redirect_uri_mismatch", "Logto"),
     ("Access forbidden\nThe received redirect URI is not accepted to connect. Please inform the administrator of your "
      "client.", "oauth-redirect_uri_mismatch", "Nextcloud OIDC app"),
+    # -- Duo
+    ("Duo error code (40002): Invalid request parameters: no capable device", "msg-duo-no-capable-device", "Duo Auth API"),
     # -- Okta
     ("OAuthError: The response type is not supported by the authorization server. Configured response types: "
      "[token].", "msg-okta-grant-type-not-allowed", "okta-auth-js"),
