@@ -183,9 +183,3 @@ def test_okta_catalogue_descriptions_lead_to_their_entry(kb, okta_catalogue, int
     description = okta_catalogue[internal_code]
     found = [m.entry.id for m in kb.match_text(description)]
     assert found and found[0] == expected, f"{internal_code} {description!r}: got {found}"
-
-
-@pytest.mark.parametrize("event_type", ["user.session.start", "policy.evaluate_sign_on", "user.authentication.auth_via_mfa"])
-def test_okta_sign_in_events_are_looked_up_and_deep(kb, event_type):
-    entry = kb.lookup_code("okta_event", event_type)
-    assert entry is not None and entry.deep, event_type
