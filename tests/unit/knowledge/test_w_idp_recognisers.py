@@ -7,6 +7,8 @@ not bring these entries up.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 # (text as printed, entry that must come first, where the text comes from)
@@ -54,12 +56,17 @@ CASES = [
     ("This app may be risky. If you trust this app, please ask your admin to grant you access to this app.",
      "msg-entra-admin-approval-needed", "Entra risk-based step-up consent"),
     ("Help us protect your account", "aadsts-50079", "Entra MFA registration interrupt"),
+    ("Your sign-in was successful but your admin requires the device requesting access to be managed by Contoso to "
+     "access this resource.", "aadsts-530003", "Entra Conditional Access page"),
     ("You can't get there from here\nIt looks like you're trying to open this resource with a client app that is not "
      "available for use with app protection policies.", "aadsts-53002", "Entra Conditional Access page"),
     ("The application 'Contoso Portal' asked for scope 'user_impersonation' that doesn't exist on the resource "
      "'00000003-0000-0000-c000-000000000000'. Contact the app vendor.", "aadsts-650053", "Entra error page text"),
     ("OAuthError: The client specified not to prompt, but the client app requires re-authentication or MFA.",
      "oauth-interaction_required", "okta-auth-js silent renewal"),
+    ("The claims exchange 'REST-GetProfile' specified in step '7' returned HTTP error response with Code 'NotFound' "
+     "and Reason 'Not Found'.", "msg-entra-b2c-rest-claims-exchange", "Azure AD B2C custom policy"),
+    ("We can't seem to find your account", "msg-entra-b2c-account-not-found", "Azure AD B2C local account sign-in"),
     # -- Google
     ("Authorisation Error\nError 400: policy_enforced\nAdvanced Protection prevented your Google Account from being "
      "signed in.", "msg-google-advanced-protection", "Google OAuth error page"),
@@ -89,6 +96,19 @@ CASES = [
      'attempts."}', "msg-auth0-brute-force-blocked", "Auth0 /oauth/token"),
     ("Unsuccessful Refresh Token exchange, reused refresh token detected", "msg-auth0-refresh-token-invalid",
      "Auth0 log event ferrt"),
+    ('{"error":"invalid_grant","error_description":"Stale token"}', "msg-keycloak-refresh-token-rejected",
+     "Keycloak token endpoint, Revoke Refresh Token on"),
+    ('{"error":"invalid_grant","error_description":"Maximum allowed refresh token reuse exceeded"}',
+     "msg-keycloak-refresh-token-rejected", "Keycloak token endpoint"),
+    # -- Redirect URIs refused by other OIDC providers (node-oidc-provider, Logto, Nextcloud's OIDC app)
+    ("error: redirect_uri_mismatch\nerror_description: redirect_uri did not match any client's registered redirect_uris",
+     "oauth-redirect_uri_mismatch", "node-oidc-provider (OneLogin sample)"),
+    ('{"message":"Invalid return link, the redirect_uri has not been registered by this application.",'
+     '"code":"oidc.invalid_redirect_uri"}', "oauth-redirect_uri_mismatch", "Logto"),
+    ("Access forbidden\nThe received redirect URI is not accepted to connect. Please inform the administrator of your "
+     "client.", "oauth-redirect_uri_mismatch", "Nextcloud OIDC app"),
+    # -- Duo
+    ("Duo error code (40002): Invalid request parameters: no capable device", "msg-duo-no-capable-device", "Duo Auth API"),
     # -- Okta
     ("OAuthError: The response type is not supported by the authorization server. Configured response types: "
      "[token].", "msg-okta-grant-type-not-allowed", "okta-auth-js"),
@@ -112,6 +132,9 @@ NOT_THESE = [
     ('{"error":"invalid_grant","error_description":"Unknown or invalid refresh token."}',
      "msg-cognito-invalid-refresh-token"),
     ("The connection to the database is not enabled for SSL", "msg-auth0-connection-not-enabled"),
+    ("Client authentication failed: certificate expired", "msg-okta-client-auth-failed"),
+    ("Network zones are configured for the office", "msg-okta-network-zone-denied"),
+    ("The stale token cache was flushed", "msg-keycloak-refresh-token-rejected"),
     ("The authorization request could not be found", "msg-zitadel-auth-request-not-found"),
     ("Access denied: request has been denied by the firewall", "msg-authentik-source-user-exists"),
     ("The application asked for scope changes; see the resource owner", "aadsts-650053"),
@@ -124,3 +147,39 @@ NOT_THESE = [
 @pytest.mark.parametrize(("text", "unwanted"), NOT_THESE)
 def test_look_alike_text_does_not_bring_up_the_entry(kb, text, unwanted):
     assert unwanted not in [m.entry.id for m in kb.match_text(text)]
+
+
+# Okta's OAuth catalogue (shared/corpus/codes/okta_oauth2_error_codes.json), by internalErrorCode: the entry
+# each error_description must lead to, for the codes added in session 8.
+OKTA_CATALOGUE = {
+    "invalid_client": "msg-okta-client-auth-failed",
+    "missing_client_credentials": "msg-okta-client-auth-failed",
+    "invalid_basic_auth_creds": "msg-okta-client-auth-failed",
+    "client_assertion_invalid_audience": "msg-okta-client-assertion-invalid",
+    "client_assertion_invalid_kid": "msg-okta-client-assertion-invalid",
+    "client_assertion_jwks_not_configured": "msg-okta-client-assertion-invalid",
+    "client_assertion_expired_token": "msg-okta-client-assertion-invalid",
+    "client_assertion_already_used": "msg-okta-client-assertion-invalid",
+    "unsupported_auth_method_client_creds": "msg-okta-org-as-client-credentials",
+    "invalid_application_type_client_credentials": "msg-okta-org-as-client-credentials",
+    "no_org_scopes_granted": "msg-okta-org-as-client-credentials",
+    "disallowed_network_zone": "msg-okta-network-zone-denied",
+    "password_auth_denied_mfa": "msg-okta-password-grant-denied",
+    "password_auth_denied_policy": "msg-okta-password-grant-denied",
+    "scope_denied": "msg-okta-no-access-policy",
+    "mismatched_client": "msg-okta-auth-code-invalid",
+    "mismatched_authorization_server": "msg-okta-auth-code-invalid",
+}
+
+
+@pytest.fixture(scope="module")
+def okta_catalogue(corpus) -> dict[str, str]:
+    doc = json.loads((corpus / "codes" / "okta_oauth2_error_codes.json").read_text(encoding="utf-8"))
+    return {row["internalErrorCode"]: row["errorDescription"] for row in doc["errors"] if "internalErrorCode" in row}
+
+
+@pytest.mark.parametrize(("internal_code", "expected"), sorted(OKTA_CATALOGUE.items()))
+def test_okta_catalogue_descriptions_lead_to_their_entry(kb, okta_catalogue, internal_code, expected):
+    description = okta_catalogue[internal_code]
+    found = [m.entry.id for m in kb.match_text(description)]
+    assert found and found[0] == expected, f"{internal_code} {description!r}: got {found}"
