@@ -131,6 +131,18 @@ def test_the_engine_leads_with_the_entry(text, expected, now):
     assert report.findings[0].code == expected, [f.code for f in report.findings]
 
 
+# A wrapper's own entry may lead; the cause behind it must follow in the first two findings.
+TOP_TWO = [
+    # Spring Security OidcIdTokenValidator: an iat in the future is a clock problem.
+    ("[invalid_id_token] The ID Token contains invalid claims: {iat=2026-12-04T10:00:05Z}", "msg-jwt-clock-skew"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), TOP_TWO)
+def test_the_cause_is_among_the_first_two_findings(text, expected, now):
+    assert expected in [f.code for f in diagnose(text, now=now).findings][:2]
+
+
 NOT_THESE = [
     ("The issuer (iss) claim is missing from the access token", "msg-oidc-authorization-response-iss"),
     ("Please add localhost to the authorized JavaScript origins", "msg-firebase-unauthorized-domain"),
