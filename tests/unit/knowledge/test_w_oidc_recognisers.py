@@ -108,6 +108,12 @@ CASES = [
      "msg-authjs-profile-parse-error", "Auth.js v5 errors.ts"),
     ("[next-auth][error][oauth_parse_profile_error] [ TypeError: Cannot read property 'url' of undefined",
      "msg-authjs-profile-parse-error", "next-auth v3 logger"),
+    # -- GitLab OmniAuth callbacks controller and its blocked-user flash
+    ("Signing in using your OpenIDConnect account without a pre-existing GitLab account is not allowed. Create a GitLab "
+     "account first, and then connect it to your OpenIDConnect account.", "msg-gitlab-omniauth-account-policy",
+     "GitLab omniauth_callbacks_controller.rb"),
+    ("Your account is pending approval from your GitLab administrator and hence blocked.",
+     "msg-gitlab-omniauth-account-policy", "GitLab devise locale"),
 ]
 
 
