@@ -114,6 +114,10 @@ CASES = [
      "GitLab omniauth_callbacks_controller.rb"),
     ("Your account is pending approval from your GitLab administrator and hence blocked.",
      "msg-gitlab-omniauth-account-policy", "GitLab devise locale"),
+    # -- angular-auth-oidc-client (flows callback handling and state validation)
+    ("authCallback incorrect state", "msg-spa-oidc-state-not-in-storage", "angular-auth-oidc-client state validation"),
+    ("Validation, iat rejected id_token was issued too far away from the current time", "msg-client-device-clock",
+     "angular-auth-oidc-client token validation"),
 ]
 
 
