@@ -118,6 +118,14 @@ CASES = [
     ("authCallback incorrect state", "msg-spa-oidc-state-not-in-storage", "angular-auth-oidc-client state validation"),
     ("Validation, iat rejected id_token was issued too far away from the current time", "msg-client-device-clock",
      "angular-auth-oidc-client token validation"),
+    # -- Microsoft.IdentityModel LogMessages.cs (Tokens and Protocols.OpenIdConnect)
+    ("IDX10206: Unable to validate audience. The 'audiences' parameter is empty.", "idx-10206", "IdentityModel Tokens"),
+    ("IDX10211: Unable to validate issuer. The 'issuer' parameter is null or whitespace", "idx-10211",
+     "IdentityModel Tokens"),
+    ("IDX10225: Lifetime validation failed. The token is missing an Expiration Time. Tokentype: "
+     "'System.IdentityModel.Tokens.Jwt.JwtSecurityToken'.", "idx-10225", "IdentityModel Tokens"),
+    ("IDX21329: RequireState is 'True' but the OpenIdConnectProtocolValidationContext.State is null. State cannot be "
+     "validated.", "idx-21329", "IdentityModel Protocols.OpenIdConnect"),
 ]
 
 
@@ -146,6 +154,10 @@ TOP_TWO = [
     # Spring Security OidcIdTokenValidator: an iat in the future is a clock problem.
     ("[invalid_id_token] The ID Token contains invalid claims: {iat=2026-12-04T10:00:05Z}", "msg-jwt-clock-skew"),
 ]
+
+
+def test_the_older_state_code_resolves_to_the_same_entry(kb):
+    assert kb.lookup_code("idx", "IDX21316").id == "idx-21329"
 
 
 @pytest.mark.parametrize(("text", "expected"), TOP_TWO)
