@@ -126,6 +126,9 @@ CASES = [
      "'System.IdentityModel.Tokens.Jwt.JwtSecurityToken'.", "idx-10225", "IdentityModel Tokens"),
     ("IDX21329: RequireState is 'True' but the OpenIdConnectProtocolValidationContext.State is null. State cannot be "
      "validated.", "idx-21329", "IdentityModel Protocols.OpenIdConnect"),
+    # -- App Service / Container Apps authentication endpoints as people describe what they return
+    ("GET https://app.example.net/.auth/me returns [] after signing in", "msg-entra-easyauth-refresh-failed",
+     "App Service /.auth/me"),
 ]
 
 
