@@ -129,6 +129,11 @@ CASES = [
     # -- App Service / Container Apps authentication endpoints as people describe what they return
     ("GET https://app.example.net/.auth/me returns [] after signing in", "msg-entra-easyauth-refresh-failed",
      "App Service /.auth/me"),
+    # -- Vault's JWT/OIDC auth method (path_login.go via the cap library)
+    ("Error authenticating: Error making API request.\nCode: 400. Errors:\n* error validating token: invalid audience "
+     "(aud) claim: audience claim does not match any expected audience", "msg-vault-oidc-claims", "vault jwt auth"),
+    ('* unable to authorize role "reader": claim "groups" does not match any bound claim values',
+     "msg-vault-oidc-claims", "vault jwt auth path_login.go"),
 ]
 
 
