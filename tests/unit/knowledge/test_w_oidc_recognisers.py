@@ -134,6 +134,11 @@ CASES = [
      "expected audience", "msg-vault-oidc-claims", "vault jwt auth"),
     ('* unable to authorize role "reader": claim "groups" does not match any bound claim values',
      "msg-vault-oidc-claims", "vault jwt auth path_login.go"),
+    ('{"errors":["audience claim found in JWT but no audiences bound to the role"]}', "msg-vault-oidc-claims",
+     "vault jwt auth (1.16.3 and later)"),
+    # -- openidconnect-rs IdTokenVerifier (Vaultwarden, VaulTLS): an extra audience it was not told to trust
+    ("Invalid audiences: `383168317235462148` is not a trusted audience", "msg-oidc-id-token-audience-mismatch",
+     "openidconnect-rs verification.rs"),
 ]
 
 
