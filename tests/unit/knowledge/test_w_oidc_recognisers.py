@@ -139,6 +139,13 @@ CASES = [
     # -- openidconnect-rs IdTokenVerifier (Vaultwarden, VaulTLS): an extra audience it was not told to trust
     ("Invalid audiences: `383168317235462148` is not a trusted audience", "msg-oidc-id-token-audience-mismatch",
      "openidconnect-rs verification.rs"),
+    # -- Authlib (jose errors; base_client sync_openid.py) and sentry-auth-oidc
+    ('authlib.jose.errors.UnsupportedAlgorithmError: unsupported_algorithm: Unsupported "alg" value in header',
+     "msg-jwt-alg-mismatch", "authlib jose/errors.py"),
+    ("  File \"authlib/integrations/base_client/sync_openid.py\", line 60, in parse_id_token\nKeyError: 'id_token'",
+     "msg-oidc-id-token-missing", "authlib sync_openid.py without the openid scope"),
+    ("Missing id_token in OAuth response: {'session_state': 'x', 'access_token': 'eyJ.x.y'}",
+     "msg-oidc-id-token-missing", "sentry-auth-oidc views.py"),
 ]
 
 
