@@ -146,6 +146,17 @@ CASES = [
      "msg-oidc-id-token-missing", "authlib sync_openid.py without the openid scope"),
     ("Missing id_token in OAuth response: {'session_state': 'x', 'access_token': 'eyJ.x.y'}",
      "msg-oidc-id-token-missing", "sentry-auth-oidc views.py"),
+    # -- jumbojett/OpenID-Connect-PHP src/OpenIDConnectClient.php
+    ("Uncaught Jumbojett\\OpenIDConnectClientException: Unable to determine state in "
+     "/srv/www/vendor/jumbojett/openid-connect-php/src/OpenIDConnectClient.php:282", "msg-php-oidc-state-lost",
+     "OpenIDConnectClient.php authenticate"),
+    ("OpenIDConnectClientException: Unable to verify JWT claims in /var/www/html/mw/vendor/jumbojett/"
+     "openid-connect-php/OpenIDConnectClient.php:281", "msg-php-oidc-jwt-claims", "OpenIDConnectClient.php verifyJWTClaims"),
+    ("Jumbojett\\OpenIDConnectClientException: Unable to verify signature", "msg-oidc-jwt-signature-invalid",
+     "OpenIDConnectClient.php verifyJWTSignature"),
+    ("Jumbojett\\OpenIDConnectClientException: The provider authorization_endpoint could not be fetched. Make sure your "
+     "provider has a well known configuration available.", "msg-idp-unreachable-from-app",
+     "OpenIDConnectClient.php getWellKnownConfigValue"),
 ]
 
 
