@@ -134,6 +134,9 @@ PRODUCTS: dict[str, Product] = {p.name: p for p in (
     Product("kubernetes", ("msg-kubernetes-",), False, signs=("kubectl", "kube-apiserver", "kubelogin", "kubernetes",
                                                               "kubeconfig", "oidc-login", "apiserver"),
             words=("k8s", "k3s", "eks", "aks", "gke")),
+    # PHP's OpenID-Connect-PHP (jumbojett), under many PHP apps' OIDC plugins, and Java's pac4j.
+    Product("openid-connect-php", ("msg-php-oidc-",), False, signs=("jumbojett", "openidconnectclient", "openid-connect-php")),
+    Product("pac4j", ("msg-pac4j-",), False, signs=("pac4j",)),
 )}
 
 #: Products that appear together in one paste as a matter of course, so neither rules the other out.

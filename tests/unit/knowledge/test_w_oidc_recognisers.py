@@ -157,6 +157,12 @@ CASES = [
     ("Jumbojett\\OpenIDConnectClientException: The provider authorization_endpoint could not be fetched. Make sure your "
      "provider has a well known configuration available.", "msg-idp-unreachable-from-app",
      "OpenIDConnectClient.php getWellKnownConfigValue"),
+    # -- pac4j-oidc OidcAuthenticator / OidcCredentialsExtractor
+    ("org.pac4j.core.exception.TechnicalException: State cannot be determined", "msg-pac4j-state-mismatch",
+     "pac4j-oidc OidcAuthenticator"),
+    ("org.pac4j.core.exception.TechnicalException: State parameter is different from the one sent in authentication "
+     "request. Session expired or possible threat of cross-site request forgery", "msg-pac4j-state-mismatch",
+     "pac4j-oidc OidcAuthenticator"),
 ]
 
 
@@ -213,6 +219,7 @@ NOT_THESE = [
     ("username field is required", "msg-oidc-username-claim-missing"),
     ("You must be logged in to see this page", "msg-kubernetes-oidc-unauthorized"),
     ("Access denied: your role does not allow this action", "msg-envoy-rbac-access-denied"),
+    ("The state of the migration cannot be determined yet", "msg-php-oidc-state-lost"),
     ("proxy_set_header Cookie $http_cookie;", "msg-proxy-drops-set-cookie"),
 ]
 
