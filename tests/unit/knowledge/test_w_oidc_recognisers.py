@@ -163,6 +163,8 @@ CASES = [
     ("org.pac4j.core.exception.TechnicalException: State parameter is different from the one sent in authentication "
      "request. Session expired or possible threat of cross-site request forgery", "msg-pac4j-state-mismatch",
      "pac4j-oidc OidcAuthenticator"),
+    ("org.pac4j.oauth.exception.OAuthCredentialsException: State parameter mismatch: session expired or possible threat "
+     "of cross-site request forgery", "msg-pac4j-state-mismatch", "pac4j-oauth BaseOAuth20StateClient"),
 ]
 
 
