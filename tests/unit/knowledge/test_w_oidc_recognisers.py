@@ -157,6 +157,15 @@ CASES = [
     ("Jumbojett\\OpenIDConnectClientException: The provider authorization_endpoint could not be fetched. Make sure your "
      "provider has a well known configuration available.", "msg-idp-unreachable-from-app",
      "OpenIDConnectClient.php getWellKnownConfigValue"),
+    # -- mod_auth_openidc src/cache/shm.c, src/authz.c; mod_oauth2 / ngx_openidc_module (liboauth2 cache)
+    ("oidc_cache_shm_set: could not store value since value size is too large (21687 > 16928); consider increasing "
+     "OIDCCacheShmEntrySizeMax", "msg-mod-auth-openidc-cache-too-large", "mod_auth_openidc cache/shm.c"),
+    ("oauth2_cache_shm_check_value: could not store value since value size is too large (11106 > 8192)",
+     "msg-mod-auth-openidc-cache-too-large", "liboauth2 cache/shm.c"),
+    ("oidc_cache_shm_get_key: could not construct cache key since key size is too large (1987 >= 512)",
+     "msg-mod-auth-openidc-cache-too-large", "mod_auth_openidc cache/shm.c"),
+    ('[auth_openidc:debug] src/authz.c(204): oidc_authz_match_claim: evaluating key "groups"',
+     "msg-mod-auth-openidc-require-claim", "mod_auth_openidc authz.c"),
     # -- pac4j-oidc OidcAuthenticator / OidcCredentialsExtractor
     ("org.pac4j.core.exception.TechnicalException: State cannot be determined", "msg-pac4j-state-mismatch",
      "pac4j-oidc OidcAuthenticator"),
