@@ -166,6 +166,10 @@ CASES = [
      "msg-mod-auth-openidc-cache-too-large", "mod_auth_openidc cache/shm.c"),
     ('[auth_openidc:debug] src/authz.c(204): oidc_authz_match_claim: evaluating key "groups"',
      "msg-mod-auth-openidc-require-claim", "mod_auth_openidc authz.c"),
+    # -- mozilla-django-oidc settings and middleware as people paste them
+    ("OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = 900", "msg-mozilla-oidc-session-refresh", "mozilla-django-oidc settings"),
+    ("MIDDLEWARE += ['mozilla_django_oidc.middleware.SessionRefresh']", "msg-mozilla-oidc-session-refresh",
+     "mozilla-django-oidc middleware.py"),
     # -- pac4j-oidc OidcAuthenticator / OidcCredentialsExtractor
     ("org.pac4j.core.exception.TechnicalException: State cannot be determined", "msg-pac4j-state-mismatch",
      "pac4j-oidc OidcAuthenticator"),
