@@ -166,6 +166,11 @@ CASES = [
      "msg-mod-auth-openidc-cache-too-large", "mod_auth_openidc cache/shm.c"),
     ('[auth_openidc:debug] src/authz.c(204): oidc_authz_match_claim: evaluating key "groups"',
      "msg-mod-auth-openidc-require-claim", "mod_auth_openidc authz.c"),
+    # -- oauth4webapi validateAuthResponse (openid-client v6 and Auth.js v5 use it)
+    ('OperationProcessingError: unexpected "state" response parameter value', "msg-openid-client-state-mismatch",
+     "oauth4webapi validateAuthResponse"),
+    ('OperationProcessingError: "state" response parameter missing', "msg-openid-client-state-mismatch",
+     "oauth4webapi validateAuthResponse"),
     # -- mozilla-django-oidc settings and middleware as people paste them
     ("OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = 900", "msg-mozilla-oidc-session-refresh", "mozilla-django-oidc settings"),
     ("MIDDLEWARE += ['mozilla_django_oidc.middleware.SessionRefresh']", "msg-mozilla-oidc-session-refresh",
