@@ -138,6 +138,9 @@ PRODUCTS: dict[str, Product] = {p.name: p for p in (
     Product("aws-scim", (), False, signs=("identitystore-scim", "iam identity center", "aws sso", "ssosync",
                                           "idp-scim-sync", "amazonaws.com/"), words=("aws",)),
     Product("salesforce", (), False, signs=("salesforce",)),
+    # PHP's OpenID-Connect-PHP (jumbojett), under many PHP apps' OIDC plugins, and Java's pac4j.
+    Product("openid-connect-php", ("msg-php-oidc-",), False, signs=("jumbojett", "openidconnectclient", "openid-connect-php")),
+    Product("pac4j", ("msg-pac4j-",), False, signs=("pac4j",)),
 )}
 
 #: Products that appear together in one paste as a matter of course, so neither rules the other out.

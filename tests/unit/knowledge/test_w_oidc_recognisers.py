@@ -108,6 +108,79 @@ CASES = [
      "msg-authjs-profile-parse-error", "Auth.js v5 errors.ts"),
     ("[next-auth][error][oauth_parse_profile_error] [ TypeError: Cannot read property 'url' of undefined",
      "msg-authjs-profile-parse-error", "next-auth v3 logger"),
+    # -- GitLab OmniAuth callbacks controller and its blocked-user flash
+    ("Signing in using your OpenIDConnect account without a pre-existing GitLab account is not allowed. Create a GitLab "
+     "account first, and then connect it to your OpenIDConnect account.", "msg-gitlab-omniauth-account-policy",
+     "GitLab omniauth_callbacks_controller.rb"),
+    ("Your account is pending approval from your GitLab administrator and hence blocked.",
+     "msg-gitlab-omniauth-account-policy", "GitLab devise locale"),
+    # -- angular-auth-oidc-client (flows callback handling and state validation)
+    ("authCallback incorrect state", "msg-spa-oidc-state-not-in-storage", "angular-auth-oidc-client state validation"),
+    ("Validation, iat rejected id_token was issued too far away from the current time", "msg-client-device-clock",
+     "angular-auth-oidc-client token validation"),
+    # -- Microsoft.IdentityModel LogMessages.cs (Tokens and Protocols.OpenIdConnect)
+    ("IDX10206: Unable to validate audience. The 'audiences' parameter is empty.", "idx-10206", "IdentityModel Tokens"),
+    ("IDX10211: Unable to validate issuer. The 'issuer' parameter is null or whitespace", "idx-10211",
+     "IdentityModel Tokens"),
+    ("IDX10225: Lifetime validation failed. The token is missing an Expiration Time. Tokentype: "
+     "'System.IdentityModel.Tokens.Jwt.JwtSecurityToken'.", "idx-10225", "IdentityModel Tokens"),
+    ("IDX21329: RequireState is 'True' but the OpenIdConnectProtocolValidationContext.State is null. State cannot be "
+     "validated.", "idx-21329", "IdentityModel Protocols.OpenIdConnect"),
+    # -- App Service / Container Apps authentication endpoints as people describe what they return
+    ("GET https://app.example.net/.auth/me returns [] after signing in", "msg-entra-easyauth-refresh-failed",
+     "App Service /.auth/me"),
+    # -- Vault's JWT/OIDC auth method (path_login.go via the cap library)
+    ("Code: 400. Errors:\n* error validating token: invalid audience (aud) claim: audience claim does not match any "
+     "expected audience", "msg-vault-oidc-claims", "vault jwt auth"),
+    ('* unable to authorize role "reader": claim "groups" does not match any bound claim values',
+     "msg-vault-oidc-claims", "vault jwt auth path_login.go"),
+    ('{"errors":["audience claim found in JWT but no audiences bound to the role"]}', "msg-vault-oidc-claims",
+     "vault jwt auth (1.16.3 and later)"),
+    # -- openidconnect-rs IdTokenVerifier (Vaultwarden, VaulTLS): an extra audience it was not told to trust
+    ("Invalid audiences: `383168317235462148` is not a trusted audience", "msg-oidc-id-token-audience-mismatch",
+     "openidconnect-rs verification.rs"),
+    # -- Authlib (jose errors; base_client sync_openid.py) and sentry-auth-oidc
+    ('authlib.jose.errors.UnsupportedAlgorithmError: unsupported_algorithm: Unsupported "alg" value in header',
+     "msg-jwt-alg-mismatch", "authlib jose/errors.py"),
+    ("  File \"authlib/integrations/base_client/sync_openid.py\", line 60, in parse_id_token\nKeyError: 'id_token'",
+     "msg-oidc-id-token-missing", "authlib sync_openid.py without the openid scope"),
+    ("Missing id_token in OAuth response: {'session_state': 'x', 'access_token': 'eyJ.x.y'}",
+     "msg-oidc-id-token-missing", "sentry-auth-oidc views.py"),
+    # -- jumbojett/OpenID-Connect-PHP src/OpenIDConnectClient.php
+    ("Uncaught Jumbojett\\OpenIDConnectClientException: Unable to determine state in "
+     "/srv/www/vendor/jumbojett/openid-connect-php/src/OpenIDConnectClient.php:282", "msg-php-oidc-state-lost",
+     "OpenIDConnectClient.php authenticate"),
+    ("OpenIDConnectClientException: Unable to verify JWT claims in /var/www/html/mw/vendor/jumbojett/"
+     "openid-connect-php/OpenIDConnectClient.php:281", "msg-php-oidc-jwt-claims", "OpenIDConnectClient.php verifyJWTClaims"),
+    ("Jumbojett\\OpenIDConnectClientException: Unable to verify signature", "msg-oidc-jwt-signature-invalid",
+     "OpenIDConnectClient.php verifyJWTSignature"),
+    ("Jumbojett\\OpenIDConnectClientException: The provider authorization_endpoint could not be fetched. Make sure your "
+     "provider has a well known configuration available.", "msg-idp-unreachable-from-app",
+     "OpenIDConnectClient.php getWellKnownConfigValue"),
+    # -- mod_auth_openidc src/cache/shm.c, src/authz.c; mod_oauth2 / ngx_openidc_module (liboauth2 cache)
+    ("oidc_cache_shm_set: could not store value since value size is too large (21687 > 16928); consider increasing "
+     "OIDCCacheShmEntrySizeMax", "msg-mod-auth-openidc-cache-too-large", "mod_auth_openidc cache/shm.c"),
+    ("oauth2_cache_shm_check_value: could not store value since value size is too large (11106 > 8192)",
+     "msg-mod-auth-openidc-cache-too-large", "liboauth2 cache/shm.c"),
+    ("oidc_cache_shm_get_key: could not construct cache key since key size is too large (1987 >= 512)",
+     "msg-mod-auth-openidc-cache-too-large", "mod_auth_openidc cache/shm.c"),
+    ('[auth_openidc:debug] src/authz.c(204): oidc_authz_match_claim: evaluating key "groups"',
+     "msg-mod-auth-openidc-require-claim", "mod_auth_openidc authz.c"),
+    # -- oauth4webapi validateAuthResponse (openid-client v6 and Auth.js v5 use it)
+    ('OperationProcessingError: unexpected "state" response parameter value', "msg-openid-client-state-mismatch",
+     "oauth4webapi validateAuthResponse"),
+    ('OperationProcessingError: "state" response parameter missing', "msg-openid-client-state-mismatch",
+     "oauth4webapi validateAuthResponse"),
+    # -- mozilla-django-oidc settings and middleware as people paste them
+    ("OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = 900", "msg-mozilla-oidc-session-refresh", "mozilla-django-oidc settings"),
+    ("MIDDLEWARE += ['mozilla_django_oidc.middleware.SessionRefresh']", "msg-mozilla-oidc-session-refresh",
+     "mozilla-django-oidc middleware.py"),
+    # -- pac4j-oidc OidcAuthenticator / OidcCredentialsExtractor
+    ("org.pac4j.core.exception.TechnicalException: State cannot be determined", "msg-pac4j-state-mismatch",
+     "pac4j-oidc OidcAuthenticator"),
+    ("org.pac4j.core.exception.TechnicalException: State parameter is different from the one sent in authentication "
+     "request. Session expired or possible threat of cross-site request forgery", "msg-pac4j-state-mismatch",
+     "pac4j-oidc OidcAuthenticator"),
 ]
 
 
@@ -122,6 +195,9 @@ def test_the_message_leads_to_its_entry(kb, text, expected, source):
 ENGINE_CASES = [
     ("Failed to get user: could not find a matching session for this request", "msg-goth-session-not-found"),
     ("Unable to process request due to missing initial state.", "msg-firebase-missing-initial-state"),
+    # The Vault CLI's frame shares words with an Okta entry; the Vault entry still leads the diagnosis.
+    ("Error authenticating: Error making API request.\nCode: 400. Errors:\n* error validating token: invalid audience "
+     "(aud) claim: audience claim does not match any expected audience", "msg-vault-oidc-claims"),
 ]
 
 
@@ -129,6 +205,25 @@ ENGINE_CASES = [
 def test_the_engine_leads_with_the_entry(text, expected, now):
     report = diagnose(text, now=now)
     assert report.findings[0].code == expected, [f.code for f in report.findings]
+
+
+# A wrapper's own entry may lead; the cause behind it must follow in the first two findings.
+TOP_TWO = [
+    # Spring Security OidcIdTokenValidator: an iat in the future is a clock problem.
+    ("[invalid_id_token] The ID Token contains invalid claims: {iat=2026-12-04T10:00:05Z}", "msg-jwt-clock-skew"),
+    # pac4j-oauth BaseOAuth20StateClient: the generic state entry and pac4j's own both fit.
+    ("org.pac4j.oauth.exception.OAuthCredentialsException: State parameter mismatch: session expired or possible threat "
+     "of cross-site request forgery", "msg-pac4j-state-mismatch"),
+]
+
+
+def test_the_older_state_code_resolves_to_the_same_entry(kb):
+    assert kb.lookup_code("idx", "IDX21316").id == "idx-21329"
+
+
+@pytest.mark.parametrize(("text", "expected"), TOP_TWO)
+def test_the_cause_is_among_the_first_two_findings(text, expected, now):
+    assert expected in [f.code for f in diagnose(text, now=now).findings][:2]
 
 
 NOT_THESE = [
@@ -145,6 +240,7 @@ NOT_THESE = [
     ("username field is required", "msg-oidc-username-claim-missing"),
     ("You must be logged in to see this page", "msg-kubernetes-oidc-unauthorized"),
     ("Access denied: your role does not allow this action", "msg-envoy-rbac-access-denied"),
+    ("The state of the migration cannot be determined yet", "msg-php-oidc-state-lost"),
     ("proxy_set_header Cookie $http_cookie;", "msg-proxy-drops-set-cookie"),
 ]
 
