@@ -30,6 +30,9 @@ SAID = [
     ("how do I get back in if SSO is broken", "symptom-break-glass-admin"),
     ("user gets 'your domain is not allowed' at sign in", "symptom-not-routed-to-sso"),
     ("only one user can't log in with sso", "symptom-works-for-some-users"),
+    ("OIDC login works on localhost but not when deployed to the server", "symptom-works-locally-not-deployed"),
+    ("saml login fails intermittently, sometimes it works sometimes not", "symptom-login-fails-intermittently"),
+    ("after sso some users see another user's data", "symptom-sees-another-users-session"),
 ]
 
 MATCHED = [
@@ -44,6 +47,9 @@ MATCHED = [
     ("after disabling the corporate proxy I can log in", "symptom-fails-behind-corporate-proxy"),
     ("the account picker appears every time", "symptom-account-picker-every-time"),
     ("email domain is not allowed", "symptom-not-routed-to-sso"),
+    ("it works locally but the callback fails in kubernetes", "symptom-works-locally-not-deployed"),
+    ("login works on the second try", "symptom-login-fails-intermittently"),
+    ("sessions are getting mixed up", "symptom-sees-another-users-session"),
 ]
 
 NOT_MATCHED = [
@@ -57,6 +63,9 @@ NOT_MATCHED = [
     ("the proxy returns 502 on the callback", "symptom-fails-behind-corporate-proxy"),
     ("Pick an account\nSign in\nAADSTS50011: The redirect URI does not match", "symptom-account-picker-every-time"),
     ("how do I get a new account for a contractor", "symptom-duplicate-user-after-sso"),
+    ("the build works locally", "symptom-works-locally-not-deployed"),
+    ("sometimes I use okta, sometimes entra", "symptom-login-fails-intermittently"),
+    ("signed in as a guest", "symptom-sees-another-users-session"),
 ]
 
 
