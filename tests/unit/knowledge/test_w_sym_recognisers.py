@@ -33,6 +33,11 @@ SAID = [
     ("OIDC login works on localhost but not when deployed to the server", "symptom-works-locally-not-deployed"),
     ("saml login fails intermittently, sometimes it works sometimes not", "symptom-login-fails-intermittently"),
     ("after sso some users see another user's data", "symptom-sees-another-users-session"),
+    ("After authenticating with Azure AD I'm redirected back to the app but I'm not logged in, it shows the login "
+     "button again", "symptom-redirect-loop"),
+    ("The user's email address is not being passed to the application", "symptom-profile-incomplete"),
+    ("users in the new subsidiary tenant cannot sign in", "symptom-guest-users-cant-sign-in"),
+    ("sso works on android but not on iphone", "symptom-mobile-login-fails"),
 ]
 
 MATCHED = [
@@ -50,6 +55,8 @@ MATCHED = [
     ("it works locally but the callback fails in kubernetes", "symptom-works-locally-not-deployed"),
     ("login works on the second try", "symptom-login-fails-intermittently"),
     ("sessions are getting mixed up", "symptom-sees-another-users-session"),
+    ("not logged in after the redirect", "symptom-redirect-loop"),
+    ("users are created without an email", "symptom-profile-incomplete"),
 ]
 
 NOT_MATCHED = [
@@ -66,6 +73,8 @@ NOT_MATCHED = [
     ("the build works locally", "symptom-works-locally-not-deployed"),
     ("sometimes I use okta, sometimes entra", "symptom-login-fails-intermittently"),
     ("signed in as a guest", "symptom-sees-another-users-session"),
+    ("the user was not logged in yet when the job ran", "symptom-redirect-loop"),
+    ("users in the other tenant are fine", "symptom-guest-users-cant-sign-in"),
 ]
 
 
