@@ -38,6 +38,8 @@ SAID = [
     ("The user's email address is not being passed to the application", "symptom-profile-incomplete"),
     ("users in the new subsidiary tenant cannot sign in", "symptom-guest-users-cant-sign-in"),
     ("sso works on android but not on iphone", "symptom-mobile-login-fails"),
+    ("users get deactivated in the app for no reason", "symptom-users-deactivated-unexpectedly"),
+    ("user was added to the group but doesn't appear in the app", "symptom-users-not-provisioned"),
 ]
 
 MATCHED = [
@@ -57,6 +59,7 @@ MATCHED = [
     ("sessions are getting mixed up", "symptom-sees-another-users-session"),
     ("not logged in after the redirect", "symptom-redirect-loop"),
     ("users are created without an email", "symptom-profile-incomplete"),
+    ("scim keeps disabling our users", "symptom-users-deactivated-unexpectedly"),
 ]
 
 NOT_MATCHED = [
@@ -75,6 +78,7 @@ NOT_MATCHED = [
     ("signed in as a guest", "symptom-sees-another-users-session"),
     ("the user was not logged in yet when the job ran", "symptom-redirect-loop"),
     ("users in the other tenant are fine", "symptom-guest-users-cant-sign-in"),
+    ("how do I deactivate a user in the app", "symptom-users-deactivated-unexpectedly"),
 ]
 
 
