@@ -40,6 +40,10 @@ SAID = [
     ("sso works on android but not on iphone", "symptom-mobile-login-fails"),
     ("users get deactivated in the app for no reason", "symptom-users-deactivated-unexpectedly"),
     ("user was added to the group but doesn't appear in the app", "symptom-users-not-provisioned"),
+    ("azure sso: after login, the user is not assigned any role", "symptom-roles-missing-after-login"),
+    ("password login still works after enforcing sso", "symptom-password-login-after-sso-enforced"),
+    ("how do I force all users to use SSO", "symptom-password-login-after-sso-enforced"),
+    ("the IdP signing certificate expires next week, what do we need to do", "symptom-sso-broke-after-cert-rotation"),
 ]
 
 MATCHED = [
@@ -60,6 +64,7 @@ MATCHED = [
     ("not logged in after the redirect", "symptom-redirect-loop"),
     ("users are created without an email", "symptom-profile-incomplete"),
     ("scim keeps disabling our users", "symptom-users-deactivated-unexpectedly"),
+    ("we want to enforce sso for all users", "symptom-password-login-after-sso-enforced"),
 ]
 
 NOT_MATCHED = [
@@ -79,6 +84,7 @@ NOT_MATCHED = [
     ("the user was not logged in yet when the job ran", "symptom-redirect-loop"),
     ("users in the other tenant are fine", "symptom-guest-users-cant-sign-in"),
     ("how do I deactivate a user in the app", "symptom-users-deactivated-unexpectedly"),
+    ("the password reset link expired", "symptom-password-login-after-sso-enforced"),
 ]
 
 
