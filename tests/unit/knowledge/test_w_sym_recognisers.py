@@ -36,7 +36,6 @@ SAID = [
     ("After authenticating with Azure AD I'm redirected back to the app but I'm not logged in, it shows the login "
      "button again", "symptom-redirect-loop"),
     ("The user's email address is not being passed to the application", "symptom-profile-incomplete"),
-    ("users in the new subsidiary tenant cannot sign in", "symptom-guest-users-cant-sign-in"),
     ("sso works on android but not on iphone", "symptom-mobile-login-fails"),
     ("users get deactivated in the app for no reason", "symptom-users-deactivated-unexpectedly"),
     ("user was added to the group but doesn't appear in the app", "symptom-users-not-provisioned"),
@@ -44,6 +43,7 @@ SAID = [
     ("password login still works after enforcing sso", "symptom-password-login-after-sso-enforced"),
     ("how do I force all users to use SSO", "symptom-password-login-after-sso-enforced"),
     ("the IdP signing certificate expires next week, what do we need to do", "symptom-sso-broke-after-cert-rotation"),
+    ("we migrated from ADFS to Entra and now users can't log in", "symptom-broke-after-idp-migration"),
 ]
 
 MATCHED = [
@@ -63,8 +63,10 @@ MATCHED = [
     ("sessions are getting mixed up", "symptom-sees-another-users-session"),
     ("not logged in after the redirect", "symptom-redirect-loop"),
     ("users are created without an email", "symptom-profile-incomplete"),
+    ("users in the new subsidiary tenant cannot sign in", "symptom-guest-users-cant-sign-in"),
     ("scim keeps disabling our users", "symptom-users-deactivated-unexpectedly"),
     ("we want to enforce sso for all users", "symptom-password-login-after-sso-enforced"),
+    ("after the tenant migration users get duplicate accounts", "symptom-broke-after-idp-migration"),
 ]
 
 NOT_MATCHED = [
@@ -85,6 +87,7 @@ NOT_MATCHED = [
     ("users in the other tenant are fine", "symptom-guest-users-cant-sign-in"),
     ("how do I deactivate a user in the app", "symptom-users-deactivated-unexpectedly"),
     ("the password reset link expired", "symptom-password-login-after-sso-enforced"),
+    ("we migrated the database to postgres", "symptom-broke-after-idp-migration"),
 ]
 
 
