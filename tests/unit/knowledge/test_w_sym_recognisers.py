@@ -46,6 +46,17 @@ SAID = [
     ("we migrated from ADFS to Entra and now users can't log in", "symptom-broke-after-idp-migration"),
 ]
 
+# The vendor guide's topics, each reachable from the words an admin would type.
+GUIDE = [
+    ("what attributes does the IdP have to send for just-in-time provisioning", "msg-jit-missing-attributes"),
+    ("how often are scim changes applied to the platform", "symptom-scim-sync-delay"),
+    ("entra provisioning quarantined, how long until it's disabled", "symptom-provisioning-quarantined"),
+    ("should the allowed domain be @company.com or company.com", "symptom-not-routed-to-sso"),
+    ("what's the difference between a 502 and a 503 after login", "symptom-502-vs-503"),
+    ("how long does the scim token last", "symptom-scim-token-expiring"),
+    ("keep a local admin in case sso breaks", "symptom-break-glass-admin"),
+]
+
 MATCHED = [
     ("a duplicate account is created when they first sign in", "symptom-duplicate-user-after-sso"),
     ("users are duplicated after sso login", "symptom-duplicate-user-after-sso"),
@@ -99,7 +110,7 @@ def first_two(text: str, now) -> list[str]:
     return [f.code for f in diagnose(text, now=now).findings[:2]]
 
 
-@pytest.mark.parametrize(("text", "expected"), SAID)
+@pytest.mark.parametrize(("text", "expected"), SAID + GUIDE)
 def test_plain_words_put_the_cause_in_the_first_two(text, expected, now):
     assert expected in first_two(text, now)
 
