@@ -30,6 +30,31 @@ SAID = [
     ("how do I get back in if SSO is broken", "symptom-break-glass-admin"),
     ("user gets 'your domain is not allowed' at sign in", "symptom-not-routed-to-sso"),
     ("only one user can't log in with sso", "symptom-works-for-some-users"),
+    ("OIDC login works on localhost but not when deployed to the server", "symptom-works-locally-not-deployed"),
+    ("saml login fails intermittently, sometimes it works sometimes not", "symptom-login-fails-intermittently"),
+    ("after sso some users see another user's data", "symptom-sees-another-users-session"),
+    ("After authenticating with Azure AD I'm redirected back to the app but I'm not logged in, it shows the login "
+     "button again", "symptom-redirect-loop"),
+    ("The user's email address is not being passed to the application", "symptom-profile-incomplete"),
+    ("sso works on android but not on iphone", "symptom-mobile-login-fails"),
+    ("users get deactivated in the app for no reason", "symptom-users-deactivated-unexpectedly"),
+    ("user was added to the group but doesn't appear in the app", "symptom-users-not-provisioned"),
+    ("azure sso: after login, the user is not assigned any role", "symptom-roles-missing-after-login"),
+    ("password login still works after enforcing sso", "symptom-password-login-after-sso-enforced"),
+    ("how do I force all users to use SSO", "symptom-password-login-after-sso-enforced"),
+    ("the IdP signing certificate expires next week, what do we need to do", "symptom-sso-broke-after-cert-rotation"),
+    ("we migrated from ADFS to Entra and now users can't log in", "symptom-broke-after-idp-migration"),
+]
+
+# The vendor guide's topics, each reachable from the words an admin would type.
+GUIDE = [
+    ("what attributes does the IdP have to send for just-in-time provisioning", "msg-jit-missing-attributes"),
+    ("how often are scim changes applied to the platform", "symptom-scim-sync-delay"),
+    ("entra provisioning quarantined, how long until it's disabled", "symptom-provisioning-quarantined"),
+    ("should the allowed domain be @company.com or company.com", "symptom-not-routed-to-sso"),
+    ("what's the difference between a 502 and a 503 after login", "symptom-502-vs-503"),
+    ("how long does the scim token last", "symptom-scim-token-expiring"),
+    ("keep a local admin in case sso breaks", "symptom-break-glass-admin"),
 ]
 
 MATCHED = [
@@ -44,6 +69,15 @@ MATCHED = [
     ("after disabling the corporate proxy I can log in", "symptom-fails-behind-corporate-proxy"),
     ("the account picker appears every time", "symptom-account-picker-every-time"),
     ("email domain is not allowed", "symptom-not-routed-to-sso"),
+    ("it works locally but the callback fails in kubernetes", "symptom-works-locally-not-deployed"),
+    ("login works on the second try", "symptom-login-fails-intermittently"),
+    ("sessions are getting mixed up", "symptom-sees-another-users-session"),
+    ("not logged in after the redirect", "symptom-redirect-loop"),
+    ("users are created without an email", "symptom-profile-incomplete"),
+    ("users in the new subsidiary tenant cannot sign in", "symptom-guest-users-cant-sign-in"),
+    ("scim keeps disabling our users", "symptom-users-deactivated-unexpectedly"),
+    ("we want to enforce sso for all users", "symptom-password-login-after-sso-enforced"),
+    ("after the tenant migration users get duplicate accounts", "symptom-broke-after-idp-migration"),
 ]
 
 NOT_MATCHED = [
@@ -57,6 +91,14 @@ NOT_MATCHED = [
     ("the proxy returns 502 on the callback", "symptom-fails-behind-corporate-proxy"),
     ("Pick an account\nSign in\nAADSTS50011: The redirect URI does not match", "symptom-account-picker-every-time"),
     ("how do I get a new account for a contractor", "symptom-duplicate-user-after-sso"),
+    ("the build works locally", "symptom-works-locally-not-deployed"),
+    ("sometimes I use okta, sometimes entra", "symptom-login-fails-intermittently"),
+    ("signed in as a guest", "symptom-sees-another-users-session"),
+    ("the user was not logged in yet when the job ran", "symptom-redirect-loop"),
+    ("users in the other tenant are fine", "symptom-guest-users-cant-sign-in"),
+    ("how do I deactivate a user in the app", "symptom-users-deactivated-unexpectedly"),
+    ("the password reset link expired", "symptom-password-login-after-sso-enforced"),
+    ("we migrated the database to postgres", "symptom-broke-after-idp-migration"),
 ]
 
 
@@ -68,7 +110,7 @@ def first_two(text: str, now) -> list[str]:
     return [f.code for f in diagnose(text, now=now).findings[:2]]
 
 
-@pytest.mark.parametrize(("text", "expected"), SAID)
+@pytest.mark.parametrize(("text", "expected"), SAID + GUIDE)
 def test_plain_words_put_the_cause_in_the_first_two(text, expected, now):
     assert expected in first_two(text, now)
 
