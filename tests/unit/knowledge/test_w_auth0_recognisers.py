@@ -1,0 +1,85 @@
+"""Auth0 as app developers meet it through its SDKs and APIs (auth0_sdks.toml, session 8).
+
+Each case is a message as the SDK or Auth0's API prints it, with where that text comes from, and the entry that
+must come first among the text matches. The second half holds look-alike text that must not bring these
+entries up.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+# (text as printed, entry that must come first, where the text comes from)
+CASES = [
+    # -- Management API error bodies
+    ("403 Forbidden: Insufficient scope, expected any of: create:user_tickets", "msg-auth0-mgmt-insufficient-scope",
+     "go-auth0 Management API client"),
+    ('{"statusCode":403,"error":"Forbidden","message":"Insufficient scope, expected any of: read:users,read:current_user",'
+     '"errorCode":"insufficient_scope"}', "msg-auth0-mgmt-insufficient-scope", "Management API JSON body"),
+    ("Unauthorized: Bad audience: https://login.example.com/api/v2/", "msg-auth0-mgmt-bad-audience", "node-auth0"),
+    ('{"statusCode":401,"error":"Unauthorized","message":"Expired token received for JSON Web Token validation",'
+     '"attributes":{"error":"Expired token received for JSON Web Token validation"}}', "msg-auth0-mgmt-invalid-token",
+     "Management API JSON body"),
+    ('{"statusCode":401,"error":"Unauthorized","message":"Invalid token","attributes":{"error":"Invalid token"}}',
+     "msg-auth0-mgmt-invalid-token", "Management API JSON body"),
+    ('{"statusCode":429,"error":"Too Many Requests","message":"Global limit has been reached",'
+     '"errorCode":"too_many_requests"}', "msg-auth0-rate-limited", "Management API JSON body"),
+    # -- Organizations
+    ("BadRequestError: invalid_request (parameter organization is required for this client)",
+     "msg-auth0-organization-required", "express-openid-connect callback"),
+    ("/callback?error=invalid_request&error_description=parameter+organization+is+required+for+this+client&state=x",
+     "msg-auth0-organization-required", "Auth0 redirect to the callback"),
+    ("access_denied (user auth0|63f45 is not part of the org_Ab12Cd34 organization)",
+     "msg-auth0-user-not-in-organization", "Auth0 callback error_description"),
+    # -- Single-page app SDKs
+    ("PopupOpenError: Unable to open a popup for loginWithPopup - window.open returned `null`",
+     "msg-auth0-spa-popup-blocked", "auth0-spa-js"),
+    ("PopupTimeoutError: Timeout", "msg-auth0-spa-popup-blocked", "auth0-spa-js"),
+    ("Error: Timeout when executing 'fetch'", "msg-auth0-spa-fetch-timeout", "auth0-spa-js getTokenSilently"),
+    ("Error: You forgot to wrap your component in <Auth0Provider>.", "msg-auth0-react-provider-missing",
+     "auth0-react"),
+    # -- Server-side SDKs
+    ('Login handler failed. CAUSE: "secret" is required', "msg-auth0-sdk-config-invalid", "nextjs-auth0 v2"),
+    ('TypeError: "baseURL" must be a valid uri', "msg-auth0-sdk-config-invalid", "express-openid-connect"),
+    ('"issuerBaseURL" is required', "msg-auth0-sdk-config-invalid", "express-openid-connect"),
+    # -- Native SDKs
+    ('{"error":"a0.session.user_cancelled","error_description":"User cancelled the Auth"}',
+     "msg-auth0-native-user-cancelled", "react-native-auth0"),
+    # -- Embedded login and database connections
+    ('{"error":"unauthorized_client","error_description":"Cross origin login not allowed."}',
+     "msg-auth0-cross-origin-login", "auth0.js /co/authenticate"),
+    ('{"name":"PasswordStrengthError","message":"Password is too weak","code":"invalid_password"}',
+     "msg-auth0-password-too-weak", "Auth0 /dbconnections/signup"),
+    ('{"name":"BadRequestError","code":"user_exists","description":"The user already exists."}',
+     "msg-auth0-user-exists", "Auth0 /dbconnections/signup"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected", "source"), CASES, ids=[f"{c[1]}:{i}" for i, c in enumerate(CASES)])
+def test_the_message_leads_to_its_entry(kb, text, expected, source):
+    found = [m.entry.id for m in kb.match_text(text)]
+    assert found, f"nothing matched the {source} text"
+    assert found[0] == expected, f"{source}: expected {expected} first, got {found}"
+
+
+# Look-alike text from elsewhere, and the entry it must not bring up.
+NOT_THESE = [
+    # an OAuth resource server's scope error is not the Management API's
+    ('{"error":"insufficient_scope","error_description":"Insufficient scope for this resource"}',
+     "msg-auth0-mgmt-insufficient-scope"),
+    ("jwt audience invalid. expected: https://api.example.com", "msg-auth0-mgmt-bad-audience"),
+    ("HTTP 429 Too Many Requests from the SCIM endpoint", "msg-auth0-rate-limited"),
+    ("invalid_request: parameter redirect_uri is required", "msg-auth0-organization-required"),
+    ("Timeout waiting for the login response", "msg-auth0-spa-fetch-timeout"),
+    ("Error: useAuth must be used within an AuthProvider", "msg-auth0-react-provider-missing"),
+    ('"client_secret" is required for this client', "msg-auth0-sdk-config-invalid"),
+    ("MSAL: user_cancelled: User cancelled the flow.", "msg-auth0-native-user-cancelled"),
+    ("Access to fetch has been blocked by CORS policy", "msg-auth0-cross-origin-login"),
+    ("Error: Your password has expired", "msg-auth0-password-too-weak"),
+    ("SCIM 409 uniqueness: user already exists in the target", "msg-auth0-user-exists"),
+]
+
+
+@pytest.mark.parametrize(("text", "unwanted"), NOT_THESE)
+def test_look_alike_text_does_not_bring_up_the_entry(kb, text, unwanted):
+    assert unwanted not in [m.entry.id for m in kb.match_text(text)]
