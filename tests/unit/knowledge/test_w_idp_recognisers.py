@@ -103,6 +103,11 @@ CASES = [
     ("WARN [org.keycloak.events] type=REFRESH_TOKEN_ERROR, realmId=acme, clientId=web, error=invalid_token, "
      "reason=Maximum allowed refresh token reuse exceeded",
      "msg-keycloak-refresh-token-rejected", "Keycloak server log"),
+    # Keycloak's event log names the lost restart-login cookie by its error value only.
+    ("WARN [org.keycloak.events] (executor-thread-3) type=LOGIN_ERROR, realmId=acme, clientId=null, "
+     "ipAddress=192.0.2.4, error=cookie_not_found", "msg-keycloak-cookie-not-found", "Keycloak server log"),
+    ('type="IDENTITY_PROVIDER_LOGIN_ERROR", error="cookie_not_found"', "msg-keycloak-cookie-not-found",
+     "Keycloak server log, JSON format"),
     # -- Redirect URIs refused by other OIDC providers (node-oidc-provider, Logto, Nextcloud's OIDC app)
     ("error: redirect_uri_mismatch\nerror_description: redirect_uri did not match any client's registered redirect_uris",
      "oauth-redirect_uri_mismatch", "node-oidc-provider (OneLogin sample)"),
