@@ -36,12 +36,3 @@ def test_the_library_string_leads_to_its_entry(text, expected):
 def test_near_text_does_not_lead_there(text, unwanted):
     assert unwanted not in [f.code for f in diagnose(text).findings][:1]
 
-
-# The guide's "SSO works, provisioning broken" (an expired SCIM token) in words that name neither SCIM nor a
-# token: sign-in still fine, changes made at the IdP no longer reach the app.
-@pytest.mark.parametrize("text", [
-    "SSO is still fine but users we remove in Entra are not removed from the app any more",
-    "login works for everyone but new people added in okta never show up in the app now",
-])
-def test_sign_in_fine_but_changes_not_arriving_is_broken_provisioning(text):
-    assert "symptom-sso-works-scim-fails" in [f.code for f in diagnose(text).findings][:2]
