@@ -31,6 +31,34 @@ a proxy), or followed by the frames of a stack trace, or put between a person's 
 idea where to look", "we restarted everything"), and the figures are printed per wrapping, beside the
 cases on their own. The wrappings are made up here, none written after a case; the words around a paste
 should not change the answer.
+
+Ranking ideas measured with this tool and left out (bot/diagnostics/engine/rank.py's constants are what was
+kept). Left out because they did no better (December 2026): BM25 per field (one index per field, weighted)
+instead of repeating fields; the phrase score scaled by the share of the phrase's IDF the paste covers;
+summing an entry's phrase scores instead of taking the best; other k1, b, field repetitions, ``PHRASE_WEIGHT``
+and ``SYMPTOM_BOOST`` values (all within a case or two); ranked entries put before a generic HTTP status or
+OAuth error found beside them (worse at every threshold). Measured with ``--ranker-only`` and dropped,
+December 2026: two neighbouring words as one more term ("redirect loop", "clock skew"), in the phrase index
+(one case worse on dev) or in both indexes (dev's ranked answers six better at top-1, but the whole diagnosis
+three worse on dev and five worse on the fresh set: the pairs' high IDF moves the confidence too); an entry of
+a product the paste shows boosted (x1.1: within a case; x1.2 and more: ten and more worse; demoted, worse too:
+the product's name is already one of the paste's rarest words); the product names' own words in the paste
+("spring", "okta") counted at 0-0.7 (two to six worse); a negation joined to the word it bears on as one more
+term ("not assign": six worse); the person's lines set aside from the lines with an error word or an error's
+shape, at 0.3-0.7 (two to four worse: the prose says the symptom); when the two best are of one product, the
+best of another product second, or the general entry the first names in ``related`` (within a case);
+``SYMPTOM_MARGIN`` 0.7-1.0 and ``THRESHOLD`` 0.1-0.25 again (the whole diagnosis within a case); the phrase
+index's own k1 (0.6, 2.0) and b (0.3-1.0), and ``PHRASE_WEIGHT`` 0.35-1.0 once the patterns' words were in it
+(within two cases); a share of the paste's words an entry holds, as a factor (Lucene's "coord", to the power
+0.25-1: six to ten worse, long pastes carry many words no entry needs); conversational words (greetings,
+thanks, "question", "idea", days and times of day) as stop words (one dev case worse, a near tie the changed
+word statistics tipped; the held-out columns unchanged); the pattern words counted among the words an entry
+shares with the paste (no change); only the 15-40 rarest of a long paste's words (up to five worse); each
+entry lifted by 0.1-0.35 times the best score among the entries it names in ``related`` or that name it (two
+to five worse); a symptom whose pattern matched exempt from ``MIN_MATCHED`` (no change), and ``MIN_MATCHED`` 1
+or 3 (no change); symptom entries lifted (x1.1-1.3) for a paste with no error word or error's shape in it, and
+lowered for one with (two to four worse); bm25s's other scoring variants (Robertson, ATIRE, BM25L, BM25+:
+within two cases).
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@
   NOTICE, and no error word) and the frames of a stack trace, set apart from the rest (prose, error lines,
   lines with no level): the ranker counts their words at a small weight (``rank.CONTEXT_WEIGHT``).
 * ``is_json``, ``has_words``: pastes not to rank at all (a JSON document; binary, numbers, a lone value).
-* ``raw_words``: the words of a text as the ranker counts them (CamelCase and snake_case split, folded).
+* ``raw_words``: the words of a text as the ranker counts them (CamelCase and snake_case split, folded);
+  ``STOP_WORDS``, those it drops; ``pattern_text``, the literal words of a message pattern.
 
 Every pattern here reads up to ``MAX_LOG_CHARS`` of whatever is pasted, so none may backtrack
 (``bot/knowledge/regex_cost.py``; tests/unit/diagnostics/engine/test_rank_words.py checks them).
@@ -123,3 +124,31 @@ def raw_words(text: str) -> list[str]:
 def _split_words(text: str) -> list[str]:
     """``raw_words`` as the rule says it, step by step (the tests hold ``raw_words`` to it)."""
     return [w for w in _FOLDED_WORD.findall(fold(_TURN.sub(" ", text))) if len(w) > 1 or w.isdigit()]
+
+
+# Words that carry no meaning for telling one problem from another (plus the usual English ones).
+STOP_WORDS = frozenset("""
+a about above after again against all am an and any are aren't as at be because been before being below between
+both but by can can't cannot could couldn't did didn't do does doesn't doing don't down during each few for from
+further had hadn't has hasn't have haven't having he her here hers herself him himself his how i i'm if in into is
+isn't it it's its itself just let's me more most mustn't my myself no nor not now of off on once only or other ought
+our ours ourselves out over own same she should shouldn't so some such than that that's the their theirs them
+themselves then there there's these they this those through to too under until up very was wasn't we were weren't
+what when where which while who whom why will with won't would wouldn't you your yours yourself yourselves also
+get gets got getting still even really please thanks thank hi hello help anyone someone something anything way
+everyone everybody everything anybody somebody
+like want need trying try tried see seems seem using use used one two us able know just via per etc e g ie
+""".split()) | frozenset(
+    # What an apostrophe leaves of a contraction ("doesn't" -> doesn, t): as empty of meaning as the whole.
+    "aren couldn didn doesn don hadn hasn haven isn mustn shouldn wasn weren won wouldn ll ve re".split())
+
+
+# What is no word of the message in a pattern: a look-around (what must not be there), a class of characters,
+# an escape, a count, the syntax of groups and repeats. Each alternative of a group stays (either wording).
+_NOT_WORDS = re.compile(r"\(\?<?[!=](?:\\.|[^()\\])*\)|\[(?:\\.|[^\]\\])*\]|\\[a-zA-Z]|\(\?:|\{\d{0,4},?\d{0,4}\}"
+                        r"|\\.|[()?*+|^$.]")
+
+
+def pattern_text(pattern: str) -> str:
+    """The literal words of a message pattern (its regex syntax blanked)."""
+    return _NOT_WORDS.sub(" ", pattern)

@@ -27,7 +27,7 @@ How it works:
 * **Ranking**: Okapi BM25 (bm25s, k1=1.2, b=0.75) over those words, plus ``PHRASE_WEIGHT`` times the
   BM25 score of the entry's best phrase in a second index of the phrases alone (a paste that says most
   of one phrase is said the way people describe that problem). The literal words of each of the entry's
-  message patterns (``_pattern_text``: the regex syntax, classes and look-arounds blanked) are phrases of
+  message patterns (``query.pattern_text``: the regex syntax, classes and look-arounds blanked) are phrases of
   it there too (``PATTERN_PHRASES``): a paste that words a known message a little differently, so that the
   pattern misses it, still says most of the message's words (a pattern of fewer than ``PATTERN_MIN_WORDS``
   words, a code's, is none). Measured December 2026: the whole diagnosis on dev one case better at top-1
@@ -64,33 +64,7 @@ How it works:
   shares with the entry that describes it).
 
 The constants were chosen on the dev cases; ``bench/rank_cv.py`` cross-validates such a choice (k folds of
-the dev cases) and prints the held-back figures. Measured there and left out because they did no better
-(December 2026): BM25 per field (one index per field, weighted) instead of repeating fields; the phrase
-score scaled by the share of the phrase's IDF the paste covers; summing an entry's phrase scores instead
-of taking the best; other k1, b, field repetitions, ``PHRASE_WEIGHT`` and ``SYMPTOM_BOOST`` values (all
-within a case or two); ranked entries put before a generic HTTP status or OAuth error found beside them
-(worse at every threshold). Measured with ``--ranker-only`` and dropped, December 2026: two neighbouring
-words as one more term ("redirect loop", "clock skew"), in the phrase index (one case worse on dev) or in
-both indexes (dev's ranked answers six better at top-1, but the whole diagnosis three worse on dev and five
-worse on the fresh set: the pairs' high IDF moves the confidence too); an entry of a product the paste
-shows boosted (x1.1: within a case; x1.2 and more: ten and more worse; demoted, worse too: the product's
-name is already one of the paste's rarest words); the product names' own words in the paste ("spring",
-"okta") counted at 0-0.7 (two to six worse); a negation joined to the word it bears on as one more term
-("not assign": six worse); the person's lines set aside from the lines with an error word or an error's
-shape, at 0.3-0.7 (two to four worse: the prose says the symptom); when the two best are of one product,
-the best of another product second, or the general entry the first names in ``related`` (within a case);
-``SYMPTOM_MARGIN`` 0.7-1.0 and ``THRESHOLD`` 0.1-0.25 again (the whole diagnosis within a case); the phrase
-index's own k1 (0.6, 2.0) and b (0.3-1.0), and ``PHRASE_WEIGHT`` 0.35-1.0 once the patterns' words were in it
-(within two cases); a share of the paste's words an entry holds, as a factor (Lucene's "coord", to the
-power 0.25-1: six to ten worse, long pastes carry many words no entry needs); conversational words
-(greetings, thanks, "question", "idea", days and times of day) as stop words (one dev case worse, a near
-tie the changed word statistics tipped; the held-out columns unchanged); the pattern words
-counted among the words an entry shares with the paste (no change); only the 15-40 rarest of a long
-paste's words (up to five worse); each entry lifted by 0.1-0.35 times the best score among the entries it
-names in ``related`` or that name it (two to five worse); a symptom whose pattern matched exempt from
-``MIN_MATCHED`` (no change), and ``MIN_MATCHED`` 1 or 3 (no change); symptom entries lifted (x1.1-1.3) for
-a paste with no error word or error's shape in it, and lowered for one with (two to four worse); bm25s's
-other scoring variants (Robertson, ATIRE, BM25L, BM25+: within two cases).
+the dev cases) and prints the held-back figures; its docstring lists what was measured there and left out.
 
 bm25s and PyStemmer take about 165 ms to import, so they are imported on the first paste that needs
 ranking, never on the path of a paste with a code; the index of a knowledge base is built once.
@@ -108,6 +82,7 @@ from typing import Any
 from bot.diagnostics.engine.candidates import UMBRELLAS, Candidate, Evidence, Paste, from_entry
 from bot.diagnostics.engine.columns import Columns
 from bot.diagnostics.engine.query import MAX_LOG_CHARS, MAX_QUERY_CHARS, has_words, is_json, prose_of, split_log
+from bot.diagnostics.engine.query import STOP_WORDS, pattern_text
 from bot.diagnostics.engine.query import raw_words as _raw_words
 from bot.diagnostics.engine.text import lower
 from bot.knowledge import Entry, KnowledgeBase
@@ -136,23 +111,6 @@ FIX_TIMES = 0
 _SKIP_SYSTEMS = frozenset({"check", "engine"})
 _WORD_SYSTEMS = frozenset({"message", "symptom", "scim"})
 
-# Words that carry no meaning for telling one problem from another (plus the usual English ones).
-_STOP = frozenset("""
-a about above after again against all am an and any are aren't as at be because been before being below between
-both but by can can't cannot could couldn't did didn't do does doesn't doing don't down during each few for from
-further had hadn't has hasn't have haven't having he her here hers herself him himself his how i i'm if in into is
-isn't it it's its itself just let's me more most mustn't my myself no nor not now of off on once only or other ought
-our ours ourselves out over own same she should shouldn't so some such than that that's the their theirs them
-themselves then there there's these they this those through to too under until up very was wasn't we were weren't
-what when where which while who whom why will with won't would wouldn't you your yours yourself yourselves also
-get gets got getting still even really please thanks thank hi hello help anyone someone something anything way
-everyone everybody everything anybody somebody
-like want need trying try tried see seems seem using use used one two us able know just via per etc e g ie
-""".split()) | frozenset(
-    # What an apostrophe leaves of a contraction ("doesn't" -> doesn, t): as empty of meaning as the whole.
-    "aren couldn didn doesn don hadn hasn haven isn mustn shouldn wasn weren won wouldn ll ve re".split())
-
-
 @dataclass(frozen=True)
 class Ranked:
     entry: Entry
@@ -179,7 +137,8 @@ class Ranker:
         for variant, canonical in lexicon.synonyms.items():
             stems = tuple(self._stem(word) for word in _raw_words(variant))
             if stems:
-                self._synonyms.setdefault(stems, tuple(self._stem(w) for w in _raw_words(canonical) if w not in _STOP))
+                folded = tuple(self._stem(w) for w in _raw_words(canonical) if w not in STOP_WORDS)
+                self._synonyms.setdefault(stems, folded)
         self._synonym_starts: dict[str, int] = {}  # first stem -> the longest variant opening with it
         for words in self._synonyms:
             self._synonym_starts[words[0]] = max(len(words), self._synonym_starts.get(words[0], 0))
@@ -233,7 +192,7 @@ class Ranker:
         found = [words for words in map(self.words, entry.phrases) if words]
         if PATTERN_PHRASES:
             for pattern in entry.patterns:
-                words = self.words(_pattern_text(pattern))
+                words = self.words(pattern_text(pattern))
                 if len(words) >= PATTERN_MIN_WORDS and words not in found:
                     found.append(words)
         return found
@@ -242,7 +201,7 @@ class Ranker:
         """The stemmed, synonym-folded (unless ``fold`` is false), stop-word-free words of ``text``."""
         raw = _raw_words(text)
         if not fold:
-            return [self._stem(word) for word in raw if word not in _STOP]
+            return [self._stem(word) for word in raw if word not in STOP_WORDS]
         return self._fold(raw, self._stems_of(raw))
 
     def _stems_of(self, raw: list[str]) -> list[str]:
@@ -276,7 +235,7 @@ class Ranker:
                     out += canonical
                     i += size
                     continue
-            if raw[i] not in _STOP:
+            if raw[i] not in STOP_WORDS:
                 out.append(stems[i])
             i += 1
         return out
@@ -397,17 +356,6 @@ def _rankable(entry: Entry) -> bool:
     if entry.system in _SKIP_SYSTEMS or entry.id in UMBRELLAS:
         return False
     return entry.system in _WORD_SYSTEMS or entry.code is None or bool(entry.phrases)
-
-
-# What is no word of the message in a pattern: a look-around (what must not be there), a class of characters,
-# an escape, a count, the syntax of groups and repeats. Each alternative of a group stays (either wording).
-_NOT_WORDS = re.compile(r"\(\?<?[!=](?:\\.|[^()\\])*\)|\[(?:\\.|[^\]\\])*\]|\\[a-zA-Z]|\(\?:|\{\d{0,4},?\d{0,4}\}"
-                        r"|\\.|[()?*+|^$.]")
-
-
-def _pattern_text(pattern: str) -> str:
-    """The literal words of a message pattern (its regex syntax blanked)."""
-    return _NOT_WORDS.sub(" ", pattern)
 
 
 def _field_times() -> tuple[tuple[str, int], ...]:

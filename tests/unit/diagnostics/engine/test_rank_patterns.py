@@ -8,8 +8,8 @@ import shutil
 import pytest
 
 from bot.diagnostics.engine import rank
-from bot.diagnostics.engine.query import raw_words
-from bot.diagnostics.engine.rank import Ranker, _pattern_text
+from bot.diagnostics.engine.query import pattern_text, raw_words
+from bot.diagnostics.engine.rank import Ranker
 from bot.knowledge import load_knowledge
 from tests.conftest import REPO
 
@@ -34,7 +34,7 @@ patterns = ["the frobnitz (?:token|key) was rejected by (?:the )?glimmer(?! test
 ])
 def test_the_regex_syntax_is_blanked_and_the_words_stay(pattern, words):
     # Look-arounds say what must not be there, and classes are no words: both go; each alternative stays.
-    assert raw_words(_pattern_text(pattern)) == words.split()
+    assert raw_words(pattern_text(pattern)) == words.split()
 
 
 def _kb(tmp_path):
