@@ -42,10 +42,18 @@ CASES = [
     ('Login handler failed. CAUSE: "secret" is required', "msg-auth0-sdk-config-invalid", "nextjs-auth0 v2"),
     ('TypeError: "baseURL" must be a valid uri', "msg-auth0-sdk-config-invalid", "express-openid-connect"),
     ('"issuerBaseURL" is required', "msg-auth0-sdk-config-invalid", "express-openid-connect"),
+    ("WARNING: Not all required options where provided when creating an instance of Auth0Client. Ensure to "
+     "provide all missing options", "msg-auth0-sdk-config-invalid", "nextjs-auth0 v4"),
+    ("InvalidTokenError: Failed to fetch authorization server metadata\n    at node_modules/express-oauth2-jwt-bearer"
+     "/dist/index.js:271:19", "msg-auth0-jwt-bearer-discovery-failed", "express-oauth2-jwt-bearer"),
+    ("InsufficientScopeError: Insufficient Scope\n    at node_modules/express-oauth2-jwt-bearer/dist/index.js",
+     "msg-auth0-api-insufficient-scope", "express-oauth2-jwt-bearer requiredScopes"),
     # -- Native SDKs
     ('{"error":"a0.session.user_cancelled","error_description":"User cancelled the Auth"}',
      "msg-auth0-native-user-cancelled", "react-native-auth0"),
     # -- Embedded login and database connections
+    ('{error: "server_error", errorDescription: "Unable to configure verification page.", state: "w5E"}',
+     "msg-auth0-cross-origin-login", "Lock in Safari"),
     ('{"error":"unauthorized_client","error_description":"Cross origin login not allowed."}',
      "msg-auth0-cross-origin-login", "auth0.js /co/authenticate"),
     ('{"name":"PasswordStrengthError","message":"Password is too weak","code":"invalid_password"}',
@@ -74,6 +82,8 @@ NOT_THESE = [
     ("Error: useAuth must be used within an AuthProvider", "msg-auth0-react-provider-missing"),
     ('"client_secret" is required for this client', "msg-auth0-sdk-config-invalid"),
     ("MSAL: user_cancelled: User cancelled the flow.", "msg-auth0-native-user-cancelled"),
+    ("Error: Failed to fetch", "msg-auth0-jwt-bearer-discovery-failed"),
+    ("InsufficientScopeError: The operation requires the write scope", "msg-auth0-api-insufficient-scope"),
     ("Access to fetch has been blocked by CORS policy", "msg-auth0-cross-origin-login"),
     ("Error: Your password has expired", "msg-auth0-password-too-weak"),
     ("SCIM 409 uniqueness: user already exists in the target", "msg-auth0-user-exists"),
