@@ -48,6 +48,9 @@ CASES = [
      "/dist/index.js:271:19", "msg-auth0-jwt-bearer-discovery-failed", "express-oauth2-jwt-bearer"),
     ("InsufficientScopeError: Insufficient Scope\n    at node_modules/express-oauth2-jwt-bearer/dist/index.js",
      "msg-auth0-api-insufficient-scope", "express-oauth2-jwt-bearer requiredScopes"),
+    # -- Actions
+    ("api.idToken.setCustomClaim('https://example.com/roles', roles) but the claim is not in the token",
+     "msg-auth0-custom-claims-missing", "a forum question quoting the Action"),
     # -- Native SDKs
     ('{"error":"a0.session.user_cancelled","error_description":"User cancelled the Auth"}',
      "msg-auth0-native-user-cancelled", "react-native-auth0"),
@@ -82,6 +85,8 @@ NOT_THESE = [
     ("Error: useAuth must be used within an AuthProvider", "msg-auth0-react-provider-missing"),
     ('"client_secret" is required for this client', "msg-auth0-sdk-config-invalid"),
     ("MSAL: user_cancelled: User cancelled the flow.", "msg-auth0-native-user-cancelled"),
+    ("api.idToken.setCustomClaim('https://example.com/roles', event.authorization.roles);",
+     "msg-auth0-custom-claims-missing"),
     ("Error: Failed to fetch", "msg-auth0-jwt-bearer-discovery-failed"),
     ("InsufficientScopeError: The operation requires the write scope", "msg-auth0-api-insufficient-scope"),
     ("Access to fetch has been blocked by CORS policy", "msg-auth0-cross-origin-login"),
