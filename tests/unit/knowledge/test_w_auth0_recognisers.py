@@ -38,6 +38,10 @@ CASES = [
     ("Error: Timeout when executing 'fetch'", "msg-auth0-spa-fetch-timeout", "auth0-spa-js getTokenSilently"),
     ("Error: You forgot to wrap your component in <Auth0Provider>.", "msg-auth0-react-provider-missing",
      "auth0-react"),
+    ("Error: You forgot to wrap your app in <UserProvider>\n    at get user (.next/server/chunks/515.js:1:11919)",
+     "msg-auth0-react-provider-missing", "nextjs-auth0 v1-v3 useUser"),
+    ("Error: Configuration must be specified either through AuthModule.forRoot or through AuthClientConfig.set",
+     "msg-auth0-react-provider-missing", "auth0-angular AuthService"),
     # -- Server-side SDKs
     ('Login handler failed. CAUSE: "secret" is required', "msg-auth0-sdk-config-invalid", "nextjs-auth0 v2"),
     ('TypeError: "baseURL" must be a valid uri', "msg-auth0-sdk-config-invalid", "express-openid-connect"),
