@@ -55,6 +55,9 @@ CASES = [
     # -- Actions
     ("api.idToken.setCustomClaim('https://example.com/roles', roles) but the claim is not in the token",
      "msg-auth0-custom-claims-missing", "a forum question quoting the Action"),
+    ('{"type":"AccessTokenError","code":"failed_to_refresh_token","message":"The access token has expired and there '
+     'was an error while trying to refresh it. Check the server logs for more information."}',
+     "msg-auth0-nextjs-refresh-failed", "nextjs-auth0 v4 getAccessToken"),
     # -- Native SDKs
     ('{"error":"a0.session.user_cancelled","error_description":"User cancelled the Auth"}',
      "msg-auth0-native-user-cancelled", "react-native-auth0"),
@@ -91,6 +94,8 @@ NOT_THESE = [
     ("MSAL: user_cancelled: User cancelled the flow.", "msg-auth0-native-user-cancelled"),
     ("api.idToken.setCustomClaim('https://example.com/roles', event.authorization.roles);",
      "msg-auth0-custom-claims-missing"),
+    ("AccessTokenError: The access token expired and a refresh token is not available.",
+     "msg-auth0-nextjs-refresh-failed"),
     ("Error: Failed to fetch", "msg-auth0-jwt-bearer-discovery-failed"),
     ("InsufficientScopeError: The operation requires the write scope", "msg-auth0-api-insufficient-scope"),
     ("Access to fetch has been blocked by CORS policy", "msg-auth0-cross-origin-login"),
