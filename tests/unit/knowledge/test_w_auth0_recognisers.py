@@ -61,6 +61,8 @@ CASES = [
     # -- Native SDKs
     ('{"error":"a0.session.user_cancelled","error_description":"User cancelled the Auth"}',
      "msg-auth0-native-user-cancelled", "react-native-auth0"),
+    ("Safari cannot open the page because the address is invalid.", "msg-auth0-native-scheme-unregistered",
+     "iOS after the login redirect"),
     # -- Embedded login and database connections
     ('{error: "server_error", errorDescription: "Unable to configure verification page.", state: "w5E"}',
      "msg-auth0-cross-origin-login", "Lock in Safari"),
@@ -96,6 +98,7 @@ NOT_THESE = [
      "msg-auth0-custom-claims-missing"),
     ("AccessTokenError: The access token expired and a refresh token is not available.",
      "msg-auth0-nextjs-refresh-failed"),
+    ("Safari cannot open the page because the server cannot be found.", "msg-auth0-native-scheme-unregistered"),
     ("Error: Failed to fetch", "msg-auth0-jwt-bearer-discovery-failed"),
     ("InsufficientScopeError: The operation requires the write scope", "msg-auth0-api-insufficient-scope"),
     ("Access to fetch has been blocked by CORS policy", "msg-auth0-cross-origin-login"),
