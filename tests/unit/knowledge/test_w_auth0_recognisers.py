@@ -63,6 +63,11 @@ CASES = [
      "msg-auth0-native-user-cancelled", "react-native-auth0"),
     ("Safari cannot open the page because the address is invalid.", "msg-auth0-native-scheme-unregistered",
      "iOS after the login redirect"),
+    # -- Enterprise connections and MFA
+    ('"type": "f", "description": "Invalid thumbprint (configured: 634AB4651FCA2F62. calculated: BDEBFBFBA786C2D9)", '
+     '"connection": "SSOCircle"', "msg-auth0-saml-invalid-thumbprint", "Auth0 log event"),
+    ('{"error":"mfa_required","error_description":"Multifactor authentication required","mfa_token":"Fe26..."}',
+     "msg-auth0-mfa-required", "Auth0 /oauth/token"),
     # -- Embedded login and database connections
     ('{error: "server_error", errorDescription: "Unable to configure verification page.", state: "w5E"}',
      "msg-auth0-cross-origin-login", "Lock in Safari"),
@@ -99,6 +104,8 @@ NOT_THESE = [
     ("AccessTokenError: The access token expired and a refresh token is not available.",
      "msg-auth0-nextjs-refresh-failed"),
     ("Safari cannot open the page because the server cannot be found.", "msg-auth0-native-scheme-unregistered"),
+    ("Certificate thumbprint: 634AB4651FCA2F62", "msg-auth0-saml-invalid-thumbprint"),
+    ('{"error":"invalid_grant","error_description":"Invalid MFA code"}', "msg-auth0-mfa-required"),
     ("Error: Failed to fetch", "msg-auth0-jwt-bearer-discovery-failed"),
     ("InsufficientScopeError: The operation requires the write scope", "msg-auth0-api-insufficient-scope"),
     ("Access to fetch has been blocked by CORS policy", "msg-auth0-cross-origin-login"),
