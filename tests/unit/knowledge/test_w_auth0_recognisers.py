@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.diagnostics.engine import diagnose
+
 # (text as printed, entry that must come first, where the text comes from)
 CASES = [
     # -- Management API error bodies
@@ -117,3 +119,22 @@ NOT_THESE = [
 @pytest.mark.parametrize(("text", "unwanted"), NOT_THESE)
 def test_look_alike_text_does_not_bring_up_the_entry(kb, text, unwanted):
     assert unwanted not in [m.entry.id for m in kb.match_text(text)]
+
+
+# Symptoms in plain words, and the entry that must be among the first two findings of a diagnosis.
+SAID = [
+    ("auth0 react login loop after login, isAuthenticated false and isLoading false", "msg-auth0-spa-login-loop"),
+    ("auth0 vue redirect loop on the callback route", "msg-auth0-spa-login-loop"),
+    ("auth0 custom claims not showing in the access token from my action", "msg-auth0-custom-claims-missing"),
+    ("auth0 access token has no permissions claim", "msg-auth0-api-insufficient-scope"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SAID)
+def test_plain_words_put_the_cause_in_the_first_two(text, expected, now):
+    assert expected in [f.code for f in diagnose(text, now=now).findings[:2]]
+
+
+def test_a_loop_with_another_idp_does_not_bring_up_the_auth0_entry(now):
+    codes = [f.code for f in diagnose("redirect loop after login with okta", now=now).findings]
+    assert "msg-auth0-spa-login-loop" not in codes
