@@ -44,6 +44,8 @@ CASES = [
      "msg-auth0-react-provider-missing", "nextjs-auth0 v1-v3 useUser"),
     ("Error: Configuration must be specified either through AuthModule.forRoot or through AuthClientConfig.set",
      "msg-auth0-react-provider-missing", "auth0-angular AuthService"),
+    ("Infinite redirect loop when using withAuthenticationRequired and denying access with a post-login action",
+     "msg-auth0-spa-login-loop", "auth0-react issue title"),
     # -- Server-side SDKs
     ('Login handler failed. CAUSE: "secret" is required', "msg-auth0-sdk-config-invalid", "nextjs-auth0 v2"),
     ('TypeError: "baseURL" must be a valid uri', "msg-auth0-sdk-config-invalid", "express-openid-connect"),
@@ -108,6 +110,7 @@ NOT_THESE = [
     ("Safari cannot open the page because the server cannot be found.", "msg-auth0-native-scheme-unregistered"),
     ("Certificate thumbprint: 634AB4651FCA2F62", "msg-auth0-saml-invalid-thumbprint"),
     ('{"error":"invalid_grant","error_description":"Invalid MFA code"}', "msg-auth0-mfa-required"),
+    ("infinite redirect loop between the app and Keycloak", "msg-auth0-spa-login-loop"),
     ("Error: Failed to fetch", "msg-auth0-jwt-bearer-discovery-failed"),
     ("InsufficientScopeError: The operation requires the write scope", "msg-auth0-api-insufficient-scope"),
     ("Access to fetch has been blocked by CORS policy", "msg-auth0-cross-origin-login"),
