@@ -36,3 +36,19 @@ def test_the_library_string_leads_to_its_entry(text, expected):
 def test_near_text_does_not_lead_there(text, unwanted):
     assert unwanted not in [f.code for f in diagnose(text).findings][:1]
 
+
+
+# Auth0 leftovers from the w-auth0 survey: openid-client's issuer check against a tenant domain when the app
+# expects the custom domain; a bare 401 body is no Action's denial, one with its description is.
+@pytest.mark.parametrize(("text", "expected"), [
+    ("RPError: unexpected iss value, expected https://login.example.com/, got: https://acme.eu.auth0.com/",
+     "msg-auth0-id-token-iss-mismatch"),
+    ('{"error":"unauthorized","error_description":"Access denied by the login action"}', "msg-auth0-rule-denied"),
+])
+def test_auth0_strings_lead_to_their_entry(text, expected):
+    assert [f.code for f in diagnose(text).findings][0] == expected
+
+
+def test_a_bare_unauthorized_body_is_not_an_action_denial():
+    found = [f.code for f in diagnose('{"statusCode":401,"error":"Unauthorized","message":"Invalid token"}').findings]
+    assert "msg-auth0-rule-denied" not in found
