@@ -40,6 +40,9 @@ MATCHED = [
     ("Don't ask again for 90 days", "symptom-remember-mfa-ignored"),
     ("FastPass fails on macOS", "symptom-okta-verify-fastpass-prompts"),
     ("network zone blocks the branch office", "symptom-blocked-by-location"),
+    ("users have to enter their password every time they open the portal", "symptom-password-prompt-despite-sso"),
+    ("the app doesn't appear in myapps for the new hire", "symptom-app-tile-missing"),
+    ("removed the user from the azure group but the app still shows the group", "symptom-access-lags-group-change"),
 ]
 
 NOT_MATCHED = [
@@ -52,6 +55,7 @@ NOT_MATCHED = [
     ("basic authentication header for the SCIM endpoint", "symptom-legacy-auth-blocked"),
     ("remember to rotate the certificate", "symptom-remember-mfa-ignored"),
     ("the location header points to http", "symptom-blocked-by-location"),
+    ("the user was removed from the group by scim", "symptom-access-lags-group-change"),
 ]
 
 
