@@ -28,6 +28,7 @@ SAID = [
     ("okta verify keeps asking on every sign in", "symptom-okta-verify-fastpass-prompts"),
     ("passkey option not showing on the sign-in page", "symptom-passwordless-not-offered"),
     ("remember MFA on this device is not working, users get prompted daily", "symptom-remember-mfa-ignored"),
+    ("After the password, users see More information required and can't continue", "symptom-mfa-registration-prompt"),
 ]
 
 MATCHED = [
@@ -40,6 +41,7 @@ MATCHED = [
     ("Don't ask again for 90 days", "symptom-remember-mfa-ignored"),
     ("FastPass fails on macOS", "symptom-okta-verify-fastpass-prompts"),
     ("network zone blocks the branch office", "symptom-blocked-by-location"),
+    ("Let's keep your account secure", "symptom-mfa-registration-prompt"),
     ("users have to enter their password every time they open the portal", "symptom-password-prompt-despite-sso"),
     ("the app doesn't appear in myapps for the new hire", "symptom-app-tile-missing"),
     ("removed the user from the azure group but the app still shows the group", "symptom-access-lags-group-change"),
@@ -56,6 +58,7 @@ NOT_MATCHED = [
     ("remember to rotate the certificate", "symptom-remember-mfa-ignored"),
     ("the location header points to http", "symptom-blocked-by-location"),
     ("the user was removed from the group by scim", "symptom-access-lags-group-change"),
+    ("for more information see the docs", "symptom-mfa-registration-prompt"),
 ]
 
 
