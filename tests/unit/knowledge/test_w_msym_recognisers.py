@@ -28,6 +28,7 @@ SAID = [
     ("okta verify keeps asking on every sign in", "symptom-okta-verify-fastpass-prompts"),
     ("passkey option not showing on the sign-in page", "symptom-passwordless-not-offered"),
     ("remember MFA on this device is not working, users get prompted daily", "symptom-remember-mfa-ignored"),
+    ("Users are not receiving the push notification in Okta Verify", "symptom-mfa-push-not-received"),
     ("After the password, users see More information required and can't continue", "symptom-mfa-registration-prompt"),
 ]
 
@@ -59,6 +60,8 @@ NOT_MATCHED = [
     ("the location header points to http", "symptom-blocked-by-location"),
     ("the user was removed from the group by scim", "symptom-access-lags-group-change"),
     ("for more information see the docs", "symptom-mfa-registration-prompt"),
+    ("users are not getting mfa prompts at all", "symptom-mfa-push-not-received"),
+    ("git push is not working", "symptom-mfa-push-not-received"),
 ]
 
 
