@@ -367,6 +367,25 @@ OKTA_CATALOGUE = {
     "invalid_refresh_token": "msg-okta-refresh-token-invalid",
     "unauthorized_client": "msg-okta-grant-type-not-allowed",
     "illegal_post_logout_redirect_uri": "msg-okta-post-logout-redirect-not-registered",
+    # Added in session 8 (w-idp): client authentication, client credentials on the org server, network zones,
+    # the password grant under MFA, scopes, mismatched codes.
+    "invalid_client": "msg-okta-client-auth-failed",
+    "missing_client_credentials": "msg-okta-client-auth-failed",
+    "invalid_basic_auth_creds": "msg-okta-client-auth-failed",
+    "client_assertion_invalid_audience": "msg-okta-client-assertion-invalid",
+    "client_assertion_invalid_kid": "msg-okta-client-assertion-invalid",
+    "client_assertion_jwks_not_configured": "msg-okta-client-assertion-invalid",
+    "client_assertion_expired_token": "msg-okta-client-assertion-invalid",
+    "client_assertion_already_used": "msg-okta-client-assertion-invalid",
+    "unsupported_auth_method_client_creds": "msg-okta-org-as-client-credentials",
+    "invalid_application_type_client_credentials": "msg-okta-org-as-client-credentials",
+    "no_org_scopes_granted": "msg-okta-org-as-client-credentials",
+    "disallowed_network_zone": "msg-okta-network-zone-denied",
+    "password_auth_denied_mfa": "msg-okta-password-grant-denied",
+    "password_auth_denied_policy": "msg-okta-password-grant-denied",
+    "scope_denied": "msg-okta-no-access-policy",
+    "mismatched_client": "msg-okta-auth-code-invalid",
+    "mismatched_authorization_server": "msg-okta-auth-code-invalid",
 }
 
 

@@ -7,8 +7,6 @@ not bring these entries up.
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 # (text as printed, entry that must come first, where the text comes from)
@@ -155,39 +153,3 @@ NOT_THESE = [
 @pytest.mark.parametrize(("text", "unwanted"), NOT_THESE)
 def test_look_alike_text_does_not_bring_up_the_entry(kb, text, unwanted):
     assert unwanted not in [m.entry.id for m in kb.match_text(text)]
-
-
-# Okta's OAuth catalogue (shared/corpus/codes/okta_oauth2_error_codes.json), by internalErrorCode: the entry
-# each error_description must lead to, for the codes added in session 8.
-OKTA_CATALOGUE = {
-    "invalid_client": "msg-okta-client-auth-failed",
-    "missing_client_credentials": "msg-okta-client-auth-failed",
-    "invalid_basic_auth_creds": "msg-okta-client-auth-failed",
-    "client_assertion_invalid_audience": "msg-okta-client-assertion-invalid",
-    "client_assertion_invalid_kid": "msg-okta-client-assertion-invalid",
-    "client_assertion_jwks_not_configured": "msg-okta-client-assertion-invalid",
-    "client_assertion_expired_token": "msg-okta-client-assertion-invalid",
-    "client_assertion_already_used": "msg-okta-client-assertion-invalid",
-    "unsupported_auth_method_client_creds": "msg-okta-org-as-client-credentials",
-    "invalid_application_type_client_credentials": "msg-okta-org-as-client-credentials",
-    "no_org_scopes_granted": "msg-okta-org-as-client-credentials",
-    "disallowed_network_zone": "msg-okta-network-zone-denied",
-    "password_auth_denied_mfa": "msg-okta-password-grant-denied",
-    "password_auth_denied_policy": "msg-okta-password-grant-denied",
-    "scope_denied": "msg-okta-no-access-policy",
-    "mismatched_client": "msg-okta-auth-code-invalid",
-    "mismatched_authorization_server": "msg-okta-auth-code-invalid",
-}
-
-
-@pytest.fixture(scope="module")
-def okta_catalogue(corpus) -> dict[str, str]:
-    doc = json.loads((corpus / "codes" / "okta_oauth2_error_codes.json").read_text(encoding="utf-8"))
-    return {row["internalErrorCode"]: row["errorDescription"] for row in doc["errors"] if "internalErrorCode" in row}
-
-
-@pytest.mark.parametrize(("internal_code", "expected"), sorted(OKTA_CATALOGUE.items()))
-def test_okta_catalogue_descriptions_lead_to_their_entry(kb, okta_catalogue, internal_code, expected):
-    description = okta_catalogue[internal_code]
-    found = [m.entry.id for m in kb.match_text(description)]
-    assert found and found[0] == expected, f"{internal_code} {description!r}: got {found}"
