@@ -19,6 +19,7 @@ import pytest
         ("okta", "e0000011", "okta-E0000011"),
         ("oauth", "invalid_client", "oauth-invalid_client"),
         ("oauth", "Invalid_Client", "oauth-invalid_client"),
+        ("idx", "IDX21316", "idx-21329"),  # the older number of the same state error
         ("http", "401", "http-401"),
         ("http", "HTTP 502", "http-502"),
         ("scim_type", "uniqueness", "scim-type-uniqueness"),
