@@ -219,10 +219,7 @@ def _ordered(candidates: list[Candidate], keys: _Keys | None = None, paste: Past
 def _confident(candidate: Candidate) -> Finding:
     f = candidate.finding
     sure = round(candidate.confidence, 3)
-    if f.confidence == sure:
-        return f
-    return Finding(code=f.code, severity=f.severity, title=f.title, detail=f.detail, fix=f.fix, refs=f.refs,
-                   facts=f.facts, confidence=sure)
+    return f if f.confidence == sure else f.with_confidence(sure)
 
 
 def diagnose(text: Any, *, now: datetime | None = None, environments: Mapping[str, str] | None = None,

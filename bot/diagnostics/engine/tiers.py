@@ -99,7 +99,8 @@ def followed(order: Callable[[Mapping[int, Candidate]], list[Candidate]], paste:
     ordered = order(anchors)
     for rule in _RULES:
         found = rule(ordered, paste, anchors)
-        found = {key: anchor for key, anchor in found.items() if not _loops(key, anchor, anchors)}
+        if found:
+            found = {key: anchor for key, anchor in found.items() if not _loops(key, anchor, anchors)}
         if found:  # sorted again only when a rule moved something
             anchors.update(found)
             ordered = order(anchors)
