@@ -59,6 +59,14 @@ def is_invisible(ch: str) -> bool:
     return ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Zs", "Zl", "Zp")
 
 
+def has_invisible(text: str) -> bool:
+    """Whether ``text`` holds an invisible character (``is_invisible``). Printable ASCII holds none but the
+    space: such a text (most URLs and values) is answered without looking at each character in Python."""
+    if text.isascii() and text.isprintable():
+        return " " in text
+    return any(is_invisible(ch) for ch in text)
+
+
 def without_invisible(text: str) -> str:
     """``text`` minus its invisible characters. Plain ASCII without spaces (most tokens) is returned as
     it is, without looking at each character in Python."""

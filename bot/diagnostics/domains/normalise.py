@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.diagnostics.domains.shared import WRAPPERS, clip, unwrap_link
-from bot.diagnostics.text import is_invisible
+from bot.diagnostics.text import has_invisible, is_invisible
 
 _SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]{0,31}://")
 _LABEL_RE = re.compile(r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?")
@@ -87,7 +87,7 @@ def _bare_host(s: str, issues: list[tuple[str, str]]) -> str:
     if s.startswith("*.") or (s.startswith(".") and len(s) > 1):
         issues.append(("domains-wildcard", ""))
         s = s[2:] if s.startswith("*.") else s[1:]
-    if any(is_invisible(ch) for ch in s):
+    if has_invisible(s):
         issues.append(("domains-inner-space", ""))
         s = "".join(ch for ch in s if not is_invisible(ch))
     lowered = s.lower()

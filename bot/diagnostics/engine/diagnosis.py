@@ -219,10 +219,7 @@ def _ordered(candidates: list[Candidate], keys: _Keys | None = None, paste: Past
 def _confident(candidate: Candidate) -> Finding:
     f = candidate.finding
     sure = round(candidate.confidence, 3)
-    if f.confidence == sure:
-        return f
-    return Finding(code=f.code, severity=f.severity, title=f.title, detail=f.detail, fix=f.fix, refs=f.refs,
-                   facts=f.facts, confidence=sure)
+    return f if f.confidence == sure else f.with_confidence(sure)
 
 
 def diagnose(text: Any, *, now: datetime | None = None, environments: Mapping[str, str] | None = None,
@@ -248,8 +245,10 @@ def diagnose(text: Any, *, now: datetime | None = None, environments: Mapping[st
         raw = whole[:MAX_INPUT_CHARS]
     paste = _prepare(raw, whole, out, kb, now=now, issued_at=issued_at)
     paste.environments, paste.expected_env = environments, expected_env
+    seen = -1  # candidates are only added: the codes found change only when their number does
     for recogniser in RECOGNISERS:
-        paste.found = frozenset(out.codes)
+        if len(out.candidates) != seen:
+            paste.found, seen = frozenset(out.codes), len(out.candidates)
         found = _guard(recogniser.name, lambda: recogniser.read(paste), [])
         _take(out, found)
     if not any(c.decisive or _is_problem_check(c) for c in out.candidates):
@@ -260,7 +259,7 @@ def diagnose(text: Any, *, now: datetime | None = None, environments: Mapping[st
                                confidence=CONFIDENCE[Evidence.ENGINE])])
     # The order is set once and set again only if a cause or a follower joins (each sort shares ``keys``).
     keys: _Keys = {}
-    paste.flows = _flows(paste.lowered, out.kinds)
+    paste.flows = _flows(paste.lowered, out.kinds, paste.first)
     ordered = _ordered(out.candidates, keys, paste)
     shown, changed = _add_cause(out, ordered, paste, kb)
     if not shown:

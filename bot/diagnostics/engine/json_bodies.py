@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping  # not typing's: its isinstance check runs in Python
+from typing import Any
 
 from bot.diagnostics.explain import check_finding, finding_from_entry
 from bot.diagnostics.report import Finding, Severity

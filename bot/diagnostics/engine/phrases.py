@@ -23,6 +23,7 @@ from bot.diagnostics.engine.codes import FLOW_LITERALS, code_spans, vocabulary_l
 from bot.diagnostics.engine.literals import literal_prefixes, literal_starts, required_literals
 from bot.diagnostics.engine.names import name_literals
 from bot.diagnostics.engine.text import lower
+from bot.diagnostics.engine.tiers import FLOW_SIGN_LITERALS
 from bot.knowledge import KnowledgeBase
 from bot.knowledge.loader import match_order
 from bot.knowledge import cache as knowledge_cache
@@ -91,7 +92,7 @@ class _Phrases:
         # One pass finds those and every other literal a reader asks about (code words, product signs, flow
         # words, exception names): ``scan``.
         self.paste_scanner = Scanner(literals | vocabulary_literals(kb) | signs().literals | FLOW_LITERALS |
-                                     name_literals(kb))
+                                     name_literals(kb) | FLOW_SIGN_LITERALS)
 
     def pattern(self, index: int) -> re.Pattern[str]:
         rx = self._compiled[index]
@@ -109,17 +110,13 @@ class _Phrases:
                 self._scanner = Scanner(self._literals)
             first = self._scanner.first(lowered)
         starts = dict.fromkeys(self.always, 0)
-        plans, at_of = self._plans, first.get
+        plans = self._plans
         for text in self.triggers.intersection(first):  # the other literals of the scan are skipped in C
             for index, others, prefixes in plans[text]:
                 if index in starts or (others and not _held(others, first)):
                     continue
-                start = None  # the earliest opening; one occurs (it is the trigger, or a group held)
-                for prefix in prefixes:
-                    at = at_of(prefix)
-                    if at is not None and (start is None or at < start):
-                        start = at
-                starts[index] = 0 if start is None else start  # no opening: from the start
+                # The earliest opening (one occurs: it is the trigger, or a group held); none: from the start.
+                starts[index] = min([first[prefix] for prefix in prefixes if prefix in first], default=0)
         return starts
 
     def matches(self, text: str, lowered: str, products: frozenset[str] | None = None,
@@ -140,13 +137,11 @@ class _Phrases:
 
 
 def _held(groups: tuple[tuple[str, ...], ...], first: Mapping[str, int]) -> bool:
-    """Whether the paste holds one text of each group (``first``: where each scanned text occurs). Loops,
-    not generators: this runs for every pattern whose trigger the paste holds."""
+    """Whether the paste holds one text of each group (``first``: where each scanned text occurs). Each group
+    is one ``isdisjoint`` (a loop in C): this runs for every pattern whose trigger the paste holds."""
+    held = first.keys()
     for group in groups:
-        for text in group:
-            if text in first:
-                break
-        else:
+        if held.isdisjoint(group):
             return False
     return True
 
@@ -225,7 +220,8 @@ def phrase_matches(kb: KnowledgeBase, text: str, lowered: str | None = None,
 
 def scan(kb: KnowledgeBase, lowered: str) -> dict[str, int]:
     """Where each literal the readers look for first occurs in the lower-cased paste, in one pass: the
-    patterns' prefixes, the code words (``codes``), the products' signs and the flow words."""
+    patterns' prefixes, the code words (``codes``), the products' signs, the flow words and the protocols'
+    signs (``tiers.flows``)."""
     return _phrases(kb).paste_scanner.first(lowered)
 
 

@@ -300,7 +300,8 @@ class Ranker:
         found = numpy.flatnonzero(scores > 0.0)
         if len(found) > 4 * k:
             found = found[numpy.argpartition(scores[found], -k)[-k:]]
-        return sorted(found.tolist(), key=lambda i: (-float(scores[i]), i))[:k]
+        # (-score, index) pairs from two lists (tolist gives each float32 score as the float ``float`` would).
+        return [i for _, i in sorted(zip([-s for s in scores[found].tolist()], found.tolist()))][:k]
 
     def _phrase_scores(self, words: list[str], weight: dict[str, float] | None) -> Any:
         """Per entry, the BM25 score of its best phrase for ``words`` (each counted at its ``weight``)."""

@@ -99,7 +99,8 @@ def followed(order: Callable[[Mapping[int, Candidate]], list[Candidate]], paste:
     ordered = order(anchors)
     for rule in _RULES:
         found = rule(ordered, paste, anchors)
-        found = {key: anchor for key, anchor in found.items() if not _loops(key, anchor, anchors)}
+        if found:
+            found = {key: anchor for key, anchor in found.items() if not _loops(key, anchor, anchors)}
         if found:  # sorted again only when a rule moved something
             anchors.update(found)
             ordered = order(anchors)
@@ -186,11 +187,21 @@ _FLOW_KINDS = {"saml": ("saml_response",), "oidc": ("jwt",)}
 _FLOW_MESSAGES = {"saml": ("msg-saml-",), "oidc": ("msg-oidc-", "msg-jwt-", "msg-pkce-", "msg-openid-")}
 
 
-def flows(lowered: str, kinds: Iterable[str]) -> frozenset[str]:
-    """The sign-in protocols the lower-cased paste and the kinds of input read in it show signs of."""
+#: Every sign's text, for the engine's one scan of the paste (``phrases.scan``): ``flows`` then looks the signs
+#: up in where that scan found its literals instead of searching the paste once per sign.
+FLOW_SIGN_LITERALS = frozenset(sign for signs in _FLOW_SIGNS.values() for sign in signs)
+
+
+def flows(lowered: str, kinds: Iterable[str], first: Mapping[str, int] | None = None) -> frozenset[str]:
+    """The sign-in protocols the lower-cased paste and the kinds of input read in it show signs of. ``first``:
+    where each literal of a scan that knows ``FLOW_SIGN_LITERALS`` first occurs in ``lowered`` (a sign occurs
+    in the paste exactly when the scan found it there)."""
     kinds = frozenset(kinds)
+    if first is None:
+        return frozenset(flow for flow, signs in _FLOW_SIGNS.items()
+                         if kinds.intersection(_FLOW_KINDS[flow]) or any(sign in lowered for sign in signs))
     return frozenset(flow for flow, signs in _FLOW_SIGNS.items()
-                     if kinds.intersection(_FLOW_KINDS[flow]) or any(sign in lowered for sign in signs))
+                     if kinds.intersection(_FLOW_KINDS[flow]) or not first.keys().isdisjoint(signs))
 
 
 def _off_flow_placed(ordered: list[Candidate], paste: Paste, anchors: Mapping[int, Candidate]

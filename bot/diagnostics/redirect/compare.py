@@ -13,7 +13,7 @@ from bot.diagnostics.redirect.origin import origin_differences
 from bot.diagnostics.redirect.path import fragment_findings, path_differences, query_differences
 from bot.diagnostics.redirect.shared import Uri, clip, split_uri, visible
 from bot.diagnostics.report import Finding, Severity
-from bot.diagnostics.text import is_invisible
+from bot.diagnostics.text import has_invisible, is_invisible
 
 _SNIPPET_RADIUS = 36
 
@@ -100,7 +100,7 @@ def _whitespace(text: str) -> str:
     if text != text.strip() or (text and (is_invisible(text[0]) or is_invisible(text[-1]))):
         parts.append("at the ends")
     inner = text.strip()
-    if any(is_invisible(ch) for ch in inner):
+    if has_invisible(inner):
         parts.append("inside")
     return " and ".join(parts)
 

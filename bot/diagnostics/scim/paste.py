@@ -13,7 +13,7 @@ import re
 from bot.diagnostics.explain import check_finding
 from bot.diagnostics.report import Finding
 from bot.diagnostics.scim.shared import EXPECTED_SHAPE, GUID_RE, HEX32_RE, SCHEME_RE, Problem, clip, problem
-from bot.diagnostics.text import is_invisible
+from bot.diagnostics.text import has_invisible, is_invisible
 
 _QUOTES = "\"'`“”‘’«»„"
 _TRAILING = ".,;:!?"
@@ -65,7 +65,7 @@ def _strip_debris(text: str) -> tuple[str, set[str]]:
             s = s[:-1]
         if s == before:
             break
-    if [ch for ch in s if is_invisible(ch)]:
+    if has_invisible(s):
         found.add("whitespace")
         s = "".join(ch for ch in s if not is_invisible(ch))
     return s, found
