@@ -1,0 +1,60 @@
+"""Library messages surveyed by w-lib in session 9 lead to the entry that explains them.
+
+Each case is a message as the software prints it, with where it comes from. ``match_text`` returns entries in
+text order, so each case asserts that the intended entry is the *first* match; ENGINE_CASES run whole pastes
+through the engine. The negatives check that near texts do not pull the entries in.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.diagnostics.engine import diagnose
+
+CASES = [
+    # -- IdP URLs with the wrong path (oauth2-proxy providers, Spring NimbusJwtDecoder, openid-client Issuer)
+    ('ERROR: Failed to initialise OAuth2 Proxy: error intiailising provider: could not create provider data: error '
+     "while discovery OIDC configuration: failed to discover OIDC configuration: unexpected status \"404\": "
+     '{"error":"Realm does not exist"}', "msg-oidc-discovery-url-404", "oauth2-proxy provider discovery"),
+    ("An error occurred while attempting to decode the Jwt: Couldn't retrieve remote JWK set: "
+     "org.springframework.web.client.HttpClientErrorException$NotFound: 404 Not Found", "msg-oidc-discovery-url-404",
+     "Spring Security NimbusJwtDecoder"),
+    ("OPError: expected 200 OK, got: 404 Not Found", "msg-oidc-discovery-url-404", "openid-client Issuer.discover"),
+    # -- keycloak-js init() and its wrappers (vue-keycloak-js, keycloak-angular)
+    ("Error: Could not initialized keycloak-js adapter", "msg-keycloak-js-init-failed", "dsb-vue-keycloak"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected", "source"), CASES)
+def test_the_message_leads_to_its_entry(kb, text, expected, source):
+    found = [m.entry.id for m in kb.match_text(text)]
+    assert found, f"nothing matched the {source} text"
+    assert found[0] == expected, f"{source}: expected {expected} first, got {found}"
+
+
+# Whole pastes through the engine: the entry leads the diagnosis.
+ENGINE_CASES = [
+    ("Failed to fetch https://sso.example.com/auth/realms/main/.well-known/openid-configuration: 404 Not Found",
+     "msg-oidc-discovery-url-404"),
+    ("GET https://sso.example.com/realms/main/protocol/openid-connect/login-status-iframe.html/init?client_id=web"
+     "&origin=http://localhost:8080 403 (Forbidden)\nError: Could not initialized keycloak-js adapter",
+     "msg-keycloak-js-init-failed"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ENGINE_CASES)
+def test_the_engine_leads_with_the_entry(text, expected, now):
+    report = diagnose(text, now=now)
+    assert report.findings[0].code == expected, [f.code for f in report.findings]
+
+
+NOT_THESE = [
+    ("GET /api/users/42 returned 404 Not Found", "msg-oidc-discovery-url-404"),
+    ("The realm settings page does not exist in this version", "msg-oidc-discovery-url-404"),
+    ("keycloak adapter initialised in 40 ms", "msg-keycloak-js-init-failed"),
+]
+
+
+@pytest.mark.parametrize(("text", "unwanted"), NOT_THESE)
+def test_look_alike_text_does_not_bring_up_the_entry(kb, text, unwanted):
+    assert unwanted not in [m.entry.id for m in kb.match_text(text)]
