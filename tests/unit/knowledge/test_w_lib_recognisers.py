@@ -22,6 +22,19 @@ CASES = [
     ("OPError: expected 200 OK, got: 404 Not Found", "msg-oidc-discovery-url-404", "openid-client Issuer.discover"),
     # -- keycloak-js init() and its wrappers (vue-keycloak-js, keycloak-angular)
     ("Error: Could not initialized keycloak-js adapter", "msg-keycloak-js-init-failed", "dsb-vue-keycloak"),
+    # -- SimpleSAMLphp saml2-acs (Message::processResponse) behind a TLS-ending proxy
+    ('SAML2 exception: Destination in response doesn\'t match the current URL. Destination is '
+     '"https://lms.example.org/auth/saml2/sp/saml2-acs.php/lms", current URL is '
+     '"https://lms.example.org:80/auth/saml2/sp/saml2-acs.php/lms".', "msg-saml-sp-url-misdetected",
+     "SimpleSAMLphp Message.php"),
+    # -- Grafana pkg/services/authn (user sync hook) and its login page
+    ("Login failed: User sync failed", "msg-grafana-user-sync-failed", "Grafana login page"),
+    ('logger=user.sync t=2024-07-03T13:21:38Z level=error msg="Failed to create user" error="user already exists" '
+     "auth_module=oauth_generic_oauth", "msg-grafana-user-sync-failed", "Grafana user_sync.go"),
+    # -- Flask-AppBuilder security/views.py (Superset, Airflow)
+    ("ERROR:flask_appbuilder.security.views:Error returning OAuth user info: 'email'", "msg-fab-oauth-invalid-login",
+     "Flask-AppBuilder views.py"),
+    ("Invalid login. Please try again.", "msg-fab-oauth-invalid-login", "Flask-AppBuilder login page"),
 ]
 
 
@@ -52,6 +65,9 @@ NOT_THESE = [
     ("GET /api/users/42 returned 404 Not Found", "msg-oidc-discovery-url-404"),
     ("The realm settings page does not exist in this version", "msg-oidc-discovery-url-404"),
     ("keycloak adapter initialised in 40 ms", "msg-keycloak-js-init-failed"),
+    ("Login failed: wrong password", "msg-grafana-user-sync-failed"),
+    ("SCIM POST /Users answered 409: user already exists", "msg-grafana-user-sync-failed"),
+    ("Error returning the SAML response to the service provider", "msg-fab-oauth-invalid-login"),
 ]
 
 
