@@ -35,6 +35,15 @@ CASES = [
     ("ERROR:flask_appbuilder.security.views:Error returning OAuth user info: 'email'", "msg-fab-oauth-invalid-login",
      "Flask-AppBuilder views.py"),
     ("Invalid login. Please try again.", "msg-fab-oauth-invalid-login", "Flask-AppBuilder login page"),
+    # -- JWT libraries loading the verification key (PyJWT/cryptography, python-jose, golang-jwt, jsonwebtoken 9)
+    ("ValueError: Could not deserialize key data. The data may be in an incorrect format or it may be encrypted "
+     "with an unsupported algorithm.", "msg-jwt-verification-key-unusable", "cryptography via PyJWT"),
+    ("jwt.exceptions.InvalidKeyError: Expecting a PEM-formatted key.", "msg-jwt-verification-key-unusable",
+     "PyJWT algorithms.py"),
+    ("token is unverifiable: error while executing keyfunc: key is of invalid type",
+     "msg-jwt-verification-key-unusable", "golang-jwt errors.go"),
+    ("Error: secretOrPublicKey must be an asymmetric key when using RS256", "msg-jwt-verification-key-unusable",
+     "jsonwebtoken verify.js"),
 ]
 
 
@@ -68,6 +77,8 @@ NOT_THESE = [
     ("Login failed: wrong password", "msg-grafana-user-sync-failed"),
     ("SCIM POST /Users answered 409: user already exists", "msg-grafana-user-sync-failed"),
     ("Error returning the SAML response to the service provider", "msg-fab-oauth-invalid-login"),
+    ("Could not deserialize the SCIM resource", "msg-jwt-verification-key-unusable"),
+    ("The API key is invalid", "msg-jwt-verification-key-unusable"),
 ]
 
 
