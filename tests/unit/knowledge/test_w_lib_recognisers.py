@@ -44,6 +44,15 @@ CASES = [
      "msg-jwt-verification-key-unusable", "golang-jwt errors.go"),
     ("Error: secretOrPublicKey must be an asymmetric key when using RS256", "msg-jwt-verification-key-unusable",
      "jsonwebtoken verify.js"),
+    # -- Spring Security resource server (JwtClaimValidator on aud), python-jose claims check
+    ('Bearer error="invalid_token", error_description="An error occurred while attempting to decode the Jwt: The '
+     'required audience is missing"', "msg-jwt-api-audience-invalid", "Spring Security oauth2-resource-server"),
+    ("jose.exceptions.JWTClaimsError: Invalid audience", "msg-jwt-api-audience-invalid", "python-jose jwt.py"),
+    # -- undici under Auth.js v5 / Better Auth when the server cannot reach the IdP
+    ("[auth][error] CallbackRouteError: Read more at https://errors.authjs.dev#callbackrouteerror\n[auth][cause]: "
+     "TypeError: fetch failed\n  cause: ConnectTimeoutError: Connect Timeout Error (attempted address: "
+     "login.example.com:443, timeout: 10000ms) code: 'UND_ERR_CONNECT_TIMEOUT'", "msg-idp-unreachable-from-app",
+     "undici via Auth.js"),
 ]
 
 
