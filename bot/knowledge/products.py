@@ -144,6 +144,7 @@ PRODUCTS: dict[str, Product] = {p.name: p for p in (
     # Flask-AppBuilder's OAuth login, under Apache Superset and Airflow's web UI (w-lib, session 9).
     Product("flask-appbuilder", ("msg-fab-",), False, signs=("flask_appbuilder", "flask-appbuilder", "superset",
                                                              "airflow", "oauth-authorized", "webserver_config")),
+    Product("portainer", ("msg-portainer-",), False, signs=("portainer", "api/auth/oauth/validate")),
 )}
 
 #: Products that appear together in one paste as a matter of course, so neither rules the other out.

@@ -35,6 +35,11 @@ CASES = [
     ("ERROR:flask_appbuilder.security.views:Error returning OAuth user info: 'email'", "msg-fab-oauth-invalid-login",
      "Flask-AppBuilder views.py"),
     ("Invalid login. Please try again.", "msg-fab-oauth-invalid-login", "Flask-AppBuilder login page"),
+    # -- Portainer api/http/handler/auth (OAuth validate) and Gitea's OpenID Connect source
+    ('http error: Unable to authenticate through OAuth (err=Unauthorized) (code=500)',
+     "msg-portainer-oauth-unauthorized", "Portainer auth handler"),
+    ('Failed to create OpenID Connect Provider with name sso with url sso.example.com: Get "sso.example.com": '
+     'unsupported protocol scheme ""', "msg-oidc-discovery-url-404", "Gitea providers_openid.go"),
     # -- JWT libraries loading the verification key (PyJWT/cryptography, python-jose, golang-jwt, jsonwebtoken 9)
     ("ValueError: Could not deserialize key data. The data may be in an incorrect format or it may be encrypted "
      "with an unsupported algorithm.", "msg-jwt-verification-key-unusable", "cryptography via PyJWT"),
@@ -88,6 +93,7 @@ NOT_THESE = [
     ("Error returning the SAML response to the service provider", "msg-fab-oauth-invalid-login"),
     ("Could not deserialize the SCIM resource", "msg-jwt-verification-key-unusable"),
     ("The API key is invalid", "msg-jwt-verification-key-unusable"),
+    ("Unable to authenticate the SCIM request", "msg-portainer-oauth-unauthorized"),
 ]
 
 
