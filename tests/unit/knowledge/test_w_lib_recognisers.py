@@ -40,6 +40,16 @@ CASES = [
      "msg-portainer-oauth-unauthorized", "Portainer auth handler"),
     ('Failed to create OpenID Connect Provider with name sso with url sso.example.com: Get "sso.example.com": '
      'unsupported protocol scheme ""', "msg-oidc-discovery-url-404", "Gitea providers_openid.go"),
+    # -- Keycloak's own event log and keycloak-connect when the back end reaches Keycloak under another host name
+    ("WARN [org.keycloak.events] type=USER_INFO_REQUEST_ERROR, realmId=wiki, clientId=null, userId=null, "
+     "ipAddress=172.20.0.1, error=invalid_token, auth_method=validate_access_token", "msg-oidc-issuer-host-mismatch",
+     "Keycloak events"),
+    ("Grant validation failed. Reason: invalid token (wrong ISS)", "msg-oidc-issuer-host-mismatch",
+     "keycloak-nodejs-connect grant-manager.js"),
+    ("Grant validation failed. Reason: invalid token (expired)", "msg-oidc-token-expired-at-validation",
+     "keycloak-nodejs-connect grant-manager.js"),
+    ("Could not obtain configuration from server [http://sso:8080/realms/main/.well-known/openid-configuration]",
+     "msg-idp-unreachable-from-app", "Keycloak adapters"),
     # -- JWT libraries loading the verification key (PyJWT/cryptography, python-jose, golang-jwt, jsonwebtoken 9)
     ("ValueError: Could not deserialize key data. The data may be in an incorrect format or it may be encrypted "
      "with an unsupported algorithm.", "msg-jwt-verification-key-unusable", "cryptography via PyJWT"),
