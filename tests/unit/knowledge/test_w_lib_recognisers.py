@@ -50,6 +50,9 @@ CASES = [
      "keycloak-nodejs-connect grant-manager.js"),
     ("Could not obtain configuration from server [http://sso:8080/realms/main/.well-known/openid-configuration]",
      "msg-idp-unreachable-from-app", "Keycloak adapters"),
+    # -- API-side issuer checks (express-oauth2-jwt-bearer, python-jose)
+    ("UnauthorizedError: Unexpected 'iss' value", "msg-jwt-api-issuer-invalid", "express-oauth2-jwt-bearer"),
+    ("jose.exceptions.JWTClaimsError: Invalid issuer", "msg-jwt-api-issuer-invalid", "python-jose jwt.py"),
     # -- JWT libraries loading the verification key (PyJWT/cryptography, python-jose, golang-jwt, jsonwebtoken 9)
     ("ValueError: Could not deserialize key data. The data may be in an incorrect format or it may be encrypted "
      "with an unsupported algorithm.", "msg-jwt-verification-key-unusable", "cryptography via PyJWT"),
