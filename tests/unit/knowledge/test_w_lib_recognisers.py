@@ -53,6 +53,10 @@ CASES = [
     # -- API-side issuer checks (express-oauth2-jwt-bearer, python-jose)
     ("UnauthorizedError: Unexpected 'iss' value", "msg-jwt-api-issuer-invalid", "express-oauth2-jwt-bearer"),
     ("jose.exceptions.JWTClaimsError: Invalid issuer", "msg-jwt-api-issuer-invalid", "python-jose jwt.py"),
+    # -- Stale JWKS after key rotation (token validators that cache the key set)
+    ("Failed to get signing key: Unable to find key with kid: 656ea50", "msg-oidc-jwt-signature-invalid",
+     "ark-sdk TokenValidator"),
+    ("Error: Invalid Signature after key rotation RS256", "msg-oidc-jwt-signature-invalid", "OidcProxy.Net"),
     # -- JWT libraries loading the verification key (PyJWT/cryptography, python-jose, golang-jwt, jsonwebtoken 9)
     ("ValueError: Could not deserialize key data. The data may be in an incorrect format or it may be encrypted "
      "with an unsupported algorithm.", "msg-jwt-verification-key-unusable", "cryptography via PyJWT"),
@@ -107,6 +111,7 @@ NOT_THESE = [
     ("Could not deserialize the SCIM resource", "msg-jwt-verification-key-unusable"),
     ("The API key is invalid", "msg-jwt-verification-key-unusable"),
     ("Unable to authenticate the SCIM request", "msg-portainer-oauth-unauthorized"),
+    ("SAML response rejected with invalid signature", "msg-oidc-jwt-signature-invalid"),
 ]
 
 
