@@ -141,6 +141,10 @@ PRODUCTS: dict[str, Product] = {p.name: p for p in (
     # PHP's OpenID-Connect-PHP (jumbojett), under many PHP apps' OIDC plugins, and Java's pac4j.
     Product("openid-connect-php", ("msg-php-oidc-",), False, signs=("jumbojett", "openidconnectclient", "openid-connect-php")),
     Product("pac4j", ("msg-pac4j-",), False, signs=("pac4j",)),
+    # Flask-AppBuilder's OAuth login, under Apache Superset and Airflow's web UI (w-lib, session 9).
+    Product("flask-appbuilder", ("msg-fab-",), False, signs=("flask_appbuilder", "flask-appbuilder", "superset",
+                                                             "airflow", "oauth-authorized", "webserver_config")),
+    Product("portainer", ("msg-portainer-",), False, signs=("portainer", "api/auth/oauth/validate")),
 )}
 
 #: Products that appear together in one paste as a matter of course, so neither rules the other out.

@@ -1,0 +1,120 @@
+"""Library messages surveyed by w-lib in session 9 lead to the entry that explains them.
+
+Each case is a message as the software prints it, with where it comes from. ``match_text`` returns entries in
+text order, so each case asserts that the intended entry is the *first* match; ENGINE_CASES run whole pastes
+through the engine. The negatives check that near texts do not pull the entries in.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.diagnostics.engine import diagnose
+
+CASES = [
+    # -- IdP URLs with the wrong path (oauth2-proxy providers, Spring NimbusJwtDecoder, openid-client Issuer)
+    ('ERROR: Failed to initialise OAuth2 Proxy: error intiailising provider: could not create provider data: error '
+     "while discovery OIDC configuration: failed to discover OIDC configuration: unexpected status \"404\": "
+     '{"error":"Realm does not exist"}', "msg-oidc-discovery-url-404", "oauth2-proxy provider discovery"),
+    ("An error occurred while attempting to decode the Jwt: Couldn't retrieve remote JWK set: "
+     "org.springframework.web.client.HttpClientErrorException$NotFound: 404 Not Found", "msg-oidc-discovery-url-404",
+     "Spring Security NimbusJwtDecoder"),
+    ("OPError: expected 200 OK, got: 404 Not Found", "msg-oidc-discovery-url-404", "openid-client Issuer.discover"),
+    # -- keycloak-js init() and its wrappers (vue-keycloak-js, keycloak-angular)
+    ("Error: Could not initialized keycloak-js adapter", "msg-keycloak-js-init-failed", "dsb-vue-keycloak"),
+    # -- SimpleSAMLphp saml2-acs (Message::processResponse) behind a TLS-ending proxy
+    ('SAML2 exception: Destination in response doesn\'t match the current URL. Destination is '
+     '"https://lms.example.org/auth/saml2/sp/saml2-acs.php/lms", current URL is '
+     '"https://lms.example.org:80/auth/saml2/sp/saml2-acs.php/lms".', "msg-saml-sp-url-misdetected",
+     "SimpleSAMLphp Message.php"),
+    # -- Grafana pkg/services/authn (user sync hook) and its login page
+    ("Login failed: User sync failed", "msg-grafana-user-sync-failed", "Grafana login page"),
+    ('logger=user.sync t=2024-07-03T13:21:38Z level=error msg="Failed to create user" error="user already exists" '
+     "auth_module=oauth_generic_oauth", "msg-grafana-user-sync-failed", "Grafana user_sync.go"),
+    # -- Flask-AppBuilder security/views.py (Superset, Airflow)
+    ("ERROR:flask_appbuilder.security.views:Error returning OAuth user info: 'email'", "msg-fab-oauth-invalid-login",
+     "Flask-AppBuilder views.py"),
+    ("Invalid login. Please try again.", "msg-fab-oauth-invalid-login", "Flask-AppBuilder login page"),
+    # -- Portainer api/http/handler/auth (OAuth validate) and Gitea's OpenID Connect source
+    ('http error: Unable to authenticate through OAuth (err=Unauthorized) (code=500)',
+     "msg-portainer-oauth-unauthorized", "Portainer auth handler"),
+    ('Failed to create OpenID Connect Provider with name sso with url sso.example.com: Get "sso.example.com": '
+     'unsupported protocol scheme ""', "msg-oidc-discovery-url-404", "Gitea providers_openid.go"),
+    # -- Keycloak's own event log and keycloak-connect when the back end reaches Keycloak under another host name
+    ("WARN [org.keycloak.events] type=USER_INFO_REQUEST_ERROR, realmId=wiki, clientId=null, userId=null, "
+     "ipAddress=172.20.0.1, error=invalid_token, auth_method=validate_access_token", "msg-oidc-issuer-host-mismatch",
+     "Keycloak events"),
+    ("Grant validation failed. Reason: invalid token (wrong ISS)", "msg-oidc-issuer-host-mismatch",
+     "keycloak-nodejs-connect grant-manager.js"),
+    ("Grant validation failed. Reason: invalid token (expired)", "msg-oidc-token-expired-at-validation",
+     "keycloak-nodejs-connect grant-manager.js"),
+    ("Could not obtain configuration from server [http://sso:8080/realms/main/.well-known/openid-configuration]",
+     "msg-idp-unreachable-from-app", "Keycloak adapters"),
+    # -- API-side issuer checks (express-oauth2-jwt-bearer, python-jose)
+    ("UnauthorizedError: Unexpected 'iss' value", "msg-jwt-api-issuer-invalid", "express-oauth2-jwt-bearer"),
+    ("jose.exceptions.JWTClaimsError: Invalid issuer", "msg-jwt-api-issuer-invalid", "python-jose jwt.py"),
+    # -- Stale JWKS after key rotation (token validators that cache the key set)
+    ("Failed to get signing key: Unable to find key with kid: 656ea50", "msg-oidc-jwt-signature-invalid",
+     "ark-sdk TokenValidator"),
+    ("Error: Invalid Signature after key rotation RS256", "msg-oidc-jwt-signature-invalid", "OidcProxy.Net"),
+    # -- JWT libraries loading the verification key (PyJWT/cryptography, python-jose, golang-jwt, jsonwebtoken 9)
+    ("ValueError: Could not deserialize key data. The data may be in an incorrect format or it may be encrypted "
+     "with an unsupported algorithm.", "msg-jwt-verification-key-unusable", "cryptography via PyJWT"),
+    ("jwt.exceptions.InvalidKeyError: Expecting a PEM-formatted key.", "msg-jwt-verification-key-unusable",
+     "PyJWT algorithms.py"),
+    ("token is unverifiable: error while executing keyfunc: key is of invalid type",
+     "msg-jwt-verification-key-unusable", "golang-jwt errors.go"),
+    ("Error: secretOrPublicKey must be an asymmetric key when using RS256", "msg-jwt-verification-key-unusable",
+     "jsonwebtoken verify.js"),
+    # -- Spring Security resource server (JwtClaimValidator on aud), python-jose claims check
+    ('Bearer error="invalid_token", error_description="An error occurred while attempting to decode the Jwt: The '
+     'required audience is missing"', "msg-jwt-api-audience-invalid", "Spring Security oauth2-resource-server"),
+    ("jose.exceptions.JWTClaimsError: Invalid audience", "msg-jwt-api-audience-invalid", "python-jose jwt.py"),
+    # -- undici under Auth.js v5 / Better Auth when the server cannot reach the IdP
+    ("[auth][error] CallbackRouteError: Read more at https://errors.authjs.dev#callbackrouteerror\n[auth][cause]: "
+     "TypeError: fetch failed\n  cause: ConnectTimeoutError: Connect Timeout Error (attempted address: "
+     "login.example.com:443, timeout: 10000ms) code: 'UND_ERR_CONNECT_TIMEOUT'", "msg-idp-unreachable-from-app",
+     "undici via Auth.js"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected", "source"), CASES)
+def test_the_message_leads_to_its_entry(kb, text, expected, source):
+    found = [m.entry.id for m in kb.match_text(text)]
+    assert found, f"nothing matched the {source} text"
+    assert found[0] == expected, f"{source}: expected {expected} first, got {found}"
+
+
+# Whole pastes through the engine: the entry leads the diagnosis.
+ENGINE_CASES = [
+    ("Failed to fetch https://sso.example.com/auth/realms/main/.well-known/openid-configuration: 404 Not Found",
+     "msg-oidc-discovery-url-404"),
+    ("GET https://sso.example.com/realms/main/protocol/openid-connect/login-status-iframe.html/init?client_id=web"
+     "&origin=http://localhost:8080 403 (Forbidden)\nError: Could not initialized keycloak-js adapter",
+     "msg-keycloak-js-init-failed"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ENGINE_CASES)
+def test_the_engine_leads_with_the_entry(text, expected, now):
+    report = diagnose(text, now=now)
+    assert report.findings[0].code == expected, [f.code for f in report.findings]
+
+
+NOT_THESE = [
+    ("GET /api/users/42 returned 404 Not Found", "msg-oidc-discovery-url-404"),
+    ("The realm settings page does not exist in this version", "msg-oidc-discovery-url-404"),
+    ("keycloak adapter initialised in 40 ms", "msg-keycloak-js-init-failed"),
+    ("Login failed: wrong password", "msg-grafana-user-sync-failed"),
+    ("SCIM POST /Users answered 409: user already exists", "msg-grafana-user-sync-failed"),
+    ("Error returning the SAML response to the service provider", "msg-fab-oauth-invalid-login"),
+    ("Could not deserialize the SCIM resource", "msg-jwt-verification-key-unusable"),
+    ("The API key is invalid", "msg-jwt-verification-key-unusable"),
+    ("Unable to authenticate the SCIM request", "msg-portainer-oauth-unauthorized"),
+    ("SAML response rejected with invalid signature", "msg-oidc-jwt-signature-invalid"),
+]
+
+
+@pytest.mark.parametrize(("text", "unwanted"), NOT_THESE)
+def test_look_alike_text_does_not_bring_up_the_entry(kb, text, unwanted):
+    assert unwanted not in [m.entry.id for m in kb.match_text(text)]
