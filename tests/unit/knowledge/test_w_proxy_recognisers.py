@@ -1,0 +1,62 @@
+"""Reverse proxies, auth proxies and the environment around SSO (session 9, w-proxy): messages as each proxy
+or module prints them, and the words admins use, recognised as the entry whose cause public threads confirmed.
+
+``MATCHED`` checks that a pattern finds the entry (the message as the software prints it); ``NOT_MATCHED`` holds
+look-alike text the patterns must leave alone; ``SAID`` runs the whole engine (the entry among the first two).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.diagnostics.engine import diagnose
+
+MATCHED = [
+    # mod_auth_mellon behind a TLS offloader: Apache believes it serves http.
+    ("Invalid Destination on Response. Should be: http://sp.example.org/mellon/postResponse, referer "
+     "https://idp.example.org/", "msg-proxy-tls-termination"),
+    ("The redirect URI used by the app is http instead of https, which makes it impossible to authenticate",
+     "msg-proxy-tls-termination"),
+    ("the redirect_uri sent to keycloak has http:// rather than https", "msg-proxy-tls-termination"),
+    # istiod's placeholder key when it cannot fetch jwksUri: the name of the failure, in clear or base64.
+    ('local_jwks {"keys":[{"e":"AQAB","kid":"abc","kty":"RSA","n":"RXJyb3ItSXN0aW9kRmFpbGVkVG9GZXRjaEp3a3NVcmkt'
+     'aHR0cHM6Ly9leGFtcGxlLmNvbS8ud2VsbC1rbm93bi9qd2tzLmpzb24"}]}', "msg-proxy-jwks-fetch-failed"),
+    ("Error-IstiodFailedToFetchJwksUri-https://idp.example.com/certs", "msg-proxy-jwks-fetch-failed"),
+]
+
+NOT_MATCHED = [
+    ("Invalid Destination on Response. Should be: https://sp.example.org/mellon/postResponse",
+     "msg-proxy-tls-termination"),
+    ("the redirect uri is https and the IdP has https registered too", "msg-proxy-tls-termination"),
+    ("Jwks doesn't have key to match kid or alg from Jwt", "msg-proxy-jwks-fetch-failed"),
+]
+
+SAID = [
+    ("502 bad gateway only once logged in; the site works while logged out, nginx in front",
+     "msg-proxy-header-too-big"),
+    ("When Quarkus runs behind an ssl terminating reverse proxy it generates the oidc redirect_uri with http",
+     "msg-proxy-tls-termination"),
+]
+
+
+def found(kb, text: str) -> list[str]:
+    return [m.entry.id for m in kb.match_text(text)]
+
+
+def first_two(text: str, now) -> list[str]:
+    return [f.code for f in diagnose(text, now=now).findings[:2]]
+
+
+@pytest.mark.parametrize(("text", "expected"), MATCHED)
+def test_a_pattern_finds_the_entry(kb, text, expected):
+    assert expected in found(kb, text)
+
+
+@pytest.mark.parametrize(("text", "not_expected"), NOT_MATCHED)
+def test_near_text_does_not_match(kb, text, not_expected):
+    assert not_expected not in found(kb, text)
+
+
+@pytest.mark.parametrize(("text", "expected"), SAID)
+def test_words_put_the_cause_in_the_first_two(text, expected, now):
+    assert expected in first_two(text, now)
