@@ -22,6 +22,15 @@ MATCHED = [
     ('local_jwks {"keys":[{"e":"AQAB","kid":"abc","kty":"RSA","n":"RXJyb3ItSXN0aW9kRmFpbGVkVG9GZXRjaEp3a3NVcmkt'
      'aHR0cHM6Ly9leGFtcGxlLmNvbS8ud2VsbC1rbm93bi9qd2tzLmpzb24"}]}', "msg-proxy-jwks-fetch-failed"),
     ("Error-IstiodFailedToFetchJwksUri-https://idp.example.com/certs", "msg-proxy-jwks-fetch-failed"),
+    # oauth2-proxy's validator.go and director.go when the return URL's host is not whitelisted.
+    ('[validator.go:60] Rejecting invalid redirect "https://app.example.com/": domain / port not in whitelist',
+     "msg-oauth2-proxy-redirect-not-whitelisted"),
+    ("[director.go:85] Invalid redirect generated from X-Forwarded-* headers: https://app.example.com/",
+     "msg-oauth2-proxy-redirect-not-whitelisted"),
+    # authentik: the server's router when no outpost runs, and the proxy's access line for the outpost path.
+    ('{"event":"proxy not running","level":"warning","logger":"authentik.router"}',
+     "msg-authentik-outpost-not-serving"),
+    ('"GET /outpost.goauthentik.io/auth/nginx HTTP/1.1" 404 19', "msg-authentik-outpost-not-serving"),
 ]
 
 NOT_MATCHED = [
@@ -29,6 +38,8 @@ NOT_MATCHED = [
      "msg-proxy-tls-termination"),
     ("the redirect uri is https and the IdP has https registered too", "msg-proxy-tls-termination"),
     ("Jwks doesn't have key to match kid or alg from Jwt", "msg-proxy-jwks-fetch-failed"),
+    ('Rejecting invalid redirect "/": not an absolute or relative URL', "msg-oauth2-proxy-redirect-not-whitelisted"),
+    ('"GET /outpost.goauthentik.io/ping HTTP/1.1" 204 0', "msg-authentik-outpost-not-serving"),
 ]
 
 SAID = [
