@@ -31,6 +31,19 @@ MATCHED = [
     ('{"event":"proxy not running","level":"warning","logger":"authentik.router"}',
      "msg-authentik-outpost-not-serving"),
     ('"GET /outpost.goauthentik.io/auth/nginx HTTP/1.1" 404 19', "msg-authentik-outpost-not-serving"),
+    # Traefik's ForwardAuth middleware (forward.go) in v2 and v3 wording, and nginx's auth_request subrequest.
+    ('level=debug msg="Error calling http://oauth:4181. Cause: Get \\"http://oauth:4181\\": dial tcp: lookup oauth '
+     'on 127.0.0.11:53: no such host" middlewareType=ForwardedAuthType', "msg-forward-auth-unreachable"),
+    ('DBG forward.go:196 > Error calling http://auth:8080/check error="Get \\"http://auth:8080/check\\": dial tcp: '
+     'connection refused"', "msg-forward-auth-unreachable"),
+    ('connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.1, server: app.example.com, '
+     'request: "GET / HTTP/1.1", subrequest: "/oauth2/auth", upstream: "http://127.0.0.1:4180/oauth2/auth"',
+     "msg-forward-auth-unreachable"),
+    # The return URL nested in itself, and Traefik's report of the auth service's 431.
+    ("GET /?rd=https%3A%2F%2Fauth.example.com%2F%3Frd%3Dhttps%253A%252F%252Fauth.example.com",
+     "msg-forward-auth-loop-on-auth-host"),
+    ('msg="Remote error http://authelia:9091/api/verify?rd=https://auth.example.com. StatusCode: 431"',
+     "msg-forward-auth-loop-on-auth-host"),
 ]
 
 NOT_MATCHED = [
@@ -40,6 +53,8 @@ NOT_MATCHED = [
     ("Jwks doesn't have key to match kid or alg from Jwt", "msg-proxy-jwks-fetch-failed"),
     ('Rejecting invalid redirect "/": not an absolute or relative URL', "msg-oauth2-proxy-redirect-not-whitelisted"),
     ('"GET /outpost.goauthentik.io/ping HTTP/1.1" 204 0', "msg-authentik-outpost-not-serving"),
+    ("upstream timed out while connecting to upstream, upstream: \"http://10.0.0.5:8080/\"", "msg-forward-auth-unreachable"),
+    ("GET /login?rd=https%3A%2F%2Fapp.example.com%2Fdashboard", "msg-forward-auth-loop-on-auth-host"),
 ]
 
 SAID = [
@@ -51,6 +66,8 @@ SAID = [
      "msg-session-not-shared"),
     ("keycloak runs in docker desktop and after the laptop slept the tokens it issues are already expired",
      "msg-jwt-clock-skew"),
+    ("the cookie has SameSite Strict so after the redirect back from the login page the session is not sent",
+     "msg-cookie-samesite"),
 ]
 
 
