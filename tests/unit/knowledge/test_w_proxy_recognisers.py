@@ -22,6 +22,8 @@ MATCHED = [
     ('local_jwks {"keys":[{"e":"AQAB","kid":"abc","kty":"RSA","n":"RXJyb3ItSXN0aW9kRmFpbGVkVG9GZXRjaEp3a3NVcmkt'
      'aHR0cHM6Ly9leGFtcGxlLmNvbS8ud2VsbC1rbm93bi9qd2tzLmpzb24"}]}', "msg-proxy-jwks-fetch-failed"),
     ("Error-IstiodFailedToFetchJwksUri-https://idp.example.com/certs", "msg-proxy-jwks-fetch-failed"),
+    # Apache's 400 page as people quote it, with and without "a" and "server".
+    ("denied access to the site due to 'Size of request header field exceeds limit'", "msg-request-header-too-large"),
     # oauth2-proxy's validator.go and director.go when the return URL's host is not whitelisted.
     ('[validator.go:60] Rejecting invalid redirect "https://app.example.com/": domain / port not in whitelist',
      "msg-oauth2-proxy-redirect-not-whitelisted"),
