@@ -22,6 +22,11 @@ MATCHED = [
     ('local_jwks {"keys":[{"e":"AQAB","kid":"abc","kty":"RSA","n":"RXJyb3ItSXN0aW9kRmFpbGVkVG9GZXRjaEp3a3NVcmkt'
      'aHR0cHM6Ly9leGFtcGxlLmNvbS8ud2VsbC1rbm93bi9qd2tzLmpzb24"}]}', "msg-proxy-jwks-fetch-failed"),
     ("Error-IstiodFailedToFetchJwksUri-https://idp.example.com/certs", "msg-proxy-jwks-fetch-failed"),
+    # The ALB's own callback path answering 500.
+    ("GET https://app.example.com/oauth2/idpresponse?code=abc&state=xyz returns HTTP 500", "msg-alb-oidc-561"),
+    # Istio's ext_authz provider settings that decide which headers cross.
+    ("envoyExtAuthzHttp:\n  service: oauth2-proxy.oauth2-proxy.svc.cluster.local\n  headersToUpstreamOnAllow: [x-auth-request-email]",
+     "msg-forward-auth-headers-not-passed"),
     # Apache's 400 page as people quote it, with and without "a" and "server".
     ("denied access to the site due to 'Size of request header field exceeds limit'", "msg-request-header-too-large"),
     # oauth2-proxy's validator.go and director.go when the return URL's host is not whitelisted.
@@ -57,6 +62,8 @@ NOT_MATCHED = [
     ('"GET /outpost.goauthentik.io/ping HTTP/1.1" 204 0', "msg-authentik-outpost-not-serving"),
     ("upstream timed out while connecting to upstream, upstream: \"http://10.0.0.5:8080/\"", "msg-forward-auth-unreachable"),
     ("GET /login?rd=https%3A%2F%2Fapp.example.com%2Fdashboard", "msg-forward-auth-loop-on-auth-host"),
+    ("GET /oauth2/idpresponse?code=abc&state=xyz 302", "msg-alb-oidc-561"),
+    ("requestHeadersToUpstream: [authorization]", "msg-forward-auth-headers-not-passed"),
 ]
 
 SAID = [
