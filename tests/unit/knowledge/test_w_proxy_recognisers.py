@@ -77,6 +77,11 @@ SAID = [
      "msg-jwt-clock-skew"),
     ("the cookie has SameSite Strict so after the redirect back from the login page the session is not sent",
      "msg-cookie-samesite"),
+    ("behind nginx the callback url uses localhost:8080 instead of our domain", "msg-proxy-forwarded-host"),
+    ("oauth2-proxy does not redirect back to the original url after login", "msg-oauth2-proxy-redirect-not-whitelisted"),
+    ("traefik returns 500 for every app protected by forward auth", "msg-forward-auth-unreachable"),
+    ("authentik forward auth returns 404 from the outpost", "msg-authentik-outpost-not-serving"),
+    ("the app behind oauth2-proxy does not receive the user email header", "msg-forward-auth-headers-not-passed"),
 ]
 
 
