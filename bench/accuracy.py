@@ -40,10 +40,10 @@ FAMILIES = ("idp-code", "idp-message", "library", "proxy", "scim", "symptom")
 _REQUIRED = {"id": str, "family": str, "paste": str, "expect": list, "has_code": bool}
 NEW = "new:"
 SPLITS = ("dev", "holdout")
-#: A case file may set ``split = "survey"``, ``"fresh"`` or ``"fresh2"`` (README.md "Dev and holdout"): its cases
-#: were gathered after the dev/holdout split was tuned on, are held back like holdout cases and are reported in a
-#: column of their own each.
-FILE_SPLITS = ("survey", "fresh", "fresh2")
+#: A case file may set ``split = "survey"``, ``"fresh"``, ``"fresh2"`` or ``"fresh3"`` (README.md "Dev and
+#: holdout"): its cases were gathered after the dev/holdout split was tuned on, are held back like holdout cases
+#: and are reported in a column of their own each.
+FILE_SPLITS = ("survey", "fresh", "fresh2", "fresh3")
 # The split rule (tests/data/eval/README.md): a case is held out when the SHA-256 of "<salt>:<case id>" is 0
 # modulo 4. The salt was picked once among "holdout-0" ... "holdout-1999" for the most even share per family
 # and per code/no-code (looking at counts only); a case keeps its side whatever else is added.
@@ -228,9 +228,10 @@ def _row(label: str, results: Results, **where: Any) -> str:
 
 
 def table(results: Results) -> list[str]:
-    names = {"holdout": "hold", "survey": "surv", "fresh": "frsh", "fresh2": "frs2"}
+    names = {"holdout": "hold", "survey": "surv", "fresh": "frsh", "fresh2": "frs2", "fresh3": "frs3"}
     head = "   ".join(f"{names.get(name, name):>4}  top-1  top-2" for name in (*splits(results), "all"))
-    note = "(dev: tuned on; hold: held out; surv: survey, held out; frsh/frs2: fresh sets, held out; all: together)"
+    note = ("(dev: tuned on; hold: held out; surv: survey, held out; frsh/frs2/frs3: fresh sets, held out; "
+            "all: together)")
     lines = [f"  {'':<22} {head}", f"  {'':<22} {note}"]
     for family in FAMILIES:
         if results.tally(family).n:

@@ -14,8 +14,9 @@ def results():
 
 
 #: The splits ``top2`` and ``top2_without_code`` in floor.toml count: the real pastes they were measured on.
-#: The fresh sets (fresh.toml, split "fresh"; fresh2.toml, split "fresh2") came later and have floors of their
-#: own (``fresh_top2``, ``fresh2_top2`` ...), recorded when each was first measured, so adding them lowered no floor.
+#: The fresh sets (fresh.toml, split "fresh"; fresh2.toml, split "fresh2"; fresh3.toml, split "fresh3") came later
+#: and have floors of their own (``fresh_top2``, ``fresh2_top2``, ``fresh3_top2`` ...), recorded when each was first
+#: measured, so adding them lowered no floor.
 FLOOR_SPLITS = ("dev", "holdout", "survey")
 
 
@@ -27,13 +28,13 @@ def _top2(results, splits, has_code=None) -> tuple[float, int]:
 
 def test_the_floor_is_recorded():
     recorded = floor()
-    assert {f"{prefix}{figure}" for prefix in ("", "fresh_", "fresh2_")
+    assert {f"{prefix}{figure}" for prefix in ("", "fresh_", "fresh2_", "fresh3_")
             for figure in ("top2", "top2_without_code")} <= set(recorded)
     assert all(0.0 < value <= 1.0 for value in recorded.values())
 
 
 @pytest.mark.parametrize(("prefix", "splits"), [("", FLOOR_SPLITS), ("fresh_", ("fresh",)),
-                                                        ("fresh2_", ("fresh2",))])
+                                                        ("fresh2_", ("fresh2",)), ("fresh3_", ("fresh3",))])
 def test_top2_accuracy_stays_at_or_above_the_floor(results, prefix, splits):
     recorded = floor()
     (overall, n), (without, _) = _top2(results, splits), _top2(results, splits, has_code=False)
@@ -46,7 +47,7 @@ def test_top2_accuracy_stays_at_or_above_the_floor(results, prefix, splits):
 
 
 def test_every_real_paste_is_under_a_floor(results):
-    assert {o.case.split for o in results.outcomes if not o.case.guide} <= {*FLOOR_SPLITS, "fresh", "fresh2"}
+    assert {o.case.split for o in results.outcomes if not o.case.guide} <= {*FLOOR_SPLITS, "fresh", "fresh2", "fresh3"}
 
 
 def test_there_are_enough_real_cases(results):
@@ -128,6 +129,14 @@ def test_the_fresh2_file_is_held_back_and_large_enough():
     assert all(c.source.startswith("https://") for c in fresh2)
     others = {c.source for c in load_cases([EVAL]) if c.file != "fresh2.toml"}
     assert not others & {c.source for c in fresh2}, "a fresh2 case repeats another file's thread"
+
+
+def test_the_fresh3_file_is_held_back_and_large_enough():
+    fresh3 = [c for c in load_cases([EVAL]) if c.file == "fresh3.toml"]
+    assert len(fresh3) >= 80 and {c.split for c in fresh3} == {"fresh3"}
+    assert all(c.source.startswith("https://") for c in fresh3)
+    others = {c.source for c in load_cases([EVAL]) if c.file != "fresh3.toml"}
+    assert not others & {c.source for c in fresh3}, "a fresh3 case repeats another file's thread"
 
 
 def test_the_survey_file_is_held_back_and_large_enough():
