@@ -53,6 +53,9 @@ CASES = [
     # -- API-side issuer checks (express-oauth2-jwt-bearer, python-jose)
     ("UnauthorizedError: Unexpected 'iss' value", "msg-jwt-api-issuer-invalid", "express-oauth2-jwt-bearer"),
     ("jose.exceptions.JWTClaimsError: Invalid issuer", "msg-jwt-api-issuer-invalid", "python-jose jwt.py"),
+    # -- passport-saml-suomifi (top-level signature required) and xmlsec / samltool.com's reference check
+    ("Error: Invalid top level signature", "msg-node-saml-response-signature-required", "passport-saml-suomifi saml.js"),
+    ("Reference validation failed", "msg-saml-digest-mismatch", "xmlsec via samltool.com"),
     # -- Stale JWKS after key rotation (token validators that cache the key set)
     ("Failed to get signing key: Unable to find key with kid: 656ea50", "msg-oidc-jwt-signature-invalid",
      "ark-sdk TokenValidator"),
