@@ -56,6 +56,13 @@ CASES = [
     # -- passport-saml-suomifi (top-level signature required) and xmlsec / samltool.com's reference check
     ("Error: Invalid top level signature", "msg-node-saml-response-signature-required", "passport-saml-suomifi saml.js"),
     ("Reference validation failed", "msg-saml-digest-mismatch", "xmlsec via samltool.com"),
+    # -- Devise's OmniauthCallbacksController#passthru; passport-oauth2 strategy.js; jose4j (Quarkus OIDC)
+    ("Not found. Authentication passthru.", "msg-omniauth-passthru", "Devise omniauth_callbacks_controller.rb"),
+    ("InternalOAuthError: Failed to obtain access token\n    at Strategy.OAuth2Strategy._createOAuthError "
+     "(node_modules/passport-oauth2/lib/strategy.js:423:17)", "msg-passportjs-token-exchange-failed",
+     "passport-oauth2 strategy.js"),
+    ("Token verification has failed: The JWT is no longer valid - the evaluation time NumericDate{1700000000} is on "
+     "or after the Expiration Time", "msg-oidc-token-expired-at-validation", "jose4j via quarkus-oidc"),
     # -- Stale JWKS after key rotation (token validators that cache the key set)
     ("Failed to get signing key: Unable to find key with kid: 656ea50", "msg-oidc-jwt-signature-invalid",
      "ark-sdk TokenValidator"),
@@ -115,6 +122,8 @@ NOT_THESE = [
     ("The API key is invalid", "msg-jwt-verification-key-unusable"),
     ("Unable to authenticate the SCIM request", "msg-portainer-oauth-unauthorized"),
     ("SAML response rejected with invalid signature", "msg-oidc-jwt-signature-invalid"),
+    ("Not found", "msg-omniauth-passthru"),
+    ("Failed to obtain an access token for Microsoft Graph from the managed identity", "msg-passportjs-token-exchange-failed"),
 ]
 
 
