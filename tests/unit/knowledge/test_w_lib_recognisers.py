@@ -63,6 +63,11 @@ CASES = [
      "passport-oauth2 strategy.js"),
     ("Token verification has failed: The JWT is no longer valid - the evaluation time NumericDate{1700000000} is on "
      "or after the Expiration Time", "msg-oidc-token-expired-at-validation", "jose4j via quarkus-oidc"),
+    # -- quarkus-oidc CodeAuthenticationMechanism
+    ("ERROR [io.qua.oid.run.CodeAuthenticationMechanism] (vert.x-eventloop-thread-3) State verification has failed, "
+     "completing the code flow with HTTP status 401", "msg-quarkus-oidc-state-cookie", "quarkus-oidc"),
+    ("DEBUG [io.qua.oid.run.CodeAuthenticationMechanism] State cookie is present but no state query parameter is "
+     "available", "msg-quarkus-oidc-state-cookie", "quarkus-oidc"),
     # -- Stale JWKS after key rotation (token validators that cache the key set)
     ("Failed to get signing key: Unable to find key with kid: 656ea50", "msg-oidc-jwt-signature-invalid",
      "ark-sdk TokenValidator"),
@@ -123,6 +128,7 @@ NOT_THESE = [
     ("Unable to authenticate the SCIM request", "msg-portainer-oauth-unauthorized"),
     ("SAML response rejected with invalid signature", "msg-oidc-jwt-signature-invalid"),
     ("Not found", "msg-omniauth-passthru"),
+    ("The state of the cookie consent banner is missing", "msg-quarkus-oidc-state-cookie"),
     ("Failed to obtain an access token for Microsoft Graph from the managed identity", "msg-passportjs-token-exchange-failed"),
 ]
 
