@@ -68,6 +68,13 @@ CASES = [
      "completing the code flow with HTTP status 401", "msg-quarkus-oidc-state-cookie", "quarkus-oidc"),
     ("DEBUG [io.qua.oid.run.CodeAuthenticationMechanism] State cookie is present but no state query parameter is "
      "available", "msg-quarkus-oidc-state-cookie", "quarkus-oidc"),
+    # -- Vault's JWT/OIDC auth plugin (path_login.go, path_oidc.go)
+    ("Authentication failed: role with oidc role_type is not allowed", "msg-vault-oidc-role-type",
+     "vault-plugin-auth-jwt path_login.go"),
+    ("Code: 400. Errors: * redirect_uri 'http://localhost:8250/oidc/callback' not permitted for role \"default\"",
+     "msg-vault-oidc-redirect-uri", "vault-plugin-auth-jwt path_oidc.go"),
+    ('Code: 400. Errors: * claim "email" not found in token', "msg-vault-oidc-claims",
+     "vault-plugin-auth-jwt claims.go"),
     # -- Stale JWKS after key rotation (token validators that cache the key set)
     ("Failed to get signing key: Unable to find key with kid: 656ea50", "msg-oidc-jwt-signature-invalid",
      "ark-sdk TokenValidator"),
