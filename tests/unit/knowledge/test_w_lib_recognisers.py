@@ -75,6 +75,10 @@ CASES = [
      "msg-vault-oidc-redirect-uri", "vault-plugin-auth-jwt path_oidc.go"),
     ('Code: 400. Errors: * claim "email" not found in token', "msg-vault-oidc-claims",
      "vault-plugin-auth-jwt claims.go"),
+    # -- pysaml2 sigver.py / response.py
+    ("raise MissingKey(_issuer)\nsaml2.sigver.MissingKey: http://www.okta.com/exk1fcia6d6EMsf0M5d7",
+     "msg-saml-sp-idp-metadata-missing", "pysaml2 sigver.py"),
+    ("saml2.response.IncorrectlySigned", "msg-idp-signing-cert-rollover", "pysaml2 response.py"),
     # -- Stale JWKS after key rotation (token validators that cache the key set)
     ("Failed to get signing key: Unable to find key with kid: 656ea50", "msg-oidc-jwt-signature-invalid",
      "ark-sdk TokenValidator"),
