@@ -79,6 +79,14 @@ CASES = [
     ("raise MissingKey(_issuer)\nsaml2.sigver.MissingKey: http://www.okta.com/exk1fcia6d6EMsf0M5d7",
      "msg-saml-sp-idp-metadata-missing", "pysaml2 sigver.py"),
     ("saml2.response.IncorrectlySigned", "msg-idp-signing-cert-rollover", "pysaml2 response.py"),
+    # -- Browsers refusing a single-page app's call to the IdP (Chrome, Firefox; oidc-client-ts MetadataService)
+    ("Access to XMLHttpRequest at 'https://sso.example.com/realms/main/protocol/openid-connect/token' from origin "
+     "'http://localhost:4200' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on "
+     "the requested resource.", "msg-spa-token-endpoint-cors", "Chrome console"),
+    ("Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at "
+     "https://sso.example.com/realms/main/protocol/openid-connect/token. (Reason: CORS header "
+     "'Access-Control-Allow-Origin' missing).", "msg-spa-token-endpoint-cors", "Firefox console"),
+    ("Error: Failed to fetch at MetadataService.getMetadata", "msg-spa-token-endpoint-cors", "oidc-client-ts"),
     # -- Stale JWKS after key rotation (token validators that cache the key set)
     ("Failed to get signing key: Unable to find key with kid: 656ea50", "msg-oidc-jwt-signature-invalid",
      "ark-sdk TokenValidator"),
@@ -139,6 +147,8 @@ NOT_THESE = [
     ("Unable to authenticate the SCIM request", "msg-portainer-oauth-unauthorized"),
     ("SAML response rejected with invalid signature", "msg-oidc-jwt-signature-invalid"),
     ("Not found", "msg-omniauth-passthru"),
+    ("Access to fetch at 'https://login.microsoftonline.com/common/oauth2/v2.0/token' from origin "
+     "'https://app.example.com' has been blocked by CORS policy", "msg-spa-token-endpoint-cors"),
     ("The state of the cookie consent banner is missing", "msg-quarkus-oidc-state-cookie"),
     ("Failed to obtain an access token for Microsoft Graph from the managed identity", "msg-passportjs-token-exchange-failed"),
 ]
