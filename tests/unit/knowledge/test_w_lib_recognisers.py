@@ -87,9 +87,6 @@ CASES = [
      "https://sso.example.com/realms/main/protocol/openid-connect/token. (Reason: CORS header "
      "'Access-Control-Allow-Origin' missing).", "msg-spa-token-endpoint-cors", "Firefox console"),
     ("Error: Failed to fetch at MetadataService.getMetadata", "msg-spa-token-endpoint-cors", "oidc-client-ts"),
-    # -- simplesamlphp/saml2 Binding::getCurrentBinding
-    ("SimpleSAML_Error_Error: UNHANDLEDEXCEPTION Backtrace: Exception: Unable to find the current binding.",
-     "msg-saml-acs-body-not-parsed", "simplesamlphp/saml2 Binding.php"),
     # -- Stale JWKS after key rotation (token validators that cache the key set)
     ("Failed to get signing key: Unable to find key with kid: 656ea50", "msg-oidc-jwt-signature-invalid",
      "ark-sdk TokenValidator"),
