@@ -119,6 +119,21 @@ def test_the_message_leads_to_its_entry(kb, text, expected, source):
     assert found[0] == expected, f"{source}: expected {expected} first, got {found}"
 
 
+# A library's own message leads; the environment behind it follows when the paste names it.
+CAUSE_FOLLOWS = [
+    ('Bearer realm="demo", error="invalid_token", error_description="Didn\'t find publicKey for specified kid"; '
+     "the backend container reaches Keycloak under its docker compose service name", "msg-oidc-issuer-host-mismatch"),
+    ("GuzzleHttp\\Exception\\ConnectException: cURL error 6: Could not resolve host: sso (see "
+     "https://curl.haxx.se/libcurl/c/libcurl-errors.html) for http://sso:8080/realms/main/protocol/openid-connect/token",
+     "msg-idp-unreachable-from-app"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CAUSE_FOLLOWS)
+def test_the_cause_is_among_the_first_two_findings(text, expected, now):
+    assert expected in [f.code for f in diagnose(text, now=now).findings][:2]
+
+
 # Whole pastes through the engine: the entry leads the diagnosis.
 ENGINE_CASES = [
     ("Failed to fetch https://sso.example.com/auth/realms/main/.well-known/openid-configuration: 404 Not Found",
