@@ -145,6 +145,7 @@ PRODUCTS: dict[str, Product] = {p.name: p for p in (
     Product("flask-appbuilder", ("msg-fab-",), False, signs=("flask_appbuilder", "flask-appbuilder", "superset",
                                                              "airflow", "oauth-authorized", "webserver_config")),
     Product("portainer", ("msg-portainer-",), False, signs=("portainer", "api/auth/oauth/validate")),
+    Product("quarkus", ("msg-quarkus-",), False, signs=("quarkus", "codeauthenticationmechanism", "q_auth")),
 )}
 
 #: Products that appear together in one paste as a matter of course, so neither rules the other out.

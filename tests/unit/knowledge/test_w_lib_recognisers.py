@@ -53,6 +53,40 @@ CASES = [
     # -- API-side issuer checks (express-oauth2-jwt-bearer, python-jose)
     ("UnauthorizedError: Unexpected 'iss' value", "msg-jwt-api-issuer-invalid", "express-oauth2-jwt-bearer"),
     ("jose.exceptions.JWTClaimsError: Invalid issuer", "msg-jwt-api-issuer-invalid", "python-jose jwt.py"),
+    # -- passport-saml-suomifi (top-level signature required) and xmlsec / samltool.com's reference check
+    ("Error: Invalid top level signature", "msg-node-saml-response-signature-required", "passport-saml-suomifi saml.js"),
+    ("Reference validation failed", "msg-saml-digest-mismatch", "xmlsec via samltool.com"),
+    # -- Devise's OmniauthCallbacksController#passthru; passport-oauth2 strategy.js; jose4j (Quarkus OIDC)
+    ("Not found. Authentication passthru.", "msg-omniauth-passthru", "Devise omniauth_callbacks_controller.rb"),
+    ("InternalOAuthError: Failed to obtain access token\n    at Strategy.OAuth2Strategy._createOAuthError "
+     "(node_modules/passport-oauth2/lib/strategy.js:423:17)", "msg-passportjs-token-exchange-failed",
+     "passport-oauth2 strategy.js"),
+    ("Token verification has failed: The JWT is no longer valid - the evaluation time NumericDate{1700000000} is on "
+     "or after the Expiration Time", "msg-oidc-token-expired-at-validation", "jose4j via quarkus-oidc"),
+    # -- quarkus-oidc CodeAuthenticationMechanism
+    ("ERROR [io.qua.oid.run.CodeAuthenticationMechanism] (vert.x-eventloop-thread-3) State verification has failed, "
+     "completing the code flow with HTTP status 401", "msg-quarkus-oidc-state-cookie", "quarkus-oidc"),
+    ("DEBUG [io.qua.oid.run.CodeAuthenticationMechanism] State cookie is present but no state query parameter is "
+     "available", "msg-quarkus-oidc-state-cookie", "quarkus-oidc"),
+    # -- Vault's JWT/OIDC auth plugin (path_login.go, path_oidc.go)
+    ("Authentication failed: role with oidc role_type is not allowed", "msg-vault-oidc-role-type",
+     "vault-plugin-auth-jwt path_login.go"),
+    ("Code: 400. Errors: * redirect_uri 'http://localhost:8250/oidc/callback' not permitted for role \"default\"",
+     "msg-vault-oidc-redirect-uri", "vault-plugin-auth-jwt path_oidc.go"),
+    ('Code: 400. Errors: * claim "email" not found in token', "msg-vault-oidc-claims",
+     "vault-plugin-auth-jwt claims.go"),
+    # -- pysaml2 sigver.py / response.py
+    ("raise MissingKey(_issuer)\nsaml2.sigver.MissingKey: http://www.okta.com/exk1fcia6d6EMsf0M5d7",
+     "msg-saml-sp-idp-metadata-missing", "pysaml2 sigver.py"),
+    ("saml2.response.IncorrectlySigned", "msg-idp-signing-cert-rollover", "pysaml2 response.py"),
+    # -- Browsers refusing a single-page app's call to the IdP (Chrome, Firefox; oidc-client-ts MetadataService)
+    ("Access to XMLHttpRequest at 'https://sso.example.com/realms/main/protocol/openid-connect/token' from origin "
+     "'http://localhost:4200' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on "
+     "the requested resource.", "msg-spa-token-endpoint-cors", "Chrome console"),
+    ("Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at "
+     "https://sso.example.com/realms/main/protocol/openid-connect/token. (Reason: CORS header "
+     "'Access-Control-Allow-Origin' missing).", "msg-spa-token-endpoint-cors", "Firefox console"),
+    ("Error: Failed to fetch at MetadataService.getMetadata", "msg-spa-token-endpoint-cors", "oidc-client-ts"),
     # -- Stale JWKS after key rotation (token validators that cache the key set)
     ("Failed to get signing key: Unable to find key with kid: 656ea50", "msg-oidc-jwt-signature-invalid",
      "ark-sdk TokenValidator"),
@@ -85,6 +119,21 @@ def test_the_message_leads_to_its_entry(kb, text, expected, source):
     assert found[0] == expected, f"{source}: expected {expected} first, got {found}"
 
 
+# A library's own message leads; the environment behind it follows when the paste names it.
+CAUSE_FOLLOWS = [
+    ('Bearer realm="demo", error="invalid_token", error_description="Didn\'t find publicKey for specified kid"; '
+     "the backend container reaches Keycloak under its docker compose service name", "msg-oidc-issuer-host-mismatch"),
+    ("GuzzleHttp\\Exception\\ConnectException: cURL error 6: Could not resolve host: sso (see "
+     "https://curl.haxx.se/libcurl/c/libcurl-errors.html) for http://sso:8080/realms/main/protocol/openid-connect/token",
+     "msg-idp-unreachable-from-app"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CAUSE_FOLLOWS)
+def test_the_cause_is_among_the_first_two_findings(text, expected, now):
+    assert expected in [f.code for f in diagnose(text, now=now).findings][:2]
+
+
 # Whole pastes through the engine: the entry leads the diagnosis.
 ENGINE_CASES = [
     ("Failed to fetch https://sso.example.com/auth/realms/main/.well-known/openid-configuration: 404 Not Found",
@@ -112,6 +161,11 @@ NOT_THESE = [
     ("The API key is invalid", "msg-jwt-verification-key-unusable"),
     ("Unable to authenticate the SCIM request", "msg-portainer-oauth-unauthorized"),
     ("SAML response rejected with invalid signature", "msg-oidc-jwt-signature-invalid"),
+    ("Not found", "msg-omniauth-passthru"),
+    ("Access to fetch at 'https://login.microsoftonline.com/common/oauth2/v2.0/token' from origin "
+     "'https://app.example.com' has been blocked by CORS policy", "msg-spa-token-endpoint-cors"),
+    ("The state of the cookie consent banner is missing", "msg-quarkus-oidc-state-cookie"),
+    ("Failed to obtain an access token for Microsoft Graph from the managed identity", "msg-passportjs-token-exchange-failed"),
 ]
 
 
