@@ -82,6 +82,8 @@ SAID = [
     ("traefik returns 500 for every app protected by forward auth", "msg-forward-auth-unreachable"),
     ("authentik forward auth returns 404 from the outpost", "msg-authentik-outpost-not-serving"),
     ("the app behind oauth2-proxy does not receive the user email header", "msg-forward-auth-headers-not-passed"),
+    ("haproxy returns 502 after the saml login for users with many groups", "msg-proxy-header-too-big"),
+    ("nginx auth_request gets connection refused from oauth2-proxy and returns 500", "msg-forward-auth-unreachable"),
 ]
 
 
