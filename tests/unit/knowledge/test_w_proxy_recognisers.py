@@ -84,6 +84,9 @@ SAID = [
     ("the app behind oauth2-proxy does not receive the user email header", "msg-forward-auth-headers-not-passed"),
     ("haproxy returns 502 after the saml login for users with many groups", "msg-proxy-header-too-big"),
     ("nginx auth_request gets connection refused from oauth2-proxy and returns 500", "msg-forward-auth-unreachable"),
+    ("apache with mod_auth_openidc: Require valid-user works but Require claim roles:admin gives 401 after login",
+     "msg-mod-auth-openidc-require-claim"),
+    ("after adding an AuthorizationPolicy every call returns RBAC: access denied", "msg-envoy-rbac-access-denied"),
 ]
 
 
