@@ -141,6 +141,9 @@ PRODUCTS: dict[str, Product] = {p.name: p for p in (
     # PHP's OpenID-Connect-PHP (jumbojett), under many PHP apps' OIDC plugins, and Java's pac4j.
     Product("openid-connect-php", ("msg-php-oidc-",), False, signs=("jumbojett", "openidconnectclient", "openid-connect-php")),
     Product("pac4j", ("msg-pac4j-",), False, signs=("pac4j",)),
+    # Google's Identity-Aware Proxy in front of Cloud Run, App Engine or a load balancer: a proxy, named by its parts.
+    Product("google-iap", ("msg-iap-",), False, signs=("identity-aware proxy", "x-goog-iap", "iap-secured", "gcp-sa-iap",
+                                                       "iap.googleapis"), words=("iap",)),
 )}
 
 #: Products that appear together in one paste as a matter of course, so neither rules the other out.

@@ -27,6 +27,11 @@ MATCHED = [
     # Istio's ext_authz provider settings that decide which headers cross.
     ("envoyExtAuthzHttp:\n  service: oauth2-proxy.oauth2-proxy.svc.cluster.local\n  headersToUpstreamOnAllow: [x-auth-request-email]",
      "msg-forward-auth-headers-not-passed"),
+    # Google IAP: the app's check of the signed header, and IAP's own error pages.
+    ("Invalid IAP assertion (HTTP 403: Forbidden)", "msg-iap-jwt-audience-mismatch"),
+    ("IAP for Cloud Run app is not set up correctly. Please follow the instructions to rectify IAP and Cloud Run set up",
+     "msg-iap-setup-incomplete"),
+    ("Empty Google Account OAuth client ID(s)/secret(s).", "msg-iap-setup-incomplete"),
     # Apache's 400 page as people quote it, with and without "a" and "server".
     ("denied access to the site due to 'Size of request header field exceeds limit'", "msg-request-header-too-large"),
     # oauth2-proxy's validator.go and director.go when the return URL's host is not whitelisted.
@@ -64,6 +69,8 @@ NOT_MATCHED = [
     ("GET /login?rd=https%3A%2F%2Fapp.example.com%2Fdashboard", "msg-forward-auth-loop-on-auth-host"),
     ("GET /oauth2/idpresponse?code=abc&state=xyz 302", "msg-alb-oidc-561"),
     ("requestHeadersToUpstream: [authorization]", "msg-forward-auth-headers-not-passed"),
+    ("Invalid SAML assertion: audience does not match", "msg-iap-jwt-audience-mismatch"),
+    ("You don't have access to this folder", "msg-iap-setup-incomplete"),
 ]
 
 SAID = [
