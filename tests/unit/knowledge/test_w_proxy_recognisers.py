@@ -94,6 +94,10 @@ SAID = [
     ("apache with mod_auth_openidc: Require valid-user works but Require claim roles:admin gives 401 after login",
      "msg-mod-auth-openidc-require-claim"),
     ("after adding an AuthorizationPolicy every call returns RBAC: access denied", "msg-envoy-rbac-access-denied"),
+    ("behind the nginx sub path the session cookie gets Path=/ and the login does not stick",
+     "msg-proxy-drops-set-cookie"),
+    ("envoy gateway oidc returns 401 OAuth flow failed, log says csrf token validation failed",
+     "msg-envoy-oauth2-flow-failed"),
 ]
 
 
