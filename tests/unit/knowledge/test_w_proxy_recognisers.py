@@ -32,6 +32,11 @@ MATCHED = [
     ("IAP for Cloud Run app is not set up correctly. Please follow the instructions to rectify IAP and Cloud Run set up",
      "msg-iap-setup-incomplete"),
     ("Empty Google Account OAuth client ID(s)/secret(s).", "msg-iap-setup-incomplete"),
+    # ModSecurity audit lines naming the SSO parameter or cookie a rule matched.
+    ('Matched Data: if3q found within ARGS:SAMLResponse: PHNhbWxwOlJlc3BvbnNl [id "932140"]',
+     "msg-waf-blocks-sso-callback"),
+    ('ModSecurity: Warning. Matched "Operator Rx" against variable REQUEST_COOKIES:msal.interaction.status',
+     "msg-waf-blocks-sso-callback"),
     # Apache's 400 page as people quote it, with and without "a" and "server".
     ("denied access to the site due to 'Size of request header field exceeds limit'", "msg-request-header-too-large"),
     # oauth2-proxy's validator.go and director.go when the return URL's host is not whitelisted.
@@ -71,6 +76,7 @@ NOT_MATCHED = [
     ("requestHeadersToUpstream: [authorization]", "msg-forward-auth-headers-not-passed"),
     ("Invalid SAML assertion: audience does not match", "msg-iap-jwt-audience-mismatch"),
     ("You don't have access to this folder", "msg-iap-setup-incomplete"),
+    ("ModSecurity: Access denied with code 403 (phase 2) for /index.php", "msg-waf-blocks-sso-callback"),
 ]
 
 SAID = [
