@@ -18,6 +18,9 @@ MATCHED = [
     ("The redirect URI used by the app is http instead of https, which makes it impossible to authenticate",
      "msg-proxy-tls-termination"),
     ("the redirect_uri sent to keycloak has http:// rather than https", "msg-proxy-tls-termination"),
+    # Authelia quoting the refused redirect_uri value.
+    ("The 'redirect_uris' registered with OAuth 2.0 Client with id 'app' did not match 'redirect_uri' value "
+     "'http://app.example.com/sso/callback'", "msg-proxy-tls-termination"),
     # istiod's placeholder key when it cannot fetch jwksUri: the name of the failure, in clear or base64.
     ('local_jwks {"keys":[{"e":"AQAB","kid":"abc","kty":"RSA","n":"RXJyb3ItSXN0aW9kRmFpbGVkVG9GZXRjaEp3a3NVcmkt'
      'aHR0cHM6Ly9leGFtcGxlLmNvbS8ud2VsbC1rbm93bi9qd2tzLmpzb24"}]}', "msg-proxy-jwks-fetch-failed"),
@@ -67,6 +70,7 @@ NOT_MATCHED = [
     ("Invalid Destination on Response. Should be: https://sp.example.org/mellon/postResponse",
      "msg-proxy-tls-termination"),
     ("the redirect uri is https and the IdP has https registered too", "msg-proxy-tls-termination"),
+    ("did not match 'redirect_uri' value 'http://localhost:8080/callback'", "msg-proxy-tls-termination"),
     ("Jwks doesn't have key to match kid or alg from Jwt", "msg-proxy-jwks-fetch-failed"),
     ('Rejecting invalid redirect "/": not an absolute or relative URL', "msg-oauth2-proxy-redirect-not-whitelisted"),
     ('"GET /outpost.goauthentik.io/ping HTTP/1.1" 204 0', "msg-authentik-outpost-not-serving"),
