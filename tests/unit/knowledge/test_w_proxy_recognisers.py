@@ -30,6 +30,9 @@ MATCHED = [
     # Istio's ext_authz provider settings that decide which headers cross.
     ("envoyExtAuthzHttp:\n  service: oauth2-proxy.oauth2-proxy.svc.cluster.local\n  headersToUpstreamOnAllow: [x-auth-request-email]",
      "msg-forward-auth-headers-not-passed"),
+    # traefik-forward-auth when its CSRF cookie did not come back with the callback.
+    ('level=warning msg="Error validating csrf cookie: CSRF cookie does not match state" handler=AuthCallback',
+     "msg-proxy-auth-cookie-domain"),
     # Google IAP: the app's check of the signed header, and IAP's own error pages.
     ("Invalid IAP assertion (HTTP 403: Forbidden)", "msg-iap-jwt-audience-mismatch"),
     ("IAP for Cloud Run app is not set up correctly. Please follow the instructions to rectify IAP and Cloud Run set up",
