@@ -12,9 +12,6 @@ import pytest
 from bot.diagnostics.engine import diagnose
 
 MATCHED = [
-    # mod_auth_mellon behind a TLS offloader: Apache believes it serves http.
-    ("Invalid Destination on Response. Should be: http://sp.example.org/mellon/postResponse, referer "
-     "https://idp.example.org/", "msg-proxy-tls-termination"),
     ("The redirect URI used by the app is http instead of https, which makes it impossible to authenticate",
      "msg-proxy-tls-termination"),
     ("the redirect_uri sent to keycloak has http:// rather than https", "msg-proxy-tls-termination"),
@@ -70,8 +67,6 @@ MATCHED = [
 ]
 
 NOT_MATCHED = [
-    ("Invalid Destination on Response. Should be: https://sp.example.org/mellon/postResponse",
-     "msg-proxy-tls-termination"),
     ("the redirect uri is https and the IdP has https registered too", "msg-proxy-tls-termination"),
     ("did not match 'redirect_uri' value 'http://localhost:8080/callback'", "msg-proxy-tls-termination"),
     ("Jwks doesn't have key to match kid or alg from Jwt", "msg-proxy-jwks-fetch-failed"),
