@@ -146,6 +146,9 @@ PRODUCTS: dict[str, Product] = {p.name: p for p in (
                                                              "airflow", "oauth-authorized", "webserver_config")),
     Product("portainer", ("msg-portainer-",), False, signs=("portainer", "api/auth/oauth/validate")),
     Product("quarkus", ("msg-quarkus-",), False, signs=("quarkus", "codeauthenticationmechanism", "q_auth")),
+    # Google's Identity-Aware Proxy in front of Cloud Run, App Engine or a load balancer: a proxy, named by its parts.
+    Product("google-iap", ("msg-iap-",), False, signs=("identity-aware proxy", "x-goog-iap", "iap-secured", "gcp-sa-iap",
+                                                       "iap.googleapis"), words=("iap",)),
 )}
 
 #: Products that appear together in one paste as a matter of course, so neither rules the other out.

@@ -12,12 +12,12 @@ import pytest
 from bot.diagnostics.engine import diagnose
 
 MATCHED = [
-    # mod_auth_mellon behind a TLS offloader: Apache believes it serves http.
-    ("Invalid Destination on Response. Should be: http://sp.example.org/mellon/postResponse, referer "
-     "https://idp.example.org/", "msg-proxy-tls-termination"),
     ("The redirect URI used by the app is http instead of https, which makes it impossible to authenticate",
      "msg-proxy-tls-termination"),
     ("the redirect_uri sent to keycloak has http:// rather than https", "msg-proxy-tls-termination"),
+    # Authelia quoting the refused redirect_uri value.
+    ("The 'redirect_uris' registered with OAuth 2.0 Client with id 'app' did not match 'redirect_uri' value "
+     "'http://app.example.com/sso/callback'", "msg-proxy-tls-termination"),
     # istiod's placeholder key when it cannot fetch jwksUri: the name of the failure, in clear or base64.
     ('local_jwks {"keys":[{"e":"AQAB","kid":"abc","kty":"RSA","n":"RXJyb3ItSXN0aW9kRmFpbGVkVG9GZXRjaEp3a3NVcmkt'
      'aHR0cHM6Ly9leGFtcGxlLmNvbS8ud2VsbC1rbm93bi9qd2tzLmpzb24"}]}', "msg-proxy-jwks-fetch-failed"),
@@ -27,6 +27,19 @@ MATCHED = [
     # Istio's ext_authz provider settings that decide which headers cross.
     ("envoyExtAuthzHttp:\n  service: oauth2-proxy.oauth2-proxy.svc.cluster.local\n  headersToUpstreamOnAllow: [x-auth-request-email]",
      "msg-forward-auth-headers-not-passed"),
+    # traefik-forward-auth when its CSRF cookie did not come back with the callback.
+    ('level=warning msg="Error validating csrf cookie: CSRF cookie does not match state" handler=AuthCallback',
+     "msg-proxy-auth-cookie-domain"),
+    # Google IAP: the app's check of the signed header, and IAP's own error pages.
+    ("Invalid IAP assertion (HTTP 403: Forbidden)", "msg-iap-jwt-audience-mismatch"),
+    ("IAP for Cloud Run app is not set up correctly. Please follow the instructions to rectify IAP and Cloud Run set up",
+     "msg-iap-setup-incomplete"),
+    ("Empty Google Account OAuth client ID(s)/secret(s).", "msg-iap-setup-incomplete"),
+    # ModSecurity audit lines naming the SSO parameter or cookie a rule matched.
+    ('Matched Data: if3q found within ARGS:SAMLResponse: PHNhbWxwOlJlc3BvbnNl [id "932140"]',
+     "msg-waf-blocks-sso-callback"),
+    ('ModSecurity: Warning. Matched "Operator Rx" against variable REQUEST_COOKIES:msal.interaction.status',
+     "msg-waf-blocks-sso-callback"),
     # Apache's 400 page as people quote it, with and without "a" and "server".
     ("denied access to the site due to 'Size of request header field exceeds limit'", "msg-request-header-too-large"),
     # oauth2-proxy's validator.go and director.go when the return URL's host is not whitelisted.
@@ -54,9 +67,8 @@ MATCHED = [
 ]
 
 NOT_MATCHED = [
-    ("Invalid Destination on Response. Should be: https://sp.example.org/mellon/postResponse",
-     "msg-proxy-tls-termination"),
     ("the redirect uri is https and the IdP has https registered too", "msg-proxy-tls-termination"),
+    ("did not match 'redirect_uri' value 'http://localhost:8080/callback'", "msg-proxy-tls-termination"),
     ("Jwks doesn't have key to match kid or alg from Jwt", "msg-proxy-jwks-fetch-failed"),
     ('Rejecting invalid redirect "/": not an absolute or relative URL', "msg-oauth2-proxy-redirect-not-whitelisted"),
     ('"GET /outpost.goauthentik.io/ping HTTP/1.1" 204 0', "msg-authentik-outpost-not-serving"),
@@ -64,6 +76,9 @@ NOT_MATCHED = [
     ("GET /login?rd=https%3A%2F%2Fapp.example.com%2Fdashboard", "msg-forward-auth-loop-on-auth-host"),
     ("GET /oauth2/idpresponse?code=abc&state=xyz 302", "msg-alb-oidc-561"),
     ("requestHeadersToUpstream: [authorization]", "msg-forward-auth-headers-not-passed"),
+    ("Invalid SAML assertion: audience does not match", "msg-iap-jwt-audience-mismatch"),
+    ("You don't have access to this folder", "msg-iap-setup-incomplete"),
+    ("ModSecurity: Access denied with code 403 (phase 2) for /index.php", "msg-waf-blocks-sso-callback"),
 ]
 
 SAID = [
@@ -82,6 +97,15 @@ SAID = [
     ("traefik returns 500 for every app protected by forward auth", "msg-forward-auth-unreachable"),
     ("authentik forward auth returns 404 from the outpost", "msg-authentik-outpost-not-serving"),
     ("the app behind oauth2-proxy does not receive the user email header", "msg-forward-auth-headers-not-passed"),
+    ("haproxy returns 502 after the saml login for users with many groups", "msg-proxy-header-too-big"),
+    ("nginx auth_request gets connection refused from oauth2-proxy and returns 500", "msg-forward-auth-unreachable"),
+    ("apache with mod_auth_openidc: Require valid-user works but Require claim roles:admin gives 401 after login",
+     "msg-mod-auth-openidc-require-claim"),
+    ("after adding an AuthorizationPolicy every call returns RBAC: access denied", "msg-envoy-rbac-access-denied"),
+    ("behind the nginx sub path the session cookie gets Path=/ and the login does not stick",
+     "msg-proxy-drops-set-cookie"),
+    ("envoy gateway oidc returns 401 OAuth flow failed, log says csrf token validation failed",
+     "msg-envoy-oauth2-flow-failed"),
 ]
 
 
