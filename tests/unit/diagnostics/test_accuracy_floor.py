@@ -139,6 +139,22 @@ def test_the_fresh3_file_is_held_back_and_large_enough():
     assert not others & {c.source for c in fresh3}, "a fresh3 case repeats another file's thread"
 
 
+def _read_by_writers() -> set[str]:
+    """The URLs in the knowledge writers' read logs (``read/<writer>.txt``: ``URL | cause | entry | hit/miss/new``)."""
+    urls = set()
+    for log in (EVAL / "read").glob("*.txt"):
+        for line in log.read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                urls.add(line.split("|")[0].strip().rstrip("/"))
+    return urls
+
+
+def test_no_fresh3_thread_was_read_by_a_knowledge_writer():
+    # The set measures threads nobody wrote knowledge from: a writer who reads one of its threads spoils that case.
+    fresh3 = {c.source.rstrip("/") for c in load_cases([EVAL]) if c.file == "fresh3.toml"}
+    assert not fresh3 & _read_by_writers(), "a fresh3 thread is in a writer's read log: take the case out"
+
+
 def test_the_survey_file_is_held_back_and_large_enough():
     survey = [c for c in load_cases([EVAL]) if c.file == "survey.toml"]
     assert len(survey) >= 60 and {c.split for c in survey} == {"survey"}
