@@ -137,11 +137,14 @@ class _Phrases:
 
 
 def _held(groups: tuple[tuple[str, ...], ...], first: Mapping[str, int]) -> bool:
-    """Whether the paste holds one text of each group (``first``: where each scanned text occurs). Each group
-    is one ``isdisjoint`` (a loop in C): this runs for every pattern whose trigger the paste holds."""
-    held = first.keys()
+    """Whether the paste holds one text of each group (``first``: where each scanned text occurs). Loops, not
+    generators: this runs for every pattern whose trigger the paste holds (and measured with callgrind, a
+    ``first.keys().isdisjoint(group)`` per group ran more instructions than these loops)."""
     for group in groups:
-        if held.isdisjoint(group):
+        for text in group:
+            if text in first:
+                break
+        else:
             return False
     return True
 

@@ -294,13 +294,12 @@ class Ranker:
         return _symptom_first(ranked)
 
     def _top(self, scores: Any, k: int) -> list[int]:
-        """The indexes of the ``k`` best positive scores, best first (ties: the earlier entry). Most scores
-        are zero: only the others are sorted (a full argsort of every entry costs more than the scoring)."""
+        """The indexes of the ``k`` best positive scores, best first (ties: the earlier entry). Only those are
+        sorted (an argsort of all costs more than the scoring), as (-score, index) pairs made by ``tolist``."""
         numpy = self._numpy
         found = numpy.flatnonzero(scores > 0.0)
         if len(found) > 4 * k:
             found = found[numpy.argpartition(scores[found], -k)[-k:]]
-        # (-score, index) pairs from two lists (tolist gives each float32 score as the float ``float`` would).
         return [i for _, i in sorted(zip([-s for s in scores[found].tolist()], found.tolist()))][:k]
 
     def _phrase_scores(self, words: list[str], weight: dict[str, float] | None) -> Any:
