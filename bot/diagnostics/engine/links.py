@@ -3,7 +3,8 @@
 Each is handed to its check (``check_scim_url``, ``check_redirect``, ``check_domains``) once it is
 plain that the paste holds one: a SCIM request logged by the IdP is cut back to its base URL, help
 links (aka.ms, learn.microsoft.com ...) are never half of a redirect pair, and two unrelated links
-far apart in a log export are not compared.
+far apart in a log export, or in a longer paste that never names a redirect, callback or reply URL, are
+not compared.
 """
 
 from __future__ import annotations
@@ -49,6 +50,10 @@ def _is_doc_link(url: str) -> bool:
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
+#: Up to this many words besides the URLs, a paste is a pair handed over to compare ("X vs Y", two lines).
+_BARE_PAIR_WORDS = 12
+_PAIR_CONTEXT = re.compile(r"redirect|callback|reply|return_?to|\bacs\b|assertion consumer|signin-oidc|destination|"
+                           r"recipient|origin|logout")
 _PAIR_REACH = 400  # how far apart (and how far from their labels) the two URIs of a pair may sit
 
 
@@ -65,6 +70,8 @@ def _comparable(a: str, b: str, text: str, urls: list[str]) -> bool:
     window = lower(text[max(0, first - 120):second + len(b) + 60])
     if _ISSUER_WORDS.search(window) and not _REDIRECT_WORDS.search(window):
         return False
+    if _not_about_a_pair(text, urls):
+        return False
     if _PAIR_WORDS.search(window):
         return True
     try:
@@ -80,6 +87,15 @@ def _comparable(a: str, b: str, text: str, urls: list[str]) -> bool:
     if SSO_WORDS.search(lower(rest)):
         return True
     return len(_WORD.findall(rest)) <= 12
+
+
+def _not_about_a_pair(text: str, urls: list[str]) -> bool:
+    """A paste of more than a few words whose words (the URLs' own aside) never name a redirect, callback, reply,
+    ACS, destination or origin URL: its URLs are the endpoints a log or a question mentions (an authorize
+    request beside its token call, an IdP's metadata beside the app's page), not a registered URI beside the
+    one sent. The URLs' own text does not count: every authorize request carries ``redirect_uri=`` in its query."""
+    rest = lower(_without(text, urls))
+    return len(_WORD.findall(rest)) > _BARE_PAIR_WORDS and not _PAIR_CONTEXT.search(rest)
 
 
 def _host(name: str | None) -> str:
