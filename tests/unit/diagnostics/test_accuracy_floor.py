@@ -115,28 +115,19 @@ def test_a_file_split_holds_its_cases_back_from_the_dev_misses(tmp_path):
         load_cases([tmp_path])
 
 
-def test_the_fresh_file_is_held_back_and_large_enough():
-    fresh = [c for c in load_cases([EVAL]) if c.file == "fresh.toml"]
-    assert len(fresh) >= 100 and {c.split for c in fresh} == {"fresh"}
-    assert all(c.source.startswith("https://") for c in fresh)
-    others = {c.source for c in load_cases([EVAL]) if c.file != "fresh.toml"}
-    assert not others & {c.source for c in fresh}, "a fresh case repeats another file's thread"
+#: The files whose every case is held back (their ``split``), with the least number of cases each must keep.
+HELD_FILES = [("survey.toml", "survey", 60), ("fresh.toml", "fresh", 100), ("fresh2.toml", "fresh2", 100),
+              ("fresh3.toml", "fresh3", 80)]
 
 
-def test_the_fresh2_file_is_held_back_and_large_enough():
-    fresh2 = [c for c in load_cases([EVAL]) if c.file == "fresh2.toml"]
-    assert len(fresh2) >= 100 and {c.split for c in fresh2} == {"fresh2"}
-    assert all(c.source.startswith("https://") for c in fresh2)
-    others = {c.source for c in load_cases([EVAL]) if c.file != "fresh2.toml"}
-    assert not others & {c.source for c in fresh2}, "a fresh2 case repeats another file's thread"
-
-
-def test_the_fresh3_file_is_held_back_and_large_enough():
-    fresh3 = [c for c in load_cases([EVAL]) if c.file == "fresh3.toml"]
-    assert len(fresh3) >= 80 and {c.split for c in fresh3} == {"fresh3"}
-    assert all(c.source.startswith("https://") for c in fresh3)
-    others = {c.source for c in load_cases([EVAL]) if c.file != "fresh3.toml"}
-    assert not others & {c.source for c in fresh3}, "a fresh3 case repeats another file's thread"
+@pytest.mark.parametrize(("name", "split", "least"), HELD_FILES)
+def test_a_held_back_file_is_large_enough_and_shares_no_thread(name, split, least):
+    cases = load_cases([EVAL])
+    mine = [c for c in cases if c.file == name]
+    assert len(mine) >= least and {c.split for c in mine} == {split}
+    assert all(c.source.startswith("https://") for c in mine)
+    others = {c.source for c in cases if c.file != name}
+    assert not others & {c.source for c in mine}, f"a {split} case repeats another file's thread"
 
 
 def _read_by_writers() -> set[str]:
@@ -153,9 +144,3 @@ def test_no_fresh3_thread_was_read_by_a_knowledge_writer():
     # The set measures threads nobody wrote knowledge from: a writer who reads one of its threads spoils that case.
     fresh3 = {c.source.rstrip("/") for c in load_cases([EVAL]) if c.file == "fresh3.toml"}
     assert not fresh3 & _read_by_writers(), "a fresh3 thread is in a writer's read log: take the case out"
-
-
-def test_the_survey_file_is_held_back_and_large_enough():
-    survey = [c for c in load_cases([EVAL]) if c.file == "survey.toml"]
-    assert len(survey) >= 60 and {c.split for c in survey} == {"survey"}
-    assert all(c.source.startswith("https://") for c in survey)
