@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .products import product_of, products_in, shown
+from .products import product_of, products_in
 from .systems import CHECKS, CODED_SYSTEMS, ID_PREFIX, PREFIXED_CODES
 
 if TYPE_CHECKING:  # entries are validated records at run time (record.py); the model is imported when one is made
@@ -290,16 +290,18 @@ def _made_entry(**fields: object) -> "Entry":
     return Entry(**fields)
 
 
-def match_order(text: str, products: frozenset[str] | None = None) -> "Callable[[Entry, int], tuple[int, bool, str]]":
-    """The sort key of a match in ``text``: where it starts; at the same place,
-    an entry whose product the text does not show goes after a neutral one or one of a product it shows
-    (the bare "Correlation failed." is first the SameSite cookie, then ASP.NET Core's own entry); then the id.
+def match_order(text: str, products: frozenset[str] | None = None) -> "Callable[[Entry, int], tuple[int, int, str]]":
+    """The sort key of a match in ``text``: where it starts; at the same place, an entry of a product the text
+    shows first (Vault's own missing-claim entry before the general one when the paste is Vault's), then a
+    neutral one, then one of a product the text does not show (the bare "Correlation failed." is first the
+    SameSite cookie, then ASP.NET Core's own entry); then the id.
     ``products``: those the text shows, when the caller already knows them."""
     if products is None:
         products = products_in(text.lower())
 
-    def key(entry: Entry, start: int) -> tuple[int, bool, str]:
-        return start, not shown(product_of(entry), products), entry.id
+    def key(entry: Entry, start: int) -> tuple[int, int, str]:
+        product = product_of(entry)
+        return start, (1 if product is None else 0 if product in products else 2), entry.id
 
     return key
 
