@@ -86,7 +86,7 @@ def _comparable(a: str, b: str, text: str, urls: list[str]) -> bool:
     rest = _without(text, urls)
     if SSO_WORDS.search(lower(rest)):
         return True
-    return len(_WORD.findall(rest)) <= 12
+    return len(_WORD.findall(rest)) <= _BARE_PAIR_WORDS
 
 
 def _not_about_a_pair(text: str, urls: list[str]) -> bool:

@@ -197,11 +197,12 @@ def flows(lowered: str, kinds: Iterable[str], first: Mapping[str, int] | None = 
     where each literal of a scan that knows ``FLOW_SIGN_LITERALS`` first occurs in ``lowered`` (a sign occurs
     in the paste exactly when the scan found it there)."""
     kinds = frozenset(kinds)
-    if first is None:
-        return frozenset(flow for flow, signs in _FLOW_SIGNS.items()
-                         if kinds.intersection(_FLOW_KINDS[flow]) or any(sign in lowered for sign in signs))
+
+    def signed(signs: tuple[str, ...]) -> bool:
+        return any(sign in lowered for sign in signs) if first is None else not first.keys().isdisjoint(signs)
+
     return frozenset(flow for flow, signs in _FLOW_SIGNS.items()
-                     if kinds.intersection(_FLOW_KINDS[flow]) or not first.keys().isdisjoint(signs))
+                     if kinds.intersection(_FLOW_KINDS[flow]) or signed(signs))
 
 
 def _off_flow_placed(ordered: list[Candidate], paste: Paste, anchors: Mapping[int, Candidate]
